@@ -1,0 +1,54 @@
+// Findings: every problem or notable fact hookshift reports, with a position a reviewer can
+// jump to and a sentence that says what to do. Nothing in hookshift throws at a user: readers,
+// planners and writers return findings instead.
+
+export type Severity = "error" | "warning" | "info";
+
+export interface Finding {
+  severity: Severity;
+  /** Stable, greppable code, e.g. `json-syntax`, `name-mismatch`, `head-method`. */
+  code: string;
+  message: string;
+  /** What the user should do about it, when there is something to do. */
+  hint?: string;
+  /** App-relative (or, for scan, root-relative) path with forward slashes. */
+  file?: string;
+  line?: number;
+  column?: number;
+  /** True when a person has to look at it before the migrated app goes live. */
+  needsReview?: boolean;
+  /** Id of the mapping or rewrite rule that raised it, when one did. */
+  rule?: string;
+}
+
+export function finding(
+  severity: Severity,
+  code: string,
+  message: string,
+  extra: Omit<Finding, "severity" | "code" | "message"> = {},
+): Finding {
+  return { severity, code, message, ...extra };
+}
+
+/** `path:line:column` (or less, when the position is unknown). */
+export function formatLocation(f: Pick<Finding, "file" | "line" | "column">): string {
+  if (!f.file) return "";
+  if (f.line === undefined) return f.file;
+  return `${f.file}:${f.line}:${f.column ?? 1}`;
+}
+
+const order: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
+
+/** Stable order for output: by file, then position, then severity, then code. */
+export function sortFindings(list: Finding[]): Finding[] {
+  return [...list].sort(
+    (a, b) =>
+      (a.file ?? "").localeCompare(b.file ?? "") ||
+      (a.line ?? 0) - (b.line ?? 0) ||
+      (a.column ?? 0) - (b.column ?? 0) ||
+      order[a.severity] - order[b.severity] ||
+      a.code.localeCompare(b.code),
+  );
+}
+
+export const hasErrors = (list: Finding[]): boolean => list.some((f) => f.severity === "error");

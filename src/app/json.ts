@@ -1,0 +1,141 @@
+// JSON reading with positions. Exports are plain JSON, but hand-edited ones carry comments and
+// trailing commas; jsonc-parser reads both and tells us where every value sits, so a syntax or
+// schema problem becomes `path:line:column` instead of a stack trace.
+
+import { findNodeAtLocation, parseTree, printParseErrorCode, type Node, type ParseError } from "jsonc-parser";
+import { finding, type Finding } from "./findings.js";
+
+export interface Position {
+  line: number;
+  column: number;
+}
+
+/** 1-based line and column of a character offset. */
+export function positionAt(text: string, offset: number): Position {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < offset && i < text.length; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return { line, column: offset - lineStart + 1 };
+}
+
+export interface ParsedJson {
+  value: unknown;
+  tree: Node | undefined;
+  findings: Finding[];
+}
+
+/**
+ * Parses JSON (comments and trailing commas tolerated, with a warning) and reports syntax errors
+ * as findings at their position. `value` is undefined when the text is not usable JSON.
+ */
+export function parseJson(text: string, file: string): ParsedJson {
+  const errors: ParseError[] = [];
+  // Strip a UTF-8 byte order mark: some editors on Windows write one; JSON.parse rejects it.
+  const body = text.charCodeAt(0) === 0xfeff ? " " + text.slice(1) : text;
+  const tree = parseTree(body, errors, { allowTrailingComma: true, disallowComments: false });
+  const findings: Finding[] = [];
+  for (const e of errors) {
+    const pos = positionAt(body, e.offset);
+    findings.push(
+      finding("error", "json-syntax", `JSON syntax error: ${describeParseError(printParseErrorCode(e.error))}`, {
+        file,
+        ...pos,
+        hint: "Fix the JSON at this position; App Services rejects files that are not valid JSON.",
+      }),
+    );
+  }
+  if (errors.length > 0 || tree === undefined) {
+    if (errors.length === 0) {
+      findings.push(finding("error", "json-syntax", "JSON syntax error: the file is empty", { file, line: 1, column: 1 }));
+    }
+    return { value: undefined, tree: undefined, findings };
+  }
+  let strict = true;
+  try {
+    JSON.parse(body);
+  } catch {
+    strict = false;
+  }
+  if (!strict) {
+    findings.push(
+      finding("warning", "json-nonstandard", "The file uses comments or trailing commas, which plain JSON does not allow", {
+        file,
+        line: 1,
+        column: 1,
+        hint: "hookshift reads it; App Services tools may not. Remove the comments and trailing commas.",
+      }),
+    );
+  }
+  return { value: nodeValue(tree), tree, findings };
+}
+
+function nodeValue(node: Node): unknown {
+  switch (node.type) {
+    case "object": {
+      const out: Record<string, unknown> = {};
+      for (const prop of node.children ?? []) {
+        const [k, v] = prop.children ?? [];
+        if (k && v) out[String(k.value)] = nodeValue(v);
+      }
+      return out;
+    }
+    case "array":
+      return (node.children ?? []).map(nodeValue);
+    default:
+      return node.value;
+  }
+}
+
+function describeParseError(code: string): string {
+  const map: Record<string, string> = {
+    InvalidSymbol: "unexpected character",
+    InvalidNumberFormat: "invalid number",
+    PropertyNameExpected: "property name expected",
+    ValueExpected: "value expected",
+    ColonExpected: "':' expected",
+    CommaExpected: "',' expected",
+    CloseBraceExpected: "'}' expected",
+    CloseBracketExpected: "']' expected",
+    EndOfFileExpected: "unexpected content after the end of the JSON value",
+    InvalidCommentToken: "invalid comment",
+    UnexpectedEndOfComment: "unterminated comment",
+    UnexpectedEndOfString: "unterminated string",
+    UnexpectedEndOfNumber: "unexpected end of number",
+    InvalidUnicode: "invalid unicode escape",
+    InvalidEscapeCharacter: "invalid escape character",
+    InvalidCharacter: "invalid character in string",
+  };
+  return map[code] ?? code;
+}
+
+/**
+ * Position of the value at a JSON path (e.g. `["options", "httpMethod"]` or `[3, "route"]`).
+ * Falls back to the closest existing parent, then to the start of the file.
+ */
+export function locate(tree: Node | undefined, text: string, path: (string | number)[]): Position {
+  if (!tree) return { line: 1, column: 1 };
+  for (let n = path.length; n >= 0; n--) {
+    const node = findNodeAtLocation(tree, path.slice(0, n));
+    if (node) {
+      // For a property value, point at its key: that is where a reader looks.
+      const target = node.parent?.type === "property" && node.parent.children?.[1] === node ? node.parent : node;
+      return positionAt(text, target.offset);
+    }
+  }
+  return { line: 1, column: 1 };
+}
+
+/** JSON Pointer (`/options/httpMethod`) to a path array. */
+export function pointerToPath(pointer: string): (string | number)[] {
+  if (!pointer) return [];
+  return pointer
+    .split("/")
+    .slice(1)
+    .map((seg) => seg.replace(/~1/g, "/").replace(/~0/g, "~"))
+    .map((seg) => (/^\d+$/.test(seg) ? Number(seg) : seg));
+}

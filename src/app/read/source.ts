@@ -1,0 +1,31 @@
+// Syntax check of a function source with TypeScript's parser (the same parser ts-morph uses for
+// the rewrite rules), so an unparsable source.js becomes a finding at its line and column.
+
+import ts from "typescript";
+import { finding, type Finding } from "../findings.js";
+import { positionAt } from "../json.js";
+
+export function checkSourceSyntax(text: string, file: string): Finding[] {
+  const sf = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, false, ts.ScriptKind.JS);
+  // parseDiagnostics is how the compiler itself reads syntax errors off a lone source file.
+  const diagnostics = (sf as unknown as { parseDiagnostics?: ts.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
+  const out: Finding[] = diagnostics.slice(0, 3).map((d) =>
+    finding("error", "source-syntax", `JavaScript syntax error: ${ts.flattenDiagnosticMessageText(d.messageText, " ")}`, {
+      file,
+      ...positionAt(text, d.start),
+      hint: "Fix the source; App Services would not load this function either.",
+    }),
+  );
+  if (out.length === 0 && !/\bexports\s*=/.test(text)) {
+    out.push(
+      finding("warning", "no-exports", "The source never assigns `exports`, so App Services finds no handler in it", {
+        file,
+        line: 1,
+        column: 1,
+        needsReview: true,
+        hint: "A webhook source assigns its handler: `exports = function(payload, response) { ... };`",
+      }),
+    );
+  }
+  return out;
+}

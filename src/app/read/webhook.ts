@@ -1,0 +1,215 @@
+// Reads one incoming webhook folder: config.json (validated, normalised) and source.js (read
+// byte for byte, syntax-checked). Every problem is a finding on the webhook; nothing throws.
+
+import { finding, hasErrors, type Finding } from "../findings.js";
+import { locate, parseJson } from "../json.js";
+import type { AuthMode, HttpMethod, JsonFile, Service, ValidationMethod, Webhook, WebhookConfig, WebhookLayout } from "../model.js";
+import { validate } from "../schemas/index.js";
+import { readAppFile } from "../../util/fs.js";
+import { checkSourceSyntax } from "./source.js";
+
+export interface WebhookLocation {
+  service: Service;
+  dirName: string;
+  /** App-relative folder of the webhook. */
+  dir: string;
+  layout: WebhookLayout;
+}
+
+export async function readWebhook(root: string, realRoot: string, loc: WebhookLocation): Promise<Webhook> {
+  const findings: Finding[] = [];
+  const configPath = `${loc.dir}/config.json`;
+  const sourcePath = `${loc.dir}/source.js`;
+  const webhook: Webhook = {
+    id: `${loc.service.name}/${loc.dirName}`,
+    service: loc.service,
+    name: loc.dirName,
+    dirName: loc.dirName,
+    dir: loc.dir,
+    layout: loc.layout,
+    sourcePath,
+    findings,
+  };
+
+  const read = await readAppFile(root, realRoot, configPath);
+  if (!read.ok) {
+    findings.push(
+      finding("error", read.reason === "missing" ? "missing-config" : `config-${read.reason}`, `Webhook config cannot be read: ${read.detail}`, {
+        file: configPath,
+        hint: "Every webhook folder needs a config.json; restore it from the original export.",
+      }),
+    );
+  } else {
+    const parsed = parseJson(read.text, configPath);
+    findings.push(...parsed.findings);
+    const value = parsed.value;
+    if (value !== undefined && (typeof value !== "object" || value === null || Array.isArray(value))) {
+      findings.push(finding("error", "schema", "A webhook config must be a JSON object", { file: configPath, line: 1, column: 1 }));
+    } else if (value !== undefined) {
+      const obj = value as Record<string, unknown>;
+      webhook.configFile = { path: configPath, text: read.text, value: obj } satisfies JsonFile<Record<string, unknown>>;
+      const schemaFindings = validate("webhook-config", obj, read.text, configPath, parsed.tree);
+      findings.push(...schemaFindings);
+      if (!hasErrors(schemaFindings)) {
+        const at = (p: (string | number)[]) => ({ file: configPath, ...locate(parsed.tree, read.text, p) });
+        const cfg = normalise(obj, loc.service.type, findings, at);
+        if (typeof obj.name === "string" && obj.name !== loc.dirName) {
+          findings.push(
+            finding("warning", "name-mismatch", `Webhook config name "${obj.name}" differs from its folder name "${loc.dirName}"; using "${obj.name}"`, {
+              ...at(["name"]),
+              hint: "App Services requires the name to equal the folder name; rename one of them before you push.",
+            }),
+          );
+        }
+        webhook.name = cfg.name;
+        webhook.id = `${loc.service.name}/${cfg.name}`;
+        webhook.config = cfg;
+        webhook.authMode = authMode(cfg, findings, at);
+      }
+    }
+  }
+
+  const src = await readAppFile(root, realRoot, sourcePath);
+  if (!src.ok) {
+    const code = src.reason === "missing" ? "missing-source" : src.reason === "outside-app" ? "symlink-outside-app" : "unreadable-source";
+    findings.push(
+      finding("error", code, `Webhook source cannot be read: ${src.detail}`, {
+        file: sourcePath,
+        hint:
+          src.reason === "outside-app"
+            ? "Replace the link with the file itself; hookshift never reads outside the app."
+            : "Restore source.js from the original export; the endpoint function is a copy of it.",
+      }),
+    );
+  } else {
+    webhook.source = src.text;
+    findings.push(...checkSourceSyntax(src.text, sourcePath));
+  }
+  return webhook;
+}
+
+const METHODS: HttpMethod[] = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "ANY"];
+
+function normalise(
+  obj: Record<string, unknown>,
+  serviceType: string,
+  findings: Finding[],
+  at: (p: (string | number)[]) => { file: string; line: number; column: number },
+): WebhookConfig {
+  const options = (obj.options && typeof obj.options === "object" ? obj.options : {}) as Record<string, unknown>;
+  const str = (v: unknown) => (typeof v === "string" ? v : "");
+  const cfg: WebhookConfig = {
+    name: typeof obj.name === "string" && obj.name !== "" ? obj.name : "",
+    respondResult: obj.respond_result === true,
+    runAsAuthedUser: obj.run_as_authed_user === true,
+    runAsUserId: str(obj.run_as_user_id),
+    runAsUserIdScriptSource: str(obj.run_as_user_id_script_source),
+    fetchCustomUserData: obj.fetch_custom_user_data === true,
+    createUserOnAuth: obj.create_user_on_auth === true,
+  };
+  if (typeof obj.run_as_system === "boolean") cfg.runAsSystem = obj.run_as_system;
+  if (typeof obj.disable_arg_logs === "boolean") cfg.disableArgLogs = obj.disable_arg_logs;
+  if (obj.can_evaluate && typeof obj.can_evaluate === "object" && Object.keys(obj.can_evaluate).length > 0) {
+    cfg.canEvaluate = obj.can_evaluate as Record<string, unknown>;
+  }
+  if (typeof options.secret === "string" && options.secret !== "") cfg.secret = options.secret;
+
+  if (obj.respond_result === undefined) {
+    cfg.respondResult = true;
+    findings.push(
+      finding("warning", "missing-respond-result", "respond_result is missing; assuming true, the default of webhooks made in the UI", {
+        ...at([]),
+        needsReview: true,
+        hint: 'Add "respond_result": true or false to say what the webhook did; the endpoint copies it.',
+      }),
+    );
+  }
+
+  if (serviceType === "http") {
+    const m = options.httpMethod;
+    if (typeof m === "string" && (METHODS as string[]).includes(m)) cfg.httpMethod = m as HttpMethod;
+    else {
+      cfg.httpMethod = "POST";
+      findings.push(
+        finding("warning", "missing-http-method", "options.httpMethod is missing; assuming POST, the default of webhooks made in the UI", {
+          ...at(["options"]),
+          needsReview: true,
+          hint: "Set options.httpMethod to the method your callers use.",
+        }),
+      );
+    }
+    const v = options.validationMethod;
+    if (typeof v === "string") cfg.validationMethod = v as ValidationMethod;
+    if (options.secretAsQueryParam === true) {
+      cfg.legacySecretAsQueryParam = true;
+      if (cfg.validationMethod === undefined || cfg.validationMethod === "NO_VALIDATION") {
+        cfg.validationMethod = "SECRET_AS_QUERY_PARAM";
+        findings.push(
+          finding("info", "legacy-secret-as-query-param", "Legacy option secretAsQueryParam: true read as validationMethod SECRET_AS_QUERY_PARAM", {
+            ...at(["options", "secretAsQueryParam"]),
+          }),
+        );
+      } else if (cfg.validationMethod !== "SECRET_AS_QUERY_PARAM") {
+        findings.push(
+          finding("warning", "conflicting-validation", `secretAsQueryParam: true contradicts validationMethod ${cfg.validationMethod}; using ${cfg.validationMethod}`, {
+            ...at(["options", "secretAsQueryParam"]),
+            needsReview: true,
+            hint: "Remove the option that is wrong.",
+          }),
+        );
+      }
+    }
+    if (cfg.validationMethod === undefined) {
+      cfg.validationMethod = "NO_VALIDATION";
+      findings.push(
+        finding(cfg.secret ? "warning" : "info", "missing-validation-method", "options.validationMethod is missing; assuming NO_VALIDATION", {
+          ...at(["options"]),
+          needsReview: cfg.secret !== undefined,
+          hint: cfg.secret ? "The webhook has a secret but no validation method; say which one it used." : undefined,
+        }),
+      );
+    }
+    if (cfg.validationMethod !== "NO_VALIDATION" && cfg.secret === undefined) {
+      findings.push(
+        finding("warning", "missing-secret", `validationMethod ${cfg.validationMethod} without options.secret: the endpoint's Secret has no value to start from`, {
+          ...at(["options"]),
+          needsReview: true,
+          hint: "Create the Secret by hand with the value your callers send.",
+        }),
+      );
+    }
+  }
+  return cfg;
+}
+
+/** Execution user (domain.md §2.2); conflicting settings are reported with the one that wins. */
+function authMode(
+  cfg: WebhookConfig,
+  findings: Finding[],
+  at: (p: (string | number)[]) => { file: string; line: number; column: number },
+): AuthMode {
+  const set: string[] = [];
+  if (cfg.runAsAuthedUser) set.push("run_as_authed_user");
+  if (cfg.runAsSystem) set.push("run_as_system");
+  if (cfg.runAsUserId) set.push("run_as_user_id");
+  if (cfg.runAsUserIdScriptSource) set.push("run_as_user_id_script_source");
+  const mode: AuthMode = cfg.runAsAuthedUser
+    ? "application"
+    : cfg.runAsSystem
+      ? "system"
+      : cfg.runAsUserId
+        ? "user-id"
+        : cfg.runAsUserIdScriptSource
+          ? "script"
+          : "system";
+  if (set.length > 1) {
+    findings.push(
+      finding("warning", "conflicting-auth", `Several execution-user settings are set (${set.join(", ")}); ${set[0]} wins, as in App Services`, {
+        ...at([set[0]!]),
+        needsReview: true,
+        hint: "Keep only the setting the webhook really used.",
+      }),
+    );
+  }
+  return mode;
+}

@@ -1,0 +1,16 @@
+// `.mdb/app_meta.json` written by realm-cli v2 (domain.md §1.1).
+
+import { DRAFT_07, configVersion, schemaId } from "./common.js";
+
+export const schema = {
+  $schema: DRAFT_07,
+  $id: schemaId("app-meta"),
+  title: "realm-cli app metadata",
+  description: ".mdb/app_meta.json written by realm-cli v2.",
+  type: "object",
+  properties: {
+    group_id: { type: "string", description: "Atlas project (group) id." },
+    app_id: { type: "string", description: "Server app id (ObjectId hex)." },
+    config_version: configVersion,
+  },
+} as const;

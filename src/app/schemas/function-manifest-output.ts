@@ -1,0 +1,19 @@
+// Strict form of `functions/config.json` that hookshift writes (domain.md §4.3): only documented
+// fields, and `name` and `private` always present.
+
+import { DRAFT_07, functionProperties, schemaId } from "./common.js";
+
+export const schema = {
+  $schema: DRAFT_07,
+  $id: schemaId("function-manifest-output"),
+  title: "Function manifest (as written by hookshift)",
+  description: "Strict functions/config.json produced by a migration.",
+  type: "array",
+  items: {
+    type: "object",
+    description: "Configuration of one function.",
+    required: ["name", "private"],
+    properties: functionProperties,
+    additionalProperties: false,
+  },
+} as const;

@@ -1,0 +1,90 @@
+// The command line: parse arguments, call one use-case, print, return the exit code.
+// No migration logic lives here. `main` takes its output streams so tests run it in-process.
+
+import yargs from "yargs";
+import { VERSION } from "../version.js";
+import { runMigrate } from "./migrate.js";
+import { runScan } from "./scan.js";
+import { processIo, type Io } from "./io.js";
+
+export async function main(argv: string[], io: Io = processIo()): Promise<number> {
+  let code = 0;
+  let failedArgs = false;
+  const parser = yargs(argv)
+    .scriptName("hookshift")
+    .usage(
+      "hookshift: move MongoDB Atlas App Services apps off deprecated incoming webhooks onto HTTPS endpoints.\n\nUsage: $0 <command> [options]",
+    )
+    .command(
+      "scan <dirs..>",
+      "List every app and webhook under the folders",
+      (y) =>
+        y
+          .positional("dirs", { type: "string", array: true, demandOption: true, describe: "Folders to search (recursively) for exported apps" })
+          .option("json", { type: "boolean", default: false, describe: "Print the inventory as JSON" })
+          .example("$0 scan ./exports", "Inventory every app under ./exports")
+          .example("$0 scan ./myapp --json", "Machine-readable inventory"),
+      async (args) => {
+        code = await runScan({ dirs: args.dirs as string[], json: args.json }, io);
+      },
+    )
+    .command(
+      "migrate <app>",
+      "Convert the app's webhooks into HTTPS endpoints and write a report",
+      (y) =>
+        y
+          .positional("app", { type: "string", demandOption: true, describe: "Folder of the exported app" })
+          .option("out", { type: "string", describe: "Write the converted app to this new folder" })
+          .option("report", { type: "string", describe: "Folder for report.md/html/json and secrets.json (default: <out>-hookshift-report)" })
+          .option("dry-run", { type: "boolean", default: false, describe: "Write nothing; print the summary and the unified diff" })
+          .option("in-place", { type: "boolean", default: false, describe: "Write into the app folder itself" })
+          .option("allow-dirty", { type: "boolean", default: false, describe: "With --in-place: allow uncommitted changes in the app's git work tree" })
+          .option("remove-webhooks", { type: "boolean", default: false, describe: "Remove the converted webhooks (their old URLs stop answering)" })
+          .option("force", { type: "boolean", default: false, describe: "Replace --out if it exists" })
+          .option("json", { type: "boolean", default: false, describe: "Print the report as JSON instead of the summary" })
+          .example("$0 migrate ./myapp --out ./myapp-migrated", "Converted copy plus ./myapp-migrated-hookshift-report/")
+          .example("$0 migrate ./myapp --dry-run", "Show the plan and diff, write nothing")
+          .epilogue("Exit codes: 0 all converted, nothing to review; 2 written, items need review; 1 errors (a webhook failed, or nothing could be written)."),
+      async (args) => {
+        code = await runMigrate(
+          {
+            app: args.app,
+            out: args.out,
+            report: args.report,
+            dryRun: args.dryRun,
+            inPlace: args.inPlace,
+            allowDirty: args.allowDirty,
+            removeWebhooks: args.removeWebhooks,
+            force: args.force,
+            json: args.json,
+          },
+          io,
+        );
+      },
+    )
+    .demandCommand(1, "Name a command: scan or migrate (hookshift --help lists them).")
+    .strict()
+    .recommendCommands()
+    .version(VERSION)
+    .help()
+    .alias("h", "help")
+    .wrap(Math.min(100, io.columns))
+    .exitProcess(false)
+    .fail((msg, err) => {
+      // Argument errors: say what is wrong and how to get help; never a stack trace.
+      io.err(`hookshift: ${msg ?? err?.message ?? "invalid arguments"}\nRun 'hookshift --help' for usage.\n`);
+      code = 1;
+      failedArgs = true;
+    });
+  try {
+    await parser.parseAsync(argv, {}, (err, _argv, output) => {
+      if (output) (err ? io.err : io.out)(output.endsWith("\n") ? output : output + "\n");
+    });
+  } catch (e) {
+    if (!failedArgs) {
+      io.err(`hookshift: internal error: ${e instanceof Error ? e.message : String(e)}\nPlease report it with the command you ran.\n`);
+      code = 1;
+    }
+  }
+  return code;
+}

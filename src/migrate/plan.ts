@@ -1,0 +1,282 @@
+// App → MigrationPlan. Pure: the app model already holds every text it needs, and the plan says
+// which files change and how; the writer applies it, the printers report it.
+
+import { finding, hasErrors, type Finding } from "../app/findings.js";
+import { locate, parseJson } from "../app/json.js";
+import type { App, EndpointEntry, FunctionEntry, JsonFile, Webhook } from "../app/model.js";
+import { validate } from "../app/schemas/index.js";
+import { differenceFindings } from "./differences.js";
+import { appendToArray, newArrayFile } from "./json-append.js";
+import { endpointEntry, functionEntry, mappingFindings, namesFor, RULES } from "./map-webhook.js";
+import type { FileChange, MigrationPlan, PlanOptions, Production, WebhookPlan } from "./types.js";
+import { newEndpointUrl, oldWebhookUrl } from "./urls.js";
+
+const CONVERTIBLE = new Set(["http", "github", "twilio"]);
+
+export function planMigration(app: App, options: PlanOptions): MigrationPlan {
+  const plan: MigrationPlan = {
+    root: app.root,
+    appName: app.name,
+    appId: app.appId,
+    configVersion: app.configVersion,
+    layout: app.layout,
+    webhooks: [],
+    files: [],
+    secrets: {},
+    findings: [...app.findings],
+    blocked: false,
+  };
+  const block = (f: Finding) => {
+    plan.findings.push(f);
+    plan.blocked = true;
+  };
+
+  if (app.configVersion === "20180301" || app.configVersion === "20200603") {
+    block(
+      finding("error", "format-upgrade-unavailable", `This is a ${app.configVersion} app. HTTPS endpoints need the 20210101 format or later, and upgrading the app's format is not available yet in hookshift`, {
+        file: app.rootConfig?.path,
+        hint: "`hookshift scan` reads it today. Pull the app with a current CLI (appservices pull) to get a 20230101 export, then migrate that.",
+      }),
+    );
+  } else if (app.configVersion === "unknown") {
+    block(
+      finding("error", "no-root-config", "No usable root config, so hookshift cannot write a pushable app", {
+        file: app.rootConfig?.path ?? ".",
+        hint: "Migrate the complete export (with realm_config.json or root_config.json).",
+      }),
+    );
+  }
+
+  const endpointFile = chooseEndpointFile(app);
+  plan.endpointFile = endpointFile.path;
+  const manifest = app.functionManifest;
+  for (const [jf, what] of [
+    [endpointFile.existing, "endpoint"],
+    [manifest, "function"],
+  ] as const) {
+    if (jf && !Array.isArray(jf.value)) {
+      block(
+        finding("error", "unusable-manifest", `${jf.path} is not a JSON array, so the new ${what} entries cannot be merged into it`, {
+          file: jf.path,
+          line: 1,
+          column: 1,
+          hint: "Fix the file (see the other findings on it), then migrate again.",
+        }),
+      );
+    }
+  }
+
+  const existingEndpoints = allEndpoints(app);
+  const takenFunctions = new Set(app.functionNames);
+  const newEndpoints: EndpointEntry[] = [];
+  const newFunctions: FunctionEntry[] = [];
+
+  for (const webhook of [...app.webhooks].sort((a, b) => a.id.localeCompare(b.id))) {
+    const wp = planWebhook(app, webhook, existingEndpoints, takenFunctions);
+    plan.webhooks.push(wp);
+    if (wp.status !== "converted" && wp.status !== "needs-review") continue;
+    newEndpoints.push(wp.endpoint!);
+    newFunctions.push(wp.functionEntry!);
+    takenFunctions.add(wp.functionEntry!.name);
+    existingEndpoints.push({ entry: wp.endpoint!, file: endpointFile.path, index: -1 });
+    plan.files.push({ path: wp.functionFile!, kind: "added", after: webhook.source!, rules: [RULES.source] });
+    if (webhook.config?.secret !== undefined && wp.secretName) plan.secrets[wp.secretName] = webhook.config.secret;
+    if (options.removeWebhooks) {
+      for (const f of app.files.filter((f) => f.startsWith(webhook.dir + "/"))) {
+        plan.files.push({ path: f, kind: "removed", rules: [RULES.removeWebhook] });
+        wp.produced.push({ rule: RULES.removeWebhook, risk: "semantic-change", file: f, description: `removed ${f}: the old webhook URL stops answering` });
+      }
+    }
+  }
+
+  if (newEndpoints.length > 0) {
+    const change = mergeArrayFile(endpointFile.path, endpointFile.existing, newEndpoints, RULES.endpoint, plan);
+    if (change) plan.files.push(change);
+    const fchange = mergeArrayFile("functions/config.json", manifest, newFunctions, RULES.function, plan);
+    if (fchange) plan.files.push(fchange);
+  }
+  checkOwnEntries(plan, newEndpoints, newFunctions);
+  if (plan.blocked) plan.files = [];
+  plan.files.sort((a, b) => a.path.localeCompare(b.path));
+  return plan;
+}
+
+/**
+ * The endpoint file to merge into: the one the format reads (`http_endpoints/config.json` for
+ * 20210101, `https_endpoints/config.json` for 20230101), or, in hybrids where only the other one
+ * exists, that one (the Nov 2021 bot exported 20210101 apps with https_endpoints/config.json).
+ */
+function chooseEndpointFile(app: App): { path: string; existing?: JsonFile<EndpointEntry[]> } {
+  const byPath = new Map(app.endpointFiles.map((f) => [f.path, f]));
+  const preferred = app.configVersion === "20230101" ? "https_endpoints/config.json" : "http_endpoints/config.json";
+  const other = preferred.startsWith("https") ? "http_endpoints/config.json" : "https_endpoints/config.json";
+  if (byPath.has(preferred)) return { path: preferred, existing: byPath.get(preferred) };
+  if (byPath.has(other)) return { path: other, existing: byPath.get(other) };
+  return { path: preferred };
+}
+
+export interface KnownEndpoint {
+  entry: EndpointEntry;
+  file: string;
+  index: number;
+}
+
+function allEndpoints(app: App): KnownEndpoint[] {
+  const out: KnownEndpoint[] = [];
+  for (const f of app.endpointFiles) {
+    if (!Array.isArray(f.value)) continue;
+    f.value.forEach((entry, index) => {
+      if (entry && typeof entry === "object" && typeof entry.route === "string") out.push({ entry, file: f.path, index });
+    });
+  }
+  return out;
+}
+
+/** The endpoint that already converts webhook `service/webhook` (route `/S/W` calling `S_W`), if any. */
+export function conversionOf(app: App, service: string, webhook: string): KnownEndpoint | undefined {
+  const { route, functionName } = namesFor(service, webhook);
+  return allEndpoints(app).find((e) => e.entry.route === route && e.entry.function_name === functionName);
+}
+
+const methodsOverlap = (a: string, b: string) => a === b || a === "*" || b === "*";
+
+function planWebhook(app: App, webhook: Webhook, endpoints: KnownEndpoint[], takenFunctions: Set<string>): WebhookPlan {
+  const wp: WebhookPlan = {
+    id: webhook.id,
+    service: webhook.service.name,
+    serviceType: webhook.service.type,
+    name: webhook.name,
+    status: "failed",
+    source: webhook.dir,
+    oldUrl: oldWebhookUrl(app, webhook.service.name, webhook.name),
+    produced: [],
+    findings: [...webhook.findings],
+  };
+  const cfg = webhook.config;
+  if (!CONVERTIBLE.has(webhook.service.type)) {
+    if (!wp.findings.some((f) => f.code === "unsupported-service-type")) {
+      wp.findings.push(
+        finding("error", "unsupported-service-type", `Service type "${webhook.service.type}" cannot be converted`, {
+          file: webhook.service.config?.path ?? webhook.service.dir,
+        }),
+      );
+    }
+    return wp;
+  }
+  if (!cfg || webhook.source === undefined || hasErrors(wp.findings)) return wp;
+
+  const { route, functionName, secretName } = namesFor(webhook.service.name, cfg.name);
+  wp.newUrl = newEndpointUrl(app, route);
+
+  const converted = endpoints.find((e) => e.entry.route === route && e.entry.function_name === functionName);
+  if (converted) {
+    wp.status = "already-converted";
+    wp.findings.push(
+      finding("info", "already-converted", `Endpoint ${route} → ${functionName} exists; nothing to do`, {
+        file: converted.file,
+      }),
+    );
+    if (!takenFunctions.has(functionName)) {
+      wp.findings.push(
+        finding("warning", "missing-function", `Endpoint ${route} calls ${functionName}, which the app does not define`, {
+          file: converted.file,
+          needsReview: true,
+          hint: `Add functions/${functionName}.js and its functions/config.json entry.`,
+        }),
+      );
+    }
+    return wp;
+  }
+
+  wp.findings.push(...mappingFindings(webhook, cfg));
+  const endpoint = endpointEntry(webhook, cfg);
+  const collision = endpoints.find((e) => e.entry.route === route && methodsOverlap(String(e.entry.http_method), endpoint.http_method));
+  if (collision) {
+    wp.findings.push(
+      finding("error", "route-collision", `Route ${route} (${collision.entry.http_method}) already exists and calls ${collision.entry.function_name}, not ${functionName}`, {
+        file: collision.file,
+        ...positionOfEntry(app, collision),
+        hint: "Rename or remove the existing endpoint, or convert this webhook by hand.",
+      }),
+    );
+  }
+  if (takenFunctions.has(functionName)) {
+    wp.findings.push(
+      finding("error", "function-collision", `A function named ${functionName} already exists, but no endpoint ${route} calls it`, {
+        file: app.functionManifest?.path ?? "functions",
+        hint: `Remove or rename the existing ${functionName} (a half-finished earlier conversion?), then migrate again.`,
+      }),
+    );
+  }
+  if (hasErrors(wp.findings)) return wp;
+
+  wp.endpoint = endpoint;
+  wp.functionEntry = functionEntry(webhook, cfg);
+  wp.functionFile = `functions/${functionName}.js`;
+  if (endpoint.secret_name || cfg.secret !== undefined) wp.secretName = secretName;
+  wp.findings.push(...differenceFindings(webhook, cfg));
+
+  const produced: Production[] = [
+    { rule: RULES.endpoint, risk: "safe", file: "", description: `endpoint ${endpoint.http_method} ${route} → ${functionName}` },
+    { rule: RULES.function, risk: "safe", file: "functions/config.json", description: `function ${functionName} (${authText(webhook)})` },
+    { rule: RULES.source, risk: "safe", file: wp.functionFile, description: `source copied byte for byte from ${webhook.sourcePath}` },
+  ];
+  if (wp.secretName) {
+    produced.push({ rule: RULES.secret, risk: "safe", file: "secrets.json", description: `Secret ${wp.secretName} holds the webhook's secret` });
+  }
+  wp.produced = produced;
+  const review = webhook.service.type !== "http" || wp.findings.some((f) => f.needsReview);
+  wp.status = review ? "needs-review" : "converted";
+  return wp;
+}
+
+function authText(webhook: Webhook): string {
+  switch (webhook.authMode) {
+    case "system":
+      return "runs as system";
+    case "user-id":
+      return "runs as a fixed user";
+    case "script":
+      return "runs as the user its script returns";
+    default:
+      return "application authentication";
+  }
+}
+
+function positionOfEntry(app: App, known: KnownEndpoint): { line?: number; column?: number } {
+  const f = app.endpointFiles.find((e) => e.path === known.file);
+  if (!f || known.index < 0) return {};
+  return locate(parseJson(f.text, f.path).tree, f.text, [known.index]);
+}
+
+function mergeArrayFile(
+  path: string,
+  existing: JsonFile<unknown[]> | undefined,
+  entries: unknown[],
+  rule: string,
+  plan: MigrationPlan,
+): FileChange | undefined {
+  if (!existing) return { path, kind: "added", after: newArrayFile(entries), rules: [rule] };
+  const merged = appendToArray(existing.text, entries);
+  if (!merged.ok) {
+    plan.findings.push(finding("error", "unusable-manifest", `${path} could not be merged into`, { file: path }));
+    plan.blocked = true;
+    return undefined;
+  }
+  for (const wp of plan.webhooks) for (const p of wp.produced) if (p.rule === rule && p.file === "") p.file = path;
+  return { path, kind: "modified", before: existing.text, after: merged.text, rules: [rule] };
+}
+
+/** hookshift's own entries must pass the strict output schemas; a failure is hookshift's bug, reported loudly. */
+function checkOwnEntries(plan: MigrationPlan, endpoints: EndpointEntry[], functions: FunctionEntry[]): void {
+  const checks = [
+    ["endpoints-output", endpoints, plan.endpointFile ?? "http_endpoints/config.json"],
+    ["function-manifest-output", functions, "functions/config.json"],
+  ] as const;
+  for (const [kind, entries, file] of checks) {
+    for (const p of validate(kind, entries, newArrayFile(entries), file)) {
+      plan.findings.push({ ...p, severity: "error", code: "output-schema", message: `hookshift produced an invalid entry: ${p.message}` });
+      plan.blocked = true;
+    }
+  }
+}

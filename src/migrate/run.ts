@@ -1,0 +1,93 @@
+// The `migrate` use-case: read → plan → write → report. The CLI calls this and prints; this
+// owns the order of IO and the exit code, so tests can drive it without a terminal.
+
+import path from "node:path";
+import { realpath } from "node:fs/promises";
+import { detectApp } from "../app/detect.js";
+import { finding, type Finding } from "../app/findings.js";
+import { readApp } from "../app/read/index.js";
+import { buildReport, type Report } from "../report/build.js";
+import { renderHtml, loadDiff2HtmlCss } from "../report/html.js";
+import { renderMarkdown } from "../report/markdown.js";
+import { VERSION } from "../version.js";
+import { isDirectory } from "../util/fs.js";
+import { planMigration } from "./plan.js";
+import type { MigrationPlan } from "./types.js";
+import { WriteError, writeInPlace, writeSecretsFile, writeTextFile, writeToOut } from "./write.js";
+
+export interface MigrateOptions {
+  app: string;
+  out?: string;
+  report?: string;
+  dryRun: boolean;
+  inPlace: boolean;
+  allowDirty: boolean;
+  removeWebhooks: boolean;
+  force: boolean;
+}
+
+export interface MigrateResult {
+  code: 0 | 1 | 2;
+  plan?: MigrationPlan;
+  report?: Report;
+  outDir?: string;
+  reportDir?: string;
+  /** Problems that stopped the run before or while writing (bad options, unwritable folder). */
+  errors: Finding[];
+}
+
+export const EXIT = { ok: 0, error: 1, review: 2 } as const;
+
+export async function migrate(opts: MigrateOptions): Promise<MigrateResult> {
+  const fail = (message: string, hint?: string, file?: string): MigrateResult => ({
+    code: EXIT.error,
+    errors: [finding("error", "usage", message, { hint, file })],
+  });
+  if (opts.inPlace && opts.out) return fail("--in-place and --out exclude each other", "Pass one of them.");
+  if (!opts.inPlace && !opts.out && !opts.dryRun) return fail("Say where to write: --out <dir>, --in-place, or --dry-run to only look", undefined);
+  if (opts.allowDirty && !opts.inPlace) return fail("--allow-dirty only applies with --in-place");
+
+  const root = path.resolve(opts.app);
+  if (!(await isDirectory(root))) return fail(`${opts.app} is not a folder`, "Pass the folder of an exported app.", opts.app);
+  const detection = await detectApp(root, await realpath(root).catch(() => root));
+  const app = await readApp(root, detection);
+  const plan = planMigration(app, { removeWebhooks: opts.removeWebhooks });
+
+  const mode = opts.dryRun ? "dry-run" : opts.inPlace ? "in-place" : "out";
+  const target = opts.inPlace ? root : opts.out ? path.resolve(opts.out) : root;
+  const reportDir = opts.report ? path.resolve(opts.report) : `${target}-hookshift-report`;
+  const secretsFile = path.join(reportDir, "secrets.json");
+  const report = buildReport(plan, {
+    version: VERSION,
+    mode,
+    outDir: opts.dryRun ? undefined : target,
+    secretsFile: path.relative(process.cwd(), secretsFile) || secretsFile,
+  });
+  const result: MigrateResult = { code: exitCode(plan), plan, report, errors: [] };
+  if (plan.blocked || opts.dryRun) {
+    if (plan.blocked) result.code = EXIT.error;
+    return result;
+  }
+
+  try {
+    if (opts.inPlace) await writeInPlace(plan, opts.allowDirty);
+    else result.outDir = await writeToOut(plan, opts.out!, opts.force);
+    await writeTextFile(path.join(reportDir, "report.json"), JSON.stringify(report, null, 2) + "\n");
+    await writeTextFile(path.join(reportDir, "report.md"), renderMarkdown(report));
+    await writeTextFile(path.join(reportDir, "report.html"), renderHtml(report, await loadDiff2HtmlCss()));
+    if (Object.keys(plan.secrets).length > 0) await writeSecretsFile(secretsFile, plan.secrets);
+    result.reportDir = reportDir;
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    result.code = EXIT.error;
+    result.errors.push(finding("error", "write-failed", message, { hint: e instanceof WriteError ? e.hint : "Check that the folder is writable." }));
+  }
+  return result;
+}
+
+/** 1 when a webhook failed, 2 when something needs review, else 0 (README "Exit codes"). */
+export function exitCode(plan: MigrationPlan): 0 | 1 | 2 {
+  if (plan.blocked || plan.webhooks.some((w) => w.status === "failed")) return EXIT.error;
+  if (plan.webhooks.some((w) => w.status === "needs-review") || plan.findings.some((f) => f.needsReview)) return EXIT.review;
+  return EXIT.ok;
+}

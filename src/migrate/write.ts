@@ -1,0 +1,137 @@
+// Applies a plan to disk. The only module of `migrate` that writes. Every write is staged:
+// `--out` builds the whole converted app in a sibling staging folder and renames it into place;
+// `--in-place` writes each file to a temporary neighbour and renames it over the original. A
+// crash leaves either the old file or the new one, never half of one.
+
+import { execFile } from "node:child_process";
+import { cp, mkdir, readdir, rename, rm, rmdir, stat, unlink, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { promisify } from "node:util";
+import type { FileChange, MigrationPlan } from "./types.js";
+import { isInside } from "../util/fs.js";
+
+const run = promisify(execFile);
+
+export class WriteError extends Error {
+  constructor(
+    message: string,
+    readonly hint?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Folders never copied into a converted app. */
+const NOT_COPIED = new Set([".git"]);
+
+export async function writeToOut(plan: MigrationPlan, outArg: string, force: boolean): Promise<string> {
+  const out = path.resolve(outArg);
+  if (isInside(plan.root, out)) {
+    throw new WriteError(`--out ${outArg} is inside the app being migrated`, "Choose an output folder outside the app.");
+  }
+  if (isInside(out, plan.root)) {
+    throw new WriteError(`--out ${outArg} contains the app being migrated`, "Choose an output folder that does not contain the app.");
+  }
+  const present = await nonEmpty(out);
+  if (present && !force) {
+    throw new WriteError(`--out ${outArg} exists and is not empty`, "Choose a new folder, or pass --force to replace it.");
+  }
+  await mkdir(path.dirname(out), { recursive: true });
+  const staging = `${out}.hookshift-staging-${process.pid}`;
+  await rm(staging, { recursive: true, force: true });
+  try {
+    await cp(plan.root, staging, {
+      recursive: true,
+      verbatimSymlinks: true,
+      filter: (src) => !NOT_COPIED.has(path.basename(src)) || src === plan.root,
+    });
+    for (const change of plan.files) await applyChange(staging, change);
+    if (present) {
+      const old = `${out}.hookshift-old-${process.pid}`;
+      await rename(out, old);
+      await rename(staging, out);
+      await rm(old, { recursive: true, force: true });
+    } else {
+      await rm(out, { recursive: true, force: true });
+      await rename(staging, out);
+    }
+  } catch (e) {
+    await rm(staging, { recursive: true, force: true });
+    throw e;
+  }
+  return out;
+}
+
+export async function writeInPlace(plan: MigrationPlan, allowDirty: boolean): Promise<void> {
+  if (!allowDirty) {
+    const dirty = await gitDirty(plan.root);
+    if (dirty) {
+      throw new WriteError(
+        `${plan.root} is in a git work tree with uncommitted changes:\n${dirty}`,
+        "Commit or stash them first, so the migration is one reviewable change, or pass --allow-dirty.",
+      );
+    }
+  }
+  for (const change of plan.files) await applyChange(plan.root, change);
+}
+
+async function applyChange(root: string, change: FileChange): Promise<void> {
+  const abs = path.join(root, ...change.path.split("/"));
+  if (change.kind === "removed") {
+    await unlink(abs).catch(() => undefined);
+    await removeEmptyParents(root, path.dirname(abs));
+    return;
+  }
+  await mkdir(path.dirname(abs), { recursive: true });
+  const tmp = `${abs}.hookshift-tmp-${process.pid}`;
+  await writeFile(tmp, change.after ?? "", "utf8");
+  await rename(tmp, abs);
+}
+
+/** Removing a webhook's files leaves its folder (and maybe incoming_webhooks/) empty: remove those. */
+async function removeEmptyParents(root: string, dir: string): Promise<void> {
+  let d = dir;
+  while (isInside(root, d) && d !== root) {
+    const entries = await readdir(d).catch(() => ["?"]);
+    if (entries.length > 0) return;
+    await rmdir(d).catch(() => undefined);
+    d = path.dirname(d);
+  }
+}
+
+async function nonEmpty(dir: string): Promise<boolean> {
+  try {
+    const s = await stat(dir);
+    if (!s.isDirectory()) return true;
+    return (await readdir(dir)).length > 0;
+  } catch {
+    return false;
+  }
+}
+
+/** `git status --porcelain` of the app folder, or "" when clean or not in a work tree. */
+export async function gitDirty(dir: string): Promise<string> {
+  try {
+    const inside = await run("git", ["-C", dir, "rev-parse", "--is-inside-work-tree"]);
+    if (inside.stdout.trim() !== "true") return "";
+    const status = await run("git", ["-C", dir, "status", "--porcelain", "--", "."]);
+    return status.stdout.trimEnd();
+  } catch {
+    return "";
+  }
+}
+
+/** Writes `secrets.json` readable by its owner only (mode 0600), atomically. */
+export async function writeSecretsFile(file: string, secrets: Record<string, string>): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  const tmp = `${file}.hookshift-tmp-${process.pid}`;
+  await writeFile(tmp, JSON.stringify(secrets, null, 4) + "\n", { mode: 0o600 });
+  await rename(tmp, file);
+}
+
+export async function writeTextFile(file: string, text: string): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  const tmp = `${file}.hookshift-tmp-${process.pid}`;
+  await writeFile(tmp, text, "utf8");
+  await rename(tmp, file);
+}

@@ -1,0 +1,153 @@
+// The report model: one JSON document (report.json) that every printer renders. Built from the
+// plan, with unified diffs per file and every secret value redacted from every string in it.
+
+import { createTwoFilesPatch } from "diff";
+import { sortFindings, type Finding } from "../app/findings.js";
+import type { ChangeKind, MigrationPlan, Production, WebhookStatus } from "../migrate/types.js";
+
+export const REPORT_FORMAT_VERSION = 1;
+
+export interface ReportWebhook {
+  id: string;
+  service: string;
+  serviceType: string;
+  name: string;
+  status: WebhookStatus;
+  source: string;
+  oldUrl: string;
+  newUrl?: string;
+  route?: string;
+  httpMethod?: string;
+  functionName?: string;
+  secretName?: string;
+  produced: Production[];
+  findings: Finding[];
+}
+
+export interface ReportFile {
+  path: string;
+  change: ChangeKind;
+  rules: string[];
+  /** Unified diff (a/ and b/ prefixes, git style). */
+  diff: string;
+}
+
+export interface Report {
+  formatVersion: number;
+  tool: { name: "hookshift"; version: string };
+  app: { root: string; name?: string; appId?: string; configVersion: string; layout: string };
+  output: { mode: "out" | "in-place" | "dry-run"; dir?: string };
+  summary: {
+    webhooks: number;
+    converted: number;
+    needsReview: number;
+    alreadyConverted: number;
+    failed: number;
+    endpointsAdded: number;
+    filesChanged: number;
+    line: string;
+  };
+  secrets: { name: string; command: string }[];
+  webhooks: ReportWebhook[];
+  files: ReportFile[];
+  findings: Finding[];
+}
+
+export interface ReportContext {
+  version: string;
+  mode: Report["output"]["mode"];
+  outDir?: string;
+  /** Path of secrets.json as the user should type it, for the commands in the report. */
+  secretsFile: string;
+}
+
+export function buildReport(plan: MigrationPlan, ctx: ReportContext): Report {
+  const count = (s: WebhookStatus) => plan.webhooks.filter((w) => w.status === s).length;
+  const converted = count("converted");
+  const needsReview = count("needs-review");
+  const failed = count("failed");
+  const alreadyConverted = count("already-converted");
+  const endpointsAdded = converted + needsReview;
+  const report: Report = {
+    formatVersion: REPORT_FORMAT_VERSION,
+    tool: { name: "hookshift", version: ctx.version },
+    app: { root: plan.root, name: plan.appName, appId: plan.appId, configVersion: plan.configVersion, layout: plan.layout },
+    output: { mode: ctx.mode, dir: ctx.outDir },
+    summary: {
+      webhooks: plan.webhooks.length,
+      converted,
+      needsReview,
+      alreadyConverted,
+      failed,
+      endpointsAdded,
+      filesChanged: plan.files.length,
+      line: summaryLine(plan.webhooks.length, endpointsAdded, needsReview, failed, alreadyConverted, plan.blocked),
+    },
+    secrets: Object.keys(plan.secrets)
+      .sort()
+      .map((name) => ({
+        name,
+        command: `appservices secrets create --name ${name} --value "$(node -p 'require(process.argv[1]).${name}' ${shellQuote(ctx.secretsFile)})"`,
+      })),
+    webhooks: plan.webhooks.map((w) => ({
+      id: w.id,
+      service: w.service,
+      serviceType: w.serviceType,
+      name: w.name,
+      status: w.status,
+      source: w.source,
+      oldUrl: w.oldUrl,
+      newUrl: w.newUrl,
+      route: w.endpoint?.route,
+      httpMethod: w.endpoint?.http_method,
+      functionName: w.functionEntry?.name,
+      secretName: w.secretName,
+      produced: w.produced,
+      findings: sortFindings(w.findings),
+    })),
+    files: plan.files.map((f) => ({ path: f.path, change: f.kind, rules: f.rules, diff: unifiedDiff(f.path, f.kind, f.before, f.after) })),
+    findings: sortFindings(plan.findings),
+  };
+  return redact(report, Object.values(plan.secrets));
+}
+
+export function summaryLine(total: number, endpoints: number, review: number, failed: number, already: number, blocked: boolean): string {
+  if (blocked) return `${total} webhook${total === 1 ? "" : "s"} found; nothing written (see the errors)`;
+  const parts = [`${total} webhook${total === 1 ? "" : "s"} → ${endpoints} endpoint${endpoints === 1 ? "" : "s"}`];
+  parts.push(`${review} need${review === 1 ? "s" : ""} review`);
+  if (already > 0) parts.push(`${already} already converted`);
+  parts.push(`${failed} failed`);
+  return parts.join("; ");
+}
+
+export function unifiedDiff(path: string, kind: ChangeKind, before?: string, after?: string): string {
+  const oldName = kind === "added" ? "/dev/null" : `a/${path}`;
+  const newName = kind === "removed" ? "/dev/null" : `b/${path}`;
+  const patch = createTwoFilesPatch(oldName, newName, before ?? "", after ?? "", undefined, undefined, { context: 3 });
+  // createTwoFilesPatch starts with an "Index:"-less "===" header; drop it for git-style output.
+  return patch.replace(/^={10,}\n/m, "");
+}
+
+function shellQuote(s: string): string {
+  return /^[\w./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+export const REDACTED = "«redacted»";
+
+/**
+ * Replaces every secret value in every string of `value` (diffs of removed webhook configs and
+ * sources that hard-code a secret would otherwise show it). Longest first, so a secret that
+ * contains another is redacted whole.
+ */
+export function redact<T>(value: T, secrets: string[]): T {
+  const list = [...new Set(secrets.filter((s) => s.length > 0))].sort((a, b) => b.length - a.length);
+  if (list.length === 0) return value;
+  const scrub = (s: string) => list.reduce((acc, secret) => acc.split(secret).join(REDACTED), s);
+  const walk = (v: unknown): unknown => {
+    if (typeof v === "string") return scrub(v);
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    return v;
+  };
+  return walk(value) as T;
+}

@@ -1,0 +1,105 @@
+// `scan`: every app under the given folders and every webhook in them, as one JSON-ready
+// inventory. Paths in the output are relative to the working directory so a terminal or editor
+// can open `file:line:column` directly.
+
+import path from "node:path";
+import { discoverApps } from "../app/discover.js";
+import { sortFindings, type Finding } from "../app/findings.js";
+import type { App, Webhook } from "../app/model.js";
+import { readApp } from "../app/read/index.js";
+import { conversionOf } from "../migrate/plan.js";
+import { toPosix } from "../util/fs.js";
+
+export interface InventoryWebhook {
+  id: string;
+  service: string;
+  serviceType: string;
+  name: string;
+  layout: string;
+  httpMethod: string | null;
+  validationMethod: string | null;
+  authMode: string | null;
+  respondResult: boolean | null;
+  source: string;
+  alreadyConverted: boolean;
+  findings: Finding[];
+}
+
+export interface InventoryApp {
+  root: string;
+  name: string | null;
+  appId: string | null;
+  configVersion: string;
+  layout: string;
+  webhooks: InventoryWebhook[];
+  findings: Finding[];
+}
+
+export interface Inventory {
+  apps: InventoryApp[];
+  /** Every finding of every app and webhook, flattened, for tools that only want the problems. */
+  findings: Finding[];
+}
+
+export async function scanFolders(dirs: string[], cwd = process.cwd()): Promise<{ inventory: Inventory; apps: App[] }> {
+  const apps: App[] = [];
+  const inventory: Inventory = { apps: [], findings: [] };
+  const missing: Finding[] = [];
+  for (const dir of dirs) {
+    const found = await discoverApps(dir);
+    if (found.length === 0) {
+      missing.push({
+        severity: "error",
+        code: "no-apps",
+        message: `No App Services app found under ${dir}`,
+        file: rel(cwd, path.resolve(dir)),
+        hint: "Point scan at an exported app folder (with realm_config.json, root_config.json, config.json or stitch.json) or a folder of them.",
+      });
+    }
+    for (const f of found) {
+      if (apps.some((a) => a.root === f.root)) continue;
+      apps.push(await readApp(f.root, f.detection));
+    }
+  }
+  for (const app of apps) {
+    const root = rel(cwd, app.root);
+    const fix = (f: Finding): Finding => (f.file === undefined ? f : { ...f, file: f.file === "." ? root : `${root}/${f.file}` });
+    const webhooks = app.webhooks.map((w) => inventoryWebhook(app, w, root, fix));
+    const entry: InventoryApp = {
+      root,
+      name: app.name ?? null,
+      appId: app.appId ?? null,
+      configVersion: app.configVersion,
+      layout: app.layout,
+      webhooks,
+      findings: sortFindings(app.findings.map(fix)),
+    };
+    inventory.apps.push(entry);
+    inventory.findings.push(...entry.findings, ...webhooks.flatMap((w) => w.findings));
+  }
+  inventory.findings = sortFindings([...missing, ...inventory.findings]);
+  return { inventory, apps };
+}
+
+function inventoryWebhook(app: App, w: Webhook, root: string, fix: (f: Finding) => Finding): InventoryWebhook {
+  const cfg = w.config;
+  return {
+    id: w.id,
+    service: w.service.name,
+    serviceType: w.service.type,
+    name: w.name,
+    layout: w.layout,
+    httpMethod: cfg?.httpMethod ?? null,
+    validationMethod: cfg?.validationMethod ?? null,
+    authMode: w.authMode ?? null,
+    respondResult: cfg ? cfg.respondResult : null,
+    source: `${root}/${w.sourcePath}`,
+    alreadyConverted: cfg ? conversionOf(app, w.service.name, cfg.name) !== undefined : false,
+    findings: sortFindings(w.findings.map(fix)),
+  };
+}
+
+function rel(cwd: string, abs: string): string {
+  const r = toPosix(path.relative(cwd, abs));
+  return r === "" ? "." : r.startsWith("..") || path.isAbsolute(r) ? toPosix(abs) : r;
+}

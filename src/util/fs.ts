@@ -1,0 +1,80 @@
+// Reading files of an exported app without ever following a link out of it and without
+// throwing: every failure comes back as a reason a finding can carry.
+
+import { lstat, readFile, realpath, stat } from "node:fs/promises";
+import path from "node:path";
+
+export type ReadResult =
+  | { ok: true; text: string }
+  | { ok: false; reason: "missing" | "directory" | "outside-app" | "unreadable"; detail: string };
+
+/** Forward-slash relative path, the form every path in plans and reports uses. */
+export function toPosix(p: string): string {
+  return p.split(path.sep).join("/");
+}
+
+/** True when `child` (absolute) is `parent` or inside it. */
+export function isInside(parent: string, child: string): boolean {
+  const rel = path.relative(parent, child);
+  return rel === "" || (!rel.startsWith("..") && !path.isAbsolute(rel));
+}
+
+/**
+ * Reads `rel` under `root` as UTF-8. A symbolic link is followed only when its target stays
+ * inside the app (`realRoot` is the app root with its own links resolved).
+ */
+export async function readAppFile(root: string, realRoot: string, rel: string): Promise<ReadResult> {
+  const abs = path.join(root, rel);
+  let info;
+  try {
+    info = await lstat(abs);
+  } catch {
+    return { ok: false, reason: "missing", detail: `${rel} does not exist` };
+  }
+  if (info.isSymbolicLink()) {
+    let target: string;
+    try {
+      target = await realpath(abs);
+    } catch {
+      return { ok: false, reason: "missing", detail: `${rel} is a symbolic link whose target does not exist` };
+    }
+    if (!isInside(realRoot, target)) {
+      return { ok: false, reason: "outside-app", detail: `${rel} is a symbolic link to ${target}, outside the app` };
+    }
+    try {
+      info = await stat(abs);
+    } catch (e) {
+      return { ok: false, reason: "unreadable", detail: `${rel} cannot be read: ${errorText(e)}` };
+    }
+  }
+  if (info.isDirectory()) return { ok: false, reason: "directory", detail: `${rel} is a folder, not a file` };
+  try {
+    return { ok: true, text: await readFile(abs, "utf8") };
+  } catch (e) {
+    return { ok: false, reason: "unreadable", detail: `${rel} cannot be read: ${errorText(e)}` };
+  }
+}
+
+export function errorText(e: unknown): string {
+  if (e && typeof e === "object" && "code" in e && typeof (e as { code: unknown }).code === "string") {
+    return `${(e as { code: string }).code}${"message" in e ? ` (${String((e as { message: unknown }).message)})` : ""}`;
+  }
+  return e instanceof Error ? e.message : String(e);
+}
+
+export async function isDirectory(abs: string): Promise<boolean> {
+  try {
+    return (await stat(abs)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+export async function exists(abs: string): Promise<boolean> {
+  try {
+    await lstat(abs);
+    return true;
+  } catch {
+    return false;
+  }
+}
