@@ -5,6 +5,7 @@
 import { readdir, realpath } from "node:fs/promises";
 import path from "node:path";
 import { detectApp, type Detection } from "./detect.js";
+import { byCodePoint } from "../util/fs.js";
 
 const SKIP = new Set([".git", "node_modules", ".mdb"]);
 const WEBHOOK_ROOTS = ["services", "http_endpoints", "https_endpoints"];
@@ -20,7 +21,7 @@ export async function discoverApps(start: string): Promise<FoundApp[]> {
   const found: FoundApp[] = [];
   const seen = new Set<string>();
   await walk(path.resolve(start), 0, found, seen);
-  return found.sort((a, b) => a.root.localeCompare(b.root));
+  return found.sort((a, b) => byCodePoint(a.root, b.root));
 }
 
 async function walk(dir: string, depth: number, found: FoundApp[], seen: Set<string>): Promise<void> {

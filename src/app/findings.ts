@@ -2,6 +2,8 @@
 // jump to and a sentence that says what to do. Nothing in hookshift throws at a user: readers,
 // planners and writers return findings instead.
 
+import { byCodePoint } from "../util/fs.js";
+
 export type Severity = "error" | "warning" | "info";
 
 export interface Finding {
@@ -43,11 +45,11 @@ const order: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 export function sortFindings(list: Finding[]): Finding[] {
   return [...list].sort(
     (a, b) =>
-      (a.file ?? "").localeCompare(b.file ?? "") ||
+      byCodePoint(a.file ?? "", b.file ?? "") ||
       (a.line ?? 0) - (b.line ?? 0) ||
       (a.column ?? 0) - (b.column ?? 0) ||
       order[a.severity] - order[b.severity] ||
-      a.code.localeCompare(b.code),
+      byCodePoint(a.code, b.code),
   );
 }
 

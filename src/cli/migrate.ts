@@ -1,6 +1,6 @@
 import path from "node:path";
 import { createColors } from "picocolors";
-import { migrate, type MigrateOptions } from "../migrate/run.js";
+import { displayPath, migrate, type MigrateOptions } from "../migrate/run.js";
 import { renderConsoleSummary } from "../report/console.js";
 import { findingLine } from "../report/scan-table.js";
 import type { Io } from "./io.js";
@@ -23,7 +23,7 @@ export async function runMigrate(opts: MigrateOptions & { json: boolean }, io: I
     for (const f of report.files) io.out("\n" + f.diff);
     io.out(`\nDry run: nothing written.\n`);
   } else if (result.reportDir) {
-    const show = (p: string) => path.relative(process.cwd(), p) || ".";
+    const show = displayPath;
     if (result.outDir) io.out(`\nConverted app: ${show(result.outDir)}\n`);
     else io.out(`\nConverted in place: ${show(report.app.root)}\n`);
     io.out(`Report:        ${show(path.join(result.reportDir, "report.md"))} (also report.html, report.json)\n`);

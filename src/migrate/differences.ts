@@ -4,17 +4,23 @@
 // what callers see are marked for review.
 
 import { finding, type Finding } from "../app/findings.js";
-import type { Webhook, WebhookConfig } from "../app/model.js";
+import { locate, parseJson } from "../app/json.js";
+import type { Service, Webhook, WebhookConfig } from "../app/model.js";
 import { RULES } from "./map-webhook.js";
 import { analyseSource } from "./source-facts.js";
 
 export const DIFFERENCE_RULE = "differences";
 
-export function differenceFindings(webhook: Webhook, cfg: WebhookConfig): Finding[] {
+/** Service types whose clients were deprecated together with webhooks (domain.md §6.5). */
+const LEGACY_CLIENT_TYPES = new Set(["http", "twilio", "aws", "github", "gcm"]);
+
+export function differenceFindings(webhook: Webhook, cfg: WebhookConfig, services: Service[]): Finding[] {
   const out: Finding[] = [];
   const file = webhook.configFile?.path ?? webhook.dir;
   const src = webhook.sourcePath;
   const add = (f: Finding) => out.push({ rule: DIFFERENCE_RULE, ...f });
+  const cf = webhook.configFile;
+  const at = (p: (string | number)[]) => (cf ? { file, ...locate(parseJson(cf.text, cf.path).tree, cf.text, p) } : { file });
   const facts = webhook.source !== undefined ? analyseSource(webhook.source) : undefined;
   const type = webhook.service.type;
 
@@ -30,6 +36,7 @@ export function differenceFindings(webhook: Webhook, cfg: WebhookConfig): Findin
           (setsBody ? " (paths that return without calling setBody change)." : "."),
         {
           file: src,
+          ...facts.firstResponseCall,
           needsReview: true,
           hint: "Return nothing on the paths that call response methods, or call setBody there; hookshift's rewrite rules will do this.",
         },
@@ -49,7 +56,7 @@ export function differenceFindings(webhook: Webhook, cfg: WebhookConfig): Findin
           "(App Services' config reference); the webhook's status in that case is undocumented (the conversion page says 200)" +
           (setsStatus ? ". The function calls setStatusCode, which covers the paths that reach it." : "."),
         {
-          file,
+          ...at(["respond_result"]),
           needsReview: true,
           hint: "Check what your callers expect; call response.setStatusCode(200) in the function to pin the status.",
         },
@@ -65,7 +72,7 @@ export function differenceFindings(webhook: Webhook, cfg: WebhookConfig): Findin
         "signature-header",
         "Payload signature header changes: webhook callers send X-Hook-Signature: sha256=<hex>; the endpoint checks Endpoint-Signature: sha256=<hex> (same HMAC-SHA256 of the raw body with the same secret)",
         {
-          file,
+          ...at(["options", "validationMethod"]),
           needsReview: true,
           hint: "Change every caller to send Endpoint-Signature when you switch it to the endpoint URL.",
         },
@@ -81,7 +88,7 @@ export function differenceFindings(webhook: Webhook, cfg: WebhookConfig): Findin
         "credentials-in-body",
         "Application authentication: webhook callers could send credentials (email/password, api-key, jwtTokenString) in the JSON body; endpoints take them from headers (or Authorization: Bearer) only",
         {
-          file,
+          ...at(["run_as_authed_user"]),
           needsReview: true,
           hint: "Callers that put credentials in the body must move them to headers.",
         },
@@ -93,7 +100,7 @@ export function differenceFindings(webhook: Webhook, cfg: WebhookConfig): Findin
   if (webhook.authMode === "script") {
     add(
       finding("warning", "user-script", "run_as_user_id_script_source moves to the function; on the webhook it received the payload, on an endpoint function its argument is undocumented", {
-        file,
+        ...at(["run_as_user_id_script_source"]),
         needsReview: true,
         hint: "Test the script against the endpoint before you switch callers over.",
       }),
@@ -132,9 +139,10 @@ export function differenceFindings(webhook: Webhook, cfg: WebhookConfig): Findin
       ),
     );
   }
-  if (facts?.usesServiceClients && type === "http") {
+  const legacyClients = (facts?.servicesUsed ?? []).filter((n) => services.some((s) => s.name === n && LEGACY_CLIENT_TYPES.has(s.type)));
+  if (legacyClients.length > 0 && type === "http") {
     add(
-      finding("info", "service-clients", "The function uses context.services.get(...); legacy HTTP, Twilio and AWS service clients are deprecated along with webhooks", {
+      finding("info", "service-clients", `The function uses the legacy service client${legacyClients.length > 1 ? "s" : ""} ${legacyClients.map((n) => `"${n}"`).join(", ")}, deprecated along with webhooks`, {
         file: src,
         hint: "Replace them with context.http or npm packages; the endpoint itself does not change what they do.",
       }),
@@ -163,7 +171,7 @@ export function differenceFindings(webhook: Webhook, cfg: WebhookConfig): Findin
   if (cfg.canEvaluate) {
     add(
       finding("info", "can-evaluate-moved", "can_evaluate moves from the webhook to the function, where App Services evaluates it on every call", {
-        file,
+        ...at(["can_evaluate"]),
         rule: RULES.function,
       }),
     );

@@ -3,6 +3,7 @@
 // Pure: takes the model, returns entries and findings.
 
 import { finding, type Finding } from "../app/findings.js";
+import { locate, parseJson } from "../app/json.js";
 import type { EndpointEntry, EndpointMethod, FunctionEntry, Webhook, WebhookConfig } from "../app/model.js";
 
 export const RULES = {
@@ -85,11 +86,13 @@ function insertAfter(obj: Record<string, unknown>, after: string, key: string, v
 export function mappingFindings(webhook: Webhook, cfg: WebhookConfig): Finding[] {
   const out: Finding[] = [];
   const file = webhook.configFile?.path ?? webhook.dir;
+  const at = (p: (string | number)[]) => (webhook.configFile ? locate(parseJson(webhook.configFile.text, file).tree, webhook.configFile.text, p) : {});
   const { functionName, secretName } = namesFor(webhook.service.name, cfg.name);
   if (webhook.service.type === "http" && cfg.httpMethod === "HEAD") {
     out.push(
       finding("warning", "head-method", "HEAD webhook: endpoints have no HEAD method, so the endpoint is a GET endpoint", {
         file,
+        ...at(["options", "httpMethod"]),
         rule: RULES.endpoint,
         needsReview: true,
         hint:
@@ -102,6 +105,7 @@ export function mappingFindings(webhook: Webhook, cfg: WebhookConfig): Finding[]
     out.push(
       finding("error", "invalid-secret-name", `Secret name ${secretName} breaks App Services' rules (64 characters of letters, digits, _ and -)`, {
         file,
+        ...at(["name"]),
         rule: RULES.secret,
         hint: "Shorten the service or webhook name.",
       }),
@@ -111,6 +115,7 @@ export function mappingFindings(webhook: Webhook, cfg: WebhookConfig): Finding[]
     out.push(
       finding("error", "invalid-name", `Function name ${functionName} has characters that routes and function names do not allow`, {
         file,
+        ...at(["name"]),
         rule: RULES.function,
         hint: "Rename the webhook (letters, digits, _ and - only), then migrate again.",
       }),

@@ -10,6 +10,7 @@ import { appendToArray, newArrayFile } from "./json-append.js";
 import { endpointEntry, functionEntry, mappingFindings, namesFor, RULES } from "./map-webhook.js";
 import type { FileChange, MigrationPlan, PlanOptions, Production, WebhookPlan } from "./types.js";
 import { newEndpointUrl, oldWebhookUrl } from "./urls.js";
+import { byCodePoint } from "../util/fs.js";
 
 const CONVERTIBLE = new Set(["http", "github", "twilio"]);
 
@@ -71,7 +72,7 @@ export function planMigration(app: App, options: PlanOptions): MigrationPlan {
   const newEndpoints: EndpointEntry[] = [];
   const newFunctions: FunctionEntry[] = [];
 
-  for (const webhook of [...app.webhooks].sort((a, b) => a.id.localeCompare(b.id))) {
+  for (const webhook of [...app.webhooks].sort((a, b) => byCodePoint(a.id, b.id))) {
     const wp = planWebhook(app, webhook, existingEndpoints, takenFunctions);
     plan.webhooks.push(wp);
     if (wp.status !== "converted" && wp.status !== "needs-review") continue;
@@ -82,8 +83,11 @@ export function planMigration(app: App, options: PlanOptions): MigrationPlan {
     plan.files.push({ path: wp.functionFile!, kind: "added", after: webhook.source!, rules: [RULES.source] });
     if (webhook.config?.secret !== undefined && wp.secretName) plan.secrets[wp.secretName] = webhook.config.secret;
     if (options.removeWebhooks) {
+      // The texts hookshift read go into the diff; other files of the folder are listed without one.
+      const known: Record<string, string | undefined> = { [webhook.sourcePath]: webhook.source };
+      if (webhook.configFile) known[webhook.configFile.path] = webhook.configFile.text;
       for (const f of app.files.filter((f) => f.startsWith(webhook.dir + "/"))) {
-        plan.files.push({ path: f, kind: "removed", rules: [RULES.removeWebhook] });
+        plan.files.push({ path: f, kind: "removed", before: known[f], rules: [RULES.removeWebhook] });
         wp.produced.push({ rule: RULES.removeWebhook, risk: "semantic-change", file: f, description: `removed ${f}: the old webhook URL stops answering` });
       }
     }
@@ -97,7 +101,7 @@ export function planMigration(app: App, options: PlanOptions): MigrationPlan {
   }
   checkOwnEntries(plan, newEndpoints, newFunctions);
   if (plan.blocked) plan.files = [];
-  plan.files.sort((a, b) => a.path.localeCompare(b.path));
+  plan.files.sort((a, b) => byCodePoint(a.path, b.path));
   return plan;
 }
 
@@ -171,6 +175,7 @@ function planWebhook(app: App, webhook: Webhook, endpoints: KnownEndpoint[], tak
   const converted = endpoints.find((e) => e.entry.route === route && e.entry.function_name === functionName);
   if (converted) {
     wp.status = "already-converted";
+    wp.endpoint = converted.entry;
     wp.findings.push(
       finding("info", "already-converted", `Endpoint ${route} → ${functionName} exists; nothing to do`, {
         file: converted.file,
@@ -214,7 +219,7 @@ function planWebhook(app: App, webhook: Webhook, endpoints: KnownEndpoint[], tak
   wp.functionEntry = functionEntry(webhook, cfg);
   wp.functionFile = `functions/${functionName}.js`;
   if (endpoint.secret_name || cfg.secret !== undefined) wp.secretName = secretName;
-  wp.findings.push(...differenceFindings(webhook, cfg));
+  wp.findings.push(...differenceFindings(webhook, cfg, app.services));
 
   const produced: Production[] = [
     { rule: RULES.endpoint, risk: "safe", file: "", description: `endpoint ${endpoint.http_method} ${route} → ${functionName}` },

@@ -60,8 +60,9 @@ export async function migrate(opts: MigrateOptions): Promise<MigrateResult> {
   const report = buildReport(plan, {
     version: VERSION,
     mode,
-    outDir: opts.dryRun ? undefined : target,
-    secretsFile: path.relative(process.cwd(), secretsFile) || secretsFile,
+    root: displayPath(root),
+    outDir: opts.dryRun ? undefined : displayPath(target),
+    secretsFile: displayPath(secretsFile),
   });
   const result: MigrateResult = { code: exitCode(plan), plan, report, errors: [] };
   if (plan.blocked || opts.dryRun) {
@@ -90,4 +91,10 @@ export function exitCode(plan: MigrationPlan): 0 | 1 | 2 {
   if (plan.blocked || plan.webhooks.some((w) => w.status === "failed")) return EXIT.error;
   if (plan.webhooks.some((w) => w.status === "needs-review") || plan.findings.some((f) => f.needsReview)) return EXIT.review;
   return EXIT.ok;
+}
+
+/** A path as the user would type it: relative to the working directory when below it, else absolute. */
+export function displayPath(abs: string): string {
+  const rel = path.relative(process.cwd(), abs);
+  return rel === "" ? "." : rel.startsWith("..") || path.isAbsolute(rel) ? abs : rel;
 }

@@ -9,10 +9,12 @@ export interface SourceFacts {
   responseMethods: string[];
   /** Has a `return <value>` (or an expression-bodied arrow function). */
   returnsValue: boolean;
-  /** Uses `context.services.get(...)` (legacy service clients). */
-  usesServiceClients: boolean;
+  /** Service names passed as string literals to `context.services.get(...)`. */
+  servicesUsed: string[];
   /** Reads `.body.text()` without a guard: endpoints pass no body for body-less requests. */
   readsBodyText: boolean;
+  /** 1-based position of the first response-method call, for findings. */
+  firstResponseCall?: { line: number; column: number };
 }
 
 const RESPONSE_METHODS = new Set(["setStatusCode", "setHeader", "addHeader", "setBody"]);
@@ -21,13 +23,23 @@ export function analyseSource(text: string): SourceFacts {
   const sf = ts.createSourceFile("source.js", text, ts.ScriptTarget.ES2022, true, ts.ScriptKind.JS);
   const methods = new Set<string>();
   let returnsValue = false;
-  let usesServiceClients = false;
+  const servicesUsed = new Set<string>();
   let readsBodyText = false;
+  let firstResponseCall: SourceFacts["firstResponseCall"];
   const visit = (node: ts.Node): void => {
     if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression)) {
       const name = node.expression.name.text;
-      if (RESPONSE_METHODS.has(name)) methods.add(name);
-      if (name === "get" && node.expression.expression.getText(sf).endsWith("context.services")) usesServiceClients = true;
+      if (RESPONSE_METHODS.has(name)) {
+        methods.add(name);
+        if (!firstResponseCall) {
+          const pos = sf.getLineAndCharacterOfPosition(node.expression.name.getStart(sf));
+          firstResponseCall = { line: pos.line + 1, column: pos.character + 1 };
+        }
+      }
+      const arg = node.arguments[0];
+      if (name === "get" && arg && ts.isStringLiteralLike(arg) && node.expression.expression.getText(sf).endsWith("context.services")) {
+        servicesUsed.add(arg.text);
+      }
       if (name === "text" && ts.isPropertyAccessExpression(node.expression.expression) && node.expression.expression.name.text === "body") {
         readsBodyText = true;
       }
@@ -37,5 +49,5 @@ export function analyseSource(text: string): SourceFacts {
     ts.forEachChild(node, visit);
   };
   visit(sf);
-  return { responseMethods: [...methods].sort(), returnsValue, usesServiceClients, readsBodyText };
+  return { responseMethods: [...methods].sort(), returnsValue, servicesUsed: [...servicesUsed].sort(), readsBodyText, firstResponseCall };
 }

@@ -37,6 +37,8 @@ export interface Report {
   tool: { name: "hookshift"; version: string };
   app: { root: string; name?: string; appId?: string; configVersion: string; layout: string };
   output: { mode: "out" | "in-place" | "dry-run"; dir?: string };
+  /** True when nothing was (or would be) written because of an app-level error. */
+  blocked: boolean;
   summary: {
     webhooks: number;
     converted: number;
@@ -56,6 +58,8 @@ export interface Report {
 export interface ReportContext {
   version: string;
   mode: Report["output"]["mode"];
+  /** App folder and output folder as shown to the user (relative to the working directory). */
+  root: string;
   outDir?: string;
   /** Path of secrets.json as the user should type it, for the commands in the report. */
   secretsFile: string;
@@ -71,8 +75,9 @@ export function buildReport(plan: MigrationPlan, ctx: ReportContext): Report {
   const report: Report = {
     formatVersion: REPORT_FORMAT_VERSION,
     tool: { name: "hookshift", version: ctx.version },
-    app: { root: plan.root, name: plan.appName, appId: plan.appId, configVersion: plan.configVersion, layout: plan.layout },
+    app: { root: ctx.root, name: plan.appName, appId: plan.appId, configVersion: plan.configVersion, layout: plan.layout },
     output: { mode: ctx.mode, dir: ctx.outDir },
+    blocked: plan.blocked,
     summary: {
       webhooks: plan.webhooks.length,
       converted,

@@ -51,12 +51,17 @@ export function reviewItems(report: Report): ReviewItem[] {
 export function outputText(report: Report): string {
   switch (report.output.mode) {
     case "out":
-      return `a migrated copy of the app was written${report.output.dir ? ` to ${report.output.dir}` : ""}; the original app folder is untouched`;
+      return `a migrated copy of the app was written${report.output.dir ? ` to ${codeInProse(report.output.dir)}` : ""}; the original app folder is untouched`;
     case "in-place":
       return "the app folder itself was changed";
     case "dry-run":
       return "nothing was written; this report shows what `migrate` would change";
   }
+}
+
+/** `text` as a code span inside a sentence that `prose` renders (plain text when it holds backticks). */
+function codeInProse(text: string): string {
+  return text.includes("`") || text.includes("\n") ? text : `\`${text}\``;
 }
 
 /** Why some URLs hold `<app-id>` or `<region>` placeholders, when any do. */
@@ -110,7 +115,7 @@ export function renderMarkdown(report: Report): string {
   if (failed.length > 0) {
     push(
       `${failed.length} webhook${plural(failed.length)} could not be converted (${failed.map((w) => code(w.id)).join(", ")}); ` +
-        "their errors are under Webhooks below. Fix them and run hookshift again.",
+        `${failed.length === 1 ? "its" : "their"} errors are under Webhooks below. Fix them and run hookshift again.`,
       "",
     );
   }
@@ -122,7 +127,7 @@ export function renderMarkdown(report: Report): string {
   } else {
     push(
       `Create ${report.secrets.length === 1 ? "this App Services Secret" : `these ${report.secrets.length} App Services Secrets`} before you push the app: ` +
-        "the new endpoints check requests against them, and a push that refers to a missing Secret fails. " +
+        `the new endpoints check requests against ${report.secrets.length === 1 ? "it" : "them"}. ` +
         "The values are only in `secrets.json` next to this report (file mode 0600), never in this report; treat that file like a password.",
       "",
     );
@@ -131,7 +136,7 @@ export function renderMarkdown(report: Report): string {
       const users = report.webhooks.filter((w) => w.secretName === s.name).map((w) => code(w.id));
       push(tableRow([code(s.name), users.length ? users.join(", ") : "—"]));
     }
-    push("", "Commands (App Services CLI, logged in to the app's project):", "");
+    push("", "Commands for the App Services CLI (`appservices`):", "");
     push(...fenced("sh", report.secrets.map((s) => s.command).join("\n")), "");
   }
 
@@ -194,9 +199,9 @@ export function renderMarkdown(report: Report): string {
 export function introText(report: Report): string {
   const removed = report.files.some((f) => f.change === "removed");
   return (
-    "MongoDB deprecated the incoming webhooks of App Services (Atlas Device Sync / Realm apps). hookshift read this app's export " +
+    "MongoDB deprecated the incoming webhooks of Atlas App Services in favour of HTTPS endpoints. hookshift read this app's export " +
     "and turned each incoming webhook of an HTTP service (and of the GitHub and Twilio services) into an HTTPS endpoint plus a function, " +
-    "the same conversion App Services' own \"Convert\" button made: the endpoint keeps the webhook's HTTP method, authentication, " +
+    "the same conversion App Services' own \"Convert\" button made: the endpoint carries over the webhook's HTTP method, authentication, " +
     "request validation and Respond With Result setting, and the function's source is the webhook's source copied byte for byte. " +
     (removed
       ? "The original webhooks were removed, so their old URLs stop answering once the migrated app is pushed."

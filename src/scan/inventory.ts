@@ -7,7 +7,9 @@ import { discoverApps } from "../app/discover.js";
 import { sortFindings, type Finding } from "../app/findings.js";
 import type { App, Webhook } from "../app/model.js";
 import { readApp } from "../app/read/index.js";
-import { conversionOf } from "../migrate/plan.js";
+import { DIFFERENCE_RULE } from "../migrate/differences.js";
+import { planMigration } from "../migrate/plan.js";
+import type { WebhookPlan } from "../migrate/types.js";
 import { toPosix } from "../util/fs.js";
 
 export interface InventoryWebhook {
@@ -64,7 +66,9 @@ export async function scanFolders(dirs: string[], cwd = process.cwd()): Promise<
   for (const app of apps) {
     const root = rel(cwd, app.root);
     const fix = (f: Finding): Finding => (f.file === undefined ? f : { ...f, file: f.file === "." ? root : `${root}/${f.file}` });
-    const webhooks = app.webhooks.map((w) => inventoryWebhook(app, w, root, fix));
+    // The planner knows what the reader cannot: collisions, and which webhooks are already converted.
+    const plans = new Map(planMigration(app, { removeWebhooks: false }).webhooks.map((p) => [p.id, p]));
+    const webhooks = app.webhooks.map((w) => inventoryWebhook(w, plans.get(w.id), root, fix));
     const entry: InventoryApp = {
       root,
       name: app.name ?? null,
@@ -81,7 +85,10 @@ export async function scanFolders(dirs: string[], cwd = process.cwd()): Promise<
   return { inventory, apps };
 }
 
-function inventoryWebhook(app: App, w: Webhook, root: string, fix: (f: Finding) => Finding): InventoryWebhook {
+/** Scan shows problems, not the behaviour notes that migrate's report explains per webhook. */
+const shownInScan = (f: Finding) => f.rule !== DIFFERENCE_RULE && f.code !== "already-converted";
+
+function inventoryWebhook(w: Webhook, plan: WebhookPlan | undefined, root: string, fix: (f: Finding) => Finding): InventoryWebhook {
   const cfg = w.config;
   return {
     id: w.id,
@@ -94,8 +101,8 @@ function inventoryWebhook(app: App, w: Webhook, root: string, fix: (f: Finding) 
     authMode: w.authMode ?? null,
     respondResult: cfg ? cfg.respondResult : null,
     source: `${root}/${w.sourcePath}`,
-    alreadyConverted: cfg ? conversionOf(app, w.service.name, cfg.name) !== undefined : false,
-    findings: sortFindings(w.findings.map(fix)),
+    alreadyConverted: plan?.status === "already-converted",
+    findings: sortFindings((plan?.findings ?? w.findings).filter(shownInScan).map(fix)),
   };
 }
 

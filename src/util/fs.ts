@@ -78,3 +78,8 @@ export async function exists(abs: string): Promise<boolean> {
     return false;
   }
 }
+
+/** Code-point order: the same on every machine and locale, so outputs are reproducible. */
+export function byCodePoint(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

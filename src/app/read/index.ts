@@ -10,7 +10,7 @@ import { finding, type Finding } from "../findings.js";
 import { locate, parseJson } from "../json.js";
 import type { App, AppLayout, EndpointEntry, FunctionEntry, JsonFile, Service, Webhook, WebhookLayout } from "../model.js";
 import { validate, type SchemaKind } from "../schemas/index.js";
-import { readAppFile, toPosix } from "../../util/fs.js";
+import { byCodePoint, readAppFile, toPosix } from "../../util/fs.js";
 import { readWebhook } from "./webhook.js";
 
 /** Folders never treated as part of an app's services (tool caches, VCS metadata). */
@@ -66,6 +66,7 @@ export async function readApp(rootArg: string, detection?: Detection): Promise<A
       app.webhooks.push(...(await readServiceWebhooks(root, realRoot, service, findings)));
     }
   }
+  app.webhooks.sort((a, b) => byCodePoint(a.id, b.id));
   reportCaseCollisions(app);
   reportDuplicateWebhooks(app);
 
@@ -243,6 +244,7 @@ function reportCaseCollisions(app: App): void {
       app.findings.push(
         finding("warning", "case-collision", `Services "${other.name}" and "${s.name}" differ only in case; their functions ${other.name}_… and ${s.name}_… collide on case-insensitive file systems`, {
           file: s.config?.path ?? s.dir,
+          ...(s.config ? locate(parseJson(s.config.text, s.config.path).tree, s.config.text, ["name"]) : {}),
           needsReview: true,
           hint: "Work on the converted app on a case-sensitive file system, or rename one service.",
         }),
