@@ -25,6 +25,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
           .example("$0 scan ./exports", "Inventory every app under ./exports")
           .example("$0 scan ./myapp --json", "Machine-readable inventory"),
       async (args) => {
+        if (failedArgs) return;
         code = await runScan({ dirs: args.dirs as string[], json: args.json }, io);
       },
     )
@@ -46,6 +47,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
           .example("$0 migrate ./myapp --dry-run", "Show the plan and diff, write nothing")
           .epilogue("Exit codes: 0 all converted, nothing to review; 2 written, items need review; 1 errors (a webhook failed, or nothing could be written)."),
       async (args) => {
+        if (failedArgs) return;
         code = await runMigrate(
           {
             app: args.app,

@@ -16,9 +16,13 @@ export async function runMigrate(opts: MigrateOptions & { json: boolean }, io: I
     io.out(JSON.stringify(report, null, 2) + "\n");
     return result.code;
   }
+  if (report.blocked) {
+    // Nothing was written: the app-level errors are the whole story.
+    io.out(report.summary.line + "\n");
+    for (const f of report.findings.filter((x) => x.severity === "error")) io.err(findingLine(f, c) + "\n");
+    return result.code;
+  }
   io.out(renderConsoleSummary(report, { color: io.color }));
-  const blocking = report.findings.filter((f) => f.severity === "error");
-  for (const f of blocking) io.err(findingLine(f, c) + "\n");
   if (opts.dryRun) {
     for (const f of report.files) io.out("\n" + f.diff);
     io.out(`\nDry run: nothing written.\n`);
@@ -28,8 +32,6 @@ export async function runMigrate(opts: MigrateOptions & { json: boolean }, io: I
     else io.out(`\nConverted in place: ${show(report.app.root)}\n`);
     io.out(`Report:        ${show(path.join(result.reportDir, "report.md"))} (also report.html, report.json)\n`);
     if (report.secrets.length > 0) io.out(`Secrets:       ${show(path.join(result.reportDir, "secrets.json"))} (mode 0600; create them before you push)\n`);
-  } else if (report.summary && result.code === 1 && result.errors.length === 0) {
-    io.out(`\nNothing written.\n`);
   }
   return result.code;
 }

@@ -100,7 +100,10 @@ export function planMigration(app: App, options: PlanOptions): MigrationPlan {
     if (fchange) plan.files.push(fchange);
   }
   checkOwnEntries(plan, newEndpoints, newFunctions);
-  if (plan.blocked) plan.files = [];
+  if (plan.blocked) {
+    plan.files = [];
+    plan.secrets = {};
+  }
   plan.files.sort((a, b) => byCodePoint(a.path, b.path));
   return plan;
 }
