@@ -92,7 +92,10 @@ export function buildReport(plan: MigrationPlan, ctx: ReportContext): Report {
       .sort()
       .map((name) => ({
         name,
-        command: `appservices secrets create --name ${name} --value "$(node -p 'require(process.argv[1]).${name}' ${shellQuote(ctx.secretsFile)})"`,
+        // The value is read from secrets.json when the command runs, so it never sits in the report.
+        command:
+          `appservices secrets create${plan.appId ? ` --app ${shellQuote(plan.appId)}` : ""} --name ${name} ` +
+          `--value "$(node -p 'require(require("path").resolve(process.argv[1])).${name}' ${shellQuote(ctx.secretsFile)})"`,
       })),
     webhooks: plan.webhooks.map((w) => ({
       id: w.id,
@@ -129,8 +132,9 @@ export function unifiedDiff(path: string, kind: ChangeKind, before?: string, aft
   const oldName = kind === "added" ? "/dev/null" : `a/${path}`;
   const newName = kind === "removed" ? "/dev/null" : `b/${path}`;
   const patch = createTwoFilesPatch(oldName, newName, before ?? "", after ?? "", undefined, undefined, { context: 3 });
-  // createTwoFilesPatch starts with an "Index:"-less "===" header; drop it for git-style output.
-  return patch.replace(/^={10,}\n/m, "");
+  // Git-style headers, so `git apply` and diff viewers (diff2html) see added and removed files as such.
+  const mode = kind === "added" ? "new file mode 100644\n" : kind === "removed" ? "deleted file mode 100644\n" : "";
+  return `diff --git a/${path} b/${path}\n${mode}` + patch.replace(/^={10,}\n/m, "");
 }
 
 function shellQuote(s: string): string {

@@ -297,9 +297,9 @@ pre code { background: none; padding: 0; }
 .summary { font-size: 1.2em; font-weight: 700; margin: 8px 0 12px; }
 nav { margin: 16px 0; padding: 8px 12px; background: #f0f2f4; border-radius: 6px; }
 nav a { color: #0550ae; text-decoration: none; }
-table { border-collapse: collapse; margin: 8px 0 16px; width: 100%; }
-th, td { border: 1px solid #d0d7de; padding: 5px 8px; text-align: left; vertical-align: top; }
-th { background: #f0f2f4; }
+table:not(.d2h-diff-table) { border-collapse: collapse; margin: 8px 0 16px; width: 100%; }
+table:not(.d2h-diff-table) th, table:not(.d2h-diff-table) td { border: 1px solid #d0d7de; padding: 5px 8px; text-align: left; vertical-align: top; }
+table:not(.d2h-diff-table) th { background: #f0f2f4; }
 td.url { max-width: 420px; }
 .facts { margin: 6px 0; }
 .counts { display: flex; flex-wrap: wrap; gap: 8px; margin: 12px 0; }

@@ -204,6 +204,28 @@ describe("bad input becomes findings with positions", () => {
     expect(w.findings.find((f) => f.severity === "error")).toMatchObject({ code: "symlink-outside-app" });
   });
 
+  it("reports a linked folder that leaves the app, without reading it", async () => {
+    const dir = await tempDir();
+    const app = await copyFixture("demo", dir);
+    const { mkdir } = await import("node:fs/promises");
+    await mkdir(path.join(dir, "elsewhere"));
+    await writeFile(path.join(dir, "elsewhere", "private.json"), "{}");
+    await symlink(path.join(dir, "elsewhere"), path.join(app, "shared"));
+    const read = await readApp(app);
+    expect(read.findings.find((f) => f.code === "symlink-outside-app")).toMatchObject({ file: "shared", severity: "warning" });
+    expect(read.files).toContain("shared");
+    expect(read.files.some((f) => f.includes("private.json"))).toBe(false);
+  });
+
+  it("validates values files against their schema", async () => {
+    const app = await copyFixture("demo");
+    await writeFile(path.join(app, "values", "broken.json"), '{\n    "value": 1,\n    "from_secret": "yes"\n}\n');
+    const read = await readApp(app);
+    const problems = read.findings.filter((f) => f.file === "values/broken.json");
+    expect(problems.map((f) => f.code)).toEqual(["schema", "schema"]);
+    expect(problems.map((f) => f.line).sort()).toEqual([1, 3]);
+  });
+
   it("follows a symbolic link that stays inside the app", async () => {
     const app = await copyFixture("head-method");
     const src = path.join(app, "http_endpoints/probe/incoming_webhooks/ping/source.js");

@@ -162,6 +162,17 @@ describe("--dry-run and --in-place", () => {
     expect(Object.keys(once).some((f) => f.includes("hookshift-tmp"))).toBe(false);
   });
 
+  it("the report's diffs are a patch that git applies to the input to give the output", async () => {
+    const tmp = await tempDir();
+    const app = await copyFixture("existing-endpoints", tmp);
+    const out = path.join(tmp, "out");
+    const r = await migrate({ ...base, app, out, removeWebhooks: true });
+    const patch = r.report!.files.map((f) => f.diff).join("");
+    await writeFile(path.join(tmp, "change.patch"), patch);
+    git(app, "apply", path.join(tmp, "change.patch"));
+    expect(await treeFingerprint(app)).toEqual(await treeFingerprint(out));
+  });
+
   it("--in-place on a clean work tree needs no flag", async () => {
     const app = await copyFixture("existing-endpoints");
     git(app, "init", "-q");

@@ -10,7 +10,7 @@ import { finding, type Finding } from "../findings.js";
 import { locate, parseJson } from "../json.js";
 import type { App, AppLayout, EndpointEntry, FunctionEntry, JsonFile, Service, Webhook, WebhookLayout } from "../model.js";
 import { validate, type SchemaKind } from "../schemas/index.js";
-import { byCodePoint, readAppFile, toPosix } from "../../util/fs.js";
+import { byCodePoint, isInside, readAppFile, toPosix } from "../../util/fs.js";
 import { readWebhook } from "./webhook.js";
 
 /** Folders never treated as part of an app's services (tool caches, VCS metadata). */
@@ -52,12 +52,13 @@ export async function readApp(rootArg: string, detection?: Detection): Promise<A
   }
   if (!app.appId) app.appId = await appIdFromMeta(root, realRoot);
 
-  app.files = (
-    await fg("**/*", { cwd: root, dot: true, onlyFiles: false, followSymbolicLinks: false, markDirectories: true, ignore: ["**/.git/**"] })
-  )
-    .filter((f) => !f.endsWith("/"))
-    .map(toPosix)
-    .sort();
+  const entries = await fg("**/*", { cwd: root, dot: true, onlyFiles: false, followSymbolicLinks: false, objectMode: true, ignore: ["**/.git/**"] });
+  app.files = entries
+    .filter((e) => !e.dirent.isDirectory())
+    .map((e) => toPosix(e.path))
+    .sort(byCodePoint);
+  await reportLinksLeavingApp(root, realRoot, entries.filter((e) => e.dirent.isSymbolicLink()).map((e) => e.path), findings);
+  await validateSmallConfigs(root, realRoot, app.files, findings);
 
   for (const top of ["services", "http_endpoints", "https_endpoints"] as const) {
     for (const dirName of await subdirs(path.join(root, top))) {
@@ -77,6 +78,37 @@ export async function readApp(rootArg: string, detection?: Detection): Promise<A
   await readFunctions(root, realRoot, app);
   app.layout = layoutOf(app, det);
   return app;
+}
+
+/**
+ * A link whose target is outside the app is never followed: reading it would read someone else's
+ * files, and copying it would copy them into the converted app. It is copied as a link.
+ */
+async function reportLinksLeavingApp(root: string, realRoot: string, links: string[], findings: Finding[]): Promise<void> {
+  for (const link of links.sort(byCodePoint)) {
+    const target = await realpath(path.join(root, link)).catch(() => undefined);
+    if (target !== undefined && isInside(realRoot, target)) continue;
+    findings.push(
+      finding("warning", "symlink-outside-app", `${toPosix(link)} is a symbolic link to ${target ?? "a missing target"}, outside the app; hookshift does not follow it`, {
+        file: toPosix(link),
+        hint: "Replace the link with the file or folder it points to if the app needs it.",
+      }),
+    );
+  }
+}
+
+/** Values and CLI metadata have schemas too; their problems are app findings. */
+async function validateSmallConfigs(root: string, realRoot: string, files: string[], findings: Finding[]): Promise<void> {
+  for (const file of files) {
+    const kind: SchemaKind | undefined = /^values\/[^/]+\.json$/.test(file)
+      ? "value"
+      : file === ".mdb/meta.json"
+        ? "mdb-meta"
+        : file === ".mdb/app_meta.json"
+          ? "app-meta"
+          : undefined;
+    if (kind) await readJsonFile(root, realRoot, file, kind, findings, true);
+  }
 }
 
 async function appIdFromMeta(root: string, realRoot: string): Promise<string | undefined> {
