@@ -168,6 +168,3 @@ export async function detectApp(root: string, realRoot: string): Promise<Detecti
     findings,
   };
 }
-
-/** Folders that hold webhooks in some layout; a folder with one of them may be a partial export. */
-export const WEBHOOK_ROOTS = ["services", "http_endpoints", "https_endpoints"] as const;

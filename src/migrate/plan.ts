@@ -73,7 +73,7 @@ export function planMigration(app: App, options: PlanOptions): MigrationPlan {
   const newFunctions: FunctionEntry[] = [];
 
   for (const webhook of [...app.webhooks].sort((a, b) => byCodePoint(a.id, b.id))) {
-    const wp = planWebhook(app, webhook, existingEndpoints, takenFunctions);
+    const wp = planWebhookSafely(app, webhook, existingEndpoints, takenFunctions);
     plan.webhooks.push(wp);
     if (wp.status !== "converted" && wp.status !== "needs-review") continue;
     newEndpoints.push(wp.endpoint!);
@@ -139,16 +139,11 @@ function allEndpoints(app: App): KnownEndpoint[] {
   return out;
 }
 
-/** The endpoint that already converts webhook `service/webhook` (route `/S/W` calling `S_W`), if any. */
-export function conversionOf(app: App, service: string, webhook: string): KnownEndpoint | undefined {
-  const { route, functionName } = namesFor(service, webhook);
-  return allEndpoints(app).find((e) => e.entry.route === route && e.entry.function_name === functionName);
-}
-
 const methodsOverlap = (a: string, b: string) => a === b || a === "*" || b === "*";
 
-function planWebhook(app: App, webhook: Webhook, endpoints: KnownEndpoint[], takenFunctions: Set<string>): WebhookPlan {
-  const wp: WebhookPlan = {
+/** A webhook's plan before any decision: failed until proven convertible. */
+function failedPlan(app: App, webhook: Webhook): WebhookPlan {
+  return {
     id: webhook.id,
     service: webhook.service.name,
     serviceType: webhook.service.type,
@@ -159,6 +154,26 @@ function planWebhook(app: App, webhook: Webhook, endpoints: KnownEndpoint[], tak
     produced: [],
     findings: [...webhook.findings],
   };
+}
+
+/** One webhook that trips over something unforeseen fails alone, with a finding; the run goes on. */
+function planWebhookSafely(app: App, webhook: Webhook, endpoints: KnownEndpoint[], takenFunctions: Set<string>): WebhookPlan {
+  try {
+    return planWebhook(app, webhook, endpoints, takenFunctions);
+  } catch (e) {
+    const wp = failedPlan(app, webhook);
+    wp.findings.push(
+      finding("error", "internal", `hookshift could not plan this webhook: ${e instanceof Error ? e.message : String(e)}`, {
+        file: webhook.configFile?.path ?? webhook.dir,
+        hint: "Please report this with the webhook's config (without its secret); the other webhooks were converted.",
+      }),
+    );
+    return wp;
+  }
+}
+
+function planWebhook(app: App, webhook: Webhook, endpoints: KnownEndpoint[], takenFunctions: Set<string>): WebhookPlan {
+  const wp = failedPlan(app, webhook);
   const cfg = webhook.config;
   if (!CONVERTIBLE.has(webhook.service.type)) {
     if (!wp.findings.some((f) => f.code === "unsupported-service-type")) {

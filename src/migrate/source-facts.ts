@@ -11,8 +11,6 @@ export interface SourceFacts {
   returnsValue: boolean;
   /** Service names passed as string literals to `context.services.get(...)`. */
   servicesUsed: string[];
-  /** Reads `.body.text()` without a guard: endpoints pass no body for body-less requests. */
-  readsBodyText: boolean;
   /** 1-based position of the first response-method call, for findings. */
   firstResponseCall?: { line: number; column: number };
 }
@@ -24,7 +22,6 @@ export function analyseSource(text: string): SourceFacts {
   const methods = new Set<string>();
   let returnsValue = false;
   const servicesUsed = new Set<string>();
-  let readsBodyText = false;
   let firstResponseCall: SourceFacts["firstResponseCall"];
   const visit = (node: ts.Node): void => {
     if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression)) {
@@ -40,14 +37,11 @@ export function analyseSource(text: string): SourceFacts {
       if (name === "get" && arg && ts.isStringLiteralLike(arg) && node.expression.expression.getText(sf).endsWith("context.services")) {
         servicesUsed.add(arg.text);
       }
-      if (name === "text" && ts.isPropertyAccessExpression(node.expression.expression) && node.expression.expression.name.text === "body") {
-        readsBodyText = true;
-      }
     }
     if (ts.isReturnStatement(node) && node.expression) returnsValue = true;
     if (ts.isArrowFunction(node) && !ts.isBlock(node.body)) returnsValue = true;
     ts.forEachChild(node, visit);
   };
   visit(sf);
-  return { responseMethods: [...methods].sort(), returnsValue, servicesUsed: [...servicesUsed].sort(), readsBodyText, firstResponseCall };
+  return { responseMethods: [...methods].sort(), returnsValue, servicesUsed: [...servicesUsed].sort(), firstResponseCall };
 }

@@ -60,7 +60,19 @@ export async function scanFolders(dirs: string[], cwd = process.cwd()): Promise<
     }
     for (const f of found) {
       if (apps.some((a) => a.root === f.root)) continue;
-      apps.push(await readApp(f.root, f.detection));
+      try {
+        apps.push(await readApp(f.root, f.detection));
+      } catch (e) {
+        // Readers report bad input as findings; this is for what they did not foresee. One app
+        // that cannot be read must not hide the others.
+        missing.push({
+          severity: "error",
+          code: "read-failed",
+          message: `Could not read the app: ${e instanceof Error ? e.message : String(e)}`,
+          file: rel(cwd, f.root),
+          hint: "Please report this with the folder layout; the other apps were scanned.",
+        });
+      }
     }
   }
   for (const app of apps) {
