@@ -8,6 +8,13 @@ export interface Io {
 }
 
 export function processIo(): Io {
+  // A reader that goes away (`hookshift scan … | head`) is not an error worth a stack trace.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on("error", (e: NodeJS.ErrnoException) => {
+      if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
+      throw e;
+    });
+  }
   const color = process.stdout.isTTY === true && !("NO_COLOR" in process.env) && process.env.TERM !== "dumb";
   return {
     out: (s) => void process.stdout.write(s),

@@ -33,10 +33,11 @@ export function planMigration(app: App, options: PlanOptions): MigrationPlan {
   };
 
   if (app.configVersion === "20180301" || app.configVersion === "20200603") {
+    // Pre-2021 apps go through src/upgrade/ first; this planner only writes 20210101+ layouts.
     block(
-      finding("error", "format-upgrade-unavailable", `This is a ${app.configVersion} app. HTTPS endpoints need the 20210101 format or later, and upgrading the app's format is not available yet in hookshift`, {
+      finding("error", "format-upgrade-required", `This is a ${app.configVersion} app; HTTPS endpoints need the 20210101 format or later`, {
         file: app.rootConfig?.path,
-        hint: "`hookshift scan` reads it today. Pull the app with a current CLI (appservices pull) to get a 20230101 export, then migrate that.",
+        hint: "hookshift migrate upgrades the app's format on the way.",
       }),
     );
   } else if (app.configVersion === "unknown") {

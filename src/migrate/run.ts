@@ -11,6 +11,7 @@ import { renderHtml, loadDiff2HtmlCss } from "../report/html.js";
 import { renderMarkdown } from "../report/markdown.js";
 import { VERSION } from "../version.js";
 import { isDirectory } from "../util/fs.js";
+import { planWithUpgrade } from "../upgrade/plan-with-upgrade.js";
 import { planMigration } from "./plan.js";
 import type { MigrationPlan } from "./types.js";
 import { WriteError, writeInPlace, writeSecretsFile, writeTextFile, writeToOut } from "./write.js";
@@ -51,7 +52,8 @@ export async function migrate(opts: MigrateOptions): Promise<MigrateResult> {
   if (!(await isDirectory(root))) return fail(`${opts.app} is not a folder`, "Pass the folder of an exported app.", opts.app);
   const detection = await detectApp(root, await realpath(root).catch(() => root));
   const app = await readApp(root, detection);
-  const plan = planMigration(app, { removeWebhooks: opts.removeWebhooks });
+  const planOptions = { removeWebhooks: opts.removeWebhooks };
+  const plan = app.configVersion === "20180301" || app.configVersion === "20200603" ? await planWithUpgrade(app, planOptions) : planMigration(app, planOptions);
 
   const mode = opts.dryRun ? "dry-run" : opts.inPlace ? "in-place" : "out";
   const target = opts.inPlace ? root : opts.out ? path.resolve(opts.out) : root;

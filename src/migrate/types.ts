@@ -35,12 +35,17 @@ export interface WebhookPlan {
   findings: Finding[];
 }
 
-export type ChangeKind = "added" | "modified" | "removed";
+export type ChangeKind = "added" | "modified" | "removed" | "renamed";
 
 export interface FileChange {
-  /** App-relative path. */
+  /** App-relative path (the new path of a rename). */
   path: string;
   kind: ChangeKind;
+  /**
+   * `renamed`: the old path. `added`: copy this original file's bytes (when `after` is absent, a
+   * file hookshift did not read as text, such as an image).
+   */
+  from?: string;
   before?: string;
   after?: string;
   /** Ids of the rules whose output is in this change. */
@@ -63,6 +68,15 @@ export interface MigrationPlan {
   findings: Finding[];
   /** True when nothing may be written (unsupported format, unusable manifest ...). */
   blocked: boolean;
+  /** Set when the app's format was upgraded on the way (pre-2021 exports). */
+  upgrade?: UpgradeSummary;
+}
+
+/** What the format upgrade did, file by file, for the report's "Format upgrade" section. */
+export interface UpgradeSummary {
+  from: string;
+  to: string;
+  moves: { from: string; to: string[]; kind: string; rule: string }[];
 }
 
 export interface PlanOptions {

@@ -8,7 +8,7 @@ import { cp, mkdir, readdir, rename, rm, rmdir, stat, unlink, writeFile } from "
 import path from "node:path";
 import { promisify } from "node:util";
 import type { FileChange, MigrationPlan } from "./types.js";
-import { isInside } from "../util/fs.js";
+import { copyEntry, isInside } from "../util/fs.js";
 
 const run = promisify(execFile);
 
@@ -45,7 +45,7 @@ export async function writeToOut(plan: MigrationPlan, outArg: string, force: boo
       verbatimSymlinks: true,
       filter: (src) => !NOT_COPIED.has(path.basename(src)) || src === plan.root,
     });
-    for (const change of plan.files) await applyChange(staging, change);
+    await applyChanges(staging, plan.files, plan.root);
     if (present) {
       const old = `${out}.hookshift-old-${process.pid}`;
       await rename(out, old);
@@ -72,7 +72,39 @@ export async function writeInPlace(plan: MigrationPlan, allowDirty: boolean): Pr
       );
     }
   }
-  for (const change of plan.files) await applyChange(plan.root, change);
+  await applyChanges(plan.root, plan.files, plan.root);
+}
+
+/**
+ * Copies and renames first (they read original files), then writes, then removals, so no change
+ * reads a file another change already replaced.
+ */
+async function applyChanges(root: string, changes: FileChange[], originalRoot: string): Promise<void> {
+  const order = (c: FileChange) => (c.kind === "renamed" || (c.kind === "added" && c.from) ? 0 : c.kind === "removed" ? 2 : 1);
+  const sorted = [...changes].sort((a, b) => order(a) - order(b));
+  // Copies read the original app; in --out mode the staging copy still holds it at this point.
+  const copies = sorted.filter((c) => c.kind === "added" && c.from && c.after === undefined);
+  for (const c of copies) {
+    const abs = path.join(root, ...c.path.split("/"));
+    await mkdir(path.dirname(abs), { recursive: true });
+    await copyEntry(path.join(originalRoot, ...c.from!.split("/")), abs);
+  }
+  for (const c of sorted.filter((x) => x.kind === "renamed")) {
+    const from = path.join(root, ...c.from!.split("/"));
+    const to = path.join(root, ...c.path.split("/"));
+    await mkdir(path.dirname(to), { recursive: true });
+    if (c.after !== undefined) {
+      await writeAtomically(to, c.after);
+      await unlink(from).catch(() => undefined);
+    } else {
+      await rename(from, to);
+    }
+    await removeEmptyParents(root, path.dirname(from));
+  }
+  for (const c of sorted) {
+    if (c.kind === "renamed" || copies.includes(c)) continue;
+    await applyChange(root, c);
+  }
 }
 
 async function applyChange(root: string, change: FileChange): Promise<void> {
@@ -83,8 +115,12 @@ async function applyChange(root: string, change: FileChange): Promise<void> {
     return;
   }
   await mkdir(path.dirname(abs), { recursive: true });
+  await writeAtomically(abs, change.after ?? "");
+}
+
+async function writeAtomically(abs: string, text: string): Promise<void> {
   const tmp = `${abs}.hookshift-tmp-${process.pid}`;
-  await writeFile(tmp, change.after ?? "", "utf8");
+  await writeFile(tmp, text, "utf8");
   await rename(tmp, abs);
 }
 

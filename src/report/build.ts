@@ -3,7 +3,7 @@
 
 import { createTwoFilesPatch } from "diff";
 import { sortFindings, type Finding } from "../app/findings.js";
-import type { ChangeKind, MigrationPlan, Production, WebhookStatus } from "../migrate/types.js";
+import type { ChangeKind, MigrationPlan, Production, UpgradeSummary, WebhookStatus } from "../migrate/types.js";
 
 export const REPORT_FORMAT_VERSION = 1;
 
@@ -26,6 +26,8 @@ export interface ReportWebhook {
 
 export interface ReportFile {
   path: string;
+  /** The old path of a renamed file, or the file an added one copies. */
+  from?: string;
   change: ChangeKind;
   rules: string[];
   /** Unified diff (a/ and b/ prefixes, git style). */
@@ -50,6 +52,8 @@ export interface Report {
     line: string;
   };
   secrets: { name: string; command: string }[];
+  /** Present when the app's format was upgraded: every old file and where its content went. */
+  upgrade?: UpgradeSummary;
   webhooks: ReportWebhook[];
   files: ReportFile[];
   findings: Finding[];
@@ -97,6 +101,7 @@ export function buildReport(plan: MigrationPlan, ctx: ReportContext): Report {
           `appservices secrets create${plan.appId ? ` --app ${shellQuote(plan.appId)}` : ""} --name ${name} ` +
           `--value "$(node -p 'require(require("path").resolve(process.argv[1])).${name}' ${shellQuote(ctx.secretsFile)})"`,
       })),
+    upgrade: plan.upgrade,
     webhooks: plan.webhooks.map((w) => ({
       id: w.id,
       service: w.service,
@@ -113,7 +118,7 @@ export function buildReport(plan: MigrationPlan, ctx: ReportContext): Report {
       produced: w.produced,
       findings: sortFindings(w.findings),
     })),
-    files: plan.files.map((f) => ({ path: f.path, change: f.kind, rules: f.rules, diff: unifiedDiff(f.path, f.kind, f.before, f.after) })),
+    files: plan.files.map((f) => ({ path: f.path, from: f.from, change: f.kind, rules: f.rules, diff: unifiedDiff(f.path, f.kind, f.before, f.after, f.from) })),
     findings: sortFindings(plan.findings),
   };
   return redact(report, Object.values(plan.secrets));
@@ -128,13 +133,31 @@ export function summaryLine(total: number, endpoints: number, review: number, fa
   return parts.join("; ");
 }
 
-export function unifiedDiff(path: string, kind: ChangeKind, before?: string, after?: string): string {
+export function unifiedDiff(path: string, kind: ChangeKind, before?: string, after?: string, from?: string): string {
+  if (kind === "renamed" && from) {
+    const header = `diff --git a/${from} b/${path}\nsimilarity index ${similarity(before, after)}%\nrename from ${from}\nrename to ${path}\n`;
+    if (after === undefined || before === after) return header;
+    return header + createTwoFilesPatch(`a/${from}`, `b/${path}`, before ?? "", after, undefined, undefined, { context: 3 }).replace(/^={10,}\n/m, "");
+  }
+  if (kind === "added" && from && after === undefined) {
+    // A copy of a file hookshift did not read as text (an image, an archive): no textual diff.
+    return `diff --git a/${path} b/${path}\nnew file mode 100644\nBinary files /dev/null and b/${path} differ (copy of ${from})\n`;
+  }
   const oldName = kind === "added" ? "/dev/null" : `a/${path}`;
   const newName = kind === "removed" ? "/dev/null" : `b/${path}`;
   const patch = createTwoFilesPatch(oldName, newName, before ?? "", after ?? "", undefined, undefined, { context: 3 });
   // Git-style headers, so `git apply` and diff viewers (diff2html) see added and removed files as such.
   const mode = kind === "added" ? "new file mode 100644\n" : kind === "removed" ? "deleted file mode 100644\n" : "";
   return `diff --git a/${path} b/${path}\n${mode}` + patch.replace(/^={10,}\n/m, "");
+}
+
+/** Git's rename similarity, approximated by the share of unchanged lines. */
+function similarity(before?: string, after?: string): number {
+  if (before === undefined || after === undefined || before === after) return 100;
+  const a = before.split("\n");
+  const b = new Set(after.split("\n"));
+  const same = a.filter((l) => b.has(l)).length;
+  return Math.max(1, Math.min(99, Math.round((100 * same) / Math.max(a.length, after.split("\n").length))));
 }
 
 function shellQuote(s: string): string {

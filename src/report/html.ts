@@ -46,7 +46,7 @@ export function renderHtml(report: Report, diff2htmlCss: string): string {
   push(`</header>`);
 
   push(`<nav><a href="#needs-a-person">Needs a person</a> · <a href="#before-you-push">Before you push</a> · <a href="#url-map">URL map</a> · `);
-  push(`<a href="#webhooks">Webhooks</a> · <a href="#files">Files</a> · <a href="#other-findings">Other findings</a></nav>`);
+  push(`${report.upgrade ? `<a href="#format-upgrade">Format upgrade</a> · ` : ""}<a href="#webhooks">Webhooks</a> · <a href="#files">Files</a> · <a href="#other-findings">Other findings</a></nav>`);
 
   // Needs a person
   push(`<section id="needs-a-person"><h2>Needs a person</h2>`);
@@ -112,6 +112,24 @@ export function renderHtml(report: Report, diff2htmlCss: string): string {
     push(`<ul class="notes">${[OLD_HOST_NOTE, ...placeholderNotes(report)].map((n) => `<li>${prose(n)}</li>`).join("")}</ul>`);
   }
   push(`</section>`);
+
+  if (report.upgrade) {
+    const u = report.upgrade;
+    const moved = u.moves.filter((m) => m.kind !== "carried unchanged");
+    const carried = u.moves.length - moved.length;
+    push(`<section id="format-upgrade"><h2>Format upgrade</h2>`);
+    push(
+      `<p>This app was a ${esc(u.from)} export. HTTPS endpoints need the ${esc(u.to)} format, so hookshift upgraded the whole app to it, ` +
+        `the way realm-cli lays out each part (docs/format-upgrade.md). Every old file and where its content went:</p>`,
+    );
+    push(`<table><thead><tr><th>Old path</th><th>What happened</th><th>New path</th><th>Rule</th></tr></thead><tbody>`);
+    for (const m of moved) {
+      push(`<tr><td><code>${esc(m.from)}</code></td><td>${esc(m.kind)}</td><td>${m.to.map((t) => `<code>${esc(t)}</code>`).join(", ")}</td><td><code>${esc(m.rule)}</code></td></tr>`);
+    }
+    push(`</tbody></table>`);
+    if (carried > 0) push(`<p>${carried} other file${carried === 1 ? " keeps its" : "s keep their"} path and content.</p>`);
+    push(`</section>`);
+  }
 
   // Webhooks
   push(`<section id="webhooks"><h2>Webhooks</h2>`);

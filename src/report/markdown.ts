@@ -2,7 +2,7 @@
 // the HTML page, rendered from the report model only, deterministic (no timestamps).
 
 import { formatLocation, type Finding, type Severity } from "../app/findings.js";
-import type { WebhookStatus } from "../migrate/types.js";
+import type { UpgradeSummary, WebhookStatus } from "../migrate/types.js";
 import type { Report, ReportFile, ReportWebhook } from "./build.js";
 
 export const STATUS_LABEL: Record<WebhookStatus, string> = {
@@ -154,6 +154,8 @@ export function renderMarkdown(report: Report): string {
     push("");
   }
 
+  if (report.upgrade) push(...upgradeSection(report.upgrade), "");
+
   // Webhooks
   push("## Webhooks", "");
   if (report.webhooks.length === 0) push("No webhooks.", "");
@@ -207,6 +209,27 @@ export function introText(report: Report): string {
       ? "The original webhooks were removed, so their old URLs stop answering once the migrated app is pushed."
       : "The original webhooks were kept, so their old URLs keep answering until you remove them.")
   );
+}
+
+/** The moved files of a format upgrade: what a reviewer needs to see the upgrade as well as the conversion. */
+export function upgradeSection(u: UpgradeSummary): string[] {
+  const moved = u.moves.filter((m) => m.kind !== "carried unchanged");
+  const carried = u.moves.length - moved.length;
+  const out = [
+    "## Format upgrade",
+    "",
+    prose(
+      `This app was a ${u.from} export. HTTPS endpoints need the ${u.to} format, so hookshift upgraded the whole app to it, ` +
+        `the way realm-cli lays out each part (docs/format-upgrade.md). Every old file and where its content went:`,
+    ),
+    "",
+    tableRow(["Old path", "What happened", "New path", "Rule"]),
+    tableRow(["---", "---", "---", "---"]),
+    ...moved.map((m) => tableRow([code(m.from), m.kind, m.to.map(code).join(", "), code(m.rule)])),
+    "",
+  ];
+  if (carried > 0) out.push(`${carried} other file${carried === 1 ? " keeps its" : "s keep their"} path and content.`, "");
+  return out;
 }
 
 function webhookSection(w: ReportWebhook): string[] {

@@ -1,7 +1,7 @@
 // Reading files of an exported app without ever following a link out of it and without
 // throwing: every failure comes back as a reason a finding can carry.
 
-import { lstat, readFile, realpath, stat } from "node:fs/promises";
+import { copyFile, lstat, readFile, readlink, realpath, stat, symlink } from "node:fs/promises";
 import path from "node:path";
 
 export type ReadResult =
@@ -82,4 +82,14 @@ export async function exists(abs: string): Promise<boolean> {
 /** Code-point order: the same on every machine and locale, so outputs are reproducible. */
 export function byCodePoint(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Copies a file; a symbolic link is copied as a link (never its target's content). */
+export async function copyEntry(src: string, dest: string): Promise<void> {
+  const info = await lstat(src);
+  if (info.isSymbolicLink()) {
+    await symlink(await readlink(src), dest);
+    return;
+  }
+  await copyFile(src, dest);
 }

@@ -87,10 +87,18 @@ describe("hookshift CLI end to end", () => {
     expect(r.stderr + r.stdout).not.toMatch(/\n\s+at .+\(.+:\d+:\d+\)/); // no stack trace
   });
 
-  it("migrate of a 20180301 app says the upgrade is not available and writes nothing", async () => {
+  it("migrate of a 20180301 app upgrades it to 20210101 on the way", async () => {
     const dir = await workspace("layout-a-20180301");
     const r = hookshift(dir, "migrate", "layout-a-20180301", "--out", "out");
     await expectFile("migrate-20180301.txt", transcript(r));
+    expect(r.code).toBe(2);
+    await expectFile("migrate-20180301.report.md", await readFile(path.join(dir, "out-hookshift-report/report.md"), "utf8"));
+  });
+
+  it("migrate of a partial export says why nothing can be written", async () => {
+    const dir = await workspace("partial-no-root");
+    const r = hookshift(dir, "migrate", "partial-no-root", "--out", "out");
+    await expectFile("migrate-partial.txt", transcript(r));
     expect(r.code).toBe(1);
   });
 

@@ -176,12 +176,12 @@ describe("merging into the app", () => {
     expect(p.files.map((f) => f.path)).toEqual(["functions/api_good.js", "functions/config.json", "http_endpoints/config.json"]);
   });
 
-  it("pre-2021 formats are refused whole: no file changes", async () => {
+  it("the 20210101 planner refuses pre-2021 layouts (migrate upgrades them first)", async () => {
     for (const name of ["layout-a-20180301", "layout-a-20200603"]) {
       const p = await plan(name);
       expect(p.blocked).toBe(true);
       expect(p.files).toEqual([]);
-      expect(p.findings.map((f) => f.code)).toContain("format-upgrade-unavailable");
+      expect(p.findings.map((f) => f.code)).toContain("format-upgrade-required");
     }
   });
 

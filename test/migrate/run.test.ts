@@ -93,13 +93,20 @@ describe("migrate --out", () => {
     expect(await treeFingerprint(app)).toEqual(before);
   });
 
-  it("pre-2021 apps: exit 1, nothing written", async () => {
+  it("pre-2021 apps are upgraded to 20210101 and converted; the input is untouched", async () => {
     const tmp = await tempDir();
+    const app = await copyFixture("layout-a-20200603", tmp);
+    const before = await treeFingerprint(app);
     const out = path.join(tmp, "out");
-    const r = await migrate({ ...base, app: fixture("layout-a-20180301"), out });
-    expect(r.code).toBe(1);
-    expect(r.plan?.findings.map((f) => f.code)).toContain("format-upgrade-unavailable");
-    expect(await readdir(tmp)).toEqual([]);
+    const r = await migrate({ ...base, app, out });
+    expect(r.code).toBe(2);
+    expect(await treeFingerprint(app)).toEqual(before);
+    const files = Object.keys(await treeFingerprint(out));
+    expect(files).toContain("realm_config.json");
+    expect(files).not.toContain("config.json");
+    expect(files).toContain("http_endpoints/legacyHttp/incoming_webhooks/submit/source.js");
+    expect(files.some((f) => f.startsWith("services/legacyHttp"))).toBe(false);
+    expect(r.report?.upgrade?.from).toBe("20200603");
   });
 });
 
