@@ -139,7 +139,7 @@ export async function detectApp(root: string, realRoot: string): Promise<Detecti
     return undefined;
   }
   findings.push(...winner.findings);
-  const others = present.filter((c) => c !== winner && c.version);
+  const others = present.filter((c) => c.file !== winner.file && c.version);
   if (others.length > 0) {
     findings.push(
       finding(

@@ -42,6 +42,11 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
           .option("allow-dirty", { type: "boolean", default: false, describe: "With --in-place: allow uncommitted changes in the app's git work tree" })
           .option("remove-webhooks", { type: "boolean", default: false, describe: "Remove the converted webhooks (their old URLs stop answering)" })
           .option("force", { type: "boolean", default: false, describe: "Replace --out if it exists" })
+          .option("target-format", {
+            type: "string",
+            choices: ["20210101", "20230101"] as const,
+            describe: "Config format to write (default: keep 20210101 and 20230101; upgrade older apps to 20210101)",
+          })
           .option("json", { type: "boolean", default: false, describe: "Print the report as JSON instead of the summary" })
           .example("$0 migrate ./myapp --out ./myapp-migrated", "Converted copy plus ./myapp-migrated-hookshift-report/")
           .example("$0 migrate ./myapp --dry-run", "Show the plan and diff, write nothing")
@@ -58,6 +63,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
             allowDirty: args.allowDirty,
             removeWebhooks: args.removeWebhooks,
             force: args.force,
+            targetFormat: args.targetFormat,
             json: args.json,
           },
           io,

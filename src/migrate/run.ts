@@ -11,7 +11,7 @@ import { renderHtml, loadDiff2HtmlCss } from "../report/html.js";
 import { renderMarkdown } from "../report/markdown.js";
 import { VERSION } from "../version.js";
 import { isDirectory } from "../util/fs.js";
-import { planWithUpgrade } from "../upgrade/plan-with-upgrade.js";
+import { needsUpgrade, planWithUpgrade, targetFormatFor, type TargetFormat } from "../upgrade/plan-with-upgrade.js";
 import { planMigration } from "./plan.js";
 import type { MigrationPlan } from "./types.js";
 import { WriteError, writeInPlace, writeSecretsFile, writeTextFile, writeToOut } from "./write.js";
@@ -25,6 +25,8 @@ export interface MigrateOptions {
   allowDirty: boolean;
   removeWebhooks: boolean;
   force: boolean;
+  /** Output format; default: 20210101 and 20230101 apps keep theirs, older ones become 20210101. */
+  targetFormat?: TargetFormat;
 }
 
 export interface MigrateResult {
@@ -53,7 +55,11 @@ export async function migrate(opts: MigrateOptions): Promise<MigrateResult> {
   const detection = await detectApp(root, await realpath(root).catch(() => root));
   const app = await readApp(root, detection);
   const planOptions = { removeWebhooks: opts.removeWebhooks };
-  const plan = app.configVersion === "20180301" || app.configVersion === "20200603" ? await planWithUpgrade(app, planOptions) : planMigration(app, planOptions);
+  if (opts.targetFormat === "20210101" && app.configVersion === "20230101") {
+    return fail("--target-format 20210101 would downgrade this 20230101 app; hookshift only upgrades", "Leave --target-format out to keep 20230101.");
+  }
+  const format = targetFormatFor(app.configVersion, opts.targetFormat);
+  const plan = needsUpgrade(app.configVersion, format) ? await planWithUpgrade(app, planOptions, format) : planMigration(app, planOptions);
 
   const mode = opts.dryRun ? "dry-run" : opts.inPlace ? "in-place" : "out";
   const target = opts.inPlace ? root : opts.out ? path.resolve(opts.out) : root;

@@ -88,3 +88,26 @@ export function changesBetween(files: string[], texts: Map<string, string>, tree
   }
   return changes.sort((a, b) => byCodePoint(a.path, b.path));
 }
+
+/**
+ * `second` was planned against the files of `first`; the result points straight at the original
+ * files (or carries the text), so two upgrade steps read as one.
+ */
+export function composeTrees(first: Tree, second: Tree): Tree {
+  const out: Tree = new Map();
+  for (const [p, e] of second) {
+    if ("from" in e) out.set(p, first.get(e.from) ?? { from: e.from });
+    else out.set(p, { text: e.text, origin: e.origin !== undefined ? (originOf(first.get(e.origin)) ?? e.origin) : undefined });
+  }
+  return out;
+}
+
+/** Texts of a tree's files: written texts, or the original texts they copy. */
+export function textsOf(tree: Tree, original: Map<string, string>): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [p, e] of tree) {
+    const t = "from" in e ? original.get(e.from) : e.text;
+    if (t !== undefined) out.set(p, t);
+  }
+  return out;
+}

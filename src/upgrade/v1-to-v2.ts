@@ -65,6 +65,17 @@ export const UNPLACED_DIR = "hookshift-unplaced";
 
 const json = (v: unknown) => JSON.stringify(v, null, 4) + "\n";
 
+/** `obj` with `from` replaced by `to: value` at the same position (a name where an id stood). */
+function renameKey(obj: Record<string, unknown>, from: string, to: string, value: unknown): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(obj)) {
+    if (k === from) {
+      if (!(to in obj)) out[to] = value;
+    } else out[k] = k === to ? value : v;
+  }
+  return out;
+}
+
 export function upgradeV1(input: UpgradeInput): UpgradePlan {
   return new Upgrade(input).run();
 }
@@ -250,22 +261,14 @@ class Upgrade {
 
     const cud = root.custom_user_data_config;
     if (cud && typeof cud === "object") {
-      const c = { ...(cud as Record<string, unknown>) };
-      if (c.mongo_service_name === undefined && c.mongo_service_id !== undefined) {
-        const name = this.nameFor("service", c.mongo_service_id, file);
-        if (name) {
-          delete c.mongo_service_id;
-          c.mongo_service_name = name;
-        }
-      }
-      for (const [idKey, nameKey] of [["on_user_creation_function_id", "on_user_creation_function_name"]] as const) {
-        if (c[idKey] !== undefined && c[nameKey] === undefined) {
-          const name = this.nameFor("function", c[idKey], file);
-          if (name) {
-            delete c[idKey];
-            c[nameKey] = name;
-          }
-        }
+      let c = { ...(cud as Record<string, unknown>) };
+      for (const [kind, idKey, nameKey] of [
+        ["service", "mongo_service_id", "mongo_service_name"],
+        ["function", "on_user_creation_function_id", "on_user_creation_function_name"],
+      ] as const) {
+        if (c[idKey] === undefined || c[nameKey] !== undefined) continue;
+        const name = this.nameFor(kind, c[idKey], file);
+        if (name) c = renameKey(c, idKey, nameKey, name);
       }
       if (this.put("auth/custom_user_data.json", { text: json(c) }, UPGRADE_RULES.auth, file)) outputs.push("auth/custom_user_data.json");
     }
@@ -497,23 +500,20 @@ class Upgrade {
         this.copyUnder(f, f, UPGRADE_RULES.triggers);
         continue;
       }
-      const t = { ...value } as Record<string, unknown>;
+      let t: Record<string, unknown> = value;
       let changed = false;
       if (t.function_id !== undefined) {
         const name = t.function_name === undefined ? this.nameFor("function", t.function_id, f) : String(t.function_name);
         if (name) {
-          delete t.function_id;
-          t.function_name = name;
+          t = renameKey(t, "function_id", "function_name", name);
           changed = true;
         }
       }
-      const config = t.config && typeof t.config === "object" ? { ...(t.config as Record<string, unknown>) } : undefined;
+      const config = t.config && typeof t.config === "object" ? (t.config as Record<string, unknown>) : undefined;
       if (config && config.service_id !== undefined) {
         const name = config.service_name === undefined ? this.nameFor("service", config.service_id, f) : String(config.service_name);
         if (name) {
-          delete config.service_id;
-          config.service_name = name;
-          t.config = config;
+          t = { ...t, config: renameKey(config, "service_id", "service_name", name) };
           changed = true;
         }
       }
@@ -521,7 +521,7 @@ class Upgrade {
         this.copyUnder(f, f, UPGRADE_RULES.triggers);
         continue;
       }
-      for (const k of ID_KEYS) delete t[k];
+      t = Object.fromEntries(Object.entries(t).filter(([k]) => !ID_KEYS.includes(k)));
       this.put(f, { text: json(t), origin: f }, UPGRADE_RULES.triggers, f);
       this.move(f, [f], "edited in place", UPGRADE_RULES.triggers);
     }
@@ -554,6 +554,18 @@ class Upgrade {
   }
 
   private samePlace(): void {
+    for (const top of ["http_endpoints", "data_sources", "auth"]) {
+      const present = this.files(`${top}/`).filter((f) => !this.handled.has(f));
+      if (present.length === 0) continue;
+      this.findings.push(
+        finding("warning", "v2-part-in-v1-export", `This ${this.input.configVersion} export already has ${top}/ (a 20210101 place); its files are kept as they are`, {
+          file: top,
+          needsReview: true,
+          rule: UPGRADE_RULES.unchanged,
+          hint: "Check that they belong to this app; parts moved there by the upgrade that collide with them are reported separately.",
+        }),
+      );
+    }
     for (const top of SAME_PLACE) {
       for (const f of this.files(`${top}/`)) if (!this.handled.has(f) && !this.tree.has(f)) this.copyUnder(f, f, UPGRADE_RULES.unchanged);
     }

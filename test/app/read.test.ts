@@ -61,6 +61,8 @@ describe("config version detection (realm-cli's procedure)", () => {
       "layout-c-20230101",
       "messy-names",
       "partial-no-root",
+      "upgrade-20180301-full",
+      "upgrade-20200603-full",
     ]);
     expect(found.find((f) => f.root.endsWith("partial-no-root"))?.detection).toBeUndefined();
   });
