@@ -199,7 +199,8 @@ export function renderMarkdown(report: Report): string {
 }
 
 export function introText(report: Report): string {
-  const removed = report.files.some((f) => f.change === "removed");
+  // Removed files alone do not say it: a format upgrade removes old paths too.
+  const removed = report.webhooks.some((w) => w.produced.some((p) => p.rule === "convert/remove-webhook"));
   return (
     "MongoDB deprecated the incoming webhooks of Atlas App Services in favour of HTTPS endpoints. hookshift read this app's export " +
     "and turned each incoming webhook of an HTTP service (and of the GitHub and Twilio services) into an HTTPS endpoint plus a function, " +

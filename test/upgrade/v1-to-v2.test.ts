@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { readApp } from "../../src/app/read/index.js";
 import { migrate, type MigrateOptions } from "../../src/migrate/run.js";
 import type { MigrateResult } from "../../src/migrate/run.js";
+import { renderMarkdown } from "../../src/report/markdown.js";
 import { scanFolders } from "../../src/scan/inventory.js";
 import { copyFixture, FIXTURE_SECRETS, tempDir, treeFingerprint } from "../helpers.js";
 import { execFileSync } from "node:child_process";
@@ -135,6 +136,11 @@ describe("20180301 export with every kind of part → 20210101", () => {
       expect(after[f], f).toBe(r.before[f]);
     }
     expect(await r.json("values/shopName.json")).toEqual({ name: "shopName", value: "Upgrade Shop", from_secret: false });
+  });
+
+  it("the report says the webhooks were kept (the upgrade's removals of old paths are not webhook removals)", () => {
+    expect(renderMarkdown(r.result.report!)).toContain("The original webhooks were kept");
+    expect(renderMarkdown(r.result.report!)).toContain("## Format upgrade");
   });
 
   it("nothing is lost: every input file is accounted for in the report's moves", () => {
