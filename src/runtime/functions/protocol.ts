@@ -1,0 +1,127 @@
+// The contract between the shim (main thread) and the function runtime (a worker thread that
+// runs App Services function sources in node:vm). Everything that crosses the thread boundary is
+// plain data; BSON values travel as canonical EJSON strings so no type is lost.
+
+/** What the runtime needs to know about the app, sent once per worker (and again when it changes). */
+export interface AppSpec {
+  /** `context.app` (domain.md §7.2). */
+  app: {
+    id: string;
+    clientAppId: string;
+    name: string;
+    projectId: string;
+    deployment: { model: string; providerRegion: string };
+    lastDeployed: string;
+    hostingUri: string;
+  };
+  /** `context.environment`. */
+  environment: { tag: string; values: Record<string, unknown> };
+  /** App functions by name (`functions/<name>.js`), for `context.functions.execute` and `%function`. */
+  functions: Record<string, { source: string; private: boolean }>;
+  /** `context.values.get`: already resolved (a `from_secret` Value holds the secret's value, or is absent). */
+  values: Record<string, unknown>;
+  /** Services by name → type (`mongodb-atlas`, `http`, `twilio`, `github`, `aws` ...). */
+  services: Record<string, string>;
+}
+
+export interface UserSpec {
+  id: string;
+  type: "normal" | "server" | "system";
+  data: Record<string, unknown>;
+  custom_data: Record<string, unknown>;
+  identities: { id: string; provider_type: string; data?: Record<string, unknown> }[];
+}
+
+/** `context.request` (domain.md §7.2). */
+export interface RequestSpec {
+  remoteIPAddress: string;
+  requestHeaders: Record<string, string[]>;
+  webhookUrl: string;
+  httpMethod: string;
+  rawQueryString: string;
+  httpReferrer?: string;
+  httpUserAgent?: string;
+  service?: string;
+  action?: string;
+}
+
+export interface CallRequest {
+  kind: "call";
+  id: number;
+  /** Run this app function ... */
+  functionName?: string;
+  /** ... or this source (a webhook's source.js, which is no app function). */
+  source?: string;
+  /** Canonical EJSON of the argument array, without the response object. */
+  args: string;
+  /** Pass an HTTPResponse as the last argument (webhooks and endpoints). */
+  withResponse: boolean;
+  user: UserSpec;
+  runningAsSystem: boolean;
+  request?: RequestSpec;
+  timeLimitMs: number;
+  allowNetwork: boolean;
+}
+
+/** The HTTPResponse object's state after the call. */
+export interface ResponseState {
+  /** True once any of setStatusCode / setHeader / addHeader / setBody ran. */
+  methodsCalled: boolean;
+  statusCode?: number;
+  headers: Record<string, string[]>;
+  /** Base64 of the body bytes when setBody ran. */
+  body?: string;
+  bodySet: boolean;
+}
+
+export interface OutboundCall {
+  /** `http.get`, `twilio.send`, `http-service.post` ... */
+  kind: string;
+  service?: string;
+  /** Canonical EJSON of the arguments. */
+  args: string;
+  /** Whether it was actually sent (only with allowNetwork, for context.http). */
+  sent: boolean;
+}
+
+export type CallResult =
+  | {
+      kind: "result";
+      id: number;
+      ok: true;
+      /** Canonical EJSON of the return value (awaited); undefined when the function returned undefined. */
+      value?: string;
+      /** True when the function returned the HTTPResponse object itself (tutorial pattern). */
+      returnedResponse: boolean;
+      response: ResponseState;
+      logs: string[];
+      outbound: OutboundCall[];
+    }
+  | {
+      kind: "result";
+      id: number;
+      ok: false;
+      error: { message: string; code: "FunctionExecutionError" | "ExecutionTimeLimitExceeded" | "FunctionNotFound" };
+      response: ResponseState;
+      logs: string[];
+      outbound: OutboundCall[];
+    };
+
+/** A database call from the worker; the main thread answers with DbReply. */
+export interface DbRequest {
+  kind: "db";
+  /** RPC id, unique per worker. */
+  rpc: number;
+  service: string;
+  db: string;
+  collection?: string;
+  /** A CollectionApi method name, or `listCollections` / `listDatabases`. */
+  method: string;
+  /** Canonical EJSON of the argument array. */
+  args: string;
+}
+
+export type DbReply = { kind: "db-result"; rpc: number; ok: true; value: string } | { kind: "db-result"; rpc: number; ok: false; message: string };
+
+export type ToWorker = { kind: "app"; app: AppSpec } | CallRequest | DbReply;
+export type FromWorker = CallResult | DbRequest;
