@@ -70,7 +70,89 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
         );
       },
     )
-    .demandCommand(1, "Name a command: scan or migrate (hookshift --help lists them).")
+    .command(
+      "shim <app>",
+      "Serve the app locally: old webhook URLs with webhook semantics, endpoint URLs with endpoint semantics",
+      (y) =>
+        y
+          .positional("app", { type: "string", demandOption: true, describe: "Folder of the exported app" })
+          .option("port", { type: "number", default: 8080, describe: "Port to listen on (0: any free port)" })
+          .option("host", { type: "string", default: "127.0.0.1", describe: "Address to listen on (loopback unless told otherwise)" })
+          .option("app-id", { type: "string", describe: "App id in the URLs (default: the app's config)" })
+          .option("secrets", { type: "string", describe: "secrets.json written by migrate (endpoint Secrets, from_secret Values)" })
+          .option("users", { type: "string", describe: "Local users, API keys and custom-JWT secret for application auth (docs/parity.md)" })
+          .option("seed", { type: "string", describe: "EJSON file { db: { coll: [docs] } } loaded into the database at start" })
+          .option("dump", { type: "string", describe: "Write the database as EJSON to this file on exit" })
+          .option("mongodb-uri", { type: "string", describe: "Use a real MongoDB through the official driver instead of the embedded store" })
+          .option("environment", { type: "string", describe: "environments/<name>.json for context.environment" })
+          .option("allow-network", { type: "boolean", default: false, describe: "Let context.http calls reach the network (recorded and refused otherwise)" })
+          .option("error-status", { type: "string", array: true, default: [], describe: "Override an error status: <kind>=<code> (docs/parity.md)" })
+          .option("webhook-no-result-status", { type: "number", default: 200, describe: "Webhook status with respond_result off and no response set" })
+          .option("endpoint-no-result-status", { type: "number", default: 204, describe: "Endpoint status with respond_result off and no body set" })
+          .option("header-case", { choices: ["canonical", "as-sent"] as const, default: "canonical" as const, describe: "Header names in payload.headers" })
+          .option("time-limit", { type: "number", default: 300, describe: "Seconds a function may run" }),
+      async (args) => {
+        if (failedArgs) return;
+        // The runtime (worker threads, database drivers) loads only for the commands that use it.
+        const { runShim } = await import("./shim.js");
+        code = await runShim(
+          {
+            app: args.app,
+            port: args.port,
+            host: args.host,
+            appId: args.appId,
+            secrets: args.secrets,
+            users: args.users,
+            seed: args.seed,
+            dump: args.dump,
+            mongodbUri: args.mongodbUri,
+            environment: args.environment,
+            allowNetwork: args.allowNetwork,
+            errorStatus: args.errorStatus as string[],
+            webhookNoResultStatus: args.webhookNoResultStatus,
+            endpointNoResultStatus: args.endpointNoResultStatus,
+            headerCase: args.headerCase,
+            timeLimit: args.timeLimit,
+          },
+          io,
+        );
+      },
+    )
+    .command(
+      "verify <original> <migrated>",
+      "Send the same requests to each webhook and its migrated endpoint and compare what they do",
+      (y) =>
+        y
+          .positional("original", { type: "string", demandOption: true, describe: "The app before migration" })
+          .positional("migrated", { type: "string", demandOption: true, describe: "The app after migration" })
+          .option("secrets", { type: "string", describe: "secrets.json written by migrate" })
+          .option("users", { type: "string", describe: "Users file (default: verify makes its own test users)" })
+          .option("seed", { type: "string", describe: "EJSON seed data for every run" })
+          .option("requests", { type: "string", describe: "JSONL of recorded requests to add as cases" })
+          .option("webhook", { type: "string", array: true, describe: "Only this webhook (S/W); repeatable" })
+          .option("json", { type: "boolean", default: false, describe: "Print the full result as JSON" })
+          .option("report", { type: "string", describe: "Write verify.json to this folder" })
+          .epilogue("Exit codes: 0 every case behaves the same; 1 a difference, a webhook without endpoint, or an error."),
+      async (args) => {
+        if (failedArgs) return;
+        const { runVerify } = await import("./verify.js");
+        code = await runVerify(
+          {
+            original: args.original,
+            migrated: args.migrated,
+            secretsFile: args.secrets,
+            usersFile: args.users,
+            seedFile: args.seed,
+            requestsFile: args.requests,
+            webhooks: args.webhook as string[] | undefined,
+            json: args.json,
+            report: args.report,
+          },
+          io,
+        );
+      },
+    )
+    .demandCommand(1, "Name a command: scan, migrate, shim or verify (hookshift --help lists them).")
     .strict()
     .recommendCommands()
     .version(VERSION)

@@ -61,6 +61,7 @@ describe("config version detection (realm-cli's procedure)", () => {
       "layout-c-20230101",
       "messy-names",
       "partial-no-root",
+      "shim-basic",
       "upgrade-20180301-full",
       "upgrade-20200603-full",
     ]);

@@ -1,0 +1,448 @@
+// The `context` global of App Services functions (domain.md §7.2): app, environment, values,
+// functions.execute, user, request, runningAsSystem, http and services.
+//
+// Database calls leave through a `DbBackend`, so the same code runs in the worker thread
+// (backend = RPC to the main thread through DbRequest / DbReply) and in-process (tests, the
+// shim's fallback).
+//
+// The DbRequest contract (what a backend receives):
+// - `method` is a `CollectionApi` method name (src/runtime/store/types.ts) and `args` is the
+//   canonical EJSON of exactly that method's argument list, e.g.
+//   `find` → `[filter, {projection?, sort?, skip?, limit?}]`,
+//   `updateOne` → `[filter, update, options?]`, `distinct` → `[key, filter?]`.
+//   The App Services signatures (`find(query, projection, options)`, cursors …) are mapped here.
+// - `listCollections` (args `[]`, `db` set) and `listDatabases` (args `[]`, `db` = "admin").
+// - The reply is the canonical EJSON of the method's result.
+// db-bridge.ts implements this contract against a `Store`.
+
+import type { AppSpec, CallRequest, DbRequest, OutboundCall } from "./protocol.js";
+import { AppBinary, bytesOf, copyToRealm, decodeEJSON, encodeEJSON, type Realm, safeEncodeEJSON } from "./globals.js";
+import { EJSON as BsonEJSON } from "bson";
+
+/** Forwards one database call; resolves to the canonical EJSON of the result. */
+export type DbBackend = (req: Omit<DbRequest, "kind" | "rpc">) => Promise<string>;
+
+export class TimeLimitError extends Error {
+  constructor() {
+    super("execution time limit exceeded");
+    this.name = "Error";
+  }
+}
+
+/** Per-call bookkeeping shared by every function a call runs (the handler and executed ones). */
+export class CallState {
+  readonly logs: string[] = [];
+  readonly outbound: OutboundCall[] = [];
+  readonly deadline: number;
+  timedOut = false;
+  ended = false;
+  readonly timers = new Set<NodeJS.Timeout>();
+  readonly immediates = new Set<NodeJS.Immediate>();
+  readonly abort = new AbortController();
+
+  constructor(timeLimitMs: number) {
+    // App Services' limit (domain §7.1) when the caller gives none that makes sense.
+    this.timeLimitMs = Number.isFinite(timeLimitMs) && timeLimitMs > 0 ? timeLimitMs : 300_000;
+    this.deadline = Date.now() + this.timeLimitMs;
+  }
+  readonly timeLimitMs: number;
+
+  remainingMs(): number {
+    return this.deadline - Date.now();
+  }
+
+  /** Throws once the call is over (timed out or answered): no late writes or requests. */
+  assertActive(what: string): void {
+    if (this.timedOut || this.remainingMs() <= 0) {
+      this.timedOut = true;
+      throw new TimeLimitError();
+    }
+    if (this.ended) throw new Error(`${what}: the function call has already ended`);
+  }
+
+  end(): void {
+    this.ended = true;
+    for (const t of this.timers) clearTimeout(t);
+    for (const i of this.immediates) clearImmediate(i);
+    this.timers.clear();
+    this.immediates.clear();
+    this.abort.abort();
+  }
+}
+
+/** A rejected promise that does not count as unhandled when the caller ignores it (fire-and-forget calls). */
+function rejected(err: Error): Promise<never> {
+  const p = Promise.reject(err);
+  p.catch(() => undefined);
+  return p;
+}
+
+// ---------------------------------------------------------------------------------------------
+// HTTP (context.http and `http` services)
+
+type HttpArgs = {
+  url?: unknown;
+  scheme?: unknown;
+  host?: unknown;
+  path?: unknown;
+  query?: unknown;
+  fragment?: unknown;
+  username?: unknown;
+  password?: unknown;
+  headers?: unknown;
+  cookies?: unknown;
+  body?: unknown;
+  encodeBodyAsJSON?: unknown;
+  form?: unknown;
+  digestAuth?: unknown;
+  followRedirects?: unknown;
+};
+
+const HTTP_METHODS = ["get", "post", "put", "patch", "delete", "head"] as const;
+
+function asArgs(args: unknown): HttpArgs {
+  return args !== null && typeof args === "object" ? (args as HttpArgs) : {};
+}
+
+/** The request URL from `url` or from its parts (domain §7.2). */
+export function requestUrl(a: HttpArgs): URL {
+  if (a.url !== undefined && a.url !== null) return new URL(String(a.url));
+  if (a.host === undefined || a.host === null) throw new Error("http request needs `url` or `host`");
+  const scheme = a.scheme ? String(a.scheme) : "http";
+  let path = a.path ? String(a.path) : "/";
+  if (!path.startsWith("/")) path = `/${path}`;
+  const url = new URL(`${scheme}://${String(a.host)}${path}`);
+  if (a.query && typeof a.query === "object") {
+    for (const [k, v] of Object.entries(a.query as Record<string, unknown>)) {
+      for (const item of Array.isArray(v) ? v : [v]) url.searchParams.append(k, String(item));
+    }
+  }
+  if (a.fragment) url.hash = String(a.fragment);
+  if (a.username !== undefined) url.username = String(a.username);
+  if (a.password !== undefined) url.password = String(a.password);
+  return url;
+}
+
+/** The URL without credentials, query or fragment (for messages; those may carry secrets). */
+function describeUrl(a: HttpArgs): string {
+  try {
+    const u = requestUrl(a);
+    return `${u.origin}${u.pathname}`;
+  } catch {
+    return "<no url>";
+  }
+}
+
+/** Go-style canonical header name (`content-type` → `Content-Type`); inferred from the Go backend. */
+function canonicalHeader(name: string): string {
+  return name
+    .split("-")
+    .map((p) => (p ? p[0]!.toUpperCase() + p.slice(1).toLowerCase() : p))
+    .join("-");
+}
+
+export interface HttpResponseObject {
+  status: string;
+  statusCode: number;
+  contentLength: number;
+  headers: Record<string, string[]>;
+  cookies: Record<string, unknown>;
+  body: AppBinary;
+}
+
+async function sendHttp(method: string, a: HttpArgs, state: CallState): Promise<HttpResponseObject> {
+  if (a.digestAuth) throw new Error("http: digestAuth is not supported by the hookshift shim");
+  const url = requestUrl(a);
+  const headers = new Headers();
+  if (a.headers && typeof a.headers === "object") {
+    for (const [k, v] of Object.entries(a.headers as Record<string, unknown>)) {
+      for (const item of Array.isArray(v) ? v : [v]) headers.append(k, String(item));
+    }
+  }
+  if (a.cookies && typeof a.cookies === "object") {
+    const cookie = Object.entries(a.cookies as Record<string, unknown>)
+      .map(([k, v]) => `${k}=${String(v)}`)
+      .join("; ");
+    if (cookie) headers.append("Cookie", cookie);
+  }
+  // fetch refuses credentials in the URL: send them as Basic authentication.
+  if (url.username || url.password) {
+    const basic = Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString("base64");
+    if (!headers.has("authorization")) headers.set("Authorization", `Basic ${basic}`);
+    url.username = "";
+    url.password = "";
+  }
+  let body: BodyInit | undefined;
+  if (method !== "get" && method !== "head") {
+    if (a.form && typeof a.form === "object") {
+      if (a.body !== undefined) throw new Error("http: `form` and `body` cannot be used together");
+      const form = new FormData();
+      for (const [k, v] of Object.entries(a.form as Record<string, unknown>)) {
+        for (const item of Array.isArray(v) ? v : [v]) form.append(k, String(item));
+      }
+      body = form;
+    } else if (a.body !== undefined && a.body !== null) {
+      const bytes = bytesOf(a.body);
+      if (typeof a.body === "string") body = a.body;
+      else if (bytes) body = Buffer.from(bytes);
+      // `encodeBodyAsJSON` EJSON-stringifies an object body; relaxed EJSON so that third-party
+      // JSON APIs receive plain numbers (inferred). Objects without the flag are sent the same way.
+      else body = BsonEJSON.stringify(a.body, { relaxed: true });
+    }
+  }
+  const res = await fetch(url, {
+    method: method.toUpperCase(),
+    headers,
+    ...(body !== undefined ? { body } : {}),
+    redirect: a.followRedirects ? "follow" : "manual",
+    signal: state.abort.signal,
+  });
+  const bytes = new Uint8Array(await res.arrayBuffer());
+  const outHeaders: Record<string, string[]> = {};
+  res.headers.forEach((value, name) => {
+    if (name.toLowerCase() === "set-cookie") return;
+    (outHeaders[canonicalHeader(name)] ??= []).push(value);
+  });
+  const setCookies = res.headers.getSetCookie();
+  if (setCookies.length > 0) outHeaders["Set-Cookie"] = setCookies;
+  const lengthHeader = res.headers.get("content-length");
+  return {
+    status: `${res.status} ${res.statusText}`.trim(),
+    statusCode: res.status,
+    contentLength: lengthHeader !== null && lengthHeader !== "" ? Number(lengthHeader) : bytes.length,
+    headers: outHeaders,
+    cookies: {},
+    body: new AppBinary(bytes),
+  };
+}
+
+/** get/post/put/patch/delete/head, recorded as `<prefix>.<method>`; refused unless allowNetwork. */
+function httpClient(state: CallState, allowNetwork: boolean, prefix: string, service?: string) {
+  const make = (method: (typeof HTTP_METHODS)[number]) => (args?: unknown) => {
+    const kind = `${prefix}.${method}`;
+    const a = asArgs(args);
+    const record: OutboundCall = { kind, ...(service !== undefined ? { service } : {}), args: safeEncodeEJSON([args ?? {}]), sent: false };
+    state.outbound.push(record);
+    if (!allowNetwork) {
+      return rejected(
+        new Error(`outbound network calls are disabled in the shim: ${kind} to ${describeUrl(a)} was recorded but not sent (pass --allow-network to send it)`),
+      );
+    }
+    try {
+      state.assertActive(kind);
+    } catch (err) {
+      return rejected(err as Error);
+    }
+    record.sent = true;
+    return sendHttp(method, a, state);
+  };
+  return Object.freeze(Object.fromEntries(HTTP_METHODS.map((m) => [m, make(m)])) as Record<(typeof HTTP_METHODS)[number], (args?: unknown) => Promise<HttpResponseObject>>);
+}
+
+// ---------------------------------------------------------------------------------------------
+// MongoDB service client
+
+type Doc = Record<string, unknown>;
+
+/** Drops trailing undefined arguments (so an absent option does not travel as `null`). */
+function trimArgs(args: unknown[]): unknown[] {
+  const out = [...args];
+  while (out.length > 0 && out[out.length - 1] === undefined) out.pop();
+  return out;
+}
+
+function isObj(v: unknown): v is Doc {
+  return v !== null && typeof v === "object";
+}
+
+type Fetch = (mods: { sort?: unknown; skip?: number; limit?: number }) => Promise<unknown>;
+
+/**
+ * The cursor of `find` / `aggregate`: `sort`, `skip`, `limit` (chainable), `toArray`, `next`,
+ * `hasNext`; also thenable, so `await coll.find()` (old code) gives the array.
+ */
+class Cursor {
+  #fetch: Fetch;
+  #mods: { sort?: unknown; skip?: number; limit?: number } = {};
+  #buffer: unknown[] | undefined;
+
+  constructor(fetch: Fetch) {
+    this.#fetch = fetch;
+  }
+  sort(sort: unknown): this {
+    this.#mods.sort = sort;
+    return this;
+  }
+  skip(n: unknown): this {
+    this.#mods.skip = Number(n);
+    return this;
+  }
+  limit(n: unknown): this {
+    this.#mods.limit = Number(n);
+    return this;
+  }
+  toArray(): Promise<unknown> {
+    return this.#fetch(this.#mods);
+  }
+  async next(): Promise<unknown> {
+    if (!this.#buffer) this.#buffer = [...((await this.toArray()) as unknown[])];
+    return this.#buffer.length > 0 ? this.#buffer.shift() : null;
+  }
+  async hasNext(): Promise<boolean> {
+    if (!this.#buffer) this.#buffer = [...((await this.toArray()) as unknown[])];
+    return this.#buffer.length > 0;
+  }
+  then<A, B>(onFulfilled?: (value: unknown) => A | PromiseLike<A>, onRejected?: (reason: unknown) => B | PromiseLike<B>): Promise<A | B> {
+    return this.toArray().then(onFulfilled, onRejected);
+  }
+  catch<B>(onRejected?: (reason: unknown) => B | PromiseLike<B>): Promise<unknown> {
+    return this.toArray().catch(onRejected);
+  }
+}
+
+function mongoClient(service: string, env: ContextEnv) {
+  const call = async (db: string, collection: string | undefined, method: string, args: unknown[]): Promise<unknown> => {
+    env.state.assertActive(`${service}.${method}`);
+    const text = await env.db({ service, db, ...(collection !== undefined ? { collection } : {}), method, args: encodeEJSON(trimArgs(args)) ?? "[]" });
+    return decodeEJSON(text, env.realm);
+  };
+  const collection = (dbName: string, collName: string) => {
+    const c = (method: string, ...args: unknown[]) => call(dbName, collName, method, args);
+    const filterOf = (q: unknown) => (isObj(q) ? q : {});
+    return Object.freeze({
+      find(query?: unknown, projection?: unknown, options?: unknown) {
+        const o = isObj(options) ? options : {};
+        return new Cursor((mods) => {
+          const findOptions: Doc = {};
+          const proj = isObj(projection) ? projection : o.projection;
+          if (proj !== undefined) findOptions.projection = proj;
+          const sort = mods.sort ?? o.sort;
+          if (sort !== undefined) findOptions.sort = sort;
+          const skip = mods.skip ?? o.skip;
+          if (skip !== undefined) findOptions.skip = skip;
+          const limit = mods.limit ?? o.limit;
+          if (limit !== undefined) findOptions.limit = limit;
+          return c("find", filterOf(query), findOptions);
+        });
+      },
+      findOne(query?: unknown, projection?: unknown, options?: unknown) {
+        const o = isObj(options) ? options : {};
+        const findOptions: Doc = {};
+        const proj = isObj(projection) ? projection : o.projection;
+        if (proj !== undefined) findOptions.projection = proj;
+        if (o.sort !== undefined) findOptions.sort = o.sort;
+        return c("findOne", filterOf(query), findOptions);
+      },
+      insertOne: (doc: unknown) => c("insertOne", doc),
+      insertMany: (docs: unknown) => c("insertMany", docs),
+      updateOne: (query: unknown, update: unknown, options?: unknown) => c("updateOne", filterOf(query), update, options),
+      updateMany: (query: unknown, update: unknown, options?: unknown) => c("updateMany", filterOf(query), update, options),
+      deleteOne: (query?: unknown) => c("deleteOne", filterOf(query)),
+      deleteMany: (query?: unknown) => c("deleteMany", filterOf(query)),
+      findOneAndUpdate: (query: unknown, update: unknown, options?: unknown) => c("findOneAndUpdate", filterOf(query), update, options),
+      findOneAndReplace: (query: unknown, replacement: unknown, options?: unknown) => c("findOneAndReplace", filterOf(query), replacement, options),
+      findOneAndDelete: (query?: unknown, options?: unknown) => c("findOneAndDelete", filterOf(query), options),
+      aggregate(pipeline?: unknown) {
+        const stages = Array.isArray(pipeline) ? [...pipeline] : [];
+        return new Cursor((mods) => {
+          const extra: unknown[] = [];
+          if (mods.sort !== undefined) extra.push({ $sort: mods.sort });
+          if (mods.skip !== undefined) extra.push({ $skip: mods.skip });
+          if (mods.limit !== undefined) extra.push({ $limit: mods.limit });
+          return c("aggregate", [...stages, ...extra]);
+        });
+      },
+      count: (query?: unknown) => c("count", filterOf(query)),
+      countDocuments: (query?: unknown) => c("countDocuments", filterOf(query)),
+      distinct: (field: unknown, query?: unknown) => c("distinct", String(field), query === undefined ? undefined : filterOf(query)),
+      bulkWrite: (operations: unknown) => c("bulkWrite", operations),
+    });
+  };
+  const database = (dbName: unknown) => {
+    const name = String(dbName);
+    return Object.freeze({
+      collection: (collName: unknown) => collection(name, String(collName)),
+      getCollectionNames: () => call(name, undefined, "listCollections", []),
+    });
+  };
+  return Object.freeze({
+    db: database,
+    /** One GitHub docs example writes `mongodb.database("test")` (domain §7.2). */
+    database,
+    admin: () => Object.freeze({ getDBNames: () => call("admin", undefined, "listDatabases", []) }),
+  });
+}
+
+const MONGO_TYPES = new Set(["mongodb-atlas", "mongodb", "datalake"]);
+
+/** A client whose every method throws: the service type exists in App Services but not in the shim. */
+function unsupportedService(name: string, type: string) {
+  return new Proxy(Object.freeze({}), {
+    get(_target, prop) {
+      if (typeof prop === "symbol" || prop === "then" || prop === "toJSON") return undefined;
+      return () => {
+        throw new Error(`service "${name}" (type "${type}"): ${String(prop)} is not supported by the hookshift shim`);
+      };
+    },
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// context
+
+export interface ContextEnv {
+  app: AppSpec;
+  req: Pick<CallRequest, "user" | "runningAsSystem" | "request" | "allowNetwork">;
+  state: CallState;
+  db: DbBackend;
+  /** The realm of the call's handler: objects handed to function code are created there. */
+  realm: Realm;
+  /** Runs another app function (sandbox.ts supplies it): sync value, or a Promise when it is async. */
+  execute: (name: string, args: unknown[]) => unknown;
+}
+
+/** Builds the `context` global for one call. */
+export function createFunctionContext(env: ContextEnv) {
+  const { app, req, state, realm } = env;
+  return Object.freeze({
+    app: copyToRealm(app.app, realm),
+    environment: copyToRealm({ tag: app.environment.tag, values: app.environment.values }, realm),
+    values: Object.freeze({
+      get(name: unknown): unknown {
+        const key = String(name);
+        if (!Object.prototype.hasOwnProperty.call(app.values, key)) return undefined;
+        return copyToRealm(app.values[key], realm);
+      },
+    }),
+    functions: Object.freeze({
+      execute(name: unknown, ...args: unknown[]): unknown {
+        const key = String(name);
+        if (!Object.prototype.hasOwnProperty.call(app.functions, key)) throw new Error(`function not found: ${key}`);
+        return env.execute(key, args);
+      },
+    }),
+    user: copyToRealm(req.user, realm),
+    request: req.request ? copyToRealm(req.request, realm) : undefined,
+    runningAsSystem: () => req.runningAsSystem,
+    http: httpClient(state, req.allowNetwork, "http"),
+    services: Object.freeze({
+      get(name: unknown): unknown {
+        const key = String(name);
+        const type = Object.prototype.hasOwnProperty.call(app.services, key) ? app.services[key] : undefined;
+        if (key === "mongodb-atlas" || (type !== undefined && MONGO_TYPES.has(type))) return mongoClient(key, env);
+        if (type === undefined) return undefined;
+        if (type === "http") return httpClient(state, req.allowNetwork, "http-service", key);
+        if (type === "twilio") {
+          return Object.freeze({
+            /** Recorded, never sent (domain §7.2: `send({to, from, body})`, no return value). */
+            send(args?: unknown): undefined {
+              state.outbound.push({ kind: "twilio.send", service: key, args: safeEncodeEJSON([args ?? {}]), sent: false });
+              return undefined;
+            },
+          });
+        }
+        return unsupportedService(key, type);
+      },
+    }),
+  });
+}

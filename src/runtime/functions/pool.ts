@@ -1,0 +1,233 @@
+// The function runtime as the shim uses it: App Services functions run in worker threads
+// (worker.ts) with a memory limit (`resourceLimits`), the vm timeout for synchronous loops, and a
+// watchdog here that terminates a worker which does not answer within `timeLimitMs + margin`
+// (a microtask loop, a synchronous loop after an `await`, a hang in native code). A terminated
+// or crashed worker answers its pending call (ExecutionTimeLimitExceeded resp.
+// FunctionExecutionError) and is replaced by a fresh one that receives the latest AppSpec.
+// Logs and outbound calls of a call that ended that way are lost with the worker.
+//
+// Where the worker comes from: `worker.js` next to this file, i.e. dist/ after `tsc`. When this
+// module runs from its TypeScript source (vitest imports src/), no `worker.js` sits next to it and
+// Node 20 cannot run `worker.ts` itself (no type stripping, no tsx here), so it falls back to the
+// compiled `dist/runtime/functions/worker.js`. The vitest globalSetup (test/global-setup.ts) runs
+// `tsc` before any test, which is why the worker-thread tests work; they import this class from
+// dist/ to exercise exactly what ships.
+
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
+import type { AppSpec, CallRequest, CallResult, DbReply, DbRequest, FromWorker, ResponseState } from "./protocol.js";
+import type { DbBackend } from "./context.js";
+
+export interface FunctionRuntimeOptions {
+  /** Answers the workers' database calls (see the DbRequest contract in context.ts; db-bridge.ts for a Store). */
+  db: DbBackend;
+  /** Heap limit of each worker (default 350, App Services' limit, domain §7.1). */
+  memoryLimitMb?: number;
+  /** Number of worker threads (default 1); each runs one call at a time. */
+  workers?: number;
+  /** Extra time past `timeLimitMs` before the watchdog terminates a worker (default 1000 ms). */
+  watchdogMarginMs?: number;
+}
+
+interface Job {
+  req: CallRequest;
+  resolve: (result: CallResult) => void;
+}
+
+interface Slot {
+  worker: Worker | undefined;
+  online: boolean;
+  job: Job | undefined;
+  watchdog: NodeJS.Timeout | undefined;
+  /** Worker exits since the last result; spawning backs off so a broken worker cannot spin. */
+  crashes: number;
+  respawn: NodeJS.Timeout | undefined;
+}
+
+/** Resolves the compiled worker script (see the header comment). */
+export function workerScriptUrl(): URL {
+  const sibling = new URL("./worker.js", import.meta.url);
+  if (existsSync(fileURLToPath(sibling))) return sibling;
+  const dist = new URL("../../../dist/runtime/functions/worker.js", import.meta.url);
+  if (existsSync(fileURLToPath(dist))) return dist;
+  throw new Error(`function runtime: cannot find the compiled worker (${fileURLToPath(sibling)}); run \`npm run build\` first`);
+}
+
+function emptyResponse(): ResponseState {
+  return { methodsCalled: false, headers: {}, bodySet: false };
+}
+
+function failure(id: number, code: "FunctionExecutionError" | "ExecutionTimeLimitExceeded", message: string): CallResult {
+  return { kind: "result", id, ok: false, error: { message, code }, response: emptyResponse(), logs: [], outbound: [] };
+}
+
+export class FunctionRuntime {
+  readonly #db: DbBackend;
+  readonly #memoryLimitMb: number;
+  readonly #marginMs: number;
+  readonly #url: URL;
+  readonly #slots: Slot[] = [];
+  readonly #queue: Job[] = [];
+  #app: AppSpec | undefined;
+  #nextId = 1;
+  #closed = false;
+
+  constructor(opts: FunctionRuntimeOptions) {
+    this.#db = opts.db;
+    this.#memoryLimitMb = opts.memoryLimitMb ?? 350;
+    this.#marginMs = opts.watchdogMarginMs ?? 1000;
+    this.#url = workerScriptUrl();
+    const count = Math.max(1, Math.floor(opts.workers ?? 1));
+    for (let i = 0; i < count; i++) {
+      const slot: Slot = { worker: undefined, online: false, job: undefined, watchdog: undefined, crashes: 0, respawn: undefined };
+      this.#slots.push(slot);
+      this.#spawn(slot);
+    }
+  }
+
+  /** Sets the app every later call runs against (sent to every worker, and to replacements). */
+  setApp(app: AppSpec): void {
+    this.#app = app;
+    for (const slot of this.#slots) slot.worker?.postMessage({ kind: "app", app });
+  }
+
+  /** Runs one call; never rejects (failures are `ok: false` results). */
+  call(req: Omit<CallRequest, "kind" | "id">): Promise<CallResult> {
+    const id = this.#nextId++;
+    if (this.#closed) return Promise.resolve(failure(id, "FunctionExecutionError", "the function runtime is closed"));
+    return new Promise<CallResult>((resolve) => {
+      this.#queue.push({ req: { ...req, kind: "call", id }, resolve });
+      this.#dispatch();
+    });
+  }
+
+  /** Terminates the workers; pending and queued calls are answered with an error. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const job of this.#queue.splice(0)) job.resolve(failure(job.req.id, "FunctionExecutionError", "the function runtime was closed"));
+    const terminations: Promise<unknown>[] = [];
+    for (const slot of this.#slots) {
+      this.#clearWatchdog(slot);
+      if (slot.respawn) clearTimeout(slot.respawn);
+      slot.respawn = undefined;
+      const job = slot.job;
+      slot.job = undefined;
+      if (job) job.resolve(failure(job.req.id, "FunctionExecutionError", "the function runtime was closed"));
+      if (slot.worker) terminations.push(slot.worker.terminate());
+      slot.worker = undefined;
+    }
+    await Promise.all(terminations);
+  }
+
+  #spawn(slot: Slot): void {
+    const worker = new Worker(this.#url, {
+      resourceLimits: { maxOldGenerationSizeMb: this.#memoryLimitMb },
+      // Not the parent's flags (test runners and loaders add their own).
+      execArgv: [],
+    });
+    slot.worker = worker;
+    slot.online = false;
+    let lastError: (Error & { code?: string }) | undefined;
+    worker.on("online", () => {
+      if (slot.worker !== worker) return;
+      slot.online = true;
+      if (slot.job) this.#startWatchdog(slot);
+    });
+    worker.on("message", (msg: FromWorker) => {
+      if (slot.worker !== worker) return;
+      if (msg.kind === "db") this.#answerDb(worker, slot, msg);
+      else this.#finish(slot, msg);
+    });
+    worker.on("error", (err: Error & { code?: string }) => {
+      lastError = err;
+    });
+    worker.on("exit", (code) => {
+      if (slot.worker !== worker) return; // replaced already (watchdog) or closed
+      slot.worker = undefined;
+      this.#clearWatchdog(slot);
+      const job = slot.job;
+      slot.job = undefined;
+      if (job) {
+        const message =
+          lastError?.code === "ERR_WORKER_OUT_OF_MEMORY"
+            ? `function exceeded the memory limit (${this.#memoryLimitMb} MB)`
+            : lastError
+              ? `function runtime crashed: ${lastError.message}`
+              : `function runtime worker exited unexpectedly (exit code ${code})`;
+        job.resolve(failure(job.req.id, "FunctionExecutionError", message));
+      }
+      if (this.#closed) return;
+      slot.crashes++;
+      const delay = slot.crashes <= 1 ? 0 : Math.min(5000, 50 * 2 ** slot.crashes);
+      slot.respawn = setTimeout(() => {
+        slot.respawn = undefined;
+        if (this.#closed) return;
+        this.#spawn(slot);
+        this.#dispatch();
+      }, delay);
+    });
+    if (this.#app) worker.postMessage({ kind: "app", app: this.#app });
+  }
+
+  #dispatch(): void {
+    if (this.#closed) return;
+    for (const slot of this.#slots) {
+      if (this.#queue.length === 0) return;
+      if (slot.job || !slot.worker) continue;
+      const job = this.#queue.shift()!;
+      slot.job = job;
+      slot.worker.postMessage(job.req);
+      if (slot.online) this.#startWatchdog(slot);
+    }
+  }
+
+  #startWatchdog(slot: Slot): void {
+    this.#clearWatchdog(slot);
+    const job = slot.job;
+    if (!job) return;
+    slot.watchdog = setTimeout(() => {
+      if (slot.job !== job) return;
+      slot.job = undefined;
+      slot.watchdog = undefined;
+      job.resolve(failure(job.req.id, "ExecutionTimeLimitExceeded", "execution time limit exceeded"));
+      const stuck = slot.worker;
+      slot.worker = undefined;
+      if (stuck) void stuck.terminate();
+      if (!this.#closed) {
+        this.#spawn(slot);
+        this.#dispatch();
+      }
+    }, job.req.timeLimitMs + this.#marginMs);
+  }
+
+  #clearWatchdog(slot: Slot): void {
+    if (slot.watchdog) clearTimeout(slot.watchdog);
+    slot.watchdog = undefined;
+  }
+
+  #finish(slot: Slot, result: CallResult): void {
+    const job = slot.job;
+    if (!job || job.req.id !== result.id) return;
+    this.#clearWatchdog(slot);
+    slot.job = undefined;
+    slot.crashes = 0;
+    job.resolve(result);
+    this.#dispatch();
+  }
+
+  #answerDb(worker: Worker, slot: Slot, req: DbRequest): void {
+    const { kind: _kind, rpc, ...call } = req;
+    void _kind;
+    Promise.resolve()
+      .then(() => this.#db(call))
+      .then(
+        (value): DbReply => ({ kind: "db-result", rpc, ok: true, value }),
+        (err: unknown): DbReply => ({ kind: "db-result", rpc, ok: false, message: err instanceof Error ? err.message : String(err) }),
+      )
+      .then((reply) => {
+        if (slot.worker === worker) worker.postMessage(reply);
+      });
+  }
+}

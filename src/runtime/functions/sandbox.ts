@@ -1,0 +1,319 @@
+// Loads and runs App Services function sources the way App Services does (domain.md §7.1, §10
+// "Loading sources"): each source runs as a script in a fresh node:vm context that defines
+// `exports`, `context`, `utils`, `EJSON`, `BSON`, `console`, `require` and `HTTPResponse` (and no
+// `module`); afterwards the `exports` binding holds the handler. `exports = …` and
+// `var exports = …` both work because a top-level `var` in a script binds the context's global.
+//
+// Time limit (domain §7.1): the synchronous part of every piece of function code (loading the
+// script, calling the handler, `context.functions.execute`, timer callbacks) runs under the vm
+// `timeout`; a returned promise races a timer. Both end the call with ExecutionTimeLimitExceeded.
+// Code that never yields to the event loop *after* an `await` (a microtask loop, a sync loop in a
+// promise continuation) cannot be stopped in-process: the worker pool's watchdog (pool.ts)
+// terminates the worker for those. This is protection from runaway code, not a security boundary.
+
+import vm from "node:vm";
+import type { AppSpec, CallRequest, CallResult } from "./protocol.js";
+import { BSON, cryptoUtils, decodeEJSON, emptyResponseState, encodeEJSON, HTTPResponse, makeConsole, makeEJSON, makeJwtUtils, makeRequire, type Realm } from "./globals.js";
+import { CallState, createFunctionContext, type DbBackend, TimeLimitError } from "./context.js";
+
+export type { DbBackend } from "./context.js";
+
+/** A call as `runInProcess` takes it (the protocol's CallRequest without the envelope). */
+export type RunRequest = Omit<CallRequest, "kind" | "id"> & { id?: number };
+
+// ---------------------------------------------------------------------------------------------
+// compilation cache
+
+const SCRIPT_CACHE_LIMIT = 500;
+const scriptCache = new Map<string, vm.Script>();
+
+/** Compiles a function source once: the same source text always gives the same vm.Script. */
+export function compileSource(source: string, filename = "function.js"): vm.Script {
+  const cached = scriptCache.get(source);
+  if (cached) return cached;
+  const script = new vm.Script(source, { filename });
+  scriptCache.set(source, script);
+  if (scriptCache.size > SCRIPT_CACHE_LIMIT) {
+    const oldest = scriptCache.keys().next().value;
+    if (oldest !== undefined) scriptCache.delete(oldest);
+  }
+  return script;
+}
+
+// ---------------------------------------------------------------------------------------------
+// running code under the time limit
+
+const REALM_SCRIPT = new vm.Script(
+  "(function (D) { return { object: function () { return {}; }, array: function () { return []; }, date: function (t) { return new D(t); } }; })(Date)",
+  { filename: "hookshift:realm" },
+);
+
+const INVOKE_KEY = "__hookshift_invoke";
+const invoker = vm.createContext({});
+const INVOKE_SCRIPT = new vm.Script(`${INVOKE_KEY}()`, { filename: "hookshift:invoke" });
+
+function isVmTimeout(err: unknown): boolean {
+  return err !== null && typeof err === "object" && (err as { code?: unknown }).code === "ERR_SCRIPT_EXECUTION_TIMEOUT";
+}
+
+function timeoutMs(state: CallState): number {
+  const ms = state.remainingMs();
+  if (ms <= 0 || state.timedOut) {
+    state.timedOut = true;
+    throw new TimeLimitError();
+  }
+  return Math.max(1, Math.ceil(ms));
+}
+
+/** Runs `fn` (which calls into function code) with the vm timeout set to the call's remaining time. */
+function guarded<T>(state: CallState, fn: () => T): T {
+  const timeout = timeoutMs(state);
+  (invoker as Record<string, unknown>)[INVOKE_KEY] = fn;
+  try {
+    return INVOKE_SCRIPT.runInContext(invoker, { timeout, displayErrors: false }) as T;
+  } catch (err) {
+    if (isVmTimeout(err)) {
+      state.timedOut = true;
+      throw new TimeLimitError();
+    }
+    throw err;
+  } finally {
+    (invoker as Record<string, unknown>)[INVOKE_KEY] = undefined;
+  }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return value !== null && (typeof value === "object" || typeof value === "function") && typeof (value as { then?: unknown }).then === "function";
+}
+
+/** Awaits a returned promise (or cursor) until the call's deadline or an uncaught timer error. */
+function settle(value: unknown, state: CallState, failure: Promise<never>): Promise<unknown> {
+  if (!isThenable(value)) return Promise.resolve(value);
+  return new Promise((resolve, reject) => {
+    let ms: number;
+    try {
+      ms = timeoutMs(state);
+    } catch (err) {
+      reject(err);
+      return;
+    }
+    const timer = setTimeout(() => {
+      state.timedOut = true;
+      reject(new TimeLimitError());
+    }, ms);
+    const done = () => clearTimeout(timer);
+    failure.then(undefined, (err: unknown) => {
+      done();
+      reject(err);
+    });
+    Promise.resolve(value).then(
+      (v) => {
+        done();
+        resolve(v);
+      },
+      (err: unknown) => {
+        done();
+        reject(err);
+      },
+    );
+  });
+}
+
+function messageOf(err: unknown): string {
+  if (err !== null && typeof err === "object" && typeof (err as { message?: unknown }).message === "string") {
+    return (err as { message: string }).message;
+  }
+  try {
+    return String(err);
+  } catch {
+    return "function threw a value that cannot be converted to a string";
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// one call
+
+function newVmContext(): { ctx: vm.Context; realm: Realm } {
+  const ctx = vm.createContext({}, { name: "App Services function", codeGeneration: { strings: true, wasm: false } });
+  const realm = REALM_SCRIPT.runInContext(ctx) as Realm;
+  return { ctx, realm };
+}
+
+/** Runs a source in a context (already holding the globals) and returns its `exports` handler. */
+function loadHandler(ctx: vm.Context, realm: Realm, source: string, filename: string, state: CallState): (...args: unknown[]) => unknown {
+  const script = compileSource(source, filename);
+  (ctx as Record<string, unknown>).exports = realm.object();
+  try {
+    script.runInContext(ctx, { timeout: timeoutMs(state), displayErrors: false });
+  } catch (err) {
+    if (isVmTimeout(err)) {
+      state.timedOut = true;
+      throw new TimeLimitError();
+    }
+    throw err;
+  }
+  const handler = (ctx as Record<string, unknown>).exports;
+  if (typeof handler !== "function") {
+    throw new Error(`${filename} does not export a function (assign it with \`exports = function (...) { ... }\`)`);
+  }
+  return handler as (...args: unknown[]) => unknown;
+}
+
+/** The per-call globals (shared by the handler and every function it executes). */
+function buildGlobals(app: AppSpec, req: RunRequest, state: CallState, realm: Realm, db: DbBackend, fail: (err: unknown) => void): Record<string, unknown> {
+  const runCallback = (fn: unknown, args: unknown[]) => {
+    if (state.ended) return;
+    try {
+      guarded(state, () => (fn as (...a: unknown[]) => unknown)(...args));
+    } catch (err) {
+      fail(err);
+    }
+  };
+  const checkFn = (fn: unknown, name: string) => {
+    if (typeof fn !== "function") throw new TypeError(`${name}: callback must be a function`);
+  };
+  const timers = {
+    setTimeout(fn: unknown, ms?: unknown, ...args: unknown[]) {
+      checkFn(fn, "setTimeout");
+      const t = setTimeout(() => {
+        state.timers.delete(t);
+        runCallback(fn, args);
+      }, Number(ms) || 0);
+      state.timers.add(t);
+      return t;
+    },
+    clearTimeout(t: unknown) {
+      clearTimeout(t as NodeJS.Timeout);
+      state.timers.delete(t as NodeJS.Timeout);
+    },
+    setInterval(fn: unknown, ms?: unknown, ...args: unknown[]) {
+      checkFn(fn, "setInterval");
+      const t = setInterval(() => runCallback(fn, args), Number(ms) || 0);
+      state.timers.add(t);
+      return t;
+    },
+    clearInterval(t: unknown) {
+      clearInterval(t as NodeJS.Timeout);
+      state.timers.delete(t as NodeJS.Timeout);
+    },
+    setImmediate(fn: unknown, ...args: unknown[]) {
+      checkFn(fn, "setImmediate");
+      const i = setImmediate(() => {
+        state.immediates.delete(i);
+        runCallback(fn, args);
+      });
+      state.immediates.add(i);
+      return i;
+    },
+    clearImmediate(i: unknown) {
+      clearImmediate(i as NodeJS.Immediate);
+      state.immediates.delete(i as NodeJS.Immediate);
+    },
+  };
+
+  const globals: Record<string, unknown> = {};
+  const execute = (name: string, args: unknown[]): unknown => {
+    const fn = app.functions[name];
+    if (!fn) throw new Error(`function not found: ${name}`);
+    const { ctx, realm: fnRealm } = newVmContext();
+    Object.assign(ctx, globals);
+    const handler = loadHandler(ctx, fnRealm, fn.source, `functions/${name}.js`, state);
+    return guarded(state, () => handler(...args));
+  };
+  const context = createFunctionContext({ app, req, state, db, realm, execute });
+  Object.assign(globals, {
+    context,
+    utils: Object.freeze({ crypto: cryptoUtils, jwt: makeJwtUtils(realm) }),
+    EJSON: makeEJSON(realm),
+    BSON,
+    console: makeConsole(state.logs),
+    require: makeRequire(),
+    HTTPResponse,
+    Buffer,
+    URL,
+    URLSearchParams,
+    TextEncoder,
+    TextDecoder,
+    ...timers,
+  });
+  return globals;
+}
+
+function failureResult(id: number, code: "FunctionExecutionError" | "ExecutionTimeLimitExceeded" | "FunctionNotFound", message: string, state: CallState, response?: HTTPResponse): CallResult {
+  return {
+    kind: "result",
+    id,
+    ok: false,
+    error: { message, code },
+    response: response ? HTTPResponse.stateOf(response) : emptyResponseState(),
+    logs: [...state.logs],
+    outbound: state.outbound.map((o) => ({ ...o })),
+  };
+}
+
+/**
+ * Runs one call in this thread: resolves the source (`functionName` or `source`), loads it in a
+ * fresh vm context, calls the handler with the decoded arguments (plus an HTTPResponse when
+ * `withResponse`), awaits a returned promise and encodes the result as canonical EJSON.
+ * Never throws: failures come back as `ok: false` results. Used by the worker and by tests.
+ */
+export async function runInProcess(app: AppSpec, req: RunRequest, db: DbBackend): Promise<CallResult> {
+  const id = req.id ?? 0;
+  const state = new CallState(req.timeLimitMs);
+  let response: HTTPResponse | undefined;
+  let rejectFailure: (err: unknown) => void = () => undefined;
+  const failure = new Promise<never>((_, reject) => {
+    rejectFailure = reject;
+  });
+  failure.catch(() => undefined);
+  try {
+    let source: string;
+    let filename: string;
+    if (req.functionName !== undefined) {
+      const fn = Object.prototype.hasOwnProperty.call(app.functions, req.functionName) ? app.functions[req.functionName] : undefined;
+      if (!fn) return failureResult(id, "FunctionNotFound", `function not found: ${req.functionName}`, state);
+      source = fn.source;
+      filename = `functions/${req.functionName}.js`;
+    } else if (req.source !== undefined) {
+      source = req.source;
+      filename = "source.js";
+    } else {
+      throw new Error("the call names neither a function nor a source");
+    }
+
+    const { ctx, realm } = newVmContext();
+    const globals = buildGlobals(app, req, state, realm, db, (err) => rejectFailure(err));
+    Object.assign(ctx, globals);
+    const handler = loadHandler(ctx, realm, source, filename, state);
+
+    const args = decodeEJSON(req.args, realm);
+    if (!Array.isArray(args)) throw new Error("the call arguments must be an array");
+    if (req.withResponse) {
+      response = new HTTPResponse();
+      args.push(response);
+    }
+    const returned = guarded(state, () => handler(...args));
+    const result = await settle(returned, state, failure);
+    if (state.timedOut) throw new TimeLimitError();
+
+    const returnedResponse = response !== undefined && result === response;
+    const value = returnedResponse ? undefined : encodeEJSON(result);
+    return {
+      kind: "result",
+      id,
+      ok: true,
+      ...(value !== undefined ? { value } : {}),
+      returnedResponse,
+      response: response ? HTTPResponse.stateOf(response) : emptyResponseState(),
+      logs: [...state.logs],
+      outbound: state.outbound.map((o) => ({ ...o })),
+    };
+  } catch (err) {
+    if (err instanceof TimeLimitError || state.timedOut || isVmTimeout(err)) {
+      return failureResult(id, "ExecutionTimeLimitExceeded", "execution time limit exceeded", state, response);
+    }
+    return failureResult(id, "FunctionExecutionError", messageOf(err), state, response);
+  } finally {
+    state.end();
+  }
+}

@@ -1,0 +1,76 @@
+// Worker-thread entry of the function runtime (started by pool.ts). Receives ToWorker messages,
+// keeps the latest AppSpec, runs CallRequests one at a time with runInProcess, forwards database
+// calls to the main thread as DbRequests and posts CallResults.
+
+import { parentPort } from "node:worker_threads";
+import type { AppSpec, CallRequest, DbReply, FromWorker, ToWorker } from "./protocol.js";
+import { runInProcess } from "./sandbox.js";
+import type { DbBackend } from "./context.js";
+
+if (!parentPort) throw new Error("worker.ts must run as a worker thread (see pool.ts)");
+const port = parentPort;
+
+const EMPTY_APP: AppSpec = {
+  app: { id: "", clientAppId: "", name: "", projectId: "", deployment: { model: "", providerRegion: "" }, lastDeployed: "", hostingUri: "" },
+  environment: { tag: "", values: {} },
+  functions: {},
+  values: {},
+  services: {},
+};
+
+let app: AppSpec = EMPTY_APP;
+let nextRpc = 1;
+const pendingDb = new Map<number, { resolve: (value: string) => void; reject: (err: Error) => void }>();
+const queue: CallRequest[] = [];
+let running = false;
+
+function post(msg: FromWorker): void {
+  port.postMessage(msg);
+}
+
+const db: DbBackend = (req) =>
+  new Promise<string>((resolve, reject) => {
+    const rpc = nextRpc++;
+    pendingDb.set(rpc, { resolve, reject });
+    post({ kind: "db", rpc, ...req });
+  });
+
+function onDbReply(reply: DbReply): void {
+  const pending = pendingDb.get(reply.rpc);
+  if (!pending) return;
+  pendingDb.delete(reply.rpc);
+  if (reply.ok) pending.resolve(reply.value);
+  else pending.reject(new Error(reply.message));
+}
+
+async function pump(): Promise<void> {
+  if (running) return;
+  running = true;
+  try {
+    for (let req = queue.shift(); req; req = queue.shift()) {
+      const result = await runInProcess(app, req, db);
+      post({ ...result, id: req.id });
+    }
+  } finally {
+    running = false;
+  }
+}
+
+port.on("message", (msg: ToWorker) => {
+  switch (msg.kind) {
+    case "app":
+      app = msg.app;
+      break;
+    case "db-result":
+      onDbReply(msg);
+      break;
+    case "call":
+      queue.push(msg);
+      void pump();
+      break;
+  }
+});
+
+// Function code may leave a rejected promise unhandled (a fire-and-forget call); App Services does
+// not fail the call for that and neither must the worker die of it.
+process.on("unhandledRejection", () => undefined);

@@ -1,0 +1,67 @@
+// Opens everything one served app needs: the app model, its secrets and users, a database, the
+// function runtime, and the semantics. `shim` serves it over HTTP; `verify` calls it directly.
+
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { readApp } from "../app/read/index.js";
+import { buildServedApp, readSecretsFile, type ServedApp } from "./app-spec.js";
+import { storeBackend } from "./functions/db-bridge.js";
+import { FunctionRuntime } from "./functions/pool.js";
+import type { PipelineDeps } from "./pipeline.js";
+import { defaultSemantics, type Semantics } from "./semantics.js";
+import { loadSeedFile, openStore } from "./store/index.js";
+import type { Store } from "./store/types.js";
+import { parseUsersFile, UserStore, type UsersFile } from "./users.js";
+
+export interface SessionOptions {
+  app: string;
+  appId?: string;
+  environment?: string;
+  secretsFile?: string;
+  secrets?: Record<string, string>;
+  usersFile?: string;
+  users?: UsersFile;
+  seedFile?: string;
+  seedText?: string;
+  mongodbUri?: string;
+  allowNetwork?: boolean;
+  semantics?: Semantics;
+  /** An already open store (verify shares none between runs, but tests may). */
+  store?: Store;
+}
+
+export interface Session {
+  deps: PipelineDeps;
+  served: ServedApp;
+  close(): Promise<void>;
+}
+
+export async function openSession(opts: SessionOptions): Promise<Session> {
+  const app = await readApp(path.resolve(opts.app));
+  const secrets = opts.secrets ?? (opts.secretsFile ? await readSecretsFile(opts.secretsFile) : {});
+  const served = await buildServedApp(app, { appId: opts.appId, environment: opts.environment, secrets });
+  const usersFile = opts.users ?? (opts.usersFile ? parseUsersFile(await readFile(opts.usersFile, "utf8"), opts.usersFile) : {});
+  const store = opts.store ?? (await openStore({ mongodbUri: opts.mongodbUri }));
+  const seed = opts.seedText ?? (opts.seedFile ? await readFile(opts.seedFile, "utf8") : undefined);
+  if (seed !== undefined) await loadSeedFile(store, seed);
+  // The database is looked up per call: verify swaps in a fresh store for every run.
+  let deps: PipelineDeps | undefined;
+  const runtime = new FunctionRuntime({ db: storeBackend(() => deps!.store) });
+  runtime.setApp(served.spec);
+  deps = {
+    served,
+    runner: runtime,
+    users: new UserStore(usersFile),
+    store,
+    sem: opts.semantics ?? defaultSemantics(),
+    allowNetwork: opts.allowNetwork ?? false,
+  };
+  return {
+    deps: deps!,
+    served,
+    close: async () => {
+      await runtime.close();
+      if (!opts.store) await store.close();
+    },
+  };
+}

@@ -1,0 +1,182 @@
+// The incoming-webhook pipeline (domain.md §10): URL → method → validation → user →
+// can_evaluate → payload per service type → handler(payload, response) → response rules of §3.6.
+
+import { createHmac } from "node:crypto";
+import { Binary, EJSON } from "bson";
+import type { Webhook } from "../app/model.js";
+import type { RequestSpec } from "./functions/protocol.js";
+import {
+  constantTimeEqual,
+  credentialsIn,
+  errorResponse,
+  hasCredentialFields,
+  header,
+  headersOf,
+  lowerHeaders,
+  parseQuery,
+  signature,
+  withoutSecret,
+  type ShimRequest,
+  type ShimResponse,
+} from "./http.js";
+import { canEvaluate, encodeArgs, fixedUser, fromFailedCall, fromResponseObject, scriptUser, withCustomData, type PipelineDeps, type UserResolution } from "./pipeline.js";
+import { SYSTEM_USER } from "./users.js";
+
+const WEBHOOK_PATH = /^\/api\/client\/v2\.0\/app\/([^/]+)\/service\/([^/]+)\/incoming_webhook\/([^/]+)\/?$/;
+
+export function matchWebhookPath(path: string): { appId: string; service: string; name: string } | undefined {
+  const m = WEBHOOK_PATH.exec(path);
+  if (!m) return undefined;
+  try {
+    return { appId: decodeURIComponent(m[1]!), service: decodeURIComponent(m[2]!), name: decodeURIComponent(m[3]!) };
+  } catch {
+    return undefined;
+  }
+}
+
+export function webhookPath(appId: string, service: string, name: string): string {
+  return `/api/client/v2.0/app/${encodeURIComponent(appId)}/service/${encodeURIComponent(service)}/incoming_webhook/${encodeURIComponent(name)}`;
+}
+
+export async function handleWebhook(req: ShimRequest, deps: PipelineDeps): Promise<ShimResponse> {
+  const { sem, served } = deps;
+  const m = matchWebhookPath(req.path);
+  const webhook = m && m.appId === served.appId ? served.webhooks.find((w) => w.service.name === m.service && w.name === m.name) : undefined;
+  if (!webhook || !webhook.config || webhook.source === undefined) return errorResponse(sem.errors.webhookNotFound, undefined, "not-found");
+  const cfg = webhook.config;
+  const type = webhook.service.type;
+
+  if (type === "http" && cfg.httpMethod !== "ANY" && cfg.httpMethod !== req.method) {
+    return errorResponse(sem.errors.methodNotAllowed, `this webhook accepts ${cfg.httpMethod} only`, "method-not-allowed");
+  }
+  const query = parseQuery(req.rawQuery);
+  const invalid = validate(req, webhook, query.first, deps);
+  if (invalid) return invalid;
+
+  const request = requestSpec(req, deps);
+  const payload = buildPayload(req, webhook, query.first, deps);
+  if (payload === undefined) return errorResponse(sem.errors.functionError, "the request body is not the JSON GitHub sends", "bad-payload");
+
+  const who = await resolveUser(req, webhook, payload, request, deps);
+  if (!who.ok) return who.response;
+  const user = cfg.runAsAuthedUser && cfg.fetchCustomUserData ? await withCustomData(deps, who.user) : who.user;
+  const denied = await canEvaluate(deps, cfg.canEvaluate, user, request);
+  if (denied) return denied;
+
+  const r = await deps.runner.call({
+    source: webhook.source,
+    args: encodeArgs([payload]),
+    withResponse: true,
+    user,
+    runningAsSystem: who.system,
+    request,
+    timeLimitMs: sem.timeLimitMs,
+    allowNetwork: deps.allowNetwork,
+  });
+  if (!r.ok) return fromFailedCall(deps, r);
+  const notes = [...who.notes, ...r.logs];
+
+  // §3.6: any response method replaces the default behaviour; the return value is then dropped.
+  if (r.response.methodsCalled) return { ...fromResponseObject(r, r.response.statusCode ?? 200, true), logs: notes };
+  if (cfg.respondResult && r.value !== undefined && !r.returnedResponse) {
+    // Webhooks answer canonical EJSON (observed: {"Processed":{"$numberInt":"900"}}).
+    return { status: 200, headers: { "Content-Type": ["application/json"] }, body: Buffer.from(r.value), outcome: "ok", logs: notes, outbound: r.outbound };
+  }
+  return { status: sem.webhookNoResultStatus, headers: {}, body: Buffer.alloc(0), outcome: "ok", logs: notes, outbound: r.outbound };
+}
+
+/** §3.4 for HTTP services; GitHub's own signature check for GitHub services (§9 Q8, inferred). */
+function validate(req: ShimRequest, webhook: Webhook, query: Record<string, string>, deps: PipelineDeps): ShimResponse | undefined {
+  const cfg = webhook.config!;
+  const fail = (why: string) => errorResponse(deps.sem.errors.webhookAuthFailed, undefined, "auth-failed", { logs: [why] });
+  if (webhook.service.type === "github") {
+    if (!cfg.secret) return undefined;
+    const body = req.body ?? Buffer.alloc(0);
+    const s256 = header(req.rawHeaders, "X-Hub-Signature-256");
+    const s1 = header(req.rawHeaders, "X-Hub-Signature");
+    if (s256 !== undefined) return constantTimeEqual(s256, signature(cfg.secret, body)) ? undefined : fail("X-Hub-Signature-256 does not match");
+    if (s1 !== undefined) {
+      const expected = "sha1=" + createHmac("sha1", cfg.secret).update(body).digest("hex");
+      return constantTimeEqual(s1, expected) ? undefined : fail("X-Hub-Signature does not match");
+    }
+    return fail("no X-Hub-Signature-256 or X-Hub-Signature header");
+  }
+  if (webhook.service.type !== "http") return undefined;
+  if (cfg.validationMethod === "SECRET_AS_QUERY_PARAM") {
+    if (cfg.secret === undefined || query.secret === undefined || !constantTimeEqual(query.secret, cfg.secret)) return fail("secret query parameter missing or wrong");
+  } else if (cfg.validationMethod === "VERIFY_PAYLOAD") {
+    const sent = header(req.rawHeaders, "X-Hook-Signature");
+    if (cfg.secret === undefined || sent === undefined) return fail("X-Hook-Signature missing");
+    const signed = deps.sem.webhookSignatureOver === "raw" ? (req.body ?? Buffer.alloc(0)) : ejsonOfBody(req.body);
+    if (!constantTimeEqual(sent, signature(cfg.secret, signed))) return fail("X-Hook-Signature does not match");
+  }
+  return undefined;
+}
+
+function ejsonOfBody(body: Buffer | undefined): string {
+  try {
+    return EJSON.stringify(EJSON.parse(body?.toString("utf8") ?? ""));
+  } catch {
+    return body?.toString("utf8") ?? "";
+  }
+}
+
+export function requestSpec(req: ShimRequest, deps: PipelineDeps): RequestSpec {
+  const raw = withoutSecret(req.rawQuery);
+  const spec: RequestSpec = {
+    remoteIPAddress: req.remoteAddress,
+    requestHeaders: headersOf(req.rawHeaders, deps.sem.headerCase),
+    webhookUrl: req.path,
+    httpMethod: req.method,
+    rawQueryString: deps.sem.rawQueryLeadingQuestionMark && raw ? `?${raw}` : raw,
+  };
+  const referrer = header(req.rawHeaders, "Referer");
+  const agent = header(req.rawHeaders, "User-Agent");
+  if (referrer !== undefined) spec.httpReferrer = referrer;
+  if (agent !== undefined) spec.httpUserAgent = agent;
+  return spec;
+}
+
+/** §3.5: HTTP `{query, headers, body}`; GitHub the parsed event; Twilio the form fields. */
+function buildPayload(req: ShimRequest, webhook: Webhook, query: Record<string, string>, deps: PipelineDeps): unknown {
+  const type = webhook.service.type;
+  const text = req.body?.toString("utf8") ?? "";
+  if (type === "github") {
+    try {
+      return text ? JSON.parse(text) : {};
+    } catch {
+      return undefined;
+    }
+  }
+  if (type === "twilio") return Object.fromEntries(new URLSearchParams(text));
+  const q = { ...query };
+  if (!deps.sem.querySecretVisible) delete q.secret;
+  const payload: Record<string, unknown> = { query: q, headers: headersOf(req.rawHeaders, deps.sem.headerCase) };
+  if (req.body !== undefined) payload.body = new Binary(req.body);
+  else if (deps.sem.webhookEmptyBody === "empty-binary") payload.body = new Binary(Buffer.alloc(0));
+  return payload;
+}
+
+/** §2.2: authed user (credentials in headers xor body), fixed id, script, else system. */
+async function resolveUser(req: ShimRequest, webhook: Webhook, payload: unknown, request: RequestSpec, deps: PipelineDeps): Promise<UserResolution> {
+  const mode = webhook.authMode ?? "system";
+  const cfg = webhook.config!;
+  if (mode === "system") return { ok: true, user: SYSTEM_USER, system: true, notes: [] };
+  if (mode === "user-id") return fixedUser(deps, cfg.runAsUserId);
+  if (mode === "script") return scriptUser(deps, cfg.runAsUserIdScriptSource, payload, request);
+  const inHeaders = credentialsIn(lowerHeaders(req.rawHeaders));
+  let bodyFields: Record<string, unknown> = {};
+  try {
+    const parsed = req.body ? JSON.parse(req.body.toString("utf8")) : undefined;
+    if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) bodyFields = parsed as Record<string, unknown>;
+  } catch {
+    // Not JSON: no credentials in the body.
+  }
+  const inBody = credentialsIn(bodyFields);
+  if (inHeaders && (inBody || hasCredentialFields(bodyFields))) return { ok: false, response: errorResponse(deps.sem.errors.doubleCredentials, undefined, "double-credentials") };
+  const creds = inHeaders ?? inBody;
+  if (!creds) return { ok: false, response: errorResponse(deps.sem.errors.missingCredentials, undefined, "missing-credentials") };
+  const auth = deps.users.authenticate(creds, cfg.createUserOnAuth);
+  if (!auth.ok) return { ok: false, response: errorResponse(deps.sem.errors.invalidCredentials, auth.message, "invalid-credentials") };
+  return { ok: true, user: auth.user, system: false, notes: auth.created ? [`created user ${auth.user.id} (create_user_on_auth)`] : [] };
+}

@@ -1,0 +1,111 @@
+// Comparing what the webhook did with what the endpoint did (pure). Each run becomes one JSON
+// tree (status, headers, body, database, outbound calls) flattened to path → value; values that
+// differ between the two runs of the original are noise (new ObjectIds, dates) and are masked.
+
+import { EJSON, type Document } from "bson";
+import type { OutboundCall } from "../runtime/functions/protocol.js";
+
+export interface Observation {
+  status: number;
+  headers: Record<string, string[]>;
+  body: Buffer;
+  db: Record<string, Record<string, Document[]>>;
+  outbound: OutboundCall[];
+}
+
+export interface Difference {
+  /** Dotted path: `status`, `headers.content-type`, `body.result.id`, `db.shop.orders.0.total`, `outbound.0.args`. */
+  path: string;
+  original: string;
+  migrated: string;
+}
+
+/** Transport headers that say nothing about behaviour. */
+const IGNORED_HEADERS = new Set(["connection", "keep-alive", "transfer-encoding", "date", "content-length", "server", "x-powered-by"]);
+
+export function normalise(o: Observation): unknown {
+  const headers: Record<string, string[]> = {};
+  for (const [k, v] of Object.entries(o.headers)) if (!IGNORED_HEADERS.has(k.toLowerCase())) headers[k.toLowerCase()] = v;
+  return {
+    status: o.status,
+    headers,
+    body: bodyTree(o.body),
+    db: JSON.parse(EJSON.stringify(o.db, { relaxed: false })),
+    outbound: o.outbound.map((c) => ({ kind: c.kind, service: c.service ?? null, args: safeParse(c.args), sent: c.sent })),
+  };
+}
+
+/**
+ * Errors the platform raises before or around a function (not found, auth, validation ...) carry
+ * texts and codes App Services does not document for either side; verify compares their status
+ * only. Errors of the function itself (its exception message, the time limit) are compared whole.
+ */
+const FUNCTION_ERROR_CODES = new Set(["FunctionExecutionError", "ExecutionTimeLimitExceeded"]);
+
+function isPlatformError(v: unknown): boolean {
+  if (!v || typeof v !== "object" || Array.isArray(v)) return false;
+  const o = v as Record<string, unknown>;
+  return typeof o.error_code === "string" && "error" in o && !FUNCTION_ERROR_CODES.has(o.error_code);
+}
+
+/** A JSON (or EJSON) body as its canonical-EJSON tree; anything else as text or base64. */
+function bodyTree(body: Buffer): unknown {
+  if (body.length === 0) return { empty: true };
+  const text = body.toString("utf8");
+  try {
+    const parsed = JSON.parse(text) as unknown;
+    if (isPlatformError(parsed)) return { platformError: true };
+    return { json: JSON.parse(EJSON.stringify(EJSON.parse(text, { relaxed: false }), { relaxed: false })) };
+  } catch {
+    return Buffer.from(text, "utf8").equals(body) ? { text } : { base64: body.toString("base64") };
+  }
+}
+
+function safeParse(s: string): unknown {
+  try {
+    return JSON.parse(s);
+  } catch {
+    return s;
+  }
+}
+
+export function flatten(v: unknown, prefix = "", out = new Map<string, string>()): Map<string, string> {
+  if (v !== null && typeof v === "object") {
+    const entries = Array.isArray(v) ? v.map((x, i) => [String(i), x] as const) : Object.entries(v as Record<string, unknown>);
+    if (entries.length === 0) out.set(prefix, Array.isArray(v) ? "[]" : "{}");
+    for (const [k, x] of entries) flatten(x, prefix ? `${prefix}.${k}` : k, out);
+    return out;
+  }
+  out.set(prefix, JSON.stringify(v));
+  return out;
+}
+
+export interface Comparison {
+  equal: boolean;
+  differences: Difference[];
+  /** Paths masked as noise (they differ between two runs of the original). */
+  noise: string[];
+}
+
+export function compareRuns(original1: Observation, original2: Observation, migrated: Observation): Comparison {
+  const a = flatten(normalise(original1));
+  const b = flatten(normalise(original2));
+  const m = flatten(normalise(migrated));
+  const noise = new Set<string>();
+  for (const p of new Set([...a.keys(), ...b.keys()])) if (a.get(p) !== b.get(p)) noise.add(p);
+  const differences: Difference[] = [];
+  for (const p of [...new Set([...a.keys(), ...m.keys()])].sort()) {
+    if (isMasked(p, noise)) continue;
+    const x = a.get(p);
+    const y = m.get(p);
+    if (x !== y) differences.push({ path: p, original: x ?? "(absent)", migrated: y ?? "(absent)" });
+  }
+  return { equal: differences.length === 0, differences, noise: [...noise].sort() };
+}
+
+/** A path is noise when it or a parent differs between the two original runs. */
+function isMasked(p: string, noise: Set<string>): boolean {
+  if (noise.has(p)) return true;
+  for (let i = p.lastIndexOf("."); i > 0; i = p.lastIndexOf(".", i - 1)) if (noise.has(p.slice(0, i))) return true;
+  return false;
+}

@@ -1,0 +1,49 @@
+// verify end to end: migrate a fixture app verbatim, then compare every webhook with its endpoint.
+
+import path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { migrate } from "../../src/migrate/run.js";
+import { verify, type VerifyResult } from "../../src/verify/run.js";
+import { fixture, tempDir } from "../helpers.js";
+
+let result: VerifyResult;
+let again: VerifyResult;
+
+beforeAll(async () => {
+  const tmp = await tempDir();
+  const out = path.join(tmp, "migrated");
+  const r = await migrate({ app: fixture("shim-basic"), out, dryRun: false, inPlace: false, allowDirty: false, removeWebhooks: false, force: false });
+  const opts = { original: fixture("shim-basic"), migrated: out, secretsFile: path.join(r.reportDir!, "secrets.json"), timeLimitMs: 5000 };
+  result = await verify(opts);
+  again = await verify(opts);
+}, 120_000);
+
+const byId = (id: string) => result.webhooks.find((w) => w.id === id)!;
+
+describe("verify on a verbatim conversion", () => {
+  it("catches the documented respond_result difference", () => {
+    const w = byId("api/created");
+    expect(w.result).toBe("different");
+    const ok = w.cases.find((c) => c.name === "POST JSON body")!;
+    expect(ok.equal).toBe(false);
+    expect(ok.differences.some((d) => d.path.startsWith("body."))).toBe(true);
+    expect(w.knownDifferences).toContain("respond-result-response-methods");
+  });
+
+  it("catches the respond_result-off status difference", () => {
+    expect(byId("api/signed").result).toBe("different");
+  });
+
+  it("passes webhooks whose behaviour the conversion keeps, masking new ids and dates", () => {
+    for (const id of ["api/processed", "api/anything", "api/guarded", "api/fails", "api/outbound"]) expect(byId(id).result, id).toBe("equal");
+  });
+
+  it("lists caller changes apart from behaviour", () => {
+    expect(byId("api/signed").callerChanges.join("\n")).toMatch(/X-Hook-Signature → Endpoint-Signature/);
+  });
+
+  it("is deterministic and sums up", () => {
+    expect(again.summary).toEqual(result.summary);
+    expect(result.summary.line).toMatch(/^8 webhooks, \d+ cases: \d+ equal, \d+ different$/);
+  });
+});
