@@ -83,7 +83,7 @@ async function serve(req: http.IncomingMessage, res: http.ServerResponse, deps: 
     for (const [k, v] of Object.entries(r.headers)) res.setHeader(k, v);
     res.setHeader("Content-Length", r.body.length);
     res.end(r.body);
-    log(`${req.method} ${req.url} → ${r.status} ${r.outcome} (${Date.now() - started} ms)`);
+    log(`${req.method} ${loggedUrl(req.url ?? "/")} → ${r.status} ${r.outcome} (${Date.now() - started} ms)`);
   };
   try {
     let url: URL;
@@ -111,6 +111,17 @@ async function serve(req: http.IncomingMessage, res: http.ServerResponse, deps: 
   } catch (e) {
     send(errorResponse({ status: 500, code: "InternalServerError", message: "internal shim error" }, `internal shim error: ${e instanceof Error ? e.message : String(e)}`, "shim-error"));
   }
+}
+
+/** The request URL for the log, with the value of any `secret` parameter hidden. */
+export function loggedUrl(url: string): string {
+  const q = url.indexOf("?");
+  if (q < 0) return url;
+  const parts = url
+    .slice(q + 1)
+    .split("&")
+    .map((p) => (/^secret(=|$)/i.test(p) ? "secret=«redacted»" : p));
+  return `${url.slice(0, q)}?${parts.join("&")}`;
 }
 
 /** The body, `undefined` when there is none, or "too-large" past the limit (App Services: 18 MB). */

@@ -65,6 +65,10 @@ describe("embedded store", () => {
     await c.updateOne(sandbox({ _id: 1 }), sandbox({ $inc: { n: 1 }, $push: { tags: { $each: ["b", "c"], $position: 0, $slice: 2 } } }));
     expect(canon(await c.findOne({ _id: 1 }))).toEqual(canon({ _id: 1, n: 6, tags: ["b", "c"] }));
     expect(await c.countDocuments(sandbox({ _id: { $in: [1, 2] } }))).toBe(2);
+    // Regular expressions arrive as BSONRegExp.
+    expect((await c.find(sandbox({ tags: /^B$/i }))).map((d) => Number(d._id))).toEqual([1]);
+    await c.updateOne(sandbox({ _id: 1 }), sandbox({ $pull: { tags: /^b/ } }));
+    expect(canon((await c.findOne({ _id: 1 }))!.tags)).toEqual(canon(["c"]));
   });
 
   it("does exact integer, long and decimal arithmetic with the server's result types", async () => {

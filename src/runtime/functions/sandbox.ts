@@ -48,6 +48,17 @@ const REALM_SCRIPT = new vm.Script(
   { filename: "hookshift:realm" },
 );
 
+/**
+ * Whether synchronous function code runs under node:vm's `timeout`. Node starts a watchdog thread
+ * for every timed run, which costs about a millisecond a call; inside a worker the pool's own
+ * watchdog ends a runaway call (by terminating the worker) so the worker turns this off. The
+ * in-process runner keeps it on: nothing else could stop a synchronous loop there.
+ */
+let vmTimeouts = true;
+export function setVmTimeouts(enabled: boolean): void {
+  vmTimeouts = enabled;
+}
+
 const INVOKE_KEY = "__hookshift_invoke";
 const invoker = vm.createContext({});
 const INVOKE_SCRIPT = new vm.Script(`${INVOKE_KEY}()`, { filename: "hookshift:invoke" });
@@ -68,6 +79,7 @@ function timeoutMs(state: CallState): number {
 /** Runs `fn` (which calls into function code) with the vm timeout set to the call's remaining time. */
 function guarded<T>(state: CallState, fn: () => T): T {
   const timeout = timeoutMs(state);
+  if (!vmTimeouts) return fn();
   (invoker as Record<string, unknown>)[INVOKE_KEY] = fn;
   try {
     return INVOKE_SCRIPT.runInContext(invoker, { timeout, displayErrors: false }) as T;
@@ -144,7 +156,8 @@ function loadHandler(ctx: vm.Context, realm: Realm, source: string, filename: st
   const script = compileSource(source, filename);
   (ctx as Record<string, unknown>).exports = realm.object();
   try {
-    script.runInContext(ctx, { timeout: timeoutMs(state), displayErrors: false });
+    const timeout = timeoutMs(state);
+    script.runInContext(ctx, vmTimeouts ? { timeout, displayErrors: false } : { displayErrors: false });
   } catch (err) {
     if (isVmTimeout(err)) {
       state.timedOut = true;

@@ -4,11 +4,14 @@
 
 import { parentPort } from "node:worker_threads";
 import type { AppSpec, CallRequest, DbReply, FromWorker, ToWorker } from "./protocol.js";
-import { runInProcess } from "./sandbox.js";
+import { runInProcess, setVmTimeouts } from "./sandbox.js";
 import type { DbBackend } from "./context.js";
 
 if (!parentPort) throw new Error("worker.ts must run as a worker thread (see pool.ts)");
 const port = parentPort;
+// The pool's watchdog bounds every call here (it terminates this worker), so skip the costly
+// per-run vm timeouts; see sandbox.ts setVmTimeouts.
+setVmTimeouts(false);
 
 const EMPTY_APP: AppSpec = {
   app: { id: "", clientAppId: "", name: "", projectId: "", deployment: { model: "", providerRegion: "" }, lastDeployed: "", hostingUri: "" },

@@ -324,26 +324,26 @@ class EmbeddedCollection implements CollectionApi {
       }
     });
 
-    const byId = new Map<string, Document>();
-    const viewsOf = (db: string, coll: string): unknown[] =>
-      (this.dbs.get(db)?.get(coll)?.entries ?? []).map((e) => {
-        const view = toView(e.doc) as Document;
-        const key = viewIdKey(view._id);
-        if (key !== undefined && !byId.has(key)) byId.set(key, e.doc);
-        return view;
-      });
-    const collectionResolver = (name: string) => viewsOf(this.db, name) as Document[];
     // Stage by stage, converting back to typed documents in between, so that values a stage
     // passes through keep their BSON types: one-to-one stages are matched by position, the rest
-    // by identity or `_id` (see fromView).
-    let views = viewsOf(this.db, this.name);
+    // by identity or by `_id` among the stage's inputs and looked-up documents (see fromView).
+    let byId = new Map<string, Document>();
+    const register = (doc: Document): unknown => {
+      const view = toView(doc) as Document;
+      const key = viewIdKey(view._id);
+      if (key !== undefined && !byId.has(key)) byId.set(key, doc);
+      return view;
+    };
+    const collectionResolver = (name: string) => (this.dbs.get(this.db)?.get(name)?.entries ?? []).map((e) => register(e.doc)) as Document[];
     let typed: Document[] = (this.data()?.entries ?? []).map((e) => e.doc);
     for (const stage of stages) {
+      byId = new Map();
+      const views = typed.map(register);
       const name = Object.keys(stage)[0]!;
       const outViews = runPipeline(views, [toView(stage) as Document], { collectionResolver });
       const aligned = ONE_TO_ONE_STAGES.has(name) && outViews.length === typed.length;
-      typed = outViews.map((d, i) => fromView(d, aligned ? typed[i] : undefined, byId) as Document);
-      views = typed.map(toView);
+      const inputs = typed;
+      typed = outViews.map((d, i) => fromView(d, aligned ? inputs[i] : undefined, byId) as Document);
     }
     // With no stages, `typed` still holds the stored documents themselves.
     const results = stages.length === 0 ? typed.map((d) => cloneValue(d)) : typed;

@@ -8,6 +8,7 @@
 //   Decimal128                → JS number (rounded to a double)
 //   Binary                    → BinaryView (equality and order by length, subtype, bytes)
 //   Timestamp                 → TimestampView (order by t, then i)
+//   BSONRegExp                → RegExp (flags JS lacks are dropped)
 //   ObjectId, Date, RegExp …  → kept (mingo compares ObjectIds by hex through toString)
 // Filters and pipelines are converted the same way, so `{n: Int32(5)}` matches a stored `Long(5)`.
 // Documents that come *out* of mingo (aggregation, pipeline updates, computed projections) are
@@ -27,9 +28,9 @@ import * as projectionOps from "mingo/operators/projection";
 import * as queryOps from "mingo/operators/query";
 import * as windowOps from "mingo/operators/window";
 import type { Options } from "mingo/types";
-import { Binary, ObjectId, Timestamp } from "bson";
+import { Binary, BSONRegExp, ObjectId, Timestamp } from "bson";
 import type { Document } from "bson";
-import { bsonTag, cloneValue, isDocument, numKind, StoreError, toJsNumber, toStored, INT32_MAX, INT32_MIN } from "./values.js";
+import { bsonTag, cloneValue, isDocument, jsRegExp, numKind, StoreError, toJsNumber, toStored, INT32_MAX, INT32_MIN } from "./values.js";
 
 /** Maps every array/object of a view to the typed node it was made from. */
 const VIEW_ORIGIN = new WeakMap<object, unknown>();
@@ -76,11 +77,14 @@ export function toView(v: unknown): unknown {
     case "Double":
     case "Long":
     case "Decimal128":
-      return toJsNumber(v);
+      return v;
     case "Binary":
       return new BinaryView(v as Binary);
     case "Timestamp":
       return new TimestampView(v as Timestamp);
+    case "BSONRegExp":
+      // Regular expressions arrive as BSONRegExp from canonical EJSON; mingo knows RegExp only.
+      return jsRegExp(v as BSONRegExp) ?? v;
     default:
       return v;
   }

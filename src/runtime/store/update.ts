@@ -426,6 +426,9 @@ function applyOne(doc: Document, e: Entry, segs: string[], ctx: UpdateContext): 
       } else if (isDocument(arg)) {
         const test = compileFilter(arg);
         pred = (el) => isDocument(el) && test(toView(el));
+      } else if (arg instanceof RegExp || bsonTag(arg) === "BSONRegExp") {
+        const re = toView(arg) as RegExp;
+        pred = (el) => typeof el === "string" && re instanceof RegExp && new RegExp(re.source, re.flags).test(el);
       } else {
         pred = (el) => valuesEqual(el, arg);
       }

@@ -55,6 +55,15 @@ function copyBinary(b: Binary): Binary {
   return new Binary(bytes, b.sub_type);
 }
 
+/** A BSONRegExp as a JS RegExp (flags JS lacks, such as x and l, are dropped), or undefined if invalid. */
+export function jsRegExp(r: BSONRegExp): RegExp | undefined {
+  try {
+    return new RegExp(r.pattern, [...new Set(r.options.split("").filter((f) => "imsu".includes(f)))].join(""));
+  } catch {
+    return undefined;
+  }
+}
+
 /** Copies one bson class instance. */
 function copyBson(v: object, tag: string, normalise: boolean): unknown {
   switch (tag) {
@@ -79,7 +88,8 @@ function copyBson(v: object, tag: string, normalise: boolean): unknown {
     }
     case "BSONRegExp": {
       const r = v as BSONRegExp;
-      return new BSONRegExp(r.pattern, r.options);
+      // The driver reads a BSON regular expression back as a RegExp (bsonRegExp: false).
+      return (normalise && jsRegExp(r)) || new BSONRegExp(r.pattern, r.options);
     }
     case "BSONSymbol":
       return new BSONSymbol((v as BSONSymbol).value);
