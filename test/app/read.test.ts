@@ -62,6 +62,7 @@ describe("config version detection (realm-cli's procedure)", () => {
       "messy-names",
       "partial-no-root",
       "shim-basic",
+      "shim-services",
       "upgrade-20180301-full",
       "upgrade-20200603-full",
     ]);

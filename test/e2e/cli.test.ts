@@ -54,7 +54,7 @@ describe("hookshift CLI end to end", () => {
     const r = hookshift(dir, "scan", "apps", "--json");
     expect(r.code).toBe(1); // bad-input has errors
     const inv = JSON.parse(r.stdout);
-    expect(inv.apps).toHaveLength(19);
+    expect(inv.apps).toHaveLength(20);
     for (const s of FIXTURE_SECRETS) expect(r.stdout).not.toContain(s);
     await expectFile("scan-fixtures.json", r.stdout);
   });

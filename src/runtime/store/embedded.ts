@@ -45,6 +45,7 @@ import {
   validateUpdate,
 } from "./update.js";
 import {
+  bsonTag,
   cloneValue,
   compareBySort,
   compareValues,
@@ -141,6 +142,15 @@ class EmbeddedCollection implements CollectionApi {
     const data = this.data();
     const pred = compileFilter(filter);
     if (!data) return [];
+    // `{_id: <value>}` goes through the _id index.
+    if (filter && Object.keys(filter).length === 1 && hasOwn(filter, "_id")) {
+      const id = filter._id;
+      const isCondition = (isDocument(id) && Object.keys(id).some((k) => k.startsWith("$"))) || id instanceof RegExp || bsonTag(id) === "BSONRegExp";
+      if (!isCondition && !Array.isArray(id)) {
+        const e = data.byId.get(equalityKey(id));
+        return e && pred(viewOf(e)) ? [e] : [];
+      }
+    }
     return data.entries.filter((e) => pred(viewOf(e)));
   }
 

@@ -77,7 +77,7 @@ export function toView(v: unknown): unknown {
     case "Double":
     case "Long":
     case "Decimal128":
-      return v;
+      return toJsNumber(v);
     case "Binary":
       return new BinaryView(v as Binary);
     case "Timestamp":
