@@ -14,7 +14,11 @@
 //   equality in updates, the _id index and distinct are exact).
 // - Aggregation results computed by expressions are typed by value (Int32 when integral and in
 //   range, else Double): `$avg` of [4, 6] gives Int32 5 where the server gives Double 5.0, and
-//   `$toLong`/`$toDecimal` give Int32/Double. Values passed through unchanged keep their type.
+//   `$toLong`/`$toDecimal` give Int32/Double. Values passed through unchanged keep their type
+//   (found by identity, by position after $project/$addFields/$set/$unset, or by `_id`); a
+//   computed number equal to what the same path held before takes that value's type.
+// - `upsertedId` is promoted as the driver promotes a server reply (Int32 → number); documents
+//   are not (a stored 5 reads back as Int32 5, as through the driver with promoteValues: false).
 // - Aggregation `$sort` orders mixed types in mingo's order, not the server's.
 // - No indexes besides the unique `_id`; no `$merge` (but `$out`), no arrayFilters, no collation.
 
