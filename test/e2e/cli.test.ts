@@ -120,3 +120,21 @@ describe("hookshift CLI end to end", () => {
     await expectFile("help.txt", transcript(hookshift(dir, "--help")));
   });
 });
+
+describe("hookshift verify CLI", () => {
+  it("migrate then verify: exit 1 on the documented differences, with the summary line and caller changes", async () => {
+    const dir = await workspace("shim-basic");
+    expect(hookshift(dir, "migrate", "shim-basic", "--out", "migrated").code).toBe(2);
+    await writeFile(path.join(dir, "requests.jsonl"), '{"method":"GET","query":{"id":"7"}}\n');
+    const r = hookshift(dir, "verify", "shim-basic", "migrated", "--secrets", "migrated-hookshift-report/secrets.json", "--webhook", "api/processed", "--webhook", "api/created", "--requests", "requests.jsonl", "--report", "verify-out");
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^= equal {5}api\/processed → \/api\/processed$/m);
+    expect(r.stdout).toMatch(/^≠ different api\/created → \/api\/created$/m);
+    expect(r.stdout).toMatch(/migrate reported: respond-result-response-methods/);
+    expect(r.stdout).toMatch(/^2 webhooks, \d+ cases: \d+ equal, \d+ different$/m);
+    expect(r.stdout).toMatch(/Caller changes \(not behaviour differences\):\n  api\/created: secret: the value of Secret api_created/);
+    expect(r.stdout).not.toContain("fixture-secret-");
+    const saved = JSON.parse(await readFile(path.join(dir, "verify-out/verify.json"), "utf8"));
+    expect(saved.webhooks.find((w: { id: string }) => w.id === "api/processed").cases.some((c: { name: string }) => c.name.startsWith("recorded #1"))).toBe(true);
+  }, 120_000);
+});
