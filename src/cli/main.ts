@@ -90,6 +90,10 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
           .option("webhook-no-result-status", { type: "number", default: 200, describe: "Webhook status with respond_result off and no response set" })
           .option("endpoint-no-result-status", { type: "number", default: 204, describe: "Endpoint status with respond_result off and no body set" })
           .option("header-case", { choices: ["canonical", "as-sent"] as const, default: "canonical" as const, describe: "Header names in payload.headers" })
+          .option("query-secret", { choices: ["visible", "hidden"] as const, default: "visible" as const, describe: "Whether payload.query / request.query keep the secret parameter" })
+          .option("raw-query-question-mark", { type: "boolean", default: false, describe: "Start context.request.rawQueryString with '?'" })
+          .option("webhook-empty-body", { choices: ["undefined", "empty-binary"] as const, default: "undefined" as const, describe: "payload.body of a body-less webhook request" })
+          .option("webhook-signature-over", { choices: ["raw", "ejson"] as const, default: "raw" as const, describe: "What X-Hook-Signature signs: the raw body or its EJSON re-serialisation" })
           .option("time-limit", { type: "number", default: 300, describe: "Seconds a function may run" }),
       async (args) => {
         if (failedArgs) return;
@@ -112,6 +116,10 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
             webhookNoResultStatus: args.webhookNoResultStatus,
             endpointNoResultStatus: args.endpointNoResultStatus,
             headerCase: args.headerCase,
+            querySecret: args.querySecret,
+            rawQueryQuestionMark: args.rawQueryQuestionMark,
+            webhookEmptyBody: args.webhookEmptyBody,
+            webhookSignatureOver: args.webhookSignatureOver,
             timeLimit: args.timeLimit,
           },
           io,

@@ -22,6 +22,10 @@ export interface ShimOptions {
   webhookNoResultStatus: number;
   endpointNoResultStatus: number;
   headerCase: "canonical" | "as-sent";
+  querySecret: "visible" | "hidden";
+  rawQueryQuestionMark: boolean;
+  webhookEmptyBody: "undefined" | "empty-binary";
+  webhookSignatureOver: "raw" | "ejson";
   timeLimit: number;
 }
 
@@ -37,6 +41,10 @@ export async function runShim(opts: ShimOptions, io: Io, until?: Promise<void>):
   sem.webhookNoResultStatus = opts.webhookNoResultStatus;
   sem.endpointNoResultStatus = opts.endpointNoResultStatus;
   sem.headerCase = opts.headerCase;
+  sem.querySecretVisible = opts.querySecret === "visible";
+  sem.rawQueryLeadingQuestionMark = opts.rawQueryQuestionMark;
+  sem.webhookEmptyBody = opts.webhookEmptyBody;
+  sem.webhookSignatureOver = opts.webhookSignatureOver;
   sem.timeLimitMs = opts.timeLimit * 1000;
   let session;
   try {

@@ -111,3 +111,44 @@ describe("flags that change a default", () => {
     expect((await dispatch(req("GET", hook("api", "nope")), deps)).status).toBe(410);
   });
 });
+
+describe("flags for the undocumented request shapes", () => {
+  let basic: Session;
+  beforeAll(async () => {
+    basic = await openSession({ app: fixture("shim-basic") });
+  }, 30_000);
+  afterAll(async () => basic?.close());
+  const anything = `/api/client/v2.0/app/shimbasic-abcde/service/api/incoming_webhook/anything`;
+  const signed = `/api/client/v2.0/app/shimbasic-abcde/service/api/incoming_webhook/signed`;
+
+  it("--query-secret hidden drops secret from payload.query; visible keeps it", async () => {
+    const sem = defaultSemantics();
+    expect(EJSON.parse((await dispatch(req("GET", anything, { query: "secret=s&x=1" }), basic.deps)).body.toString()).query).toEqual({ secret: "s", x: "1" });
+    sem.querySecretVisible = false;
+    expect(EJSON.parse((await dispatch(req("GET", anything, { query: "secret=s&x=1" }), { ...basic.deps, sem })).body.toString()).query).toEqual({ x: "1" });
+  });
+
+  it("--webhook-empty-body empty-binary gives an empty Binary to body-less requests", async () => {
+    const sem = defaultSemantics();
+    sem.webhookEmptyBody = "empty-binary";
+    expect(EJSON.parse((await dispatch(req("GET", anything), { ...basic.deps, sem })).body.toString()).hasBody).toBe(true);
+    expect(EJSON.parse((await dispatch(req("GET", anything), basic.deps)).body.toString()).hasBody).toBe(false);
+  });
+
+  it("--webhook-signature-over ejson signs the re-serialised body", async () => {
+    const sem = defaultSemantics();
+    sem.webhookSignatureOver = "ejson";
+    const body = '{ "message": "MESSAGE" }';
+    const compact = signature("fixture-secret-22", EJSON.stringify(EJSON.parse(body)));
+    expect((await dispatch(req("POST", signed, { body, headers: { "X-Hook-Signature": compact } }), { ...basic.deps, sem })).status).toBe(200);
+    expect((await dispatch(req("POST", signed, { body, headers: { "X-Hook-Signature": compact } }), basic.deps)).status).toBe(401);
+  });
+
+  it("--raw-query-question-mark prefixes rawQueryString", async () => {
+    const { requestSpec } = await import("../../src/runtime/webhook.js");
+    const sem = defaultSemantics();
+    expect(requestSpec(req("GET", anything, { query: "a=1&secret=x" }), basic.deps).rawQueryString).toBe("a=1");
+    sem.rawQueryLeadingQuestionMark = true;
+    expect(requestSpec(req("GET", anything, { query: "a=1&secret=x" }), { ...basic.deps, sem }).rawQueryString).toBe("?a=1");
+  });
+});
