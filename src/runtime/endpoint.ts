@@ -5,7 +5,7 @@
 import { Binary } from "bson";
 import type { ServedEndpoint } from "./app-spec.js";
 import { constantTimeEqual, credentialsIn, ejsonToJson, errorResponse, header, headersOf, lowerHeaders, parseQuery, signature, type ShimRequest, type ShimResponse } from "./http.js";
-import { canEvaluate, encodeArgs, fixedUser, fromFailedCall, fromResponseObject, scriptUser, withCustomData, type PipelineDeps, type UserResolution } from "./pipeline.js";
+import { callHandler, canEvaluate, fixedUser, fromFailedCall, fromResponseObject, scriptUser, withCustomData, type PipelineDeps, type UserResolution } from "./pipeline.js";
 import { requestSpec } from "./webhook.js";
 import { SYSTEM_USER } from "./users.js";
 
@@ -49,16 +49,7 @@ export async function handleEndpoint(req: ShimRequest, deps: PipelineDeps): Prom
   const denied = await canEvaluate(deps, found.fn?.can_evaluate, user, request);
   if (denied) return denied;
 
-  const r = await deps.runner.call({
-    functionName: found.entry.function_name,
-    args: encodeArgs([requestArg]),
-    withResponse: true,
-    user,
-    runningAsSystem: who.system,
-    request,
-    timeLimitMs: sem.timeLimitMs,
-    allowNetwork: deps.allowNetwork,
-  });
+  const r = await callHandler(deps, { functionName: found.entry.function_name }, requestArg, { user, system: who.system }, request);
   if (!r.ok) return fromFailedCall(deps, r);
   const notes = [...who.notes, ...r.logs];
 

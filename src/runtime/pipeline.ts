@@ -101,6 +101,26 @@ export async function canEvaluate(
   }
 }
 
+/** Calls a webhook source or an endpoint function with `(arg, response)` as the given user. */
+export function callHandler(
+  deps: PipelineDeps,
+  target: { source: string } | { functionName: string },
+  arg: unknown,
+  who: { user: UserSpec; system: boolean },
+  request: RequestSpec,
+): Promise<CallResult> {
+  return deps.runner.call({
+    ...target,
+    args: encodeArgs([arg]),
+    withResponse: true,
+    user: who.user,
+    runningAsSystem: who.system,
+    request,
+    timeLimitMs: deps.sem.timeLimitMs,
+    allowNetwork: deps.allowNetwork,
+  });
+}
+
 export function fromFailedCall(deps: PipelineDeps, r: Extract<CallResult, { ok: false }>): ShimResponse {
   const spec =
     r.error.code === "ExecutionTimeLimitExceeded" ? deps.sem.errors.timeout : r.error.code === "FunctionNotFound" ? deps.sem.errors.functionNotFound : deps.sem.errors.functionError;

@@ -19,7 +19,7 @@ import {
   type ShimRequest,
   type ShimResponse,
 } from "./http.js";
-import { canEvaluate, encodeArgs, fixedUser, fromFailedCall, fromResponseObject, scriptUser, withCustomData, type PipelineDeps, type UserResolution } from "./pipeline.js";
+import { callHandler, canEvaluate, fixedUser, fromFailedCall, fromResponseObject, scriptUser, withCustomData, type PipelineDeps, type UserResolution } from "./pipeline.js";
 import { SYSTEM_USER } from "./users.js";
 
 const WEBHOOK_PATH = /^\/api\/client\/v2\.0\/app\/([^/]+)\/service\/([^/]+)\/incoming_webhook\/([^/]+)\/?$/;
@@ -63,16 +63,7 @@ export async function handleWebhook(req: ShimRequest, deps: PipelineDeps): Promi
   const denied = await canEvaluate(deps, cfg.canEvaluate, user, request);
   if (denied) return denied;
 
-  const r = await deps.runner.call({
-    source: webhook.source,
-    args: encodeArgs([payload]),
-    withResponse: true,
-    user,
-    runningAsSystem: who.system,
-    request,
-    timeLimitMs: sem.timeLimitMs,
-    allowNetwork: deps.allowNetwork,
-  });
+  const r = await callHandler(deps, { source: webhook.source }, payload, { user, system: who.system }, request);
   if (!r.ok) return fromFailedCall(deps, r);
   const notes = [...who.notes, ...r.logs];
 
