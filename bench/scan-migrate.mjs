@@ -5,8 +5,8 @@
 import { mkdtemp, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { readApp } from "../dist/app/read/index.js";
-import { planMigration } from "../dist/migrate/plan.js";
+import { readApp } from "../dist/src/app/read/index.js";
+import { planMigration } from "../dist/src/migrate/plan.js";
 
 const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
 const RUNS = 5;

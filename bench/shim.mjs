@@ -6,8 +6,8 @@ import http from "node:http";
 import vm from "node:vm";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { openSession } from "../dist/runtime/session.js";
-import { startShimServer } from "../dist/runtime/server.js";
+import { openSession } from "../dist/src/runtime/session.js";
+import { startShimServer } from "../dist/src/runtime/server.js";
 
 const REQUESTS = Number(process.argv[2] ?? 3000);
 const CONCURRENCY = Number(process.argv[3] ?? 16);

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run demo`: migrate the bundled demo app and say where the results are. Exit code 2
 // ("written, items need review") is the expected outcome for the demo app, so it counts as success.
-import { main } from "../dist/cli/main.js";
+import { main } from "../dist/src/cli/main.js";
 
 const code = await main([
   "migrate",

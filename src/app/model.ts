@@ -134,6 +134,11 @@ export interface App {
   functionManifest?: JsonFile<FunctionEntry[]>;
   /** Names of functions that exist (manifest entries and legacy function folders). */
   functionNames: string[];
+  /**
+   * Sources of functions named like a webhook's conversion (`S_W`), keyed by name: an earlier
+   * conversion may have copied a webhook verbatim, and the rewrite rules still apply to it.
+   */
+  convertedSources: Record<string, string>;
   /** Every file of the app, app-relative, sorted; used for copying and collision checks. */
   files: string[];
   /** App-level findings (layout, root config, manifests). Webhook findings live on the webhook. */

@@ -3,7 +3,7 @@
 
 import { finding, hasErrors, type Finding } from "../app/findings.js";
 import { locate, parseJson } from "../app/json.js";
-import type { App, EndpointEntry, FunctionEntry, JsonFile, Webhook } from "../app/model.js";
+import type { App, EndpointEntry, FunctionEntry, JsonFile, Webhook, WebhookConfig } from "../app/model.js";
 import { validate } from "../app/schemas/index.js";
 import { differenceFindings } from "./differences.js";
 import { appendToArray, newArrayFile } from "./json-append.js";
@@ -11,6 +11,8 @@ import { endpointEntry, functionEntry, mappingFindings, namesFor, RULES } from "
 import type { FileChange, MigrationPlan, PlanOptions, Production, WebhookPlan } from "./types.js";
 import { newEndpointUrl, oldWebhookUrl } from "./urls.js";
 import { byCodePoint } from "../util/fs.js";
+import { selectRules } from "../rewrite/registry.js";
+import { applyRewrites, type RewriteSetup } from "./apply-rewrites.js";
 
 const CONVERTIBLE = new Set(["http", "github", "twilio"]);
 
@@ -68,20 +70,35 @@ export function planMigration(app: App, options: PlanOptions): MigrationPlan {
     }
   }
 
+  const { rules, unknown } = selectRules(options.rules, options.skipRules);
+  if (unknown.length > 0) {
+    block(finding("error", "unknown-rule", `Unknown rewrite rule${unknown.length > 1 ? "s" : ""}: ${unknown.join(", ")}`, { hint: "`hookshift rules` lists them." }));
+  }
+  const rewrite: RewriteSetup = { rules, callerChanges: options.callerChanges ?? false };
   const existingEndpoints = allEndpoints(app);
   const takenFunctions = new Set(app.functionNames);
   const newEndpoints: EndpointEntry[] = [];
   const newFunctions: FunctionEntry[] = [];
 
   for (const webhook of [...app.webhooks].sort((a, b) => byCodePoint(a.id, b.id))) {
-    const wp = planWebhookSafely(app, webhook, existingEndpoints, takenFunctions);
+    const wp = planWebhookSafely(app, webhook, existingEndpoints, takenFunctions, rewrite);
     plan.webhooks.push(wp);
+    if (wp.status === "already-converted" && wp.functionSource !== undefined && wp.functionFile) {
+      plan.files.push({ path: wp.functionFile, kind: "modified", before: webhook.source, after: wp.functionSource, rules: wp.produced.map((p) => p.rule) });
+    }
     if (wp.status !== "converted" && wp.status !== "needs-review") continue;
     newEndpoints.push(wp.endpoint!);
     newFunctions.push(wp.functionEntry!);
     takenFunctions.add(wp.functionEntry!.name);
     existingEndpoints.push({ entry: wp.endpoint!, file: endpointFile.path, index: -1 });
-    plan.files.push({ path: wp.functionFile!, kind: "added", after: webhook.source!, rules: [RULES.source] });
+    const rewritten = wp.produced.filter((p) => p.file === wp.functionFile && p.rule !== RULES.source).map((p) => p.rule);
+    plan.files.push({ path: wp.functionFile!, kind: "added", after: wp.functionSource ?? webhook.source!, rules: [RULES.source, ...rewritten] });
+    for (const v of wp.values ?? []) {
+      const file = `values/${v.name}.json`;
+      if (app.files.includes(file) || plan.files.some((f) => f.path === file)) continue;
+      const { rule, ...value } = v;
+      plan.files.push({ path: file, kind: "added", after: JSON.stringify(value, null, 4) + "\n", rules: rule ? [rule] : [] });
+    }
     if (webhook.config?.secret !== undefined && wp.secretName) plan.secrets[wp.secretName] = webhook.config.secret;
     if (options.removeWebhooks) {
       // The texts hookshift read go into the diff; other files of the folder are listed without one.
@@ -158,9 +175,9 @@ function failedPlan(app: App, webhook: Webhook): WebhookPlan {
 }
 
 /** One webhook that trips over something unforeseen fails alone, with a finding; the run goes on. */
-function planWebhookSafely(app: App, webhook: Webhook, endpoints: KnownEndpoint[], takenFunctions: Set<string>): WebhookPlan {
+function planWebhookSafely(app: App, webhook: Webhook, endpoints: KnownEndpoint[], takenFunctions: Set<string>, rewrite: RewriteSetup): WebhookPlan {
   try {
-    return planWebhook(app, webhook, endpoints, takenFunctions);
+    return planWebhook(app, webhook, endpoints, takenFunctions, rewrite);
   } catch (e) {
     const wp = failedPlan(app, webhook);
     wp.findings.push(
@@ -173,7 +190,7 @@ function planWebhookSafely(app: App, webhook: Webhook, endpoints: KnownEndpoint[
   }
 }
 
-function planWebhook(app: App, webhook: Webhook, endpoints: KnownEndpoint[], takenFunctions: Set<string>): WebhookPlan {
+function planWebhook(app: App, webhook: Webhook, endpoints: KnownEndpoint[], takenFunctions: Set<string>, rewrite: RewriteSetup): WebhookPlan {
   const wp = failedPlan(app, webhook);
   const cfg = webhook.config;
   if (!CONVERTIBLE.has(webhook.service.type)) {
@@ -209,6 +226,7 @@ function planWebhook(app: App, webhook: Webhook, endpoints: KnownEndpoint[], tak
         }),
       );
     }
+    reviseVerbatimConversion(app, webhook, cfg, wp, rewrite);
     return wp;
   }
 
@@ -249,9 +267,43 @@ function planWebhook(app: App, webhook: Webhook, endpoints: KnownEndpoint[], tak
     produced.push({ rule: RULES.secret, risk: "safe", file: "secrets.json", description: `Secret ${wp.secretName} holds the webhook's secret` });
   }
   wp.produced = produced;
-  const review = webhook.service.type !== "http" || wp.findings.some((f) => f.needsReview);
+  applyRewrites(app, webhook, cfg, wp, rewrite);
+  const review = wp.findings.some((f) => f.needsReview);
   wp.status = review ? "needs-review" : "converted";
   return wp;
+}
+
+/**
+ * An earlier conversion (App Services' own) that copied the webhook's source verbatim has the
+ * same behaviour differences as a fresh one: apply the source-only rewrites to it. Rules that
+ * would also change the existing endpoint or add Values are left to a person, with a finding.
+ */
+function reviseVerbatimConversion(app: App, webhook: Webhook, cfg: WebhookConfig, wp: WebhookPlan, rewrite: RewriteSetup): void {
+  const name = `${webhook.service.name}_${webhook.name}`;
+  if (app.convertedSources[name] !== webhook.source || webhook.source === undefined || !wp.endpoint) return;
+  const trial: WebhookPlan = { ...wp, produced: [], findings: [...wp.findings], functionFile: `functions/${name}.js`, functionEntry: { name, private: false } };
+  applyRewrites(app, webhook, cfg, trial, rewrite);
+  if (trial.functionSource === webhook.source) return;
+  const patched = JSON.stringify(trial.endpoint) !== JSON.stringify(wp.endpoint) || (trial.values ?? []).length > 0;
+  if (patched) {
+    wp.findings.push(
+      finding("warning", "verbatim-conversion", `${trial.functionFile} is a verbatim copy of this webhook, and the rules that keep its behaviour would also change its existing endpoint`, {
+        file: trial.functionFile,
+        needsReview: true,
+        hint: "Remove the endpoint and function, then migrate again to let hookshift convert the webhook whole.",
+      }),
+    );
+    return;
+  }
+  wp.functionFile = trial.functionFile;
+  wp.functionSource = trial.functionSource;
+  wp.produced = trial.produced;
+  wp.findings = trial.findings;
+  wp.findings.push(
+    finding("info", "verbatim-conversion", `${trial.functionFile} was a verbatim copy of the webhook (an earlier conversion); hookshift's rules were applied to it`, {
+      file: trial.functionFile,
+    }),
+  );
 }
 
 function authText(webhook: Webhook): string {

@@ -31,6 +31,10 @@ export interface WebhookPlan {
   functionFile?: string;
   /** Name of the Secret that holds the webhook's secret (the value is only in `plan.secrets`). */
   secretName?: string;
+  /** The function's source after the rewrite rules (the webhook's source when none applied). */
+  functionSource?: string;
+  /** Values the rewritten source reads (`values/<name>.json`). */
+  values?: { name: string; value: string; from_secret: boolean; rule?: string }[];
   produced: Production[];
   findings: Finding[];
 }
@@ -81,4 +85,10 @@ export interface UpgradeSummary {
 
 export interface PlanOptions {
   removeWebhooks: boolean;
+  /** Only these rewrite rules (default: all). */
+  rules?: string[];
+  /** Not these rewrite rules. */
+  skipRules?: string[];
+  /** Keep endpoint-native contracts (e.g. Endpoint-Signature) and list caller changes instead. */
+  callerChanges?: boolean;
 }

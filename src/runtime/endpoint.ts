@@ -13,10 +13,17 @@ export function endpointPrefix(appId: string): string {
   return `/app/${encodeURIComponent(appId)}/endpoint`;
 }
 
-/** §5.6: the endpoints for a route; a specific method wins over `*`. */
+/**
+ * §5.6: the endpoints for a route; a specific method wins over `*`. Endpoints have no HEAD
+ * method; a HEAD request is served by the route's GET endpoint, as HTTP servers do (inferred,
+ * docs/parity.md), and answers without a body.
+ */
 export function matchEndpoint(endpoints: ServedEndpoint[], route: string, method: string): { found?: ServedEndpoint; routeExists: boolean } {
   const onRoute = endpoints.filter((e) => e.entry.route === route);
-  const found = onRoute.find((e) => e.entry.http_method === method) ?? onRoute.find((e) => e.entry.http_method === "*");
+  const found =
+    onRoute.find((e) => e.entry.http_method === method) ??
+    (method === "HEAD" ? onRoute.find((e) => e.entry.http_method === "GET") : undefined) ??
+    onRoute.find((e) => e.entry.http_method === "*");
   return { found, routeExists: onRoute.length > 0 };
 }
 

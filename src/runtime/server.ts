@@ -39,6 +39,12 @@ export function routeTable(deps: PipelineDeps): RouteRow[] {
 
 /** Routes one request to its pipeline. Exported for verify, which calls it without a socket. */
 export async function dispatch(req: ShimRequest, deps: PipelineDeps): Promise<ShimResponse> {
+  const res = await route(req, deps);
+  // HEAD answers carry no body (HTTP); node:http would drop it on the wire anyway.
+  return req.method === "HEAD" ? { ...res, body: Buffer.alloc(0) } : res;
+}
+
+async function route(req: ShimRequest, deps: PipelineDeps): Promise<ShimResponse> {
   if (matchWebhookPath(req.path)) return handleWebhook(req, deps);
   if (req.path.startsWith(endpointPrefix(deps.served.appId) + "/")) return handleEndpoint(req, deps);
   if (req.path.startsWith("/app/") && req.path.includes("/endpoint/")) return errorResponse(deps.sem.errors.endpointNotFound, "unknown app id", "not-found");

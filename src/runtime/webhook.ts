@@ -69,6 +69,11 @@ export async function handleWebhook(req: ShimRequest, deps: PipelineDeps): Promi
 
   // §3.6: any response method replaces the default behaviour; the return value is then dropped.
   if (r.response.methodsCalled) return { ...fromResponseObject(r, r.response.statusCode ?? 200, true), logs: notes };
+  if (type === "twilio" && cfg.respondResult && r.value !== undefined && !r.returnedResponse) {
+    // The Twilio service texted the returned value back to the sender; the shim answers the TwiML
+    // that has Twilio do that (inferred, docs/parity.md).
+    return { status: 200, headers: { "Content-Type": ["text/xml"] }, body: Buffer.from(twimlReply(r.value)), outcome: "ok", logs: notes, outbound: r.outbound };
+  }
   if (cfg.respondResult && r.value !== undefined && !r.returnedResponse) {
     // Webhooks answer canonical EJSON (observed: {"Processed":{"$numberInt":"900"}}).
     return { status: 200, headers: { "Content-Type": ["application/json"] }, body: Buffer.from(r.value), outcome: "ok", logs: notes, outbound: r.outbound };
@@ -170,4 +175,12 @@ async function resolveUser(req: ShimRequest, webhook: Webhook, payload: unknown,
   const auth = deps.users.authenticate(creds, cfg.createUserOnAuth);
   if (!auth.ok) return { ok: false, response: errorResponse(deps.sem.errors.invalidCredentials, auth.message, "invalid-credentials") };
   return { ok: true, user: auth.user, system: false, notes: auth.created ? [`created user ${auth.user.id} (create_user_on_auth)`] : [] };
+}
+
+/** `<Response><Message>…</Message></Response>` for a returned value (a string as is, else JSON). */
+export function twimlReply(canonical: string): string {
+  const v = EJSON.parse(canonical, { relaxed: true }) as unknown;
+  const text = String(typeof v === "string" ? v : JSON.stringify(v));
+  const xml = text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  return `<?xml version="1.0" encoding="UTF-8"?><Response><Message>${xml}</Message></Response>`;
 }

@@ -31,7 +31,7 @@ export function normalise(o: Observation): unknown {
     headers,
     body: bodyTree(o.body),
     db: JSON.parse(EJSON.stringify(o.db, { relaxed: false })),
-    outbound: o.outbound.map((c) => ({ kind: c.kind, service: c.service ?? null, args: safeParse(c.args), sent: c.sent })),
+    outbound: o.outbound.map(outboundCall),
   };
 }
 
@@ -46,6 +46,17 @@ function isPlatformError(v: unknown): boolean {
   if (!v || typeof v !== "object" || Array.isArray(v)) return false;
   const o = v as Record<string, unknown>;
   return typeof o.error_code === "string" && "error" in o && !FUNCTION_ERROR_CODES.has(o.error_code);
+}
+
+/**
+ * One outbound call in a form where the same effect compares equal however it was made: a legacy
+ * HTTP service's action and the same `context.http` action are one call; a Twilio message is one
+ * message whether the service client or Twilio's Messages API sent it.
+ */
+function outboundCall(c: Observation["outbound"][number]): unknown {
+  const kind = c.kind.startsWith("http-service.") ? `http.${c.kind.slice("http-service.".length)}` : c.kind;
+  const service = kind.startsWith("http.") || kind === "twilio.send" ? null : (c.service ?? null);
+  return { kind, service, args: safeParse(c.args), sent: c.sent };
 }
 
 /** A JSON (or EJSON) body as its canonical-EJSON tree; anything else as text or base64. */

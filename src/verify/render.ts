@@ -54,13 +54,26 @@ export function renderForWebhook(c: LogicalCase, appId: string, webhook: Webhook
   };
 }
 
-export function renderForEndpoint(c: LogicalCase, appId: string, entry: EndpointEntry, secrets: Record<string, string>, creds: Credentials): ShimRequest {
-  const { headers, body } = withCredentials(c, creds, { ...c.headers });
+export function renderForEndpoint(c: LogicalCase, appId: string, webhook: Webhook, entry: EndpointEntry, secrets: Record<string, string>, creds: Credentials): ShimRequest {
+  // Endpoints take credentials from headers only: a caller that sent them in the body sends the
+  // same body and adds them as headers (a caller change, listed apart from differences).
+  let { headers, body } = withCredentials(c, creds, { ...c.headers });
+  if (c.credentials === "valid-body") headers = { ...headers, email: creds.email, password: creds.password };
   const query = { ...c.query };
-  const real = entry.secret_name ? secrets[entry.secret_name] : undefined;
-  const secret = secretFor(c.secret, real);
-  if (secret !== undefined && entry.validation_method === "SECRET_AS_QUERY_PARAM") query.secret = secret;
-  if (secret !== undefined && entry.validation_method === "VERIFY_PAYLOAD") headers["Endpoint-Signature"] = signature(secret, body ?? "");
+  const cfg = webhook.config!;
+  if (entry.validation_method === "SECRET_AS_QUERY_PARAM" || entry.validation_method === "VERIFY_PAYLOAD") {
+    const secret = secretFor(c.secret, entry.secret_name ? secrets[entry.secret_name] : undefined);
+    if (secret !== undefined && entry.validation_method === "SECRET_AS_QUERY_PARAM") query.secret = secret;
+    if (secret !== undefined && entry.validation_method === "VERIFY_PAYLOAD") headers["Endpoint-Signature"] = signature(secret, body ?? "");
+  } else {
+    // The endpoint checks nothing itself; its code may keep the webhook's contract (rule
+    // signature-header), so the caller sends what it sent to the webhook.
+    const secret = secretFor(c.secret, cfg.secret);
+    if (secret !== undefined && cfg.validationMethod === "SECRET_AS_QUERY_PARAM") query.secret = secret;
+    if (secret !== undefined && cfg.validationMethod === "VERIFY_PAYLOAD") headers["X-Hook-Signature"] = signature(secret, body ?? "");
+  }
+  // GitHub signs every delivery the same way, whichever URL it posts to.
+  if (webhook.service.type === "github" && cfg.secret) headers["X-Hub-Signature-256"] = signature(cfg.secret, body ?? "");
   return {
     method: c.method,
     path: endpointPrefix(appId) + entry.route,
@@ -77,5 +90,6 @@ export function callerChanges(webhook: Webhook, entry: EndpointEntry, appId: str
   const out = [`URL: ${webhookPath(appId, webhook.service.name, webhook.name)} → ${endpointPrefix(appId)}${entry.route}`];
   if (entry.validation_method === "VERIFY_PAYLOAD" && cfg.validationMethod === "VERIFY_PAYLOAD") out.push("signature header: X-Hook-Signature → Endpoint-Signature (same HMAC)");
   if (entry.secret_name && cfg.secret !== undefined) out.push(`secret: the value of Secret ${entry.secret_name}`);
+  if (webhook.authMode === "application") out.push("credentials: in headers (or Authorization: Bearer); endpoints ignore them in the JSON body");
   return out;
 }

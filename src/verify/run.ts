@@ -64,6 +64,12 @@ export async function verify(opts: VerifyOptions): Promise<VerifyResult> {
   const known = new Map(planMigration(originalApp, { removeWebhooks: false }).webhooks.map((w) => [w.id, w.findings.filter((f) => f.needsReview).map((f) => f.code)]));
   const original = await openSession({ app: opts.original, users: usersFile, semantics: sem });
   const migrated = await openSession({ app: opts.migrated, users: usersFile, secretsFile: opts.secretsFile, semantics: sem, appId: original.served.appId });
+  // App Services' own conversion kept a webhook's secret in a Secret named S_W; endpoints it made
+  // (already converted before hookshift) have no entry in migrate's secrets.json.
+  for (const w of original.served.webhooks) {
+    const name = `${w.service.name}_${w.name}`;
+    if (w.config?.secret !== undefined && migrated.served.secrets[name] === undefined) migrated.served.secrets[name] = w.config.secret;
+  }
   try {
     const results: WebhookVerification[] = [];
     const webhooks = original.served.webhooks.filter((w) => !opts.webhooks || opts.webhooks.includes(w.id));
@@ -99,7 +105,7 @@ async function verifyWebhook(
   const cases: CaseResult[] = [];
   for (const c of casesFor(w, recorded)) {
     const toWebhook = renderForWebhook(c, appId, w, creds);
-    const toEndpoint = renderForEndpoint(c, appId, endpoint.entry, migrated.served.secrets, creds);
+    const toEndpoint = renderForEndpoint(c, appId, w, endpoint.entry, migrated.served.secrets, creds);
     const o1 = await observe(original, toWebhook, seed);
     const o2 = await observe(original, toWebhook, seed);
     const m = await observe(migrated, toEndpoint, seed);

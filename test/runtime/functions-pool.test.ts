@@ -7,7 +7,7 @@ import type { AppSpec, CallRequest, DbRequest, UserSpec } from "../../src/runtim
 import type * as PoolModule from "../../src/runtime/functions/pool.js";
 import { workerScriptUrl } from "../../src/runtime/functions/pool.js";
 
-const { FunctionRuntime } = (await import(new URL("../../dist/runtime/functions/pool.js", import.meta.url).href)) as typeof PoolModule;
+const { FunctionRuntime } = (await import(new URL("../../dist/src/runtime/functions/pool.js", import.meta.url).href)) as typeof PoolModule;
 type Runtime = InstanceType<typeof FunctionRuntime>;
 
 const SYSTEM_USER: UserSpec = { id: "", type: "system", data: {}, custom_data: {}, identities: [] };
@@ -116,7 +116,7 @@ describe("FunctionRuntime (worker threads)", () => {
   });
 
   it("finds the compiled worker from dist/ and from src/ (which falls back to dist/)", async () => {
-    expect(workerScriptUrl().pathname).toMatch(/\/dist\/runtime\/functions\/worker\.js$/);
+    expect(workerScriptUrl().pathname).toMatch(/\/dist\/src\/runtime\/functions\/worker\.js$/);
   });
 
   it("close() answers calls made afterwards with an error", async () => {

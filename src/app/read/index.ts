@@ -30,6 +30,7 @@ export async function readApp(rootArg: string, detection?: Detection): Promise<A
     webhooks: [],
     endpointFiles: [],
     functionNames: [],
+    convertedSources: {},
     files: [],
     findings,
   };
@@ -76,6 +77,12 @@ export async function readApp(rootArg: string, detection?: Detection): Promise<A
     if (jf) app.endpointFiles.push(jf);
   }
   await readFunctions(root, realRoot, app);
+  for (const w of app.webhooks) {
+    const name = `${w.service.name}_${w.name}`;
+    if (!app.functionNames.includes(name)) continue;
+    const r = await readAppFile(root, realRoot, `functions/${name}.js`);
+    if (r.ok) app.convertedSources[name] = r.text;
+  }
   app.layout = layoutOf(app, det);
   return app;
 }

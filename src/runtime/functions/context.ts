@@ -216,11 +216,34 @@ async function sendHttp(method: string, a: HttpArgs, state: CallState): Promise<
   };
 }
 
+/** A POST to Twilio's Messages API as `{ to, from, body }`, or undefined for any other request. */
+function twilioMessage(a: HttpArgs): { to: string; from: string; body: string } | undefined {
+  let url: URL;
+  try {
+    url = requestUrl(a);
+  } catch {
+    return undefined;
+  }
+  if (url.hostname !== "api.twilio.com" || !/^\/2010-04-01\/Accounts\/[^/]+\/Messages\.json$/.test(url.pathname)) return undefined;
+  const raw = a.body;
+  const text = typeof raw === "string" ? raw : raw instanceof AppBinary ? Buffer.from(raw.buffer).toString("utf8") : "";
+  const form = new URLSearchParams(text);
+  return { to: form.get("To") ?? "", from: form.get("From") ?? "", body: form.get("Body") ?? "" };
+}
+
 /** get/post/put/patch/delete/head, recorded as `<prefix>.<method>`; refused unless allowNetwork. */
 function httpClient(state: CallState, allowNetwork: boolean, prefix: string, service?: string) {
   const make = (method: (typeof HTTP_METHODS)[number]) => (args?: unknown) => {
     const kind = `${prefix}.${method}`;
     const a = asArgs(args);
+    const twilio = method === "post" ? twilioMessage(a) : undefined;
+    if (twilio) {
+      // Twilio's Messages API, as the Twilio rewrite rule calls it: recorded like the Twilio
+      // service's send and never sent, even with --allow-network (docs/parity.md).
+      state.outbound.push({ kind: "twilio.send", args: safeEncodeEJSON([twilio]), sent: false });
+      const body = JSON.stringify({ sid: "SM" + "0".repeat(32), status: "queued", to: twilio.to, from: twilio.from, body: twilio.body });
+      return Promise.resolve({ status: "201 Created", statusCode: 201, contentLength: body.length, headers: { "Content-Type": ["application/json"] }, cookies: {}, body: new AppBinary(Buffer.from(body)) });
+    }
     const record: OutboundCall = { kind, ...(service !== undefined ? { service } : {}), args: safeEncodeEJSON([args ?? {}]), sent: false };
     state.outbound.push(record);
     if (!allowNetwork) {

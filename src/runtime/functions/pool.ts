@@ -49,7 +49,7 @@ interface Slot {
 export function workerScriptUrl(): URL {
   const sibling = new URL("./worker.js", import.meta.url);
   if (existsSync(fileURLToPath(sibling))) return sibling;
-  const dist = new URL("../../../dist/runtime/functions/worker.js", import.meta.url);
+  const dist = new URL("../../../dist/src/runtime/functions/worker.js", import.meta.url);
   if (existsSync(fileURLToPath(dist))) return dist;
   throw new Error(`function runtime: cannot find the compiled worker (${fileURLToPath(sibling)}); run \`npm run build\` first`);
 }

@@ -1,0 +1,31 @@
+// The compat code rules append to a function: one small wrapper around `exports`, written in the
+// plain JavaScript App Services runs (no Proxy, Reflect or BigInt), commented, and tagged with
+// `hookshift:<rule-id>` so a second run sees it is there and adds nothing.
+
+export function hasCompat(text: string, ruleId: string): boolean {
+  return text.includes(`hookshift:${ruleId} `) || text.includes(`hookshift:${ruleId}\n`) || text.includes(`hookshift:${ruleId}\r\n`);
+}
+
+/** Appends `lines` (already indented) after the source, with the tag comment first. */
+export function appendWrapper(text: string, ruleId: string, comment: string[], lines: string[], eol: string): { start: number; end: number; text: string } {
+  const sep = text.endsWith("\n") ? "" : eol;
+  const body = [eol + `// hookshift:${ruleId} — ${comment[0]}`, ...comment.slice(1).map((c) => `// ${c}`), ...lines].join(eol) + eol;
+  return { start: text.length, end: text.length, text: sep + body };
+}
+
+/**
+ * A response object that records which methods ran and forwards them to the real one; chaining
+ * returns the tracker, and a handler that returns it gets the real response back out.
+ */
+export function trackedResponseLines(): string[] {
+  return [
+    "    var used = false;",
+    "    var bodySet = false;",
+    "    var tracked = {",
+    "      setStatusCode: function (code) { used = true; response.setStatusCode(code); return tracked; },",
+    "      setHeader: function (name, value) { used = true; response.setHeader(name, value); return tracked; },",
+    "      addHeader: function (name, value) { used = true; response.addHeader(name, value); return tracked; },",
+    "      setBody: function (body) { used = true; bodySet = true; response.setBody(body); return tracked; }",
+    "    };",
+  ];
+}
