@@ -7,6 +7,11 @@ import { runMigrate } from "./migrate.js";
 import { runScan } from "./scan.js";
 import { processIo, type Io } from "./io.js";
 
+/** `--rules a,b --rules c` → [a, b, c]. */
+function splitList(v: string[] | undefined): string[] | undefined {
+  return v?.flatMap((x) => x.split(/[,\s]+/)).filter(Boolean);
+}
+
 export async function main(argv: string[], io: Io = processIo()): Promise<number> {
   let code = 0;
   let failedArgs = false;
@@ -47,6 +52,9 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
             choices: ["20210101", "20230101"] as const,
             describe: "Config format to write (default: keep 20210101 and 20230101; upgrade older apps to 20210101)",
           })
+          .option("rules", { type: "string", array: true, describe: "Only these rewrite rules (ids from `hookshift rules`; comma or space separated)" })
+          .option("skip-rules", { type: "string", array: true, describe: "Not these rewrite rules" })
+          .option("caller-changes", { type: "boolean", default: false, describe: "Keep endpoint-native contracts (e.g. Endpoint-Signature) and list what callers must change" })
           .option("json", { type: "boolean", default: false, describe: "Print the report as JSON instead of the summary" })
           .example("$0 migrate ./myapp --out ./myapp-migrated", "Converted copy plus ./myapp-migrated-hookshift-report/")
           .example("$0 migrate ./myapp --dry-run", "Show the plan and diff, write nothing")
@@ -64,6 +72,9 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
             removeWebhooks: args.removeWebhooks,
             force: args.force,
             targetFormat: args.targetFormat,
+            rules: splitList(args.rules as string[] | undefined),
+            skipRules: splitList(args.skipRules as string[] | undefined),
+            callerChanges: args.callerChanges,
             json: args.json,
           },
           io,

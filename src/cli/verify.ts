@@ -33,7 +33,7 @@ export function renderVerify(result: VerifyResult, color: boolean): string {
       for (const d of cs.differences.slice(0, 3)) lines.push(`      ${d.path}: ${d.original}  ≠  ${d.migrated}`);
       if (cs.differences.length > 3) lines.push(`      … ${cs.differences.length - 3} more`);
     }
-    if (w.result === "different" && w.knownDifferences.length) lines.push(c.dim(`    migrate reported: ${w.knownDifferences.join(", ")}`));
+    if (w.result === "different" && w.knownDifferences.length) lines.push(c.dim(`    known differences of a verbatim conversion: ${w.knownDifferences.join(", ")}`));
   }
   const changes = result.webhooks.filter((w) => w.callerChanges.length > 1);
   if (changes.length) {

@@ -27,6 +27,11 @@ export interface MigrateOptions {
   force: boolean;
   /** Output format; default: 20210101 and 20230101 apps keep theirs, older ones become 20210101. */
   targetFormat?: TargetFormat;
+  /** Only these rewrite rules / not these (ids from `hookshift rules`). */
+  rules?: string[];
+  skipRules?: string[];
+  /** Keep endpoint-native caller contracts and list caller changes instead. */
+  callerChanges?: boolean;
 }
 
 export interface MigrateResult {
@@ -54,7 +59,7 @@ export async function migrate(opts: MigrateOptions): Promise<MigrateResult> {
   if (!(await isDirectory(root))) return fail(`${opts.app} is not a folder`, "Pass the folder of an exported app.", opts.app);
   const detection = await detectApp(root, await realpath(root).catch(() => root));
   const app = await readApp(root, detection);
-  const planOptions = { removeWebhooks: opts.removeWebhooks };
+  const planOptions = { removeWebhooks: opts.removeWebhooks, rules: opts.rules, skipRules: opts.skipRules, callerChanges: opts.callerChanges };
   if (opts.targetFormat === "20210101" && app.configVersion === "20230101") {
     return fail("--target-format 20210101 would downgrade this 20230101 app; hookshift only upgrades", "Leave --target-format out to keep 20230101.");
   }

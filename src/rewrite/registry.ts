@@ -18,10 +18,11 @@ export const RESOLVES: Record<string, string[]> = {
   "respond-result-off": ["respond-result-off"],
   "signature-header": ["signature-header"],
   "legacy-http-service": ["service-clients"],
-  "head-method": ["head-method"],
   "github-payload": ["github-payload"],
   "twilio-payload": ["twilio-payload"],
 };
+
+export const RULE_IDS: string[] = RULES.map((r) => r.meta.id);
 
 export function selectRules(only?: string[], skip?: string[]): { rules: Rule[]; unknown: string[] } {
   const ids = new Set(RULES.map((r) => r.meta.id));

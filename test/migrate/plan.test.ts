@@ -2,9 +2,12 @@ import { describe, expect, it } from "vitest";
 import { readApp } from "../../src/app/read/index.js";
 import { planMigration } from "../../src/migrate/plan.js";
 import type { MigrationPlan, WebhookPlan } from "../../src/migrate/types.js";
+import { RULE_IDS } from "../../src/rewrite/registry.js";
 import { fixture } from "../helpers.js";
 
 const plan = async (name: string, removeWebhooks = false) => planMigration(await readApp(fixture(name)), { removeWebhooks });
+/** The conversion as App Services' "Convert" made it: no rewrite rules. */
+const verbatim = async (name: string) => planMigration(await readApp(fixture(name)), { removeWebhooks: false, skipRules: RULE_IDS });
 const wh = (p: MigrationPlan, id: string): WebhookPlan => {
   const w = p.webhooks.find((x) => x.id === id);
   if (!w) throw new Error(`no ${id}`);
@@ -15,7 +18,7 @@ const codes = (w: WebhookPlan) => w.findings.map((f) => f.code);
 
 describe("endpoint and function entries, field by field (domain.md §6.2)", () => {
   it("system webhook with SECRET_AS_QUERY_PARAM: exactly the UI conversion's output plus return_type", async () => {
-    const p = await plan("demo");
+    const p = await verbatim("demo");
     const w = wh(p, "orders/createOrder");
     // It calls setStatusCode and returns a value: the documented respond_result difference applies.
     expect(w.status).toBe("needs-review");
@@ -54,7 +57,7 @@ describe("endpoint and function entries, field by field (domain.md §6.2)", () =
   });
 
   it("application auth: no run_as field; user-data flags copied; review for body credentials, signature header and respond_result off", async () => {
-    const w = wh(await plan("demo"), "orders/paymentEvent");
+    const w = wh(await verbatim("demo"), "orders/paymentEvent");
     expect(w.status).toBe("needs-review");
     expect(w.endpoint).toMatchObject({ validation_method: "VERIFY_PAYLOAD", secret_name: "orders_paymentEvent", respond_result: false, fetch_custom_user_data: true });
     expect(Object.keys(w.functionEntry!).filter((k) => k.startsWith("run_as"))).toEqual([]);
@@ -100,7 +103,7 @@ describe("endpoint and function entries, field by field (domain.md §6.2)", () =
   });
 
   it("GitHub and Twilio webhooks get the same mapping and are marked needs-review", async () => {
-    const p = await plan("layout-b-20210101");
+    const p = await verbatim("layout-b-20210101");
     const gh = wh(p, "github/onRelease");
     expect(gh.status).toBe("needs-review");
     expect(gh.endpoint).toMatchObject({ route: "/github/onRelease", http_method: "POST", function_name: "github_onRelease", validation_method: "NO_VALIDATION" });
@@ -116,6 +119,61 @@ describe("endpoint and function entries, field by field (domain.md §6.2)", () =
     const src = (await readApp(fixture("head-method"))).webhooks[0]!.source!;
     const applies = /addHeader|setStatusCode|setHeader|setBody/.test(src) && /return\s+[^;\s]/.test(src);
     expect(codes(w).includes("respond-result-response-methods")).toBe(applies);
+  });
+});
+
+describe("with the rewrite rules (the default)", () => {
+  it("respond_result with response methods: the rule keeps the webhook's behaviour, so nothing needs review", async () => {
+    const w = wh(await plan("demo"), "orders/createOrder");
+    expect(w.status).toBe("converted");
+    expect(w.produced.map((p) => p.rule)).toContain("respond-result-response-methods");
+    const f = w.findings.find((x) => x.code === "respond-result-response-methods")!;
+    expect(f).toMatchObject({ needsReview: false, severity: "info" });
+    expect(f.message).toMatch(/^Handled by rule respond-result-response-methods: /);
+    expect(w.functionSource).toContain("// hookshift:respond-result-response-methods");
+  });
+
+  it("VERIFY_PAYLOAD keeps its callers: the check moves into code, with a Value for the Secret", async () => {
+    const p = await plan("demo");
+    const w = wh(p, "orders/paymentEvent");
+    expect(w.endpoint).toMatchObject({ validation_method: "NO_VALIDATION" });
+    expect(w.endpoint).not.toHaveProperty("secret_name");
+    expect(w.values).toEqual([{ name: "orders_paymentEvent_signing_secret", value: "orders_paymentEvent", from_secret: true, rule: "signature-header" }]);
+    expect(file(p, "values/orders_paymentEvent_signing_secret.json")?.after).toBe(
+      '{\n    "name": "orders_paymentEvent_signing_secret",\n    "value": "orders_paymentEvent",\n    "from_secret": true\n}\n',
+    );
+    expect(p.secrets.orders_paymentEvent).toBe("fixture-secret-02");
+    // Credentials in the body stay a caller change a person must handle.
+    expect(w.status).toBe("needs-review");
+    expect(w.findings.filter((f) => f.needsReview).map((f) => f.code)).toEqual(["credentials-in-body"]);
+  });
+
+  it("--caller-changes keeps VERIFY_PAYLOAD and lists the header change instead", async () => {
+    const p = planMigration(await readApp(fixture("demo")), { removeWebhooks: false, callerChanges: true });
+    const w = wh(p, "orders/paymentEvent");
+    expect(w.endpoint).toMatchObject({ validation_method: "VERIFY_PAYLOAD", secret_name: "orders_paymentEvent" });
+    expect(w.findings.find((f) => f.code === "signature-header")?.needsReview).toBe(true);
+  });
+
+  it("GitHub and Twilio webhooks are rewritten and no longer need review; HEAD still does", async () => {
+    const p = await plan("layout-b-20210101");
+    expect(wh(p, "github/onRelease").status).toBe("converted");
+    expect(wh(p, "twilio/smsIn").status).toBe("converted");
+    expect(JSON.parse(file(p, "values/twilio_smsIn_twilio_sid.json")!.after!)).toEqual({ name: "twilio_smsIn_twilio_sid", value: expect.stringMatching(/^AC/), from_secret: false });
+    const tw = wh(p, "twilio/smsIn");
+    expect(tw.functionSource).toContain("hookshiftTwilio.send(");
+    expect(tw.values?.map((v) => v.name)).toEqual(["twilio_smsIn_twilio_sid", "twilio_smsIn_twilio_token"]);
+    expect(wh(await plan("head-method"), "probe/ping").status).toBe("needs-review");
+  });
+
+  it("--rules and --skip-rules select rules; an unknown id blocks the run", async () => {
+    const app = await readApp(fixture("demo"));
+    const only = planMigration(app, { removeWebhooks: false, rules: ["signature-header"] });
+    expect(wh(only, "orders/createOrder").status).toBe("needs-review");
+    expect(wh(only, "orders/paymentEvent").endpoint?.validation_method).toBe("NO_VALIDATION");
+    const bad = planMigration(app, { removeWebhooks: false, skipRules: ["no-such-rule"] });
+    expect(bad.blocked).toBe(true);
+    expect(bad.findings.map((f) => f.code)).toContain("unknown-rule");
   });
 });
 

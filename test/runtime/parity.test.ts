@@ -47,7 +47,9 @@ describe("services", () => {
   it("Twilio: form fields as the payload; send is recorded, never sent", async () => {
     const body = new URLSearchParams({ From: "+15558675309", To: "+18057166646", Body: "hi", MessageSid: "SM1" }).toString();
     const r = await dispatch(req("POST", hook("sms", "inbound"), { body, headers: { "Content-Type": "application/x-www-form-urlencoded" } }), s.deps);
-    expect(r.body.toString()).toBe('"thanks"');
+    // With Respond With Result the Twilio service texted the value back: the shim answers that TwiML.
+    expect(r.body.toString()).toBe('<?xml version="1.0" encoding="UTF-8"?><Response><Message>thanks</Message></Response>');
+    expect(r.headers["Content-Type"]).toEqual(["text/xml"]);
     expect(r.outbound).toHaveLength(1);
     expect(r.outbound[0]).toMatchObject({ kind: "twilio.send", service: "sms", sent: false });
     expect(JSON.parse(r.outbound[0]!.args)).toEqual([{ to: "+15558675309", from: "+18057166646", body: "Got: hi" }]);

@@ -5,6 +5,7 @@ import path from "node:path";
 import { readFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { migrate } from "../../src/migrate/run.js";
+import { RULE_IDS } from "../../src/rewrite/registry.js";
 import { signature, type ShimRequest } from "../../src/runtime/http.js";
 import { dispatch } from "../../src/runtime/server.js";
 import { defaultSemantics } from "../../src/runtime/semantics.js";
@@ -37,7 +38,8 @@ let migrated: Session;
 beforeAll(async () => {
   const tmp = await tempDir();
   const out = path.join(tmp, "migrated");
-  const r = await migrate({ app: fixture("shim-basic"), out, dryRun: false, inPlace: false, allowDirty: false, removeWebhooks: false, force: false });
+  // A verbatim conversion (no rewrite rules), to see the endpoint semantics themselves.
+  const r = await migrate({ app: fixture("shim-basic"), out, dryRun: false, inPlace: false, allowDirty: false, removeWebhooks: false, force: false, skipRules: RULE_IDS });
   expect(r.code).not.toBe(1);
   const sem = defaultSemantics();
   sem.timeLimitMs = 2000;

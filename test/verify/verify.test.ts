@@ -3,20 +3,27 @@
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { migrate } from "../../src/migrate/run.js";
+import { RULE_IDS } from "../../src/rewrite/registry.js";
 import { verify, type VerifyResult } from "../../src/verify/run.js";
 import { fixture, tempDir } from "../helpers.js";
 
 let result: VerifyResult;
 let again: VerifyResult;
+let rewritten: VerifyResult;
 
-beforeAll(async () => {
+async function migrateAndVerify(skipRules?: string[]): Promise<{ opts: Parameters<typeof verify>[0] }> {
   const tmp = await tempDir();
   const out = path.join(tmp, "migrated");
-  const r = await migrate({ app: fixture("shim-basic"), out, dryRun: false, inPlace: false, allowDirty: false, removeWebhooks: false, force: false });
-  const opts = { original: fixture("shim-basic"), migrated: out, secretsFile: path.join(r.reportDir!, "secrets.json"), timeLimitMs: 5000 };
+  const r = await migrate({ app: fixture("shim-basic"), out, dryRun: false, inPlace: false, allowDirty: false, removeWebhooks: false, force: false, skipRules });
+  return { opts: { original: fixture("shim-basic"), migrated: out, secretsFile: path.join(r.reportDir!, "secrets.json"), timeLimitMs: 5000 } };
+}
+
+beforeAll(async () => {
+  const { opts } = await migrateAndVerify(RULE_IDS);
   result = await verify(opts);
   again = await verify(opts);
-}, 120_000);
+  rewritten = await verify((await migrateAndVerify()).opts);
+}, 180_000);
 
 const byId = (id: string) => result.webhooks.find((w) => w.id === id)!;
 
@@ -45,5 +52,12 @@ describe("verify on a verbatim conversion", () => {
   it("is deterministic and sums up", () => {
     expect(again.summary).toEqual(result.summary);
     expect(result.summary.line).toMatch(/^8 webhooks, \d+ cases: \d+ equal, \d+ different$/);
+  });
+});
+
+describe("verify after the rewrite rules", () => {
+  it("finds no difference: every rule keeps the webhook's behaviour", () => {
+    expect(rewritten.webhooks.filter((w) => w.result !== "equal").map((w) => w.id)).toEqual([]);
+    expect(rewritten.summary.different).toBe(0);
   });
 });

@@ -248,7 +248,8 @@ function httpClient(state: CallState, allowNetwork: boolean, prefix: string, ser
     state.outbound.push(record);
     if (!allowNetwork) {
       return rejected(
-        new Error(`outbound network calls are disabled in the shim: ${kind} to ${describeUrl(a)} was recorded but not sent (pass --allow-network to send it)`),
+        // The same words for context.http and a legacy HTTP service's action, so verify sees one behaviour.
+        new Error(`outbound network calls are disabled in the shim: ${method.toUpperCase()} ${describeUrl(a)} was recorded but not sent (pass --allow-network to send it)`),
       );
     }
     try {
