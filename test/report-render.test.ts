@@ -136,8 +136,8 @@ function sampleReport(): Report {
       },
     ],
     files: [
-      { path: "functions/orders_createOrder.js", change: "added", rules: ["convert/source"], diff: addedDiff },
-      { path: "https_endpoints/config.json", change: "modified", rules: ["convert/endpoint"], diff: modifiedDiff },
+      { path: "functions/orders_createOrder.js", change: "added", rules: ["convert/source"], ruleRisks: [{ rule: "convert/source", risk: "safe" }], diff: addedDiff },
+      { path: "https_endpoints/config.json", change: "modified", rules: ["convert/endpoint"], ruleRisks: [{ rule: "convert/endpoint", risk: "safe" }], diff: modifiedDiff },
     ],
     findings: [appReviewFinding, { severity: "info", code: "hybrid-layout", message: "Hybrid export" }],
   };

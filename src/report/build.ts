@@ -3,7 +3,8 @@
 
 import { createTwoFilesPatch } from "diff";
 import { sortFindings, type Finding } from "../app/findings.js";
-import type { ChangeKind, MigrationPlan, Production, UpgradeSummary, WebhookStatus } from "../migrate/types.js";
+import type { ChangeKind, MigrationPlan, Production, Risk, UpgradeSummary, WebhookStatus } from "../migrate/types.js";
+import { RULES } from "../rewrite/registry.js";
 
 export const REPORT_FORMAT_VERSION = 1;
 
@@ -28,6 +29,8 @@ export interface ReportFile {
   path: string;
   /** The old path of a renamed file, or the file an added one copies. */
   from?: string;
+  /** Every rule whose output is in this change, with its risk class. */
+  ruleRisks: { rule: string; risk: Risk }[];
   change: ChangeKind;
   rules: string[];
   /** Unified diff (a/ and b/ prefixes, git style). */
@@ -118,7 +121,14 @@ export function buildReport(plan: MigrationPlan, ctx: ReportContext): Report {
       produced: w.produced,
       findings: sortFindings(w.findings),
     })),
-    files: plan.files.map((f) => ({ path: f.path, from: f.from, change: f.kind, rules: f.rules, diff: unifiedDiff(f.path, f.kind, f.before, f.after, f.from) })),
+    files: plan.files.map((f) => ({
+      path: f.path,
+      from: f.from,
+      change: f.kind,
+      rules: f.rules,
+      ruleRisks: f.rules.map((rule) => ({ rule, risk: riskOf(rule) })),
+      diff: unifiedDiff(f.path, f.kind, f.before, f.after, f.from),
+    })),
     findings: sortFindings(plan.findings),
   };
   return redact(report, Object.values(plan.secrets));
@@ -158,6 +168,13 @@ function similarity(before?: string, after?: string): number {
   const b = new Set(after.split("\n"));
   const same = a.filter((l) => b.has(l)).length;
   return Math.max(1, Math.min(99, Math.round((100 * same) / Math.max(a.length, after.split("\n").length))));
+}
+
+/** Risk class of a rule: rewrite rules say theirs; removing webhooks changes what callers see; mappings and moves are faithful copies. */
+export function riskOf(rule: string): Risk {
+  const rewrite = RULES.find((r) => r.meta.id === rule);
+  if (rewrite) return rewrite.meta.risk;
+  return rule === "convert/remove-webhook" ? "semantic-change" : "safe";
 }
 
 function shellQuote(s: string): string {

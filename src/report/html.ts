@@ -252,7 +252,9 @@ function webhookSection(w: ReportWebhook): string {
 function fileSection(f: ReportFile): string {
   const out: string[] = [`<article class="file" id="${esc(anchor("file", f.path))}">`];
   out.push(`<h3><code>${esc(f.path)}</code> <span class="change change-${f.change}">${f.change}</span></h3>`);
-  if (f.rules.length > 0) out.push(`<p>Produced by ${f.rules.map((r) => `<code>${esc(r)}</code>`).join(", ")}.</p>`);
+  if (f.ruleRisks.length > 0) {
+    out.push(`<p>Produced by ${f.ruleRisks.map((r) => `<code>${esc(r.rule)}</code> <span class="risk risk-${esc(r.risk)}">${esc(r.risk)}</span>`).join(", ")}.</p>`);
+  }
   if (f.diff.trim() === "") out.push(`<p>No textual change.</p>`);
   else out.push(diffHtml(f.diff, { outputFormat: "line-by-line", drawFileList: false, matching: "lines" }));
   out.push(`</article>`);

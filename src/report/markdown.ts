@@ -276,7 +276,7 @@ function webhookSection(w: ReportWebhook): string[] {
 
 function fileSection(f: ReportFile): string[] {
   const out = [`### ${code(f.path)} (${f.change})`, ""];
-  if (f.rules.length > 0) out.push(`Produced by ${f.rules.map(code).join(", ")}.`, "");
+  if (f.ruleRisks.length > 0) out.push(`Produced by ${f.ruleRisks.map((r) => `${code(r.rule)} (${r.risk})`).join(", ")}.`, "");
   if (f.diff.trim() === "") out.push("No textual change.", "");
   else out.push(...fenced("diff", f.diff.replace(/\n$/, "")), "");
   return out;
