@@ -19,7 +19,7 @@ export async function runVerify(opts: VerifyOptions & { json: boolean; report?: 
   }
   if (opts.json) io.out(JSON.stringify(result, null, 2) + "\n");
   else io.out(renderVerify(result, io.color));
-  return result.summary.different === 0 && result.summary.unpaired === 0 ? 0 : 1;
+  return result.summary.different === 0 && result.summary.unpaired === 0 && result.markers.length === 0 ? 0 : 1;
 }
 
 export function renderVerify(result: VerifyResult, color: boolean): string {
@@ -39,6 +39,10 @@ export function renderVerify(result: VerifyResult, color: boolean): string {
   if (changes.length) {
     lines.push("", "Caller changes (not behaviour differences):");
     for (const w of changes) for (const ch of w.callerChanges.slice(1)) lines.push(`  ${w.id}: ${ch}`);
+  }
+  if (result.markers.length) {
+    lines.push("", c.red(`Unresolved markers (verify fails until each is resolved or ignored with a reason):`));
+    for (const m of result.markers) lines.push(`  functions/${m.function}.js:${m.line}: ${m.rule}: ${m.message}`);
   }
   lines.push("", result.summary.line);
   return lines.join("\n") + "\n";

@@ -7,6 +7,7 @@ import path from "node:path";
 import type { Webhook } from "../app/model.js";
 import { readApp } from "../app/read/index.js";
 import { planMigration } from "../migrate/plan.js";
+import { markersIn } from "../rewrite/engine.js";
 import { RULE_IDS } from "../rewrite/registry.js";
 import type { ShimRequest, ShimResponse } from "../runtime/http.js";
 import { dispatch } from "../runtime/server.js";
@@ -50,6 +51,8 @@ export interface WebhookVerification {
 
 export interface VerifyResult {
   webhooks: WebhookVerification[];
+  /** Unresolved `hookshift-todo` markers in the migrated functions: verify fails while any remain. */
+  markers: { function: string; rule: string; line: number; message: string }[];
   summary: { webhooks: number; cases: number; equal: number; different: number; unpaired: number; line: string };
 }
 
@@ -86,7 +89,8 @@ export async function verify(opts: VerifyOptions): Promise<VerifyResult> {
       `${results.length} webhook${results.length === 1 ? "" : "s"}, ${cases.length} case${cases.length === 1 ? "" : "s"}: ` +
       `${equal} equal, ${cases.length - equal} different` +
       (unpaired ? `; ${unpaired} without an endpoint` : "");
-    return { webhooks: results, summary: { webhooks: results.length, cases: cases.length, equal, different: cases.length - equal, unpaired, line } };
+    const markers = Object.entries(migrated.served.spec.functions).flatMap(([name, f]) => markersIn(f.source).map((m) => ({ function: name, ...m })));
+    return { webhooks: results, markers, summary: { webhooks: results.length, cases: cases.length, equal, different: cases.length - equal, unpaired, line } };
   } finally {
     await original.close();
     await migrated.close();
