@@ -171,7 +171,20 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
         );
       },
     )
-    .demandCommand(1, "Name a command: scan, migrate, shim or verify (hookshift --help lists them).")
+    .command(
+      "rules",
+      "List the source-rewrite rules, or explain one",
+      (y) =>
+        y
+          .option("explain", { type: "string", describe: "Print a rule's documentation with the before/after of its example" })
+          .option("json", { type: "boolean", default: false, describe: "Print the rules' metadata as JSON" }),
+      async (args) => {
+        if (failedArgs) return;
+        const { runRules } = await import("./rules.js");
+        code = runRules({ explain: args.explain, json: args.json }, io);
+      },
+    )
+    .demandCommand(1, "Name a command: scan, migrate, shim, verify or rules (hookshift --help lists them).")
     .strict()
     .recommendCommands()
     .version(VERSION)
