@@ -6,7 +6,7 @@ import { finding } from "../app/findings.js";
 import type { App, Webhook, WebhookConfig } from "../app/model.js";
 import { rewriteSource } from "../rewrite/engine.js";
 import { RESOLVES } from "../rewrite/registry.js";
-import type { Rule } from "../rewrite/types.js";
+import type { Rule, RuleContext } from "../rewrite/types.js";
 import type { WebhookPlan } from "./types.js";
 
 export interface RewriteSetup {
@@ -14,13 +14,20 @@ export interface RewriteSetup {
   callerChanges: boolean;
 }
 
+// What rules know of the app's services, computed once per app (every webhook asks).
+const servicesOf = new WeakMap<App, RuleContext["services"]>();
+function ruleServices(app: App): RuleContext["services"] {
+  let list = servicesOf.get(app);
+  if (!list) {
+    const withRules = new Set(app.files.filter((f) => /\/rules\/[^/]+\.json$/.test(f)).map((f) => f.slice(0, f.indexOf("/rules/"))));
+    list = app.services.map((s) => ({ name: s.name, type: s.type, hasRules: withRules.has(s.dir), config: s.config?.value }));
+    servicesOf.set(app, list);
+  }
+  return list;
+}
+
 export function applyRewrites(app: App, webhook: Webhook, cfg: WebhookConfig, wp: WebhookPlan, setup: RewriteSetup): void {
-  const services = app.services.map((s) => ({
-    name: s.name,
-    type: s.type,
-    hasRules: app.files.some((f) => f.startsWith(`${s.dir}/rules/`) && f.endsWith(".json")),
-    config: s.config?.value,
-  }));
+  const services = ruleServices(app);
   const outcome = rewriteSource(webhook.source!, wp.functionFile!, setup.rules, {
     service: webhook.service.name,
     serviceType: webhook.service.type,

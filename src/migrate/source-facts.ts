@@ -2,7 +2,8 @@
 // analysis only (the rewrite rules of a later stage change code); it errs on the side of
 // reporting a difference when it cannot rule one out.
 
-import ts from "typescript";
+// ts-morph bundles its own TypeScript; using that one copy halves the compiler load time.
+import { ts } from "ts-morph";
 
 export interface SourceFacts {
   /** Calls setStatusCode / setHeader / addHeader / setBody somewhere. */
@@ -17,7 +18,19 @@ export interface SourceFacts {
 
 const RESPONSE_METHODS = new Set(["setStatusCode", "setHeader", "addHeader", "setBody"]);
 
+// Differences and rules both ask about the same source: remember the last few answers.
+const cache = new Map<string, SourceFacts>();
+
 export function analyseSource(text: string): SourceFacts {
+  const hit = cache.get(text);
+  if (hit) return hit;
+  const facts = analyse(text);
+  if (cache.size > 64) cache.delete(cache.keys().next().value!);
+  cache.set(text, facts);
+  return facts;
+}
+
+function analyse(text: string): SourceFacts {
   const sf = ts.createSourceFile("source.js", text, ts.ScriptTarget.ES2022, true, ts.ScriptKind.JS);
   const methods = new Set<string>();
   let returnsValue = false;

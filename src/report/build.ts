@@ -191,7 +191,9 @@ export const REDACTED = "«redacted»";
 export function redact<T>(value: T, secrets: string[]): T {
   const list = [...new Set(secrets.filter((s) => s.length > 0))].sort((a, b) => b.length - a.length);
   if (list.length === 0) return value;
-  const scrub = (s: string) => list.reduce((acc, secret) => acc.split(secret).join(REDACTED), s);
+  // One pass per string whatever the number of secrets (an alternation tries the longest first).
+  const pattern = new RegExp(list.map((x) => x.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "g");
+  const scrub = (s: string) => s.replace(pattern, REDACTED);
   const walk = (v: unknown): unknown => {
     if (typeof v === "string") return scrub(v);
     if (Array.isArray(v)) return v.map(walk);

@@ -253,8 +253,9 @@ async function readServiceWebhooks(root: string, realRoot: string, service: Serv
   }
 
   const webhooks: Webhook[] = [];
-  for (const loc of locations) {
-    const wh = await readWebhook(root, realRoot, { service, ...loc });
+  // Webhooks are independent files: read them concurrently (large apps wait on IO otherwise).
+  const read = await mapLimit(locations, 32, (loc) => readWebhook(root, realRoot, { service, ...loc }));
+  for (const wh of read) {
     if (service.type !== "http" && service.type !== "github" && service.type !== "twilio") {
       wh.findings.push(
         finding("warning", "unsupported-service-type", `Webhook of a "${service.type}" service: hookshift converts http, github and twilio webhooks`, {
@@ -267,6 +268,20 @@ async function readServiceWebhooks(root: string, realRoot: string, service: Serv
     webhooks.push(wh);
   }
   return webhooks;
+}
+
+/** `fn` over `items` with at most `limit` running at once; results in input order. */
+async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
 }
 
 function strayFile(file: string): Finding {

@@ -1,0 +1,93 @@
+#!/usr/bin/env node
+// Benchmark (not a test): `migrate` on a generated app with N HTTP webhooks of realistic shapes,
+// against a baseline that only reads each source, parses and prints it with the TypeScript
+// compiler API and writes it, in the same run. Each side runs in its own child process so peak
+// RSS is its own. Usage: npm run build && node bench/migrate.mjs [N ...]  (default 1000 5000 20000)
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const self = fileURLToPath(import.meta.url);
+const SHAPES = [
+  (i) => `exports = async function(payload, response) {\n  const body = EJSON.parse(payload.body.text());\n  const r = await context.services.get("mongodb-atlas").db("db").collection("c${i % 50}").insertOne(body);\n  response.setStatusCode(201);\n  return { id: r.insertedId };\n};\n`,
+  (i) => `// webhook ${i}\nexports = function({ query, headers }) {\n  if (!query.id) { return { error: "missing id" }; }\n  return { id: query.id, agent: headers["User-Agent"] };\n};\n`,
+  (i) => `exports = async function(payload, response) {\n  const res = await context.services.get("api").get({ url: "https://example.com/items/${i}" });\n  response.setHeader("Content-Type", "application/json");\n  response.setBody(res.body.text());\n};\n`,
+  (i) => `exports = function(payload) {\n  context.functions.execute("record", ${i}, payload.query);\n};\n`,
+];
+const METHODS = ["POST", "GET", "PUT", "ANY", "DELETE"];
+const VALIDATION = ["NO_VALIDATION", "SECRET_AS_QUERY_PARAM", "VERIFY_PAYLOAD"];
+
+function generate(n, root) {
+  writeFileSync(path.join(root, "realm_config.json"), JSON.stringify({ app_id: "bench-abcde", name: "bench", config_version: 20210101 }, null, 4));
+  mkdirSync(path.join(root, "functions"), { recursive: true });
+  writeFileSync(path.join(root, "functions/config.json"), "[]\n");
+  mkdirSync(path.join(root, "http_endpoints/api"), { recursive: true });
+  writeFileSync(path.join(root, "http_endpoints/config.json"), "[]\n");
+  writeFileSync(path.join(root, "http_endpoints/api/config.json"), JSON.stringify({ name: "api", type: "http", config: {} }, null, 4));
+  for (let s = 0; s < Math.ceil(n / 50); s++) {
+    mkdirSync(path.join(root, `http_endpoints/svc${s}`), { recursive: true });
+    writeFileSync(path.join(root, `http_endpoints/svc${s}/config.json`), JSON.stringify({ name: `svc${s}`, type: "http", config: {} }, null, 4));
+  }
+  for (let i = 0; i < n; i++) {
+    const dir = path.join(root, `http_endpoints/svc${Math.floor(i / 50)}/incoming_webhooks/hook${i}`);
+    mkdirSync(dir, { recursive: true });
+    const validation = VALIDATION[i % VALIDATION.length];
+    const cfg = {
+      name: `hook${i}`, run_as_authed_user: false, run_as_user_id: "", run_as_user_id_script_source: "", can_evaluate: {},
+      options: { httpMethod: METHODS[i % METHODS.length], ...(validation === "NO_VALIDATION" ? {} : { secret: `bench-secret-${i}` }), validationMethod: validation },
+      respond_result: i % 4 !== 3, disable_arg_logs: true, fetch_custom_user_data: false, create_user_on_auth: false,
+    };
+    writeFileSync(path.join(dir, "config.json"), JSON.stringify(cfg, null, 4) + "\n");
+    writeFileSync(path.join(dir, "source.js"), SHAPES[i % SHAPES.length](i));
+  }
+}
+
+async function child(mode, app, out) {
+  const started = process.hrtime.bigint();
+  if (mode === "baseline") {
+    const ts = (await import("typescript")).default;
+    const printer = ts.createPrinter();
+    const { default: fg } = await import("fast-glob");
+    mkdirSync(out, { recursive: true });
+    let i = 0;
+    for (const f of await fg("**/source.js", { cwd: app })) {
+      const text = readFileSync(path.join(app, f), "utf8");
+      const sf = ts.createSourceFile(f, text, ts.ScriptTarget.ES2022, true, ts.ScriptKind.JS);
+      writeFileSync(path.join(out, `f${i++}.js`), printer.printFile(sf));
+    }
+  } else {
+    const { migrate } = await import("../dist/src/migrate/run.js");
+    const r = await migrate({ app, out, report: out + "-report", dryRun: false, inPlace: false, allowDirty: false, removeWebhooks: false, force: true });
+    if (r.code === 1) throw new Error(`migrate failed: ${JSON.stringify(r.errors)}`);
+  }
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  process.stdout.write(JSON.stringify({ ms, maxRssMb: process.resourceUsage().maxRSS / 1024 }));
+}
+
+if (process.argv[2] === "--child") {
+  await child(process.argv[3], process.argv[4], process.argv[5]);
+} else {
+  const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
+  console.log(`hookshift bench migrate: migrate vs read + TS parse/print + write of each source (Node ${process.version}, ${os.cpus().length} cores)`);
+  for (const n of sizes.length ? sizes : [1000, 5000, 20000]) {
+    const tmp = mkdtempSync(path.join(os.tmpdir(), "hookshift-bench-migrate-"));
+    const app = path.join(tmp, "app");
+    mkdirSync(app);
+    generate(n, app);
+    const run = (mode) => {
+      const r = spawnSync(process.execPath, [self, "--child", mode, app, path.join(tmp, mode)], { encoding: "utf8", maxBuffer: 1 << 20 });
+      if (r.status !== 0) throw new Error(`${mode} failed: ${r.stderr}`);
+      return JSON.parse(r.stdout);
+    };
+    const b = run("baseline");
+    const m = run("migrate");
+    console.log(
+      `N=${n}: baseline ${(b.ms / 1000).toFixed(2)} s (${b.maxRssMb.toFixed(0)} MB), migrate ${(m.ms / 1000).toFixed(2)} s (peak RSS ${m.maxRssMb.toFixed(0)} MB): ` +
+        `${(m.ms / b.ms).toFixed(2)}x baseline, ${(m.ms / n).toFixed(2)} ms/webhook`,
+    );
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+void execFileSync;
