@@ -295,7 +295,9 @@ describe("renderHtml", async () => {
     expect(page).toContain(report.summary.line);
     expect(page).toContain("d2h-file-wrapper");
     expect(page).toMatch(/class="d2h-[a-z-]+/);
-    expect(page.match(/class="d2h-file-wrapper"/g)).toHaveLength(2);
+    // diff2html draws changed files; an added file is its content, as numbered added lines.
+    expect(page.match(/class="d2h-file-wrapper"/g)).toHaveLength(1);
+    expect(page.match(/class="added-file"/g)).toHaveLength(1);
     expect(page).toContain("status-failed");
   });
 

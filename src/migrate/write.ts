@@ -39,7 +39,7 @@ export async function writeToOut(plan: MigrationPlan, outArg: string, force: boo
   await rm(staging, { recursive: true, force: true });
   try {
     await copyApp(plan.root, staging);
-    await applyChanges(staging, plan.files, plan.root);
+    await applyChanges(staging, plan.files, plan.root, false);
     if (present) {
       const old = `${out}.hookshift-old-${process.pid}`;
       await rename(out, old);
@@ -87,14 +87,14 @@ export async function writeInPlace(plan: MigrationPlan, allowDirty: boolean): Pr
       );
     }
   }
-  await applyChanges(plan.root, plan.files, plan.root);
+  await applyChanges(plan.root, plan.files, plan.root, true);
 }
 
 /**
  * Copies and renames first (they read original files), then writes, then removals, so no change
  * reads a file another change already replaced.
  */
-async function applyChanges(root: string, changes: FileChange[], originalRoot: string): Promise<void> {
+async function applyChanges(root: string, changes: FileChange[], originalRoot: string, atomic: boolean): Promise<void> {
   const order = (c: FileChange) => (c.kind === "renamed" || (c.kind === "added" && c.from) ? 0 : c.kind === "removed" ? 2 : 1);
   const sorted = [...changes].sort((a, b) => order(a) - order(b));
   // Copies read the original app; in --out mode the staging copy still holds it at this point.
@@ -116,21 +116,30 @@ async function applyChanges(root: string, changes: FileChange[], originalRoot: s
     }
     await removeEmptyParents(root, path.dirname(from));
   }
-  for (const c of sorted) {
-    if (c.kind === "renamed" || copies.includes(c)) continue;
-    await applyChange(root, c);
-  }
-}
-
-async function applyChange(root: string, change: FileChange): Promise<void> {
-  const abs = path.join(root, ...change.path.split("/"));
-  if (change.kind === "removed") {
+  // Writes are independent files: many at a time. In --out mode the staging folder is renamed
+  // into place whole, so each write there need not be atomic on its own.
+  const copied = new Set(copies);
+  const writes = sorted.filter((c) => (c.kind === "added" || c.kind === "modified") && !copied.has(c));
+  const made = new Map<string, Promise<unknown>>();
+  let next = 0;
+  const worker = async () => {
+    while (next < writes.length) {
+      const c = writes[next++]!;
+      const abs = path.join(root, ...c.path.split("/"));
+      const dir = path.dirname(abs);
+      // One mkdir per folder, awaited by every write into it.
+      if (!made.has(dir)) made.set(dir, mkdir(dir, { recursive: true }));
+      await made.get(dir);
+      if (atomic) await writeAtomically(abs, c.after ?? "");
+      else await writeFile(abs, c.after ?? "", "utf8");
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(32, writes.length) }, worker));
+  for (const c of sorted.filter((x) => x.kind === "removed")) {
+    const abs = path.join(root, ...c.path.split("/"));
     await unlink(abs).catch(() => undefined);
     await removeEmptyParents(root, path.dirname(abs));
-    return;
   }
-  await mkdir(path.dirname(abs), { recursive: true });
-  await writeAtomically(abs, change.after ?? "");
 }
 
 async function writeAtomically(abs: string, text: string): Promise<void> {

@@ -256,9 +256,24 @@ function fileSection(f: ReportFile): string {
     out.push(`<p>Produced by ${f.ruleRisks.map((r) => `<code>${esc(r.rule)}</code> <span class="risk risk-${esc(r.risk)}">${esc(r.risk)}</span>`).join(", ")}.</p>`);
   }
   if (f.diff.trim() === "") out.push(`<p>No textual change.</p>`);
+  else if (f.change === "added") out.push(addedFile(f.diff));
   else out.push(diffHtml(f.diff, { outputFormat: "line-by-line", drawFileList: false, matching: "lines" }));
   out.push(`</article>`);
   return out.join("\n");
+}
+
+/**
+ * A new file's diff is its whole content, every line added: shown as numbered lines without
+ * diff2html, which costs most of the report's time and size on apps with thousands of webhooks.
+ */
+function addedFile(diff: string): string {
+  const lines = diff.split("\n");
+  const rows = lines
+    .slice(lines.findIndex((l) => l.startsWith("@@")) + 1)
+    .filter((l) => l.startsWith("+"))
+    .map((l, i) => `<tr><td class="ln">${i + 1}</td><td class="add">${esc(l.slice(1)) || " "}</td></tr>`)
+    .join("");
+  return `<table class="added-file"><tbody>${rows}</tbody></table>`;
 }
 
 function findingItem(f: Finding): string {
@@ -315,6 +330,10 @@ code { background: #eff1f3; padding: 1px 4px; border-radius: 4px; overflow-wrap:
 pre { background: #f0f2f4; padding: 12px; border-radius: 6px; overflow-x: auto; }
 pre code { background: none; padding: 0; }
 .summary { font-size: 1.2em; font-weight: 700; margin: 8px 0 12px; }
+table.added-file { border-collapse: collapse; width: 100%; font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 0.85em; background: #fff; border: 1px solid #d0d7de; }
+table.added-file td { padding: 0 8px; border: 0; white-space: pre-wrap; vertical-align: top; }
+table.added-file td.ln { width: 1%; color: #8c959f; text-align: right; user-select: none; background: #f6f8fa; }
+table.added-file td.add { background: #e6ffec; }
 nav { margin: 16px 0; padding: 8px 12px; background: #f0f2f4; border-radius: 6px; }
 nav a { color: #0550ae; text-decoration: none; }
 table:not(.d2h-diff-table) { border-collapse: collapse; margin: 8px 0 16px; width: 100%; }
