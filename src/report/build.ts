@@ -191,8 +191,9 @@ export const REDACTED = "«redacted»";
 export function redact<T>(value: T, secrets: string[]): T {
   const list = [...new Set(secrets.filter((s) => s.length > 0))].sort((a, b) => b.length - a.length);
   if (list.length === 0) return value;
-  // One pass per string whatever the number of secrets (an alternation tries the longest first).
-  const pattern = new RegExp(list.map((x) => x.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "g");
+  // One pass per string whatever the number of secrets: the secrets as a trie-shaped pattern,
+  // so a position that starts no secret fails at its first character.
+  const pattern = new RegExp(trieSource(list), "g");
   const scrub = (s: string) => s.replace(pattern, REDACTED);
   const walk = (v: unknown): unknown => {
     if (typeof v === "string") return scrub(v);
@@ -201,4 +202,31 @@ export function redact<T>(value: T, secrets: string[]): T {
     return v;
   };
   return walk(value) as T;
+}
+
+interface Trie {
+  [ch: string]: Trie | true;
+}
+
+/** A regex source matching any of `words`, longest first, shaped as a trie (`a(?:bc|d)`). */
+export function trieSource(words: string[]): string {
+  const root: Trie = {};
+  for (const w of words) {
+    let node = root;
+    for (const ch of w) {
+      const next = node[ch];
+      node = typeof next === "object" ? next : (node[ch] = {});
+    }
+    node[""] = true;
+  }
+  const esc = (c: string) => c.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
+  const walk = (node: Trie): string => {
+    const keys = Object.keys(node).filter((k) => k !== "");
+    // Longer matches first: the end-of-word branch goes last.
+    const alts = keys.map((k) => esc(k) + walk(node[k] as Trie));
+    if (node[""] === true) alts.push("");
+    if (alts.length === 1) return alts[0]!;
+    return `(?:${alts.join("|")})`;
+  };
+  return walk(root);
 }
