@@ -75,7 +75,17 @@ export function planMigration(app: App, options: PlanOptions): MigrationPlan {
     block(finding("error", "unknown-rule", `Unknown rewrite rule${unknown.length > 1 ? "s" : ""}: ${unknown.join(", ")}`, { hint: "`hookshift rules` lists them." }));
   }
   const rewrite: RewriteSetup = { rules, callerChanges: options.callerChanges ?? false };
-  const existingEndpoints = allEndpoints(app);
+  const existingEndpoints = new EndpointIndex(allEndpoints(app));
+  // Indexes, so planning stays linear in the number of webhooks (a scan per webhook would not).
+  const appFiles = new Set(app.files);
+  const written = new Set<string>();
+  const filesByDir = new Map<string, string[]>();
+  for (const f of app.files) {
+    for (let i = f.indexOf("/"); i > 0; i = f.indexOf("/", i + 1)) {
+      const dir = f.slice(0, i);
+      (filesByDir.get(dir) ?? filesByDir.set(dir, []).get(dir)!).push(f);
+    }
+  }
   const takenFunctions = new Set(app.functionNames);
   const newEndpoints: EndpointEntry[] = [];
   const newFunctions: FunctionEntry[] = [];
@@ -90,12 +100,13 @@ export function planMigration(app: App, options: PlanOptions): MigrationPlan {
     newEndpoints.push(wp.endpoint!);
     newFunctions.push(wp.functionEntry!);
     takenFunctions.add(wp.functionEntry!.name);
-    existingEndpoints.push({ entry: wp.endpoint!, file: endpointFile.path, index: -1 });
+    existingEndpoints.add({ entry: wp.endpoint!, file: endpointFile.path, index: -1 });
     const rewritten = wp.produced.filter((p) => p.file === wp.functionFile && p.rule !== RULES.source).map((p) => p.rule);
     plan.files.push({ path: wp.functionFile!, kind: "added", after: wp.functionSource ?? webhook.source!, rules: [RULES.source, ...rewritten] });
     for (const v of wp.values ?? []) {
       const file = `values/${v.name}.json`;
-      if (app.files.includes(file) || plan.files.some((f) => f.path === file)) continue;
+      if (appFiles.has(file) || written.has(file)) continue;
+      written.add(file);
       const { rule, ...value } = v;
       plan.files.push({ path: file, kind: "added", after: JSON.stringify(value, null, 4) + "\n", rules: rule ? [rule] : [] });
     }
@@ -104,7 +115,7 @@ export function planMigration(app: App, options: PlanOptions): MigrationPlan {
       // The texts hookshift read go into the diff; other files of the folder are listed without one.
       const known: Record<string, string | undefined> = { [webhook.sourcePath]: webhook.source };
       if (webhook.configFile) known[webhook.configFile.path] = webhook.configFile.text;
-      for (const f of app.files.filter((f) => f.startsWith(webhook.dir + "/"))) {
+      for (const f of filesByDir.get(webhook.dir) ?? []) {
         plan.files.push({ path: f, kind: "removed", before: known[f], rules: [RULES.removeWebhook] });
         wp.produced.push({ rule: RULES.removeWebhook, risk: "semantic-change", file: f, description: `removed ${f}: the old webhook URL stops answering` });
       }
@@ -157,6 +168,21 @@ function allEndpoints(app: App): KnownEndpoint[] {
   return out;
 }
 
+/** Known endpoints by route. */
+class EndpointIndex {
+  private readonly byRoute = new Map<string, KnownEndpoint[]>();
+  constructor(list: KnownEndpoint[]) {
+    for (const e of list) this.add(e);
+  }
+  add(e: KnownEndpoint): void {
+    const route = e.entry.route;
+    (this.byRoute.get(route) ?? this.byRoute.set(route, []).get(route)!).push(e);
+  }
+  onRoute(route: string): KnownEndpoint[] {
+    return this.byRoute.get(route) ?? [];
+  }
+}
+
 const methodsOverlap = (a: string, b: string) => a === b || a === "*" || b === "*";
 
 /** A webhook's plan before any decision: failed until proven convertible. */
@@ -175,7 +201,7 @@ function failedPlan(app: App, webhook: Webhook): WebhookPlan {
 }
 
 /** One webhook that trips over something unforeseen fails alone, with a finding; the run goes on. */
-function planWebhookSafely(app: App, webhook: Webhook, endpoints: KnownEndpoint[], takenFunctions: Set<string>, rewrite: RewriteSetup): WebhookPlan {
+function planWebhookSafely(app: App, webhook: Webhook, endpoints: EndpointIndex, takenFunctions: Set<string>, rewrite: RewriteSetup): WebhookPlan {
   try {
     return planWebhook(app, webhook, endpoints, takenFunctions, rewrite);
   } catch (e) {
@@ -190,7 +216,7 @@ function planWebhookSafely(app: App, webhook: Webhook, endpoints: KnownEndpoint[
   }
 }
 
-function planWebhook(app: App, webhook: Webhook, endpoints: KnownEndpoint[], takenFunctions: Set<string>, rewrite: RewriteSetup): WebhookPlan {
+function planWebhook(app: App, webhook: Webhook, endpoints: EndpointIndex, takenFunctions: Set<string>, rewrite: RewriteSetup): WebhookPlan {
   const wp = failedPlan(app, webhook);
   const cfg = webhook.config;
   if (!CONVERTIBLE.has(webhook.service.type)) {
@@ -208,7 +234,7 @@ function planWebhook(app: App, webhook: Webhook, endpoints: KnownEndpoint[], tak
   const { route, functionName, secretName } = namesFor(webhook.service.name, cfg.name);
   wp.newUrl = newEndpointUrl(app, route);
 
-  const converted = endpoints.find((e) => e.entry.route === route && e.entry.function_name === functionName);
+  const converted = endpoints.onRoute(route).find((e) => e.entry.function_name === functionName);
   if (converted) {
     wp.status = "already-converted";
     wp.endpoint = converted.entry;
@@ -232,7 +258,7 @@ function planWebhook(app: App, webhook: Webhook, endpoints: KnownEndpoint[], tak
 
   wp.findings.push(...mappingFindings(webhook, cfg));
   const endpoint = endpointEntry(webhook, cfg);
-  const collision = endpoints.find((e) => e.entry.route === route && methodsOverlap(String(e.entry.http_method), endpoint.http_method));
+  const collision = endpoints.onRoute(route).find((e) => methodsOverlap(String(e.entry.http_method), endpoint.http_method));
   if (collision) {
     wp.findings.push(
       finding("error", "route-collision", `Route ${route} (${collision.entry.http_method}) already exists and calls ${collision.entry.function_name}, not ${functionName}`, {
