@@ -1,7 +1,7 @@
 // Rule: keep the webhook's status and empty body when Respond With Result is off and the
 // function sets no response (the endpoint's default is 204; docs/parity.md).
 
-import { appendWrapper, hasCompat, trackedResponseLines } from "../src/rewrite/compat.js";
+import { appendWrapper, hasCompat, trackedWrapperLines } from "../src/rewrite/compat.js";
 import { noChange, type Rule } from "../src/rewrite/types.js";
 
 const ID = "respond-result-off";
@@ -27,19 +27,7 @@ export const rule: Rule = {
       text,
       ID,
       ["keep the webhook's status with Respond With Result off:", "200 and no body when the function set no response (an endpoint would answer 204)."],
-      [
-        "exports = (function (handler) {",
-        "  return function (request, response) {",
-        ...trackedResponseLines(),
-        "    var finish = function (value) {",
-        "      if (!used) response.setStatusCode(200);",
-        "      return value === tracked ? response : value;",
-        "    };",
-        "    var result = handler.call(this, request, tracked);",
-        '    return result && typeof result.then === "function" ? result.then(finish) : finish(result);',
-        "  };",
-        "})(exports);",
-      ],
+      trackedWrapperLines(["if (!used) response.setStatusCode(200);"]),
       ctx.eol,
     );
     return { edits: [edit], findings: [] };

@@ -2,7 +2,7 @@
 // methods (the one difference App Services documents, domain.md §3.6, §5.3, §6.1).
 
 import { analyseSource } from "../src/migrate/source-facts.js";
-import { appendWrapper, hasCompat, trackedResponseLines } from "../src/rewrite/compat.js";
+import { appendWrapper, hasCompat, trackedWrapperLines } from "../src/rewrite/compat.js";
 import { noChange, type Rule } from "../src/rewrite/types.js";
 
 const ID = "respond-result-response-methods";
@@ -32,19 +32,7 @@ export const rule: Rule = {
       text,
       ID,
       ["keep the webhook's Respond With Result behaviour:", "once a response method ran, the return value is not the body (an endpoint would send it)."],
-      [
-        "exports = (function (handler) {",
-        "  return function (request, response) {",
-        ...trackedResponseLines(),
-        "    var finish = function (value) {",
-        '      if (used && !bodySet) response.setBody("");',
-        "      return value === tracked ? response : value;",
-        "    };",
-        "    var result = handler.call(this, request, tracked);",
-        '    return result && typeof result.then === "function" ? result.then(finish) : finish(result);',
-        "  };",
-        "})(exports);",
-      ],
+      trackedWrapperLines(['if (used && !bodySet) response.setBody("");']),
       ctx.eol,
     );
     return { edits: [edit], findings: [] };

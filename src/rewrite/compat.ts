@@ -29,3 +29,23 @@ export function trackedResponseLines(): string[] {
     "    };",
   ];
 }
+
+/**
+ * `exports` wrapped so the handler gets a tracked response; `finish` (lines that may read `used`
+ * and `bodySet`) runs once the handler's result is known, sync or async.
+ */
+export function trackedWrapperLines(finish: string[]): string[] {
+  return [
+    "exports = (function (handler) {",
+    "  return function (request, response) {",
+    ...trackedResponseLines(),
+    "    var finish = function (value) {",
+    ...finish.map((l) => `      ${l}`),
+    "      return value === tracked ? response : value;",
+    "    };",
+    "    var result = handler.call(this, request, tracked);",
+    '    return result && typeof result.then === "function" ? result.then(finish) : finish(result);',
+    "  };",
+    "})(exports);",
+  ];
+}
