@@ -139,3 +139,18 @@ export function pointerToPath(pointer: string): (string | number)[] {
     .map((seg) => seg.replace(/~1/g, "/").replace(/~0/g, "~"))
     .map((seg) => (/^\d+$/.test(seg) ? Number(seg) : seg));
 }
+
+// A config file's tree, parsed once however many findings point into it.
+const trees = new WeakMap<object, Node | undefined>();
+
+/** Records the tree the reader already parsed for `file`, so `locateIn` never parses it again. */
+export function keepTree<T extends object>(file: T, tree: Node | undefined): T {
+  trees.set(file, tree);
+  return file;
+}
+
+/** Position of a JSON path in a file the reader kept (`JsonFile`), parsing its text at most once. */
+export function locateIn(file: { text: string; path: string }, path: (string | number)[]): Position {
+  if (!trees.has(file)) trees.set(file, parseJson(file.text, file.path).tree);
+  return locate(trees.get(file), file.text, path);
+}

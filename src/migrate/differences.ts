@@ -4,7 +4,7 @@
 // what callers see are marked for review.
 
 import { finding, type Finding } from "../app/findings.js";
-import { locate, parseJson } from "../app/json.js";
+import { locateIn } from "../app/json.js";
 import type { Service, Webhook, WebhookConfig } from "../app/model.js";
 import { RULES } from "./map-webhook.js";
 import { analyseSource } from "./source-facts.js";
@@ -20,7 +20,7 @@ export function differenceFindings(webhook: Webhook, cfg: WebhookConfig, service
   const src = webhook.sourcePath;
   const add = (f: Finding) => out.push({ rule: DIFFERENCE_RULE, ...f });
   const cf = webhook.configFile;
-  const at = (p: (string | number)[]) => (cf ? { file, ...locate(parseJson(cf.text, cf.path).tree, cf.text, p) } : { file });
+  const at = (p: (string | number)[]) => (cf ? { file, ...locateIn(cf, p) } : { file });
   const facts = webhook.source !== undefined ? analyseSource(webhook.source) : undefined;
   const type = webhook.service.type;
 

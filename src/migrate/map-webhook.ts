@@ -3,7 +3,7 @@
 // Pure: takes the model, returns entries and findings.
 
 import { finding, type Finding } from "../app/findings.js";
-import { locate, parseJson } from "../app/json.js";
+import { locateIn } from "../app/json.js";
 import type { EndpointEntry, EndpointMethod, FunctionEntry, Webhook, WebhookConfig } from "../app/model.js";
 
 export const RULES = {
@@ -86,7 +86,7 @@ function insertAfter(obj: Record<string, unknown>, after: string, key: string, v
 export function mappingFindings(webhook: Webhook, cfg: WebhookConfig): Finding[] {
   const out: Finding[] = [];
   const file = webhook.configFile?.path ?? webhook.dir;
-  const at = (p: (string | number)[]) => (webhook.configFile ? locate(parseJson(webhook.configFile.text, file).tree, webhook.configFile.text, p) : {});
+  const at = (p: (string | number)[]) => (webhook.configFile ? locateIn(webhook.configFile, p) : {});
   const { functionName, secretName } = namesFor(webhook.service.name, cfg.name);
   if (webhook.service.type === "http" && cfg.httpMethod === "HEAD") {
     out.push(

@@ -2,7 +2,7 @@
 // which files change and how; the writer applies it, the printers report it.
 
 import { finding, hasErrors, type Finding } from "../app/findings.js";
-import { locate, parseJson } from "../app/json.js";
+import { locateIn } from "../app/json.js";
 import type { App, EndpointEntry, FunctionEntry, JsonFile, Webhook, WebhookConfig } from "../app/model.js";
 import { validate } from "../app/schemas/index.js";
 import { differenceFindings } from "./differences.js";
@@ -348,7 +348,7 @@ function authText(webhook: Webhook): string {
 function positionOfEntry(app: App, known: KnownEndpoint): { line?: number; column?: number } {
   const f = app.endpointFiles.find((e) => e.path === known.file);
   if (!f || known.index < 0) return {};
-  return locate(parseJson(f.text, f.path).tree, f.text, [known.index]);
+  return locateIn(f, [known.index]);
 }
 
 function mergeArrayFile(

@@ -36,14 +36,19 @@ function secretFor(mode: LogicalCase["secret"], real: string | undefined): strin
   return mode === "right" ? real : `${real ?? ""}-wrong`;
 }
 
-export function renderForWebhook(c: LogicalCase, appId: string, webhook: Webhook, creds: Credentials): ShimRequest {
+/** What a caller of the webhook sends: `?secret=`, `X-Hook-Signature`, or GitHub's signature. */
+function signLikeWebhookCaller(c: LogicalCase, webhook: Webhook, query: Record<string, string>, headers: Record<string, string>, body: string | undefined): void {
   const cfg = webhook.config!;
-  const { headers, body } = withCredentials(c, creds, { ...c.headers });
-  const query = { ...c.query };
   const secret = secretFor(c.secret, cfg.secret);
   if (secret !== undefined && cfg.validationMethod === "SECRET_AS_QUERY_PARAM") query.secret = secret;
   if (secret !== undefined && cfg.validationMethod === "VERIFY_PAYLOAD") headers["X-Hook-Signature"] = signature(secret, body ?? "");
   if (webhook.service.type === "github" && cfg.secret) headers["X-Hub-Signature-256"] = signature(cfg.secret, body ?? "");
+}
+
+export function renderForWebhook(c: LogicalCase, appId: string, webhook: Webhook, creds: Credentials): ShimRequest {
+  const { headers, body } = withCredentials(c, creds, { ...c.headers });
+  const query = { ...c.query };
+  signLikeWebhookCaller(c, webhook, query, headers, body);
   return {
     method: c.method,
     path: webhookPath(appId, webhook.service.name, webhook.name),
@@ -60,20 +65,15 @@ export function renderForEndpoint(c: LogicalCase, appId: string, webhook: Webhoo
   let { headers, body } = withCredentials(c, creds, { ...c.headers });
   if (c.credentials === "valid-body") headers = { ...headers, email: creds.email, password: creds.password };
   const query = { ...c.query };
-  const cfg = webhook.config!;
   if (entry.validation_method === "SECRET_AS_QUERY_PARAM" || entry.validation_method === "VERIFY_PAYLOAD") {
     const secret = secretFor(c.secret, entry.secret_name ? secrets[entry.secret_name] : undefined);
     if (secret !== undefined && entry.validation_method === "SECRET_AS_QUERY_PARAM") query.secret = secret;
     if (secret !== undefined && entry.validation_method === "VERIFY_PAYLOAD") headers["Endpoint-Signature"] = signature(secret, body ?? "");
   } else {
-    // The endpoint checks nothing itself; its code may keep the webhook's contract (rule
-    // signature-header), so the caller sends what it sent to the webhook.
-    const secret = secretFor(c.secret, cfg.secret);
-    if (secret !== undefined && cfg.validationMethod === "SECRET_AS_QUERY_PARAM") query.secret = secret;
-    if (secret !== undefined && cfg.validationMethod === "VERIFY_PAYLOAD") headers["X-Hook-Signature"] = signature(secret, body ?? "");
+    // The endpoint checks nothing itself; its code may keep the webhook's contract (rules
+    // signature-header, github-payload), so the caller sends what it sent to the webhook.
+    signLikeWebhookCaller(c, webhook, query, headers, body);
   }
-  // GitHub signs every delivery the same way, whichever URL it posts to.
-  if (webhook.service.type === "github" && cfg.secret) headers["X-Hub-Signature-256"] = signature(cfg.secret, body ?? "");
   return {
     method: c.method,
     path: endpointPrefix(appId) + entry.route,

@@ -136,15 +136,13 @@ async function observe(session: Session, req: ShimRequest, seed: string | undefi
   const store = await openStore({});
   if (seed !== undefined) await loadSeedFile(store, seed);
   session.deps.store = store;
-  let res: ShimResponse;
   try {
-    res = await dispatch(req, session.deps);
+    const res: ShimResponse = await dispatch(req, session.deps);
+    const db = await store.snapshot();
+    return { status: res.status, headers: res.headers, body: res.body, db, outbound: res.outbound };
   } finally {
-    // The snapshot is taken below; the store is private to this run.
+    await store.close();
   }
-  const db = await store.snapshot();
-  await store.close();
-  return { status: res.status, headers: res.headers, body: res.body, db, outbound: res.outbound };
 }
 
 function firstCredentials(file: UsersFile): Credentials {

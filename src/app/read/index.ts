@@ -7,7 +7,7 @@ import path from "node:path";
 import fg from "fast-glob";
 import { detectApp, type Detection } from "../detect.js";
 import { finding, type Finding } from "../findings.js";
-import { locate, parseJson } from "../json.js";
+import { keepTree, locateIn, parseJson } from "../json.js";
 import type { App, AppLayout, EndpointEntry, FunctionEntry, JsonFile, Service, Webhook, WebhookLayout } from "../model.js";
 import { validate, type SchemaKind } from "../schemas/index.js";
 import { byCodePoint, isInside, readAppFile, toPosix } from "../../util/fs.js";
@@ -170,7 +170,7 @@ export async function readJsonFile<T>(
   findings.push(...parsed.findings);
   if (parsed.value === undefined) return { path: file, text: r.text, value: undefined };
   findings.push(...validate(kind, parsed.value, r.text, file, parsed.tree));
-  return { path: file, text: r.text, value: parsed.value as T };
+  return keepTree({ path: file, text: r.text, value: parsed.value as T }, parsed.tree);
 }
 
 async function readService(
@@ -200,11 +200,10 @@ async function readService(
     if (typeof v.name === "string" && v.name !== "") {
       service.name = v.name;
       if (v.name !== dirName) {
-        const tree = parseJson(jf.text, file).tree;
         findings.push(
           finding("warning", "name-mismatch", `Service config name "${v.name}" differs from its folder name "${dirName}"; using "${v.name}"`, {
             file,
-            ...locate(tree, jf.text, ["name"]),
+            ...locateIn(jf, ["name"]),
             hint: "App Services names the service by its config; rename the folder to match before you push.",
           }),
         );
@@ -298,7 +297,7 @@ function reportCaseCollisions(app: App): void {
       app.findings.push(
         finding("warning", "case-collision", `Services "${other.name}" and "${s.name}" differ only in case; their functions ${other.name}_… and ${s.name}_… collide on case-insensitive file systems`, {
           file: s.config?.path ?? s.dir,
-          ...(s.config ? locate(parseJson(s.config.text, s.config.path).tree, s.config.text, ["name"]) : {}),
+          ...(s.config ? locateIn(s.config, ["name"]) : {}),
           needsReview: true,
           hint: "Work on the converted app on a case-sensitive file system, or rename one service.",
         }),

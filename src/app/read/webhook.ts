@@ -2,7 +2,7 @@
 // byte for byte, syntax-checked). Every problem is a finding on the webhook; nothing throws.
 
 import { finding, hasErrors, type Finding } from "../findings.js";
-import { locate, parseJson } from "../json.js";
+import { keepTree, locate, parseJson } from "../json.js";
 import type { AuthMode, HttpMethod, JsonFile, Service, ValidationMethod, Webhook, WebhookConfig, WebhookLayout } from "../model.js";
 import { validate } from "../schemas/index.js";
 import { readAppFile } from "../../util/fs.js";
@@ -47,7 +47,7 @@ export async function readWebhook(root: string, realRoot: string, loc: WebhookLo
       findings.push(finding("error", "schema", "A webhook config must be a JSON object", { file: configPath, line: 1, column: 1 }));
     } else if (value !== undefined) {
       const obj = value as Record<string, unknown>;
-      webhook.configFile = { path: configPath, text: read.text, value: obj } satisfies JsonFile<Record<string, unknown>>;
+      webhook.configFile = keepTree({ path: configPath, text: read.text, value: obj } satisfies JsonFile<Record<string, unknown>>, parsed.tree);
       const schemaFindings = validate("webhook-config", obj, read.text, configPath, parsed.tree);
       findings.push(...schemaFindings);
       if (!hasErrors(schemaFindings)) {
