@@ -26,7 +26,7 @@ export const rule: Rule = {
       "the content type to `application/json`; keep the secret.",
     ].join("\n"),
   },
-  transform(_sf, text, ctx) {
+  transform(text, ctx) {
     if (ctx.serviceType !== "github") return noChange();
     const value = `${ctx.functionName}_github_secret`;
     const secret = ctx.config.secret !== undefined;

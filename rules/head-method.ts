@@ -19,7 +19,7 @@ export const rule: Rule = {
       "function. The rule wraps `exports` once so that any method other than HEAD gets the 405 the webhook gave.",
     ].join("\n"),
   },
-  transform(_sf, text, ctx) {
+  transform(text, ctx) {
     if (ctx.serviceType !== "http" || ctx.config.httpMethod !== "HEAD" || hasCompat(text, ID)) return noChange();
     const edit = appendWrapper(
       text,

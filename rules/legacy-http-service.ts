@@ -23,12 +23,12 @@ export const rule: Rule = {
       `the rule leaves it and puts a \`// ${MARKER}(${ID})\` marker above it; \`// ${IGNORE}(${ID}): <reason>\` silences it.`,
     ].join("\n"),
   },
-  transform(sf, text, ctx) {
+  transform(text, ctx, tree) {
     const http = new Map(ctx.services.filter((s) => s.type === "http").map((s) => [s.name, s]));
     const out: RuleResult = { edits: [], findings: [] };
-    if (http.size === 0) return out;
+    if (http.size === 0 || onlyOtherServices(text, http)) return out;
     const warned = new Set<string>();
-    for (const call of sf.getDescendantsOfKind(SyntaxKind.CallExpression)) {
+    for (const call of tree().getDescendantsOfKind(SyntaxKind.CallExpression)) {
       const callee = call.getExpression();
       if (!Node.isPropertyAccessExpression(callee) || callee.getName() !== "get") continue;
       if (callee.getExpression().getText().replace(/\s+/g, "") !== "context.services") continue;
@@ -65,3 +65,15 @@ export const rule: Rule = {
     return out;
   },
 };
+
+/**
+ * True when the text cannot hold a call this rule edits or marks, so no tree is needed: every
+ * `services` in it is a plain `services.get("<name>")` naming a service that is not HTTP (most
+ * sources only name the database). Anything less plain (a computed name, an escape, a comment
+ * inside the call) answers false and the tree decides.
+ */
+function onlyOtherServices(text: string, http: Map<string, unknown>): boolean {
+  const mentions = text.split("services").length - 1;
+  const plain = [...text.matchAll(/services\s*\.\s*get\s*\(\s*(["'`])([\w.-]*)\1\s*\)/g)];
+  return plain.length === mentions && plain.every((m) => !http.has(m[2]!));
+}

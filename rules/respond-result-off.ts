@@ -21,7 +21,7 @@ export const rule: Rule = {
       "sets its own status or body is left to do so.",
     ].join("\n"),
   },
-  transform(_sf, text, ctx) {
+  transform(text, ctx) {
     if (ctx.config.respondResult || hasCompat(text, ID)) return noChange();
     const edit = appendWrapper(
       text,

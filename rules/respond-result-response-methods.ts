@@ -24,7 +24,7 @@ export const rule: Rule = {
       "sets an empty body, which the endpoint sends instead of the return value. Nothing else about the function changes.",
     ].join("\n"),
   },
-  transform(_sf, text, ctx) {
+  transform(text, ctx) {
     if (!ctx.config.respondResult || hasCompat(text, ID)) return noChange();
     const facts = analyseSource(text);
     if (facts.responseMethods.length === 0 || !facts.returnsValue) return noChange();

@@ -24,7 +24,7 @@ export const rule: Rule = {
       "map lists the header callers must switch to.",
     ].join("\n"),
   },
-  transform(_sf, text, ctx) {
+  transform(text, ctx) {
     if (ctx.serviceType !== "http" || ctx.config.validationMethod !== "VERIFY_PAYLOAD" || ctx.callerChanges) return noChange();
     const value = `${ctx.functionName}_signing_secret`;
     const result = {

@@ -32,12 +32,14 @@ export const rule: Rule = {
       "(`<Response><Message>…</Message></Response>`, `text/xml`), which makes Twilio send the same reply.",
     ].join("\n"),
   },
-  transform(sf, text, ctx) {
+  transform(text, ctx, tree) {
     const twilio = new Map(ctx.services.filter((s) => s.type === "twilio").map((s) => [s.name, s]));
     const isWebhook = ctx.serviceType === "twilio";
     const out: RuleResult = { edits: [], findings: [] };
     const used = new Set<string>();
-    for (const call of sf.getDescendantsOfKind(SyntaxKind.CallExpression)) {
+    // Only a source that names `services` can call a Twilio client; only then is a tree worth building.
+    const calls = twilio.size > 0 && text.includes("services") ? tree().getDescendantsOfKind(SyntaxKind.CallExpression) : [];
+    for (const call of calls) {
       const callee = call.getExpression();
       if (!Node.isPropertyAccessExpression(callee) || callee.getName() !== "get") continue;
       if (callee.getExpression().getText().replace(/\s+/g, "") !== "context.services") continue;

@@ -1,7 +1,8 @@
-// The rewrite engine: parse a function source once (ts-morph, in memory), let every applicable
-// rule analyse it and return text edits, then apply all edits in one pass. Text no edit touches
-// stays byte-identical. Overlapping edits are a finding, never a silent choice; a rule that
-// throws becomes a finding for that webhook and the others still run.
+// The rewrite engine: parse a function source at most once (ts-morph, in memory, and only when a
+// rule asks for the tree), let every applicable rule analyse it and return text edits, then apply
+// all edits in one pass. Text no edit touches stays byte-identical. Overlapping edits are a
+// finding, never a silent choice; a rule that throws becomes a finding for that webhook and the
+// others still run.
 
 import { Project, ScriptKind, type SourceFile } from "ts-morph";
 import { finding, type Finding } from "../app/findings.js";
@@ -48,12 +49,13 @@ export function rewriteSource(text: string, file: string, rules: Rule[], ctx: Om
     outcome.markers = markersIn(text);
     return outcome;
   }
-  const sf = sourceFileFor(text);
+  let sf: SourceFile | undefined;
+  const tree = () => (sf ??= sourceFileFor(text));
   const fullCtx: RuleContext = { ...ctx, eol: eolOf(text) };
   const edits: (TextEdit & { rule: string; order: number })[] = [];
   rules.forEach((rule, order) => {
     try {
-      const r = rule.transform(sf, text, fullCtx);
+      const r = rule.transform(text, fullCtx, tree);
       outcome.findings.push(...r.findings.map((f) => ({ ...f, rule: f.rule ?? rule.meta.id, file: f.file ?? file })));
       if (r.edits.length > 0 || r.endpointPatch || r.values?.length) outcome.applied.push({ rule: rule.meta.id, risk: rule.meta.risk });
       edits.push(...r.edits.map((e) => ({ ...e, rule: rule.meta.id, order })));
@@ -71,7 +73,7 @@ export function rewriteSource(text: string, file: string, rules: Rule[], ctx: Om
       );
     }
   });
-  project?.removeSourceFile(sf);
+  if (sf) project?.removeSourceFile(sf);
 
   // Apply in one pass, from the start; insertions at one point keep the rules' order.
   edits.sort((a, b) => a.start - b.start || a.end - b.end || a.order - b.order);

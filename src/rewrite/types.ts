@@ -58,8 +58,12 @@ export interface RuleResult {
 
 export interface Rule {
   meta: RuleMeta;
-  /** Whether the rule has anything to do for this webhook (decided from config and source). */
-  transform(source: SourceFile, text: string, ctx: RuleContext): RuleResult;
+  /**
+   * What the rule does to this webhook's source, decided from config and source. `tree()` parses
+   * the source with ts-morph on its first call only: most rules decide from config and text alone,
+   * and a source no rule parses never pays for a tree.
+   */
+  transform(text: string, ctx: RuleContext, tree: () => SourceFile): RuleResult;
 }
 
 /** The single greppable prefix of manual-work markers, and their ignore form. */
