@@ -15,12 +15,14 @@ import {
   placeholderNotes,
   reviewItems,
   RISK_MEANING,
+  secretUsers,
   SEVERITIES,
   SEVERITY_TITLE,
   splitCodeSpans,
   STATUS_LABEL,
   STATUS_MEANING,
 } from "./markdown.js";
+import { StringSink, type TextSink } from "./sink.js";
 
 /** The diff2html stylesheet, for `renderHtml`. */
 export async function loadDiff2HtmlCss(): Promise<string> {
@@ -29,9 +31,32 @@ export async function loadDiff2HtmlCss(): Promise<string> {
 }
 
 export function renderHtml(report: Report, diff2htmlCss: string): string {
+  const sink = new StringSink();
+  renderHtmlTo(report, diff2htmlCss, sink);
+  return sink.text();
+}
+
+/** report.html into `sink`, part by part (see sink.ts for why it streams). */
+export function renderHtmlTo(report: Report, diff2htmlCss: string, sink: TextSink): void {
   const title = `hookshift migration report: ${appTitle(report)}`;
-  const body: string[] = [];
-  const push = (...parts: string[]) => body.push(...parts);
+  const push = (...parts: string[]) => {
+    for (const p of parts) sink.write(p + "\n");
+  };
+  push(
+    "<!DOCTYPE html>",
+    `<html lang="en">`,
+    "<head>",
+    `<meta charset="utf-8">`,
+    // Nothing may load from anywhere: the page is one file that works offline.
+    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`,
+    `<meta name="viewport" content="width=device-width, initial-scale=1">`,
+    `<title>${esc(title)}</title>`,
+    `<style>${styleText(diff2htmlCss)}</style>`,
+    `<style>${PAGE_CSS}</style>`,
+    "</head>",
+    "<body>",
+    `<main>`,
+  );
 
   push(`<header><h1>${esc(title)}</h1>`);
   push(`<p class="summary">${esc(report.summary.line)}</p>`);
@@ -85,8 +110,9 @@ export function renderHtml(report: Report, diff2htmlCss: string): string {
         `The values are only in <code>secrets.json</code> next to this report (file mode 0600), never in this report; treat that file like a password.</p>`,
     );
     push(`<table><thead><tr><th>Secret</th><th>Used by</th></tr></thead><tbody>`);
+    const usersOf = secretUsers(report);
     for (const s of report.secrets) {
-      const users = report.webhooks.filter((w) => w.secretName === s.name).map((w) => `<code>${esc(w.id)}</code>`);
+      const users = (usersOf.get(s.name) ?? []).map((id) => `<code>${esc(id)}</code>`);
       push(`<tr><td><code>${esc(s.name)}</code></td><td>${users.length ? users.join(", ") : "—"}</td></tr>`);
     }
     push(`</tbody></table>`);
@@ -163,27 +189,7 @@ export function renderHtml(report: Report, diff2htmlCss: string): string {
     }
   }
   push(`</section>`);
-
-  return [
-    "<!DOCTYPE html>",
-    `<html lang="en">`,
-    "<head>",
-    `<meta charset="utf-8">`,
-    // Nothing may load from anywhere: the page is one file that works offline.
-    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`,
-    `<meta name="viewport" content="width=device-width, initial-scale=1">`,
-    `<title>${esc(title)}</title>`,
-    `<style>${styleText(diff2htmlCss)}</style>`,
-    `<style>${PAGE_CSS}</style>`,
-    "</head>",
-    "<body>",
-    `<main>`,
-    ...body,
-    `</main>`,
-    "</body>",
-    "</html>",
-    "",
-  ].join("\n");
+  push(`</main>`, "</body>", "</html>");
 }
 
 function counts(report: Report): string {

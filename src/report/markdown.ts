@@ -4,6 +4,7 @@
 import { formatLocation, type Finding, type Severity } from "../app/findings.js";
 import type { UpgradeSummary, WebhookStatus } from "../migrate/types.js";
 import type { Report, ReportFile, ReportWebhook } from "./build.js";
+import { LineWriter, StringSink, type TextSink } from "./sink.js";
 
 export const STATUS_LABEL: Record<WebhookStatus, string> = {
   converted: "converted",
@@ -48,6 +49,18 @@ export function reviewItems(report: Report): ReviewItem[] {
   return out;
 }
 
+/** Secret name → ids of the webhooks whose endpoints check against it (one pass, not one per Secret). */
+export function secretUsers(report: Report): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const w of report.webhooks) {
+    if (!w.secretName) continue;
+    const list = out.get(w.secretName);
+    if (list) list.push(w.id);
+    else out.set(w.secretName, [w.id]);
+  }
+  return out;
+}
+
 export function outputText(report: Report): string {
   switch (report.output.mode) {
     case "out":
@@ -78,8 +91,17 @@ export const OLD_HOST_NOTE =
   "(webhooks.mongodb-stitch.com or a regional one) for the same webhook.";
 
 export function renderMarkdown(report: Report): string {
-  const out: string[] = [];
-  const push = (...lines: string[]) => out.push(...lines);
+  const sink = new StringSink();
+  renderMarkdownTo(report, sink);
+  return sink.text();
+}
+
+/** report.md into `sink`, line by line (see sink.ts for why it streams). */
+export function renderMarkdownTo(report: Report, sink: TextSink): void {
+  const lines = new LineWriter(sink);
+  const push = (...texts: string[]) => {
+    for (const t of texts) lines.line(t);
+  };
 
   push(`# hookshift migration report: ${prose(appTitle(report))}`, "");
   push(`**${prose(report.summary.line)}**`, "");
@@ -132,8 +154,9 @@ export function renderMarkdown(report: Report): string {
       "",
     );
     push(tableRow(["Secret", "Used by"]), tableRow(["---", "---"]));
+    const usersOf = secretUsers(report);
     for (const s of report.secrets) {
-      const users = report.webhooks.filter((w) => w.secretName === s.name).map((w) => code(w.id));
+      const users = (usersOf.get(s.name) ?? []).map(code);
       push(tableRow([code(s.name), users.length ? users.join(", ") : "—"]));
     }
     push("", "Commands for the App Services CLI (`appservices`):", "");
@@ -195,7 +218,7 @@ export function renderMarkdown(report: Report): string {
     }
   }
 
-  return out.join("\n").replace(/\n+$/, "") + "\n";
+  lines.end();
 }
 
 export function introText(report: Report): string {
