@@ -2,7 +2,7 @@ import { describe, it, expect } from "vitest";
 import { formatLocation, type Finding } from "../src/app/findings.js";
 import type { Report } from "../src/report/build.js";
 import { renderConsoleSummary } from "../src/report/console.js";
-import { loadDiff2HtmlCss, renderHtml } from "../src/report/html.js";
+import { LARGE_DIFF_LINES, loadDiff2HtmlCss, renderHtml } from "../src/report/html.js";
 import { renderMarkdown } from "../src/report/markdown.js";
 
 const headFinding: Finding = {
@@ -303,6 +303,18 @@ describe("renderHtml", async () => {
 
   it("is deterministic", () => {
     expect(renderHtml(sampleReport(), css)).toBe(page);
+  });
+
+  it("shows a diff longer than LARGE_DIFF_LINES as escaped plain text instead of drawing it", () => {
+    const r = sampleReport();
+    const changed = r.files.find((f) => f.change === "modified")!;
+    const added = Array.from({ length: LARGE_DIFF_LINES }, (_, i) => `+  { "route": "/r${i}", "note": "<b>${i}</b>" },`);
+    changed.diff = [...changed.diff.trimEnd().split("\n"), ...added].join("\n") + "\n";
+    const big = renderHtml(r, css);
+    expect(big).not.toContain(`class="d2h-file-wrapper"`);
+    expect(big).toContain(`<pre class="plain-diff">`);
+    expect(big).toContain("&lt;b&gt;4&lt;/b&gt;");
+    expect(big).toMatch(/This diff has [\d,]+ lines, so it is shown as plain text/);
   });
 });
 

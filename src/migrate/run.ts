@@ -2,13 +2,12 @@
 // owns the order of IO and the exit code, so tests can drive it without a terminal.
 
 import path from "node:path";
-import { realpath } from "node:fs/promises";
+import { mkdir, realpath, rm } from "node:fs/promises";
 import { detectApp } from "../app/detect.js";
 import { finding, type Finding } from "../app/findings.js";
 import { readApp } from "../app/read/index.js";
 import { buildReport, type Report } from "../report/build.js";
-import { renderHtml, loadDiff2HtmlCss } from "../report/html.js";
-import { renderMarkdown } from "../report/markdown.js";
+import { renderReportFiles, type PendingReports } from "../report/render-files.js";
 import { VERSION } from "../version.js";
 import { isDirectory } from "../util/fs.js";
 import { needsUpgrade, planWithUpgrade, targetFormatFor, type TargetFormat } from "../upgrade/plan-with-upgrade.js";
@@ -83,15 +82,25 @@ export async function migrate(opts: MigrateOptions): Promise<MigrateResult> {
     return result;
   }
 
+  let reports: PendingReports | undefined;
+  let madeReportDir: string | undefined;
+  let appWritten = false;
   try {
+    // report.md and report.html render in a worker while this thread writes the app.
+    const reportJson = JSON.stringify(report, null, 2) + "\n";
+    madeReportDir = await mkdir(reportDir, { recursive: true });
+    reports = renderReportFiles(reportJson, reportDir);
     if (opts.inPlace) await writeInPlace(plan, opts.allowDirty);
     else result.outDir = await writeToOut(plan, opts.out!, opts.force);
-    await writeTextFile(path.join(reportDir, "report.json"), JSON.stringify(report, null, 2) + "\n");
-    await writeTextFile(path.join(reportDir, "report.md"), renderMarkdown(report));
-    await writeTextFile(path.join(reportDir, "report.html"), renderHtml(report, await loadDiff2HtmlCss()));
+    appWritten = true;
+    await writeTextFile(path.join(reportDir, "report.json"), reportJson);
+    await reports.commit();
     if (Object.keys(plan.secrets).length > 0) await writeSecretsFile(secretsFile, plan.secrets);
     result.reportDir = reportDir;
   } catch (e) {
+    await reports?.discard();
+    // A report folder this run made for a run that wrote nothing goes again.
+    if (madeReportDir && !appWritten) await rm(madeReportDir, { recursive: true, force: true });
     const message = e instanceof Error ? e.message : String(e);
     result.code = EXIT.error;
     result.errors.push(finding("error", "write-failed", message, { hint: e instanceof WriteError ? e.hint : "Check that the folder is writable." }));

@@ -263,6 +263,7 @@ function fileSection(f: ReportFile): string {
   }
   if (f.diff.trim() === "") out.push(`<p>No textual change.</p>`);
   else if (f.change === "added") out.push(addedFile(f.diff));
+  else if (lineCount(f.diff) > LARGE_DIFF_LINES) out.push(largeDiff(f.diff));
   else out.push(diffHtml(f.diff, { outputFormat: "line-by-line", drawFileList: false, matching: "lines" }));
   out.push(`</article>`);
   return out.join("\n");
@@ -280,6 +281,27 @@ function addedFile(diff: string): string {
     .map((l, i) => `<tr><td class="ln">${i + 1}</td><td class="add">${esc(l.slice(1)) || " "}</td></tr>`)
     .join("");
   return `<table class="added-file"><tbody>${rows}</tbody></table>`;
+}
+
+/**
+ * Diffs longer than this are shown as their unified-diff text, not drawn by diff2html: the
+ * endpoint and function manifests of an app with thousands of webhooks have diffs of tens of
+ * thousands of lines, which diff2html turns into tens of megabytes of table (a second of work per
+ * file) that no browser shows comfortably. GitHub stops rendering large diffs for the same reason.
+ */
+export const LARGE_DIFF_LINES = 3000;
+
+function lineCount(text: string): number {
+  let n = 1;
+  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) n++;
+  return n;
+}
+
+function largeDiff(diff: string): string {
+  return (
+    `<p class="large-diff">This diff has ${lineCount(diff).toLocaleString("en-US")} lines, so it is shown as plain text; ` +
+    `report.md and report.json hold the same diff.</p><pre class="plain-diff">${esc(diff)}</pre>`
+  );
 }
 
 function findingItem(f: Finding): string {
@@ -340,6 +362,7 @@ table.added-file { border-collapse: collapse; width: 100%; font-family: ui-monos
 table.added-file td { padding: 0 8px; border: 0; white-space: pre-wrap; vertical-align: top; }
 table.added-file td.ln { width: 1%; color: #8c959f; text-align: right; user-select: none; background: #f6f8fa; }
 table.added-file td.add { background: #e6ffec; }
+pre.plain-diff { font-size: 0.85em; background: #fff; border: 1px solid #d0d7de; padding: 8px; max-height: 40em; overflow: auto; }
 nav { margin: 16px 0; padding: 8px 12px; background: #f0f2f4; border-radius: 6px; }
 nav a { color: #0550ae; text-decoration: none; }
 table:not(.d2h-diff-table) { border-collapse: collapse; margin: 8px 0 16px; width: 100%; }

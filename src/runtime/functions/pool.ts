@@ -13,11 +13,10 @@
 // `tsc` before any test, which is why the worker-thread tests work; they import this class from
 // dist/ to exercise exactly what ships.
 
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { AppSpec, CallRequest, CallResult, DbReply, DbRequest, FromWorker, ResponseState } from "./protocol.js";
 import type { DbBackend } from "./context.js";
+import { compiledScript } from "../../util/compiled-script.js";
 
 export interface FunctionRuntimeOptions {
   /** Answers the workers' database calls (see the DbRequest contract in context.ts; db-bridge.ts for a Store). */
@@ -47,11 +46,7 @@ interface Slot {
 
 /** Resolves the compiled worker script (see the header comment). */
 export function workerScriptUrl(): URL {
-  const sibling = new URL("./worker.js", import.meta.url);
-  if (existsSync(fileURLToPath(sibling))) return sibling;
-  const dist = new URL("../../../dist/src/runtime/functions/worker.js", import.meta.url);
-  if (existsSync(fileURLToPath(dist))) return dist;
-  throw new Error(`function runtime: cannot find the compiled worker (${fileURLToPath(sibling)}); run \`npm run build\` first`);
+  return compiledScript(import.meta.url, "./worker.js", "dist/src/runtime/functions/worker.js");
 }
 
 function emptyResponse(): ResponseState {
