@@ -2,7 +2,8 @@
 // differ in where services and webhooks sit, not in what a webhook is, and real exports mix
 // them (domain.md §1.1 "hybrids"), so every root is scanned whatever the version says.
 
-import { readdir, realpath } from "node:fs/promises";
+import { readdirSync } from "node:fs";
+import { realpath } from "node:fs/promises";
 import path from "node:path";
 import fg from "fast-glob";
 import { detectApp, type Detection } from "../detect.js";
@@ -129,9 +130,10 @@ async function appIdFromMeta(root: string, realRoot: string): Promise<string | u
   return undefined;
 }
 
+// Synchronous listings for the reason readAppFile gives (util/fs.ts).
 async function subdirs(abs: string): Promise<string[]> {
   try {
-    const entries = await readdir(abs, { withFileTypes: true });
+    const entries = readdirSync(abs, { withFileTypes: true });
     return entries
       .filter((e) => e.isDirectory() && !IGNORED_DIRS.has(e.name))
       .map((e) => e.name)
@@ -143,7 +145,7 @@ async function subdirs(abs: string): Promise<string[]> {
 
 async function filesIn(abs: string): Promise<string[]> {
   try {
-    const entries = await readdir(abs, { withFileTypes: true });
+    const entries = readdirSync(abs, { withFileTypes: true });
     return entries.filter((e) => !e.isDirectory()).map((e) => e.name).sort();
   } catch {
     return [];
