@@ -31,7 +31,8 @@ export function analyseSource(text: string): SourceFacts {
 }
 
 function analyse(text: string): SourceFacts {
-  const sf = ts.createSourceFile("source.js", text, ts.ScriptTarget.ES2022, true, ts.ScriptKind.JS);
+  // No parent pointers: the walk passes `sf` wherever a position or text is read.
+  const sf = ts.createSourceFile("source.js", text, ts.ScriptTarget.ES2022, false, ts.ScriptKind.JS);
   const methods = new Set<string>();
   let returnsValue = false;
   const servicesUsed = new Set<string>();
