@@ -5,7 +5,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { FileChange } from "../migrate/types.js";
-import { byCodePoint, copyEntry } from "../util/fs.js";
+import { byCodePoint, copyEntrySync } from "../util/fs.js";
 
 /**
  * `from`: the bytes of an original file (app-relative path), unchanged.
@@ -24,7 +24,7 @@ export async function materialize(tree: Tree, sourceRoot: string, dest: string):
   for (const [rel, entry] of tree) {
     const abs = path.join(dest, ...rel.split("/"));
     await mkdir(path.dirname(abs), { recursive: true });
-    if ("from" in entry) await copyEntry(path.join(sourceRoot, ...entry.from.split("/")), abs);
+    if ("from" in entry) copyEntrySync(path.join(sourceRoot, ...entry.from.split("/")), abs);
     else await writeFile(abs, entry.text, "utf8");
   }
 }

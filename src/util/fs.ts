@@ -1,8 +1,8 @@
 // Reading files of an exported app without ever following a link out of it and without
 // throwing: every failure comes back as a reason a finding can carry.
 
-import { lstatSync, readFileSync, realpathSync, statSync } from "node:fs";
-import { copyFile, lstat, readlink, stat, symlink } from "node:fs/promises";
+import { copyFileSync, lstatSync, readFileSync, readlinkSync, realpathSync, statSync, symlinkSync } from "node:fs";
+import { lstat, stat } from "node:fs/promises";
 import path from "node:path";
 
 export type ReadResult =
@@ -95,11 +95,10 @@ export function byCodePoint(a: string, b: string): number {
 }
 
 /** Copies a file; a symbolic link is copied as a link (never its target's content). */
-export async function copyEntry(src: string, dest: string): Promise<void> {
-  const info = await lstat(src);
-  if (info.isSymbolicLink()) {
-    await symlink(await readlink(src), dest);
+export function copyEntrySync(src: string, dest: string): void {
+  if (lstatSync(src).isSymbolicLink()) {
+    symlinkSync(readlinkSync(src), dest);
     return;
   }
-  await copyFile(src, dest);
+  copyFileSync(src, dest);
 }
