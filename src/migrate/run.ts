@@ -87,7 +87,7 @@ export async function migrate(opts: MigrateOptions): Promise<MigrateResult> {
   let appWritten = false;
   try {
     // report.md and report.html render in a worker while this thread writes the app.
-    const reportJson = JSON.stringify(report, null, 2) + "\n";
+    const reportJson = Buffer.from(JSON.stringify(report, null, 2) + "\n", "utf8");
     madeReportDir = await mkdir(reportDir, { recursive: true });
     reports = renderReportFiles(reportJson, reportDir);
     if (opts.inPlace) await writeInPlace(plan, opts.allowDirty);

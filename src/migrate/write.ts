@@ -199,7 +199,7 @@ export async function writeSecretsFile(file: string, secrets: Record<string, str
   await rename(tmp, file);
 }
 
-export async function writeTextFile(file: string, text: string): Promise<void> {
+export async function writeTextFile(file: string, text: string | Uint8Array): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
   const tmp = `${file}.hookshift-tmp-${process.pid}`;
   await writeFile(tmp, text, "utf8");

@@ -17,11 +17,13 @@ export interface PendingReports {
   discard(): Promise<void>;
 }
 
-/** Starts rendering `reportJson` into `dir` (which must exist). */
-export function renderReportFiles(reportJson: string, dir: string): PendingReports {
+/** Starts rendering the report (report.json's bytes) into `dir`, which must exist. */
+export function renderReportFiles(reportJson: Uint8Array, dir: string): PendingReports {
   const suffix = `.hookshift-tmp-${process.pid}`;
   const names = ["report.md", "report.html"].map((n) => path.join(dir, n));
-  const job: RenderJob = { json: reportJson, markdownFile: names[0]! + suffix, htmlFile: names[1]! + suffix };
+  const shared = new SharedArrayBuffer(reportJson.byteLength);
+  new Uint8Array(shared).set(reportJson);
+  const job: RenderJob = { json: shared, markdownFile: names[0]! + suffix, htmlFile: names[1]! + suffix };
   const worker = new Worker(compiledScript(import.meta.url, "./render-worker.js", "dist/src/report/render-worker.js"), { workerData: job });
   const done = new Promise<void>((resolve, reject) => {
     let finished = false;
