@@ -13,7 +13,7 @@ import { isDirectory } from "../util/fs.js";
 import { needsUpgrade, planWithUpgrade, targetFormatFor, type TargetFormat } from "../upgrade/plan-with-upgrade.js";
 import { planMigration } from "./plan.js";
 import type { MigrationPlan } from "./types.js";
-import { WriteError, writeInPlace, writeSecretsFile, writeTextFile, writeToOut } from "./write.js";
+import { startOutWrite, WriteError, writeInPlace, writeSecretsFile, writeTextFile } from "./write.js";
 
 export interface MigrateOptions {
   app: string;
@@ -63,6 +63,10 @@ export async function migrate(opts: MigrateOptions): Promise<MigrateResult> {
     return fail("--target-format 20210101 would downgrade this 20230101 app; hookshift only upgrades", "Leave --target-format out to keep 20230101.");
   }
   const format = targetFormatFor(app.configVersion, opts.targetFormat);
+  // The copy of the app into --out does not depend on the plan: it runs in a worker meanwhile.
+  // A folder that cannot be used is reported where the write would have failed, after the plan.
+  const outWrite = !opts.dryRun && !opts.inPlace && opts.out ? startOutWrite(root, opts.out, opts.force) : undefined;
+  outWrite?.catch(() => undefined);
   const plan = needsUpgrade(app.configVersion, format) ? await planWithUpgrade(app, planOptions, format) : planMigration(app, planOptions);
 
   const mode = opts.dryRun ? "dry-run" : opts.inPlace ? "in-place" : "out";
@@ -79,6 +83,7 @@ export async function migrate(opts: MigrateOptions): Promise<MigrateResult> {
   const result: MigrateResult = { code: exitCode(plan), plan, report, errors: [] };
   if (plan.blocked || opts.dryRun) {
     if (plan.blocked) result.code = EXIT.error;
+    await (await outWrite?.catch(() => undefined))?.cancel();
     return result;
   }
 
@@ -86,12 +91,12 @@ export async function migrate(opts: MigrateOptions): Promise<MigrateResult> {
   let madeReportDir: string | undefined;
   let appWritten = false;
   try {
-    // report.md and report.html render in a worker while this thread writes the app.
+    // report.html renders in a worker while this thread finishes the app; report.md after it.
     const reportJson = Buffer.from(JSON.stringify(report, null, 2) + "\n", "utf8");
     madeReportDir = await mkdir(reportDir, { recursive: true });
-    reports = renderReportFiles(reportJson, reportDir);
+    reports = renderReportFiles(report, reportJson, reportDir);
     if (opts.inPlace) await writeInPlace(plan, opts.allowDirty);
-    else result.outDir = await writeToOut(plan, opts.out!, opts.force);
+    else result.outDir = await (await outWrite!).finish(plan);
     appWritten = true;
     await writeTextFile(path.join(reportDir, "report.json"), reportJson);
     await reports.commit();

@@ -1,16 +1,16 @@
-// Applies a plan to disk. The only module of `migrate` that writes. Every write is staged:
-// `--out` builds the whole converted app in a sibling staging folder and renames it into place;
+// Applies a plan to disk: with copy-app.ts (the copy of the input), the only code of `migrate`
+// that writes. Every write is staged: `--out` builds the whole converted app in a sibling staging folder and renames it into place;
 // `--in-place` writes each file to a temporary neighbour and renames it over the original. A
 // crash leaves either the old file or the new one, never half of one.
 
 import { execFile } from "node:child_process";
-import fg from "fast-glob";
-import { mkdirSync, readdirSync, renameSync, rmdirSync, unlinkSync, writeFileSync } from "node:fs";
-import { mkdir, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
+import { mkdirSync, readdirSync, renameSync, rmdirSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
 import type { FileChange, MigrationPlan } from "./types.js";
 import { copyEntrySync, isInside } from "../util/fs.js";
+import { copyAppInWorker } from "./copy-app.js";
 
 const run = promisify(execFile);
 
@@ -23,53 +23,66 @@ export class WriteError extends Error {
   }
 }
 
-export async function writeToOut(plan: MigrationPlan, outArg: string, force: boolean): Promise<string> {
-  const out = path.resolve(outArg);
-  if (isInside(plan.root, out)) {
-    throw new WriteError(`--out ${outArg} is inside the app being migrated`, "Choose an output folder outside the app.");
-  }
-  if (isInside(out, plan.root)) {
-    throw new WriteError(`--out ${outArg} contains the app being migrated`, "Choose an output folder that does not contain the app.");
-  }
-  const present = await nonEmpty(out);
-  if (present && !force) {
-    throw new WriteError(`--out ${outArg} exists and is not empty`, "Choose a new folder, or pass --force to replace it.");
-  }
-  await mkdir(path.dirname(out), { recursive: true });
-  const staging = `${out}.hookshift-staging-${process.pid}`;
-  await rm(staging, { recursive: true, force: true });
-  try {
-    copyApp(plan.root, staging);
-    applyChanges(staging, plan.files, plan.root, false);
-    if (present) {
-      const old = `${out}.hookshift-old-${process.pid}`;
-      await rename(out, old);
-      await rename(staging, out);
-      await rm(old, { recursive: true, force: true });
-    } else {
-      await rm(out, { recursive: true, force: true });
-      await rename(staging, out);
-    }
-  } catch (e) {
-    await rm(staging, { recursive: true, force: true });
-    throw e;
-  }
-  return out;
+/** An --out write in two steps, so the copy of the app runs while the plan is made. */
+export interface OutWrite {
+  /** Applies the plan to the copy and renames it into place; returns the output folder. */
+  finish(plan: MigrationPlan): Promise<string>;
+  /** Drops the copy (nothing is written after all). */
+  cancel(): Promise<void>;
 }
 
 /**
- * Copies every file of the app (links as links). Synchronous calls, one file after another: an app
- * is thousands of small files, and each async copy is several thread-pool round trips; on a
- * 5,000-webhook app the synchronous loop takes a third of the time of 64 concurrent async copies
- * (fs.cp, which walks and stats one entry after another, was slower still). `migrate` renders its
- * reports in a worker meanwhile, so blocking this thread holds nothing up.
+ * Checks the output folder and starts copying the app at `root` into a staging folder beside it,
+ * in a worker thread. Throws a WriteError when the folder cannot be used.
  */
-function copyApp(from: string, to: string): void {
-  const entries = fg.sync("**/*", { cwd: from, dot: true, onlyFiles: false, followSymbolicLinks: false, objectMode: true, ignore: ["**/.git/**", ".git"] });
-  mkdirSync(to, { recursive: true });
-  const dirs = entries.filter((e) => e.dirent.isDirectory()).map((e) => e.path);
-  for (const d of dirs.sort((a, b) => a.length - b.length)) mkdirSync(path.join(to, d), { recursive: true });
-  for (const e of entries) if (!e.dirent.isDirectory()) copyEntrySync(path.join(from, e.path), path.join(to, e.path));
+export async function startOutWrite(root: string, outArg: string, force: boolean): Promise<OutWrite> {
+  const out = path.resolve(outArg);
+  if (isInside(root, out)) {
+    throw new WriteError(`--out ${outArg} is inside the app being migrated`, "Choose an output folder outside the app.");
+  }
+  if (isInside(out, root)) {
+    throw new WriteError(`--out ${outArg} contains the app being migrated`, "Choose an output folder that does not contain the app.");
+  }
+  // Synchronous up to the worker's start: the caller plans right after this without yielding,
+  // and a worker started after an await would only start once the plan is done.
+  const present = nonEmpty(out);
+  if (present && !force) {
+    throw new WriteError(`--out ${outArg} exists and is not empty`, "Choose a new folder, or pass --force to replace it.");
+  }
+  mkdirSync(path.dirname(out), { recursive: true });
+  const staging = `${out}.hookshift-staging-${process.pid}`;
+  rmSync(staging, { recursive: true, force: true });
+  const copying = copyAppInWorker(root, staging);
+  return {
+    async finish(plan) {
+      if (plan.root !== root) throw new Error(`internal: the copy is of ${root}, the plan of ${plan.root}`);
+      try {
+        await copying;
+        applyChanges(staging, plan.files, plan.root, false);
+        if (present) {
+          const old = `${out}.hookshift-old-${process.pid}`;
+          await rename(out, old);
+          await rename(staging, out);
+          await rm(old, { recursive: true, force: true });
+        } else {
+          await rm(out, { recursive: true, force: true });
+          await rename(staging, out);
+        }
+      } catch (e) {
+        await rm(staging, { recursive: true, force: true });
+        throw e;
+      }
+      return out;
+    },
+    async cancel() {
+      await copying.catch(() => undefined);
+      await rm(staging, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function writeToOut(plan: MigrationPlan, outArg: string, force: boolean): Promise<string> {
+  return (await startOutWrite(plan.root, outArg, force)).finish(plan);
 }
 
 export async function writeInPlace(plan: MigrationPlan, allowDirty: boolean): Promise<void> {
@@ -87,7 +100,8 @@ export async function writeInPlace(plan: MigrationPlan, allowDirty: boolean): Pr
 
 /**
  * Copies and renames first (they read original files), then writes, then removals, so no change
- * reads a file another change already replaced. Synchronous, for the reason copyApp gives.
+ * reads a file another change already replaced. Synchronous, for the reason copyApp gives
+ * (copy-app.ts).
  */
 function applyChanges(root: string, changes: FileChange[], originalRoot: string, atomic: boolean): void {
   const order = (c: FileChange) => (c.kind === "renamed" || (c.kind === "added" && c.from) ? 0 : c.kind === "removed" ? 2 : 1);
@@ -169,11 +183,10 @@ function removeEmptyParents(root: string, dir: string): void {
   }
 }
 
-async function nonEmpty(dir: string): Promise<boolean> {
+function nonEmpty(dir: string): boolean {
   try {
-    const s = await stat(dir);
-    if (!s.isDirectory()) return true;
-    return (await readdir(dir)).length > 0;
+    if (!statSync(dir).isDirectory()) return true;
+    return readdirSync(dir).length > 0;
   } catch {
     return false;
   }

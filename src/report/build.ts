@@ -1,10 +1,10 @@
 // The report model: one JSON document (report.json) that every printer renders. Built from the
 // plan, with unified diffs per file and every secret value redacted from every string in it.
 
-import { createTwoFilesPatch } from "diff";
 import { sortFindings, type Finding } from "../app/findings.js";
 import type { ChangeKind, MigrationPlan, Production, Risk, UpgradeSummary, WebhookStatus } from "../migrate/types.js";
 import { RULES } from "../rewrite/registry.js";
+import { twoFilesPatch } from "./patch.js";
 
 export const REPORT_FORMAT_VERSION = 1;
 
@@ -147,7 +147,7 @@ export function unifiedDiff(path: string, kind: ChangeKind, before?: string, aft
   if (kind === "renamed" && from) {
     const header = `diff --git a/${from} b/${path}\nsimilarity index ${similarity(before, after)}%\nrename from ${from}\nrename to ${path}\n`;
     if (after === undefined || before === after) return header;
-    return header + createTwoFilesPatch(`a/${from}`, `b/${path}`, before ?? "", after, undefined, undefined, { context: 3 }).replace(/^={10,}\n/m, "");
+    return header + twoFilesPatch(`a/${from}`, `b/${path}`, before ?? "", after).replace(/^={10,}\n/m, "");
   }
   if (kind === "added" && from && after === undefined) {
     // A copy of a file hookshift did not read as text (an image, an archive): no textual diff.
@@ -155,7 +155,7 @@ export function unifiedDiff(path: string, kind: ChangeKind, before?: string, aft
   }
   const oldName = kind === "added" ? "/dev/null" : `a/${path}`;
   const newName = kind === "removed" ? "/dev/null" : `b/${path}`;
-  const patch = createTwoFilesPatch(oldName, newName, before ?? "", after ?? "", undefined, undefined, { context: 3 });
+  const patch = twoFilesPatch(oldName, newName, before ?? "", after ?? "");
   // Git-style headers, so `git apply` and diff viewers (diff2html) see added and removed files as such.
   const mode = kind === "added" ? "new file mode 100644\n" : kind === "removed" ? "deleted file mode 100644\n" : "";
   return `diff --git a/${path} b/${path}\n${mode}` + patch.replace(/^={10,}\n/m, "");

@@ -1,56 +1,55 @@
 // Writes report.md and report.html. Rendering them is the largest single cost of `migrate` on a
-// big app (5,000 webhooks: about 3 s of one core), so it runs in a worker thread while the main
-// thread writes the converted app; both files are written under temporary names and only take
-// their real names once the app was written, so a failed run leaves no report of a change that
-// did not happen.
+// big app (5,000 webhooks: about 2 s of one core). report.html renders in a worker thread while
+// the main thread writes the converted app; report.md renders on the main thread once the app is
+// written (it already holds the report; a second worker would only compete for the same cores).
+// Both files are written under temporary names and take their real names only once the app was
+// written, so a failed run leaves no report of a change that did not happen.
 
 import { rename, rm } from "node:fs/promises";
 import path from "node:path";
-import { Worker } from "node:worker_threads";
-import { compiledScript } from "../util/compiled-script.js";
+import { compiledScript, runWorker } from "../util/compiled-script.js";
+import type { Report } from "./build.js";
+import { renderMarkdownTo } from "./markdown.js";
 import type { RenderJob } from "./render-worker.js";
+import { FileSink } from "./sink.js";
 
 export interface PendingReports {
-  /** Waits for the rendering and gives both files their names. */
+  /** Renders report.md, waits for report.html, and gives both files their names. */
   commit(): Promise<void>;
   /** Waits for the rendering to end and removes its files. */
   discard(): Promise<void>;
 }
 
-/** Starts rendering the report (report.json's bytes) into `dir`, which must exist. */
-export function renderReportFiles(reportJson: Uint8Array, dir: string): PendingReports {
+/** Starts rendering `report` (whose report.json bytes are `reportJson`) into `dir`, which must exist. */
+export function renderReportFiles(report: Report, reportJson: Uint8Array, dir: string): PendingReports {
   const suffix = `.hookshift-tmp-${process.pid}`;
-  const names = ["report.md", "report.html"].map((n) => path.join(dir, n));
+  const md = path.join(dir, "report.md");
+  const html = path.join(dir, "report.html");
   const shared = new SharedArrayBuffer(reportJson.byteLength);
   new Uint8Array(shared).set(reportJson);
-  const job: RenderJob = { json: shared, markdownFile: names[0]! + suffix, htmlFile: names[1]! + suffix };
-  const worker = new Worker(compiledScript(import.meta.url, "./render-worker.js", "dist/src/report/render-worker.js"), { workerData: job });
-  const done = new Promise<void>((resolve, reject) => {
-    let finished = false;
-    worker.once("message", () => {
-      finished = true;
-      resolve();
-    });
-    worker.once("error", reject);
-    worker.once("exit", (code) => {
-      if (!finished) reject(new Error(`the report renderer stopped (exit code ${code}) before it finished`));
-    });
-  });
-  // A failure is reported by commit(); until someone asks, it must not count as unhandled.
-  done.catch(() => undefined);
-  const removeAll = () => Promise.all(names.map((n) => rm(n + suffix, { force: true })));
+  const job: RenderJob = { json: shared, htmlFile: html + suffix };
+  const htmlDone = runWorker(compiledScript(import.meta.url, "./render-worker.js", "dist/src/report/render-worker.js"), job, "the HTML report renderer");
+  const removeAll = () => Promise.all([md, html].map((f) => rm(f + suffix, { force: true })));
   return {
     async commit() {
       try {
-        await done;
+        const sink = new FileSink(md + suffix);
+        try {
+          renderMarkdownTo(report, sink);
+        } finally {
+          sink.close();
+        }
+        await htmlDone;
       } catch (e) {
+        await htmlDone.catch(() => undefined);
         await removeAll();
         throw e;
       }
-      for (const n of names) await rename(n + suffix, n);
+      await rename(md + suffix, md);
+      await rename(html + suffix, html);
     },
     async discard() {
-      await done.catch(() => undefined);
+      await htmlDone.catch(() => undefined);
       await removeAll();
     },
   };

@@ -1,0 +1,34 @@
+// Copies the input app into the staging folder of an --out write. The copy does not depend on the
+// plan, so `migrate` runs it in a worker thread while it plans (copy-worker.ts).
+
+import fg from "fast-glob";
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { compiledScript, runWorker } from "../util/compiled-script.js";
+import { copyEntrySync } from "../util/fs.js";
+
+export interface CopyJob {
+  from: string;
+  to: string;
+}
+
+/**
+ * Copies every file of the app (links as links) and every folder, empty ones included.
+ * Synchronous calls, one file after another: an app is thousands of small files, and each async
+ * copy is several thread-pool round trips; on a 5,000-webhook app the synchronous loop takes a
+ * third of the time of 64 concurrent async copies (fs.cp, which walks and stats one entry after
+ * another, was slower still).
+ */
+export function copyApp(from: string, to: string): void {
+  const entries = fg.sync("**/*", { cwd: from, dot: true, onlyFiles: false, followSymbolicLinks: false, objectMode: true, ignore: ["**/.git/**", ".git"] });
+  mkdirSync(to, { recursive: true });
+  const dirs = entries.filter((e) => e.dirent.isDirectory()).map((e) => e.path);
+  for (const d of dirs.sort((a, b) => a.length - b.length)) mkdirSync(path.join(to, d), { recursive: true });
+  for (const e of entries) if (!e.dirent.isDirectory()) copyEntrySync(path.join(from, e.path), path.join(to, e.path));
+}
+
+/** `copyApp` in a worker thread. */
+export function copyAppInWorker(from: string, to: string): Promise<void> {
+  const job: CopyJob = { from, to };
+  return runWorker(compiledScript(import.meta.url, "./copy-worker.js", "dist/src/migrate/copy-worker.js"), job, "the copy of the app");
+}
