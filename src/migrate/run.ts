@@ -91,7 +91,7 @@ export async function migrate(opts: MigrateOptions): Promise<MigrateResult> {
   let madeReportDir: string | undefined;
   let appWritten = false;
   try {
-    // report.html renders in a worker while this thread finishes the app; report.md after it.
+    // report.md renders in a worker while this thread finishes the app; report.html after it.
     const reportJson = Buffer.from(JSON.stringify(report, null, 2) + "\n", "utf8");
     madeReportDir = await mkdir(reportDir, { recursive: true });
     reports = renderReportFiles(report, reportJson, reportDir);

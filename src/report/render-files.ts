@@ -1,7 +1,7 @@
 // Writes report.md and report.html. Rendering them is the largest single cost of `migrate` on a
-// big app (5,000 webhooks: about 2 s of one core). report.html renders in a worker thread while
-// the main thread writes the converted app; report.md renders on the main thread once the app is
-// written (it already holds the report; a second worker would only compete for the same cores).
+// big app (5,000 webhooks: about 2 s of one core). report.md renders in a worker thread while the
+// main thread finishes the converted app; report.html renders on the main thread after that (it
+// already holds the report, and is the larger of the two: the worker must first parse the JSON).
 // Both files are written under temporary names and take their real names only once the app was
 // written, so a failed run leaves no report of a change that did not happen.
 
@@ -9,12 +9,12 @@ import { rename, rm } from "node:fs/promises";
 import path from "node:path";
 import { compiledScript, runWorker } from "../util/compiled-script.js";
 import type { Report } from "./build.js";
-import { renderMarkdownTo } from "./markdown.js";
+import { loadDiff2HtmlCss, renderHtmlTo } from "./html.js";
 import type { RenderJob } from "./render-worker.js";
 import { FileSink } from "./sink.js";
 
 export interface PendingReports {
-  /** Renders report.md, waits for report.html, and gives both files their names. */
+  /** Renders report.html, waits for report.md, and gives both files their names. */
   commit(): Promise<void>;
   /** Waits for the rendering to end and removes its files. */
   discard(): Promise<void>;
@@ -27,21 +27,22 @@ export function renderReportFiles(report: Report, reportJson: Uint8Array, dir: s
   const html = path.join(dir, "report.html");
   const shared = new SharedArrayBuffer(reportJson.byteLength);
   new Uint8Array(shared).set(reportJson);
-  const job: RenderJob = { json: shared, htmlFile: html + suffix };
-  const htmlDone = runWorker(compiledScript(import.meta.url, "./render-worker.js", "dist/src/report/render-worker.js"), job, "the HTML report renderer");
+  const job: RenderJob = { json: shared, markdownFile: md + suffix };
+  const mdDone = runWorker(compiledScript(import.meta.url, "./render-worker.js", "dist/src/report/render-worker.js"), job, "the Markdown report renderer");
   const removeAll = () => Promise.all([md, html].map((f) => rm(f + suffix, { force: true })));
   return {
     async commit() {
       try {
-        const sink = new FileSink(md + suffix);
+        const css = await loadDiff2HtmlCss();
+        const sink = new FileSink(html + suffix);
         try {
-          renderMarkdownTo(report, sink);
+          renderHtmlTo(report, css, sink);
         } finally {
           sink.close();
         }
-        await htmlDone;
+        await mdDone;
       } catch (e) {
-        await htmlDone.catch(() => undefined);
+        await mdDone.catch(() => undefined);
         await removeAll();
         throw e;
       }
@@ -49,7 +50,7 @@ export function renderReportFiles(report: Report, reportJson: Uint8Array, dir: s
       await rename(html + suffix, html);
     },
     async discard() {
-      await htmlDone.catch(() => undefined);
+      await mdDone.catch(() => undefined);
       await removeAll();
     },
   };

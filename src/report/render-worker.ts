@@ -1,9 +1,9 @@
-// Worker thread: renders report.html from the report's JSON, streaming it to its file. `migrate`
-// runs this while its main thread writes the converted app (see render-files.ts).
+// Worker thread: renders report.md from the report's JSON, streaming it to its file. `migrate`
+// runs this while its main thread finishes the converted app (see render-files.ts).
 
 import { parentPort, workerData } from "node:worker_threads";
 import type { Report } from "./build.js";
-import { loadDiff2HtmlCss, renderHtmlTo } from "./html.js";
+import { renderMarkdownTo } from "./markdown.js";
 import { FileSink } from "./sink.js";
 
 export interface RenderJob {
@@ -13,15 +13,14 @@ export interface RenderJob {
    * main thread on a 5,000-webhook app.)
    */
   json: SharedArrayBuffer;
-  htmlFile: string;
+  markdownFile: string;
 }
 
 const job = workerData as RenderJob;
 const report = JSON.parse(new TextDecoder().decode(new Uint8Array(job.json))) as Report;
-const css = await loadDiff2HtmlCss();
-const sink = new FileSink(job.htmlFile);
+const sink = new FileSink(job.markdownFile);
 try {
-  renderHtmlTo(report, css, sink);
+  renderMarkdownTo(report, sink);
 } finally {
   sink.close();
 }
