@@ -1,7 +1,7 @@
 // Rule: keep the webhook's Respond With Result behaviour when the function also calls response
 // methods (the one difference App Services documents, domain.md §3.6, §5.3, §6.1).
 
-import { analyseSource } from "../src/migrate/source-facts.js";
+import { analyseSource } from "../src/app/source-facts.js";
 import { appendWrapper, hasCompat, trackedWrapperLines } from "../src/rewrite/compat.js";
 import { noChange, type Rule } from "../src/rewrite/types.js";
 

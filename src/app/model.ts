@@ -4,6 +4,7 @@
 // forward slashes, so plans and reports are the same on every platform.
 
 import type { Finding } from "./findings.js";
+import type { SourceFacts } from "./source-facts.js";
 
 /** `config_version` values, plus "unknown" for a partial export without a root config. */
 export type ConfigVersion = "20180301" | "20200603" | "20210101" | "20230101" | "unknown";
@@ -86,6 +87,8 @@ export interface Webhook {
   sourcePath: string;
   /** Source text exactly as on disk; undefined when missing or unreadable. */
   source?: string;
+  /** What the source calls and returns (source-facts.ts), from the reader's parse. */
+  sourceFacts?: SourceFacts;
   /** Problems with this webhook. An `error` finding means it cannot be converted. */
   findings: Finding[];
 }

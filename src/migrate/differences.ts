@@ -7,7 +7,7 @@ import { finding, type Finding } from "../app/findings.js";
 import { locateIn } from "../app/json.js";
 import type { Service, Webhook, WebhookConfig } from "../app/model.js";
 import { RULES } from "./map-webhook.js";
-import { analyseSource } from "./source-facts.js";
+import { analyseSource } from "../app/source-facts.js";
 
 export const DIFFERENCE_RULE = "differences";
 
@@ -21,7 +21,7 @@ export function differenceFindings(webhook: Webhook, cfg: WebhookConfig, service
   const add = (f: Finding) => out.push({ rule: DIFFERENCE_RULE, ...f });
   const cf = webhook.configFile;
   const at = (p: (string | number)[]) => (cf ? { file, ...locateIn(cf, p) } : { file });
-  const facts = webhook.source !== undefined ? analyseSource(webhook.source) : undefined;
+  const facts = webhook.source !== undefined ? analyseSource(webhook.source, webhook.sourceFacts) : undefined;
   const type = webhook.service.type;
 
   // 1. Respond With Result + response methods (the one documented difference).

@@ -5,9 +5,14 @@
 import { ts } from "ts-morph";
 import { finding, type Finding } from "../findings.js";
 import { positionAt } from "../json.js";
+import { parseSource } from "../source-facts.js";
 
 export function checkSourceSyntax(text: string, file: string): Finding[] {
-  const sf = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, false, ts.ScriptKind.JS);
+  return checkParsedSyntax(parseSource(text, file), text, file);
+}
+
+/** The syntax check of a source already parsed with `parseSource`. */
+export function checkParsedSyntax(sf: ts.SourceFile, text: string, file: string): Finding[] {
   // parseDiagnostics is how the compiler itself reads syntax errors off a lone source file.
   const diagnostics = (sf as unknown as { parseDiagnostics?: ts.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
   const out: Finding[] = diagnostics.slice(0, 3).map((d) =>

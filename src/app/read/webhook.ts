@@ -6,7 +6,8 @@ import { keepTree, locate, parseJson } from "../json.js";
 import type { AuthMode, HttpMethod, JsonFile, Service, ValidationMethod, Webhook, WebhookConfig, WebhookLayout } from "../model.js";
 import { validate } from "../schemas/index.js";
 import { readAppFile } from "../../util/fs.js";
-import { checkSourceSyntax } from "./source.js";
+import { factsOf, parseSource } from "../source-facts.js";
+import { checkParsedSyntax } from "./source.js";
 
 export interface WebhookLocation {
   service: Service;
@@ -83,7 +84,10 @@ export async function readWebhook(root: string, realRoot: string, loc: WebhookLo
     );
   } else {
     webhook.source = src.text;
-    findings.push(...checkSourceSyntax(src.text, sourcePath));
+    // One parse for the syntax check and the facts the planner asks about.
+    const sf = parseSource(src.text, sourcePath);
+    findings.push(...checkParsedSyntax(sf, src.text, sourcePath));
+    webhook.sourceFacts = factsOf(sf);
   }
   return webhook;
 }

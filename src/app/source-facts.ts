@@ -1,6 +1,7 @@
 // Facts about a webhook source that decide which documented differences apply to it. This is
-// analysis only (the rewrite rules of a later stage change code); it errs on the side of
-// reporting a difference when it cannot rule one out.
+// analysis only (the rewrite rules change code): the reader computes them from the parse of its
+// syntax check, the planner and the rules read them. It errs on the side of reporting a
+// difference when it cannot rule one out.
 
 // ts-morph bundles its own TypeScript; using that one copy halves the compiler load time.
 import { ts } from "ts-morph";
@@ -21,18 +22,25 @@ const RESPONSE_METHODS = new Set(["setStatusCode", "setHeader", "addHeader", "se
 // Differences and rules both ask about the same source: remember the last few answers.
 const cache = new Map<string, SourceFacts>();
 
-export function analyseSource(text: string): SourceFacts {
+/**
+ * The facts of `text`. `known` are facts the caller already has for exactly this text (the reader
+ * computes them from the parse of its syntax check), so the source is not parsed a second time.
+ */
+export function analyseSource(text: string, known?: SourceFacts): SourceFacts {
   const hit = cache.get(text);
   if (hit) return hit;
-  const facts = analyse(text);
+  const facts = known ?? factsOf(parseSource(text));
   if (cache.size > 64) cache.delete(cache.keys().next().value!);
   cache.set(text, facts);
   return facts;
 }
 
-function analyse(text: string): SourceFacts {
-  // No parent pointers: the walk passes `sf` wherever a position or text is read.
-  const sf = ts.createSourceFile("source.js", text, ts.ScriptTarget.ES2022, false, ts.ScriptKind.JS);
+/** A function source as TypeScript's parser sees it; no parent pointers (the walks pass `sf`). */
+export function parseSource(text: string, file = "source.js"): ts.SourceFile {
+  return ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, false, ts.ScriptKind.JS);
+}
+
+export function factsOf(sf: ts.SourceFile): SourceFacts {
   const methods = new Set<string>();
   let returnsValue = false;
   const servicesUsed = new Set<string>();
