@@ -7,7 +7,7 @@ import { detectApp } from "../app/detect.js";
 import { finding, type Finding } from "../app/findings.js";
 import { readApp } from "../app/read/index.js";
 import { buildReport, type Report } from "../report/build.js";
-import { renderReportFiles, type PendingReports } from "../report/render-files.js";
+import { renderReportFiles, sharedUtf8, type PendingReports } from "../report/render-files.js";
 import { VERSION } from "../version.js";
 import { isDirectory } from "../util/fs.js";
 import { needsUpgrade, planWithUpgrade, targetFormatFor, type TargetFormat } from "../upgrade/plan-with-upgrade.js";
@@ -92,7 +92,7 @@ export async function migrate(opts: MigrateOptions): Promise<MigrateResult> {
   let appWritten = false;
   try {
     // report.md renders in a worker while this thread finishes the app; report.html after it.
-    const reportJson = Buffer.from(JSON.stringify(report, null, 2) + "\n", "utf8");
+    const reportJson = sharedUtf8(JSON.stringify(report, null, 2) + "\n");
     madeReportDir = await mkdir(reportDir, { recursive: true });
     reports = renderReportFiles(report, reportJson, reportDir);
     if (opts.inPlace) await writeInPlace(plan, opts.allowDirty);

@@ -329,8 +329,12 @@ function anchor(kind: string, text: string): string {
 }
 
 /** Escapes text for HTML element content and attribute values. */
+const ENTITY: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+const ESCAPED = /[&<>"']/;
+
 export function esc(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+  // Most strings of a report need no escaping: test once before replacing.
+  return ESCAPED.test(text) ? text.replace(/[&<>"']/g, (c) => ENTITY[c]!) : text;
 }
 
 /** hookshift's own sentences: escaped, with their `code` spans as <code> and newlines as <br>. */

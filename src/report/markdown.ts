@@ -350,8 +350,11 @@ export function splitCodeSpans(text: string): Segment[] {
   let i = 0;
   while (i < text.length) {
     if (text[i] !== "`") {
-      plain += text[i];
-      i++;
+      // Plain text up to the next backtick in one piece (reports call this for every sentence).
+      const next = text.indexOf("`", i);
+      const end = next < 0 ? text.length : next;
+      plain += text.slice(i, end);
+      i = end;
       continue;
     }
     let n = 0;
@@ -389,12 +392,16 @@ function findRun(text: string, from: number, n: number): number {
   return -1;
 }
 
+/** Characters `prose` changes or treats specially; most sentences have none and come back as they are. */
+const PROSE_SPECIAL = /[`&<>*\r\n]/;
+
 /**
  * hookshift's own sentences (messages, hints, descriptions) for Markdown: `code` spans are kept,
  * `<` (as in `sha256=<hex>`) cannot open an HTML tag, `*` cannot start emphasis, and newlines
  * become `<br>` so a sentence stays in its list item or table cell.
  */
 export function prose(text: string): string {
+  if (!PROSE_SPECIAL.test(text)) return text;
   return splitCodeSpans(text)
     .map((s) =>
       s.code

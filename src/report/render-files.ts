@@ -20,14 +20,24 @@ export interface PendingReports {
   discard(): Promise<void>;
 }
 
+/** `text` as UTF-8 in memory a worker can read without a copy (report.json's bytes). */
+export function sharedUtf8(text: string): Uint8Array {
+  const bytes = new Uint8Array(new SharedArrayBuffer(Buffer.byteLength(text, "utf8")));
+  new TextEncoder().encodeInto(text, bytes);
+  return bytes;
+}
+
 /** Starts rendering `report` (whose report.json bytes are `reportJson`) into `dir`, which must exist. */
 export function renderReportFiles(report: Report, reportJson: Uint8Array, dir: string): PendingReports {
   const suffix = `.hookshift-tmp-${process.pid}`;
   const md = path.join(dir, "report.md");
   const html = path.join(dir, "report.html");
-  const shared = new SharedArrayBuffer(reportJson.byteLength);
-  new Uint8Array(shared).set(reportJson);
-  const job: RenderJob = { json: shared, markdownFile: md + suffix };
+  let shared = reportJson.buffer;
+  if (!(shared instanceof SharedArrayBuffer) || reportJson.byteOffset !== 0 || reportJson.byteLength !== shared.byteLength) {
+    shared = new SharedArrayBuffer(reportJson.byteLength);
+    new Uint8Array(shared).set(reportJson);
+  }
+  const job: RenderJob = { json: shared as SharedArrayBuffer, markdownFile: md + suffix };
   const mdDone = runWorker(compiledScript(import.meta.url, "./render-worker.js", "dist/src/report/render-worker.js"), job, "the Markdown report renderer");
   const removeAll = () => Promise.all([md, html].map((f) => rm(f + suffix, { force: true })));
   return {
