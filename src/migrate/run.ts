@@ -46,44 +46,35 @@ export interface MigrateResult {
 export const EXIT = { ok: 0, error: 1, review: 2 } as const;
 
 export async function migrate(opts: MigrateOptions): Promise<MigrateResult> {
-  const fail = (message: string, hint?: string, file?: string): MigrateResult => ({
-    code: EXIT.error,
-    errors: [finding("error", "usage", message, { hint, file })],
-  });
+  const fail = usageError;
   if (opts.inPlace && opts.out) return fail("--in-place and --out exclude each other", "Pass one of them.");
   if (!opts.inPlace && !opts.out && !opts.dryRun) return fail("Say where to write: --out <dir>, --in-place, or --dry-run to only look", undefined);
   if (opts.allowDirty && !opts.inPlace) return fail("--allow-dirty only applies with --in-place");
 
   const root = path.resolve(opts.app);
   if (!(await isDirectory(root))) return fail(`${opts.app} is not a folder`, "Pass the folder of an exported app.", opts.app);
-  const detection = await detectApp(root, await realpath(root).catch(() => root));
-  const app = await readApp(root, detection);
-  const planOptions = { removeWebhooks: opts.removeWebhooks, rules: opts.rules, skipRules: opts.skipRules, callerChanges: opts.callerChanges };
-  if (opts.targetFormat === "20210101" && app.configVersion === "20230101") {
-    return fail("--target-format 20210101 would downgrade this 20230101 app; hookshift only upgrades", "Leave --target-format out to keep 20230101.");
-  }
-  const format = targetFormatFor(app.configVersion, opts.targetFormat);
-  // The copy of the app into --out does not depend on the plan: it runs in a worker meanwhile.
-  // A folder that cannot be used is reported where the write would have failed, after the plan.
+  // The copy of the app into --out depends on neither the reading nor the plan: it runs in a
+  // worker meanwhile. A folder that cannot be used is reported where the write would have failed,
+  // after the plan (a blocked plan reports its own errors first).
   const outWrite = !opts.dryRun && !opts.inPlace && opts.out ? startOutWrite(root, opts.out, opts.force) : undefined;
   outWrite?.catch(() => undefined);
-  const plan = needsUpgrade(app.configVersion, format) ? await planWithUpgrade(app, planOptions, format) : planMigration(app, planOptions);
-
-  const mode = opts.dryRun ? "dry-run" : opts.inPlace ? "in-place" : "out";
-  const target = opts.inPlace ? root : opts.out ? path.resolve(opts.out) : root;
-  const reportDir = opts.report ? path.resolve(opts.report) : `${target}-hookshift-report`;
-  const secretsFile = path.join(reportDir, "secrets.json");
-  const report = buildReport(plan, {
-    version: VERSION,
-    mode,
-    root: displayPath(root),
-    outDir: opts.dryRun ? undefined : displayPath(target),
-    secretsFile: displayPath(secretsFile),
-  });
+  const cancelOut = async () => (await outWrite?.catch(() => undefined))?.cancel();
+  let planned: Planned | { stop: MigrateResult };
+  try {
+    planned = await readAndPlan(root, opts);
+  } catch (e) {
+    await cancelOut(); // an unexpected error must not leave the staging copy behind
+    throw e;
+  }
+  if ("stop" in planned) {
+    await cancelOut();
+    return planned.stop;
+  }
+  const { plan, report, reportDir, secretsFile } = planned;
   const result: MigrateResult = { code: exitCode(plan), plan, report, errors: [] };
   if (plan.blocked || opts.dryRun) {
     if (plan.blocked) result.code = EXIT.error;
-    await (await outWrite?.catch(() => undefined))?.cancel();
+    await cancelOut();
     return result;
   }
 
@@ -111,6 +102,42 @@ export async function migrate(opts: MigrateOptions): Promise<MigrateResult> {
     result.errors.push(finding("error", "write-failed", message, { hint: e instanceof WriteError ? e.hint : "Check that the folder is writable." }));
   }
   return result;
+}
+
+interface Planned {
+  plan: MigrationPlan;
+  report: Report;
+  reportDir: string;
+  secretsFile: string;
+}
+
+/** Reads the app and plans its migration; `stop` when the options do not fit the app. */
+async function readAndPlan(root: string, opts: MigrateOptions): Promise<Planned | { stop: MigrateResult }> {
+  const detection = await detectApp(root, await realpath(root).catch(() => root));
+  const app = await readApp(root, detection);
+  const planOptions = { removeWebhooks: opts.removeWebhooks, rules: opts.rules, skipRules: opts.skipRules, callerChanges: opts.callerChanges };
+  if (opts.targetFormat === "20210101" && app.configVersion === "20230101") {
+    return { stop: usageError("--target-format 20210101 would downgrade this 20230101 app; hookshift only upgrades", "Leave --target-format out to keep 20230101.") };
+  }
+  const format = targetFormatFor(app.configVersion, opts.targetFormat);
+  const plan = needsUpgrade(app.configVersion, format) ? await planWithUpgrade(app, planOptions, format) : planMigration(app, planOptions);
+
+  const mode = opts.dryRun ? "dry-run" : opts.inPlace ? "in-place" : "out";
+  const target = opts.inPlace ? root : opts.out ? path.resolve(opts.out) : root;
+  const reportDir = opts.report ? path.resolve(opts.report) : `${target}-hookshift-report`;
+  const secretsFile = path.join(reportDir, "secrets.json");
+  const report = buildReport(plan, {
+    version: VERSION,
+    mode,
+    root: displayPath(root),
+    outDir: opts.dryRun ? undefined : displayPath(target),
+    secretsFile: displayPath(secretsFile),
+  });
+  return { plan, report, reportDir, secretsFile };
+}
+
+function usageError(message: string, hint?: string, file?: string): MigrateResult {
+  return { code: EXIT.error, errors: [finding("error", "usage", message, { hint, file })] };
 }
 
 /** 1 when a webhook failed, 2 when something needs review, else 0 (README "Exit codes"). */
