@@ -198,7 +198,11 @@ export function redact<T>(value: T, secrets: string[]): T {
   const walk = (v: unknown): unknown => {
     if (typeof v === "string") return scrub(v);
     if (Array.isArray(v)) return v.map(walk);
-    if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    if (v && typeof v === "object") {
+      const copy: Record<string, unknown> = {};
+      for (const k of Object.keys(v)) copy[k] = walk((v as Record<string, unknown>)[k]);
+      return copy;
+    }
     return v;
   };
   return walk(value) as T;

@@ -54,7 +54,8 @@ export async function readApp(rootArg: string, detection?: Detection): Promise<A
   }
   if (!app.appId) app.appId = await appIdFromMeta(root, realRoot);
 
-  const entries = await fg("**/*", { cwd: root, dot: true, onlyFiles: false, followSymbolicLinks: false, objectMode: true, ignore: ["**/.git/**"] });
+  // Synchronous for the reason readAppFile gives (util/fs.ts): the walk is thousands of folders.
+  const entries = fg.sync("**/*", { cwd: root, dot: true, onlyFiles: false, followSymbolicLinks: false, objectMode: true, ignore: ["**/.git/**"] });
   app.files = entries
     .filter((e) => !e.dirent.isDirectory())
     .map((e) => toPosix(e.path))
