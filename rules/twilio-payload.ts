@@ -102,7 +102,7 @@ export const rule: Rule = {
       } else lines.push("    return result;");
       lines.push("  };", "})(exports);");
     }
-    out.edits.push(appendWrapper(text, ID, ["Twilio posts form fields and the Twilio service client is deprecated:", "rebuild { From, To, Body, … } and send through Twilio's Messages API."], lines, ctx.eol));
+    out.edits.push(appendWrapper(text, ID, ["Twilio posts form fields and the Twilio service client is deprecated:", "rebuild { From, To, Body, ... } and send through Twilio's Messages API."], lines, ctx.eol));
     out.values = values;
     return out;
   },

@@ -75,7 +75,7 @@ function sampleReport(): Report {
       failed: 1,
       endpointsAdded: 2,
       filesChanged: 2,
-      line: "3 webhooks → 2 endpoints; 1 needs review; 1 failed",
+      line: "3 webhooks; 2 endpoints added; 1 needs review; 1 failed",
     },
     secrets: [{ name: "orders_createOrder", command: "appservices secrets create --name orders_createOrder --value \"$(node -p 'x')\"" }],
     webhooks: [
@@ -93,7 +93,7 @@ function sampleReport(): Report {
         functionName: "orders_createOrder",
         secretName: "orders_createOrder",
         produced: [
-          { rule: "convert/endpoint", risk: "safe", file: "https_endpoints/config.json", description: "endpoint GET /orders/createOrder → orders_createOrder" },
+          { rule: "convert/endpoint", risk: "safe", file: "https_endpoints/config.json", description: "endpoint GET /orders/createOrder runs orders_createOrder" },
           { rule: "convert/source", risk: "safe", file: "functions/orders_createOrder.js", description: "source copied | byte for byte" },
         ],
         findings: [headFinding, signatureFinding],
@@ -322,7 +322,7 @@ describe("renderConsoleSummary", () => {
   it("prints the summary, one line per webhook and the Secret count, without colour when asked", () => {
     const text = renderConsoleSummary(sampleReport(), { color: false });
     const lines = text.trimEnd().split("\n");
-    expect(lines[0]).toBe("3 webhooks → 2 endpoints; 1 needs review; 1 failed");
+    expect(lines[0]).toBe("3 webhooks; 2 endpoints added; 1 needs review; 1 failed");
     expect(lines).toHaveLength(5);
     expect(lines[1]).toMatch(/^! needs review\s+orders\/createOrder\s+→ GET \/orders\/createOrder/);
     expect(lines[2]).toMatch(/^✔ converted\s+orders\/list\s+→ POST \/orders\/list$/);

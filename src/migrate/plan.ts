@@ -239,7 +239,7 @@ function planWebhook(app: App, webhook: Webhook, endpoints: EndpointIndex, taken
     wp.status = "already-converted";
     wp.endpoint = converted.entry;
     wp.findings.push(
-      finding("info", "already-converted", `Endpoint ${route} → ${functionName} exists; nothing to do`, {
+      finding("info", "already-converted", `Endpoint ${route} (function ${functionName}) exists; nothing to do`, {
         file: converted.file,
       }),
     );
@@ -285,7 +285,7 @@ function planWebhook(app: App, webhook: Webhook, endpoints: EndpointIndex, taken
   wp.findings.push(...differenceFindings(webhook, cfg, app.services));
 
   const produced: Production[] = [
-    { rule: RULES.endpoint, risk: "safe", file: "", description: `endpoint ${endpoint.http_method} ${route} → ${functionName}` },
+    { rule: RULES.endpoint, risk: "safe", file: "", description: `endpoint ${endpoint.http_method} ${route} runs ${functionName}` },
     { rule: RULES.function, risk: "safe", file: "functions/config.json", description: `function ${functionName} (${authText(webhook)})` },
     { rule: RULES.source, risk: "safe", file: wp.functionFile, description: `source copied byte for byte from ${webhook.sourcePath}` },
   ];

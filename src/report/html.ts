@@ -113,7 +113,7 @@ export function renderHtmlTo(report: Report, diff2htmlCss: string, sink: TextSin
     const usersOf = secretUsers(report);
     for (const s of report.secrets) {
       const users = (usersOf.get(s.name) ?? []).map((id) => `<code>${esc(id)}</code>`);
-      push(`<tr><td><code>${esc(s.name)}</code></td><td>${users.length ? users.join(", ") : "—"}</td></tr>`);
+      push(`<tr><td><code>${esc(s.name)}</code></td><td>${users.length ? users.join(", ") : "&mdash;"}</td></tr>`);
     }
     push(`</tbody></table>`);
     push(`<p>Commands for the App Services CLI (<code>appservices</code>):</p>`);
@@ -130,8 +130,8 @@ export function renderHtmlTo(report: Report, diff2htmlCss: string, sink: TextSin
     for (const w of report.webhooks) {
       push(
         `<tr><td><code>${esc(w.id)}</code></td><td class="url"><code>${esc(w.oldUrl)}</code></td>` +
-          `<td class="url">${w.newUrl ? `<code>${esc(w.newUrl)}</code>` : "—"}</td>` +
-          `<td>${w.httpMethod ? `<code>${esc(w.httpMethod)}</code>` : "—"}</td><td>${badge(w.status)}</td></tr>`,
+          `<td class="url">${w.newUrl ? `<code>${esc(w.newUrl)}</code>` : "&mdash;"}</td>` +
+          `<td>${w.httpMethod ? `<code>${esc(w.httpMethod)}</code>` : "&mdash;"}</td><td>${badge(w.status)}</td></tr>`,
       );
     }
     push(`</tbody></table>`);
@@ -217,7 +217,7 @@ function webhookSection(w: ReportWebhook): string {
   if (w.route) {
     out.push(
       `<li>Endpoint: <code>${esc(`${w.httpMethod ?? "?"} ${w.route}`)}</code>` +
-        (w.functionName ? ` → function <code>${esc(w.functionName)}</code>` : "") +
+        (w.functionName ? ` &rarr; function <code>${esc(w.functionName)}</code>` : "") +
         `</li>`,
     );
   }
@@ -229,7 +229,7 @@ function webhookSection(w: ReportWebhook): string {
     for (const p of w.produced) {
       out.push(
         `<tr><td><code>${esc(p.rule)}</code></td><td><span class="risk risk-${esc(p.risk)}">${esc(p.risk)}</span></td>` +
-          `<td>${p.file ? `<code>${esc(p.file)}</code>` : "—"}</td><td>${prose(p.description)}</td></tr>`,
+          `<td>${p.file ? `<code>${esc(p.file)}</code>` : "&mdash;"}</td><td>${prose(p.description)}</td></tr>`,
       );
     }
     out.push(`</tbody></table>`);
@@ -243,8 +243,8 @@ function webhookSection(w: ReportWebhook): string {
       const loc = formatLocation(f);
       out.push(
         `<tr class="sev-${f.severity}"><td>${severity(f)}</td><td><code>${esc(f.code)}</code></td>` +
-          `<td>${loc ? `<code>${esc(loc)}</code>` : "—"}</td><td>${prose(f.message)}</td>` +
-          `<td>${f.hint ? prose(f.hint) : "—"}</td><td>${f.rule ? `<code>${esc(f.rule)}</code>` : "—"}</td></tr>`,
+          `<td>${loc ? `<code>${esc(loc)}</code>` : "&mdash;"}</td><td>${prose(f.message)}</td>` +
+          `<td>${f.hint ? prose(f.hint) : "&mdash;"}</td><td>${f.rule ? `<code>${esc(f.rule)}</code>` : "&mdash;"}</td></tr>`,
       );
     }
     out.push(`</tbody></table>`);

@@ -6,10 +6,13 @@ export function hasCompat(text: string, ruleId: string): boolean {
   return text.includes(`hookshift:${ruleId} `) || text.includes(`hookshift:${ruleId}\n`) || text.includes(`hookshift:${ruleId}\r\n`);
 }
 
-/** Appends `lines` (already indented) after the source, with the tag comment first. */
+/**
+ * Appends `lines` (already indented) after the source, with the tag comment first. ASCII only:
+ * the code must survive any editor, and the report quotes it (see report/build.ts).
+ */
 export function appendWrapper(text: string, ruleId: string, comment: string[], lines: string[], eol: string): { start: number; end: number; text: string } {
   const sep = text.endsWith("\n") ? "" : eol;
-  const body = [eol + `// hookshift:${ruleId} — ${comment[0]}`, ...comment.slice(1).map((c) => `// ${c}`), ...lines].join(eol) + eol;
+  const body = [eol + `// hookshift:${ruleId} - ${comment[0]}`, ...comment.slice(1).map((c) => `// ${c}`), ...lines].join(eol) + eol;
   return { start: text.length, end: text.length, text: sep + body };
 }
 

@@ -108,7 +108,7 @@ describe("hookshift CLI end to end", () => {
     const r = hookshift(dir, "migrate", "head-method", "--out", "out", "--json");
     expect(r.code).toBe(2);
     const report = JSON.parse(r.stdout);
-    expect(report.summary.line).toBe("1 webhook → 1 endpoint; 1 needs review; 0 failed");
+    expect(report.summary.line).toBe("1 webhook; 1 endpoint added; 1 needs review; 0 failed");
     expect(report.webhooks[0].findings.map((f: { code: string }) => f.code)).toContain("head-method");
   });
 

@@ -298,7 +298,7 @@ function reportCaseCollisions(app: App): void {
     const other = seen.get(key);
     if (other && other.name !== s.name) {
       app.findings.push(
-        finding("warning", "case-collision", `Services "${other.name}" and "${s.name}" differ only in case; their functions ${other.name}_… and ${s.name}_… collide on case-insensitive file systems`, {
+        finding("warning", "case-collision", `Services "${other.name}" and "${s.name}" differ only in case; their functions ${other.name}_... and ${s.name}_... collide on case-insensitive file systems`, {
           file: s.config?.path ?? s.dir,
           ...(s.config ? locateIn(s.config, ["name"]) : {}),
           needsReview: true,
