@@ -2,8 +2,9 @@
 // Benchmark (not a test): `migrate` on a generated app with N HTTP webhooks of realistic shapes,
 // against a baseline that only reads each source, parses and prints it with the TypeScript
 // compiler API and writes it, in the same run. Each side runs in its own child process so peak
-// RSS is its own. Usage: npm run build && node bench/migrate.mjs [N ...]  (default 1000 5000 20000)
-import { execFileSync, spawnSync } from "node:child_process";
+// RSS is its own. Usage: npm run build && node bench/migrate.mjs [--runs K] [N ...]
+// (default: 3 runs of each side at 1000 5000 20000; TMPDIR picks the disk it runs on).
+import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -69,25 +70,44 @@ async function child(mode, app, out) {
 if (process.argv[2] === "--child") {
   await child(process.argv[3], process.argv[4], process.argv[5]);
 } else {
-  const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
-  console.log(`hookshift bench migrate: migrate vs read + TS parse/print + write of each source (Node ${process.version}, ${os.cpus().length} cores)`);
+  // `--runs K` (default 3): each side runs K times, alternating, and the medians are compared;
+  // one run of each swings by a third on a shared 2-core machine.
+  const args = process.argv.slice(2);
+  const at = args.indexOf("--runs");
+  const runs = at >= 0 ? Math.max(1, Number(args.splice(at, 2)[1]) || 1) : 3;
+  const sizes = args.map(Number).filter((n) => n > 0);
+  console.log(
+    `hookshift bench migrate: migrate vs read + TS parse/print + write of each source (Node ${process.version}, ${os.cpus().length} cores, ` +
+      `median of ${runs} run${runs === 1 ? "" : "s"} each, in ${os.tmpdir()})`,
+  );
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   for (const n of sizes.length ? sizes : [1000, 5000, 20000]) {
     const tmp = mkdtempSync(path.join(os.tmpdir(), "hookshift-bench-migrate-"));
     const app = path.join(tmp, "app");
     mkdirSync(app);
     generate(n, app);
-    const run = (mode) => {
-      const r = spawnSync(process.execPath, [self, "--child", mode, app, path.join(tmp, mode)], { encoding: "utf8", maxBuffer: 1 << 20 });
+    const run = (mode, i) => {
+      const out = path.join(tmp, `${mode}-${i}`);
+      const r = spawnSync(process.execPath, [self, "--child", mode, app, out], { encoding: "utf8", maxBuffer: 1 << 20 });
       if (r.status !== 0) throw new Error(`${mode} failed: ${r.stderr}`);
+      rmSync(out, { recursive: true, force: true });
+      rmSync(out + "-report", { recursive: true, force: true });
       return JSON.parse(r.stdout);
     };
-    const b = run("baseline");
-    const m = run("migrate");
+    const b = [];
+    const m = [];
+    for (let i = 0; i < runs; i++) {
+      b.push(run("baseline", i));
+      m.push(run("migrate", i));
+    }
+    const bMs = median(b.map((x) => x.ms));
+    const mMs = median(m.map((x) => x.ms));
+    const ratios = m.map((x, i) => (x.ms / b[i].ms).toFixed(2)).join(", ");
     console.log(
-      `N=${n}: baseline ${(b.ms / 1000).toFixed(2)} s (${b.maxRssMb.toFixed(0)} MB), migrate ${(m.ms / 1000).toFixed(2)} s (peak RSS ${m.maxRssMb.toFixed(0)} MB): ` +
-        `${(m.ms / b.ms).toFixed(2)}x baseline, ${(m.ms / n).toFixed(2)} ms/webhook`,
+      `N=${n}: baseline ${(bMs / 1000).toFixed(2)} s (${Math.max(...b.map((x) => x.maxRssMb)).toFixed(0)} MB), ` +
+        `migrate ${(mMs / 1000).toFixed(2)} s (peak RSS ${Math.max(...m.map((x) => x.maxRssMb)).toFixed(0)} MB): ` +
+        `${(mMs / bMs).toFixed(2)}x baseline (pairs: ${ratios}), ${(mMs / n).toFixed(2)} ms/webhook`,
     );
     rmSync(tmp, { recursive: true, force: true });
   }
 }
-void execFileSync;
