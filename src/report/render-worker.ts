@@ -1,10 +1,10 @@
-// Worker thread: renders report.md from the report's JSON, streaming it to its file. `migrate`
-// runs this while its main thread finishes the converted app (see render-files.ts).
+// Worker thread: renders one report file (report.md or report.html) from the report's JSON,
+// streaming it to its file. `migrate` runs this while its main thread finishes the converted app
+// and renders the other file (see render-files.ts).
 
 import { parentPort, workerData } from "node:worker_threads";
 import type { Report } from "./build.js";
-import { renderMarkdownTo } from "./markdown.js";
-import { FileSink } from "./sink.js";
+import { renderFile, type ReportFormat } from "./render-files.js";
 
 export interface RenderJob {
   /**
@@ -13,15 +13,11 @@ export interface RenderJob {
    * main thread on a 5,000-webhook app.)
    */
   json: SharedArrayBuffer;
-  markdownFile: string;
+  format: ReportFormat;
+  file: string;
 }
 
 const job = workerData as RenderJob;
 const report = JSON.parse(new TextDecoder().decode(new Uint8Array(job.json))) as Report;
-const sink = new FileSink(job.markdownFile);
-try {
-  renderMarkdownTo(report, sink);
-} finally {
-  sink.close();
-}
+await renderFile(report, job.format, job.file);
 parentPort!.postMessage("done");
