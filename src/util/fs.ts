@@ -65,6 +65,18 @@ export function readAppFileSync(root: string, realRoot: string, rel: string): Re
   }
 }
 
+/**
+ * Reads `rel` as UTF-8 when a walk of the app saw it as a regular file: no link checks first. If
+ * that fails (the file changed since), readAppFileSync says why.
+ */
+export function readPlainFile(root: string, realRoot: string, rel: string): ReadResult {
+  try {
+    return { ok: true, text: readFileSync(path.join(root, rel), "utf8") };
+  } catch {
+    return readAppFileSync(root, realRoot, rel);
+  }
+}
+
 export function errorText(e: unknown): string {
   if (e && typeof e === "object" && "code" in e && typeof (e as { code: unknown }).code === "string") {
     return `${(e as { code: string }).code}${"message" in e ? ` (${String((e as { message: unknown }).message)})` : ""}`;

@@ -2,7 +2,6 @@
 // differ in where services and webhooks sit, not in what a webhook is, and real exports mix
 // them (domain.md §1.1 "hybrids"), so every root is scanned whatever the version says.
 
-import { readdirSync } from "node:fs";
 import { realpath } from "node:fs/promises";
 import path from "node:path";
 import fg from "fast-glob";
@@ -12,6 +11,7 @@ import { keepTree, locateIn, parseJson } from "../json.js";
 import type { App, AppLayout, EndpointEntry, FunctionEntry, JsonFile, Service, Webhook, WebhookLayout } from "../model.js";
 import { validate, type SchemaKind } from "../schemas/index.js";
 import { byCodePoint, isInside, readAppFile, toPosix } from "../../util/fs.js";
+import { Listing } from "./listing.js";
 import { readWebhook } from "./webhook.js";
 
 /** Folders never treated as part of an app's services (tool caches, VCS metadata). */
@@ -60,14 +60,16 @@ export async function readApp(rootArg: string, detection?: Detection): Promise<A
     .filter((e) => !e.dirent.isDirectory())
     .map((e) => toPosix(e.path))
     .sort(byCodePoint);
+  const listing = new Listing(entries);
+  const subdirs = (rel: string) => listing.subdirs(rel).filter((d) => !IGNORED_DIRS.has(d));
   await reportLinksLeavingApp(root, realRoot, entries.filter((e) => e.dirent.isSymbolicLink()).map((e) => e.path), findings);
   await validateSmallConfigs(root, realRoot, app.files, findings);
 
   for (const top of ["services", "http_endpoints", "https_endpoints"] as const) {
-    for (const dirName of await subdirs(path.join(root, top))) {
+    for (const dirName of subdirs(top)) {
       const service = await readService(root, realRoot, top, dirName, findings);
       app.services.push(service);
-      app.webhooks.push(...(await readServiceWebhooks(root, realRoot, service, findings)));
+      app.webhooks.push(...(await readServiceWebhooks(root, realRoot, service, listing, findings)));
     }
   }
   app.webhooks.sort((a, b) => byCodePoint(a.id, b.id));
@@ -129,28 +131,6 @@ async function appIdFromMeta(root: string, realRoot: string): Promise<string | u
     if (typeof id === "string" && id) return id;
   }
   return undefined;
-}
-
-// Synchronous listings for the reason readAppFile gives (util/fs.ts).
-async function subdirs(abs: string): Promise<string[]> {
-  try {
-    const entries = readdirSync(abs, { withFileTypes: true });
-    return entries
-      .filter((e) => e.isDirectory() && !IGNORED_DIRS.has(e.name))
-      .map((e) => e.name)
-      .sort();
-  } catch {
-    return [];
-  }
-}
-
-async function filesIn(abs: string): Promise<string[]> {
-  try {
-    const entries = readdirSync(abs, { withFileTypes: true });
-    return entries.filter((e) => !e.isDirectory()).map((e) => e.name).sort();
-  } catch {
-    return [];
-  }
 }
 
 /** Reads a JSON config file, validates it, and returns it; problems go to `findings`. */
@@ -224,24 +204,24 @@ async function readService(
   return service;
 }
 
-async function readServiceWebhooks(root: string, realRoot: string, service: Service, findings: Finding[]): Promise<Webhook[]> {
-  const abs = path.join(root, service.dir);
+async function readServiceWebhooks(root: string, realRoot: string, service: Service, listing: Listing, findings: Finding[]): Promise<Webhook[]> {
+  const subdirs = (rel: string) => listing.subdirs(rel).filter((d) => !IGNORED_DIRS.has(d));
   const layoutFor = (nested: boolean): WebhookLayout =>
     service.root === "services" ? "A" : service.root === "https_endpoints" ? "C" : nested ? "B" : "B′";
   const locations: { dirName: string; dir: string; layout: WebhookLayout }[] = [];
 
-  const nested = path.join(abs, "incoming_webhooks");
-  for (const d of await subdirs(nested)) {
+  const nested = `${service.dir}/incoming_webhooks`;
+  for (const d of subdirs(nested)) {
     locations.push({ dirName: d, dir: `${service.dir}/incoming_webhooks/${d}`, layout: layoutFor(true) });
   }
-  for (const f of await filesIn(nested)) {
+  for (const f of listing.files(nested)) {
     findings.push(strayFile(`${service.dir}/incoming_webhooks/${f}`));
   }
   // B′: http_endpoints/<svc>/<webhook>/ without the incoming_webhooks level (docs, March 2021).
   if (service.root !== "services") {
-    for (const d of await subdirs(abs)) {
+    for (const d of subdirs(service.dir)) {
       if (d === "incoming_webhooks" || d === "rules") continue;
-      const present = await filesIn(path.join(abs, d));
+      const present = listing.files(`${service.dir}/${d}`);
       if (present.includes("config.json") || present.includes("source.js")) {
         locations.push({ dirName: d, dir: `${service.dir}/${d}`, layout: layoutFor(false) });
       } else {
@@ -256,7 +236,7 @@ async function readServiceWebhooks(root: string, realRoot: string, service: Serv
 
   const webhooks: Webhook[] = [];
   // Webhooks are independent files: read them concurrently (large apps wait on IO otherwise).
-  const read = await mapLimit(locations, 32, (loc) => readWebhook(root, realRoot, { service, ...loc }));
+  const read = await mapLimit(locations, 32, (loc) => readWebhook(root, realRoot, { service, ...loc }, listing));
   for (const wh of read) {
     if (service.type !== "http" && service.type !== "github" && service.type !== "twilio") {
       wh.findings.push(

@@ -5,7 +5,8 @@ import { finding, hasErrors, type Finding } from "../findings.js";
 import { keepTree, locate, parseJson } from "../json.js";
 import type { AuthMode, HttpMethod, JsonFile, Service, ValidationMethod, Webhook, WebhookConfig, WebhookLayout } from "../model.js";
 import { validate } from "../schemas/index.js";
-import { readAppFile } from "../../util/fs.js";
+import { readAppFileSync, readPlainFile } from "../../util/fs.js";
+import type { Listing } from "./listing.js";
 import { factsOf, parseSource } from "../source-facts.js";
 import { checkParsedSyntax } from "./source.js";
 
@@ -17,7 +18,9 @@ export interface WebhookLocation {
   layout: WebhookLayout;
 }
 
-export async function readWebhook(root: string, realRoot: string, loc: WebhookLocation): Promise<Webhook> {
+export async function readWebhook(root: string, realRoot: string, loc: WebhookLocation, listing?: Listing): Promise<Webhook> {
+  // A file the walk saw as a plain file needs no link check before it is read (listing.ts).
+  const read = (rel: string) => (listing?.isPlainFile(rel) ? readPlainFile(root, realRoot, rel) : readAppFileSync(root, realRoot, rel));
   const findings: Finding[] = [];
   const configPath = `${loc.dir}/config.json`;
   const sourcePath = `${loc.dir}/source.js`;
@@ -32,27 +35,27 @@ export async function readWebhook(root: string, realRoot: string, loc: WebhookLo
     findings,
   };
 
-  const read = await readAppFile(root, realRoot, configPath);
-  if (!read.ok) {
+  const cfgRead = read(configPath);
+  if (!cfgRead.ok) {
     findings.push(
-      finding("error", read.reason === "missing" ? "missing-config" : `config-${read.reason}`, `Webhook config cannot be read: ${read.detail}`, {
+      finding("error", cfgRead.reason === "missing" ? "missing-config" : `config-${cfgRead.reason}`, `Webhook config cannot be read: ${cfgRead.detail}`, {
         file: configPath,
         hint: "Every webhook folder needs a config.json; restore it from the original export.",
       }),
     );
   } else {
-    const parsed = parseJson(read.text, configPath);
+    const parsed = parseJson(cfgRead.text, configPath);
     findings.push(...parsed.findings);
     const value = parsed.value;
     if (value !== undefined && (typeof value !== "object" || value === null || Array.isArray(value))) {
       findings.push(finding("error", "schema", "A webhook config must be a JSON object", { file: configPath, line: 1, column: 1 }));
     } else if (value !== undefined) {
       const obj = value as Record<string, unknown>;
-      webhook.configFile = keepTree({ path: configPath, text: read.text, value: obj } satisfies JsonFile<Record<string, unknown>>, parsed.tree);
-      const schemaFindings = validate("webhook-config", obj, read.text, configPath, parsed.tree);
+      webhook.configFile = keepTree({ path: configPath, text: cfgRead.text, value: obj } satisfies JsonFile<Record<string, unknown>>, parsed.tree);
+      const schemaFindings = validate("webhook-config", obj, cfgRead.text, configPath, parsed.tree);
       findings.push(...schemaFindings);
       if (!hasErrors(schemaFindings)) {
-        const at = (p: (string | number)[]) => ({ file: configPath, ...locate(parsed.tree, read.text, p) });
+        const at = (p: (string | number)[]) => ({ file: configPath, ...locate(parsed.tree, cfgRead.text, p) });
         const cfg = normalise(obj, loc.service.type, findings, at);
         if (typeof obj.name === "string" && obj.name !== loc.dirName) {
           findings.push(
@@ -70,7 +73,7 @@ export async function readWebhook(root: string, realRoot: string, loc: WebhookLo
     }
   }
 
-  const src = await readAppFile(root, realRoot, sourcePath);
+  const src = read(sourcePath);
   if (!src.ok) {
     const code = src.reason === "missing" ? "missing-source" : src.reason === "outside-app" ? "symlink-outside-app" : "unreadable-source";
     findings.push(
