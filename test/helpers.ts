@@ -2,17 +2,27 @@
 // tests can prove that an input was left untouched.
 
 import { createHash } from "node:crypto";
-import { cp, lstat, mkdtemp, readFile, readdir, readlink } from "node:fs/promises";
+import { cp, lstat, mkdtemp, readFile, readdir, readlink, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { afterAll } from "vitest";
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const FIXTURES = path.join(REPO, "fixtures", "apps");
 export const fixture = (name: string) => path.join(FIXTURES, name);
 
+// Every temp folder a test file makes goes when the file's tests are done (vitest runs this
+// module once per test file, so the hook belongs to that file).
+const made: string[] = [];
+afterAll(async () => {
+  await Promise.all(made.splice(0).map((d) => rm(d, { recursive: true, force: true })));
+});
+
 export async function tempDir(prefix = "hookshift-test-"): Promise<string> {
-  return mkdtemp(path.join(os.tmpdir(), prefix));
+  const dir = await mkdtemp(path.join(os.tmpdir(), prefix));
+  made.push(dir);
+  return dir;
 }
 
 /** Copies a fixture app into a new temp folder; returns the copy's path (`<tmp>/<name>`). */

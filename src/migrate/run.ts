@@ -46,13 +46,12 @@ export interface MigrateResult {
 export const EXIT = { ok: 0, error: 1, review: 2 } as const;
 
 export async function migrate(opts: MigrateOptions): Promise<MigrateResult> {
-  const fail = usageError;
-  if (opts.inPlace && opts.out) return fail("--in-place and --out exclude each other", "Pass one of them.");
-  if (!opts.inPlace && !opts.out && !opts.dryRun) return fail("Say where to write: --out <dir>, --in-place, or --dry-run to only look", undefined);
-  if (opts.allowDirty && !opts.inPlace) return fail("--allow-dirty only applies with --in-place");
+  if (opts.inPlace && opts.out) return usageError("--in-place and --out exclude each other", "Pass one of them.");
+  if (!opts.inPlace && !opts.out && !opts.dryRun) return usageError("Say where to write: --out <dir>, --in-place, or --dry-run to only look", undefined);
+  if (opts.allowDirty && !opts.inPlace) return usageError("--allow-dirty only applies with --in-place");
 
   const root = path.resolve(opts.app);
-  if (!(await isDirectory(root))) return fail(`${opts.app} is not a folder`, "Pass the folder of an exported app.", opts.app);
+  if (!(await isDirectory(root))) return usageError(`${opts.app} is not a folder`, "Pass the folder of an exported app.", opts.app);
   // The copy of the app into --out depends on neither the reading nor the plan: it runs in a
   // worker meanwhile. A folder that cannot be used is reported where the write would have failed,
   // after the plan (a blocked plan reports its own errors first).

@@ -81,10 +81,6 @@ export async function startOutWrite(root: string, outArg: string, force: boolean
   };
 }
 
-export async function writeToOut(plan: MigrationPlan, outArg: string, force: boolean): Promise<string> {
-  return (await startOutWrite(plan.root, outArg, force)).finish(plan);
-}
-
 export async function writeInPlace(plan: MigrationPlan, allowDirty: boolean): Promise<void> {
   if (!allowDirty) {
     const dirty = await gitDirty(plan.root);

@@ -84,6 +84,8 @@ describe("migrate --out", () => {
     expect(r.code).toBe(1);
     expect(r.errors[0]?.message).toMatch(/exists and is not empty/);
     expect(await readFile(path.join(out, "keep.txt"), "utf8")).toBe("mine");
+    // Nothing else was left: no staging copy, no report folder for a run that wrote nothing.
+    expect((await readdir(tmp)).sort()).toEqual(["out"]);
     const forced = await migrate({ ...base, app: fixture("existing-endpoints"), out, force: true });
     expect(forced.code).toBe(0);
     expect(await readdir(out)).not.toContain("keep.txt");
