@@ -328,10 +328,10 @@ function anchor(kind: string, text: string): string {
   return `${kind}-${text.replace(/[^A-Za-z0-9_-]+/g, "-")}`;
 }
 
-/** Escapes text for HTML element content and attribute values. */
 const ENTITY: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
 const ESCAPED = /[&<>"']/;
 
+/** Escapes text for HTML element content and attribute values. */
 export function esc(text: string): string {
   // Most strings of a report need no escaping: test once before replacing.
   return ESCAPED.test(text) ? text.replace(/[&<>"']/g, (c) => ENTITY[c]!) : text;

@@ -61,12 +61,11 @@ export async function readApp(rootArg: string, detection?: Detection): Promise<A
     .map((e) => toPosix(e.path))
     .sort(byCodePoint);
   const listing = new Listing(entries);
-  const subdirs = (rel: string) => listing.subdirs(rel).filter((d) => !IGNORED_DIRS.has(d));
   await reportLinksLeavingApp(root, realRoot, entries.filter((e) => e.dirent.isSymbolicLink()).map((e) => e.path), findings);
   await validateSmallConfigs(root, realRoot, app.files, findings);
 
   for (const top of ["services", "http_endpoints", "https_endpoints"] as const) {
-    for (const dirName of subdirs(top)) {
+    for (const dirName of serviceFolders(listing, top)) {
       const service = await readService(root, realRoot, top, dirName, findings);
       app.services.push(service);
       app.webhooks.push(...(await readServiceWebhooks(root, realRoot, service, listing, findings)));
@@ -204,14 +203,18 @@ async function readService(
   return service;
 }
 
+/** The folders in `rel` that can hold services or webhooks (not tool caches or VCS metadata). */
+function serviceFolders(listing: Listing, rel: string): string[] {
+  return listing.subdirs(rel).filter((d) => !IGNORED_DIRS.has(d));
+}
+
 async function readServiceWebhooks(root: string, realRoot: string, service: Service, listing: Listing, findings: Finding[]): Promise<Webhook[]> {
-  const subdirs = (rel: string) => listing.subdirs(rel).filter((d) => !IGNORED_DIRS.has(d));
   const layoutFor = (nested: boolean): WebhookLayout =>
     service.root === "services" ? "A" : service.root === "https_endpoints" ? "C" : nested ? "B" : "B′";
   const locations: { dirName: string; dir: string; layout: WebhookLayout }[] = [];
 
   const nested = `${service.dir}/incoming_webhooks`;
-  for (const d of subdirs(nested)) {
+  for (const d of serviceFolders(listing, nested)) {
     locations.push({ dirName: d, dir: `${service.dir}/incoming_webhooks/${d}`, layout: layoutFor(true) });
   }
   for (const f of listing.files(nested)) {
@@ -219,7 +222,7 @@ async function readServiceWebhooks(root: string, realRoot: string, service: Serv
   }
   // B′: http_endpoints/<svc>/<webhook>/ without the incoming_webhooks level (docs, March 2021).
   if (service.root !== "services") {
-    for (const d of subdirs(service.dir)) {
+    for (const d of serviceFolders(listing, service.dir)) {
       if (d === "incoming_webhooks" || d === "rules") continue;
       const present = listing.files(`${service.dir}/${d}`);
       if (present.includes("config.json") || present.includes("source.js")) {
@@ -235,9 +238,8 @@ async function readServiceWebhooks(root: string, realRoot: string, service: Serv
   }
 
   const webhooks: Webhook[] = [];
-  // Webhooks are independent files: read them concurrently (large apps wait on IO otherwise).
-  const read = await mapLimit(locations, 32, (loc) => readWebhook(root, realRoot, { service, ...loc }, listing));
-  for (const wh of read) {
+  for (const loc of locations) {
+    const wh = readWebhook(root, realRoot, { service, ...loc }, listing);
     if (service.type !== "http" && service.type !== "github" && service.type !== "twilio") {
       wh.findings.push(
         finding("warning", "unsupported-service-type", `Webhook of a "${service.type}" service: hookshift converts http, github and twilio webhooks`, {
@@ -252,19 +254,6 @@ async function readServiceWebhooks(root: string, realRoot: string, service: Serv
   return webhooks;
 }
 
-/** `fn` over `items` with at most `limit` running at once; results in input order. */
-async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
 
 function strayFile(file: string): Finding {
   return finding("info", "stray-file", `${file} is not part of any webhook; left as it is`, { file });

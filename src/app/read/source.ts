@@ -5,13 +5,8 @@
 import { ts } from "ts-morph";
 import { finding, type Finding } from "../findings.js";
 import { positionAt } from "../json.js";
-import { parseSource } from "../source-facts.js";
 
-export function checkSourceSyntax(text: string, file: string): Finding[] {
-  return checkParsedSyntax(parseSource(text, file), text, file);
-}
-
-/** The syntax check of a source already parsed with `parseSource`. */
+/** The syntax check of a source parsed with `parseSource` (source-facts.ts). */
 export function checkParsedSyntax(sf: ts.SourceFile, text: string, file: string): Finding[] {
   // parseDiagnostics is how the compiler itself reads syntax errors off a lone source file.
   const diagnostics = (sf as unknown as { parseDiagnostics?: ts.DiagnosticWithLocation[] }).parseDiagnostics ?? [];

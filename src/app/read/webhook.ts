@@ -18,7 +18,7 @@ export interface WebhookLocation {
   layout: WebhookLayout;
 }
 
-export async function readWebhook(root: string, realRoot: string, loc: WebhookLocation, listing?: Listing): Promise<Webhook> {
+export function readWebhook(root: string, realRoot: string, loc: WebhookLocation, listing?: Listing): Webhook {
   // A file the walk saw as a plain file needs no link check before it is read (listing.ts).
   const read = (rel: string) => (listing?.isPlainFile(rel) ? readPlainFile(root, realRoot, rel) : readAppFileSync(root, realRoot, rel));
   const findings: Finding[] = [];
