@@ -151,8 +151,8 @@ export async function readJsonFile<T>(
   const parsed = parseJson(r.text, file);
   findings.push(...parsed.findings);
   if (parsed.value === undefined) return { path: file, text: r.text, value: undefined };
-  findings.push(...validate(kind, parsed.value, r.text, file, parsed.tree));
-  return keepTree({ path: file, text: r.text, value: parsed.value as T }, parsed.tree);
+  findings.push(...validate(kind, parsed.value, r.text, file, parsed));
+  return keepTree({ path: file, text: r.text, value: parsed.value as T }, parsed);
 }
 
 async function readService(

@@ -51,8 +51,8 @@ export function readWebhook(root: string, realRoot: string, loc: WebhookLocation
       findings.push(finding("error", "schema", "A webhook config must be a JSON object", { file: configPath, line: 1, column: 1 }));
     } else if (value !== undefined) {
       const obj = value as Record<string, unknown>;
-      webhook.configFile = keepTree({ path: configPath, text: cfgRead.text, value: obj } satisfies JsonFile<Record<string, unknown>>, parsed.tree);
-      const schemaFindings = validate("webhook-config", obj, cfgRead.text, configPath, parsed.tree);
+      webhook.configFile = keepTree({ path: configPath, text: cfgRead.text, value: obj } satisfies JsonFile<Record<string, unknown>>, parsed);
+      const schemaFindings = validate("webhook-config", obj, cfgRead.text, configPath, parsed);
       findings.push(...schemaFindings);
       if (!hasErrors(schemaFindings)) {
         const at = (p: (string | number)[]) => ({ file: configPath, ...locate(parsed.tree, cfgRead.text, p) });

@@ -80,15 +80,16 @@ function validator(kind: SchemaKind): ValidateFunction {
  * "schema") with `file` and the line:column of the offending value. `required` errors point at
  * the parent object, `additionalProperties` errors at the extra key. Returns no findings when
  * `value` is undefined (the text was not usable JSON; `parseJson` has already reported that).
- * When `tree` is not given, `text` is parsed to find positions.
+ * Positions come from `parsed`'s tree (read only when there is an error), else from parsing `text`.
  */
-export function validate(kind: SchemaKind, value: unknown, text: string, file: string, tree?: Node): Finding[] {
+export function validate(kind: SchemaKind, value: unknown, text: string, file: string, parsed?: { readonly tree: Node | undefined }): Finding[] {
   if (value === undefined) return [];
   const fn = validator(kind);
   if (fn(value)) return [];
   const errors = fn.errors ?? [];
 
   let body = text;
+  let tree = parsed?.tree;
   if (!tree) {
     // Same BOM handling as parseJson, so offsets match the file.
     body = text.charCodeAt(0) === 0xfeff ? " " + text.slice(1) : text;
