@@ -12,6 +12,7 @@ import { RULE_IDS } from "../rewrite/registry.js";
 import type { ShimRequest, ShimResponse } from "../runtime/http.js";
 import { dispatch } from "../runtime/server.js";
 import { defaultSemantics } from "../runtime/semantics.js";
+import { readSecretsFile } from "../runtime/app-spec.js";
 import { openSession, type Session } from "../runtime/session.js";
 import { loadSeedFile, openStore } from "../runtime/store/index.js";
 import { parseUsersFile, UserStore, type UsersFile } from "../runtime/users.js";
@@ -71,13 +72,14 @@ export async function verify(opts: VerifyOptions): Promise<VerifyResult> {
     planMigration(originalApp, { removeWebhooks: false, skipRules: RULE_IDS }).webhooks.map((w) => [w.id, w.findings.filter((f) => f.needsReview).map((f) => f.code)]),
   );
   const original = await openSession({ app: opts.original, users: usersFile, semantics: sem });
-  const migrated = await openSession({ app: opts.migrated, users: usersFile, secretsFile: opts.secretsFile, semantics: sem, appId: original.served.appId });
-  // App Services' own conversion kept a webhook's secret in a Secret named S_W; endpoints it made
-  // (already converted before hookshift) have no entry in migrate's secrets.json.
-  for (const w of original.served.webhooks) {
-    const name = `${w.service.name}_${w.name}`;
-    if (w.config?.secret !== undefined && migrated.served.secrets[name] === undefined) migrated.served.secrets[name] = w.config.secret;
-  }
+  // migrate and App Services' own conversion both keep a webhook's secret in a Secret named S_W,
+  // and verify knows those values from the original app. Giving them to the migrated app's session
+  // (before it resolves its from_secret Values) makes it work without --secrets, and for endpoints
+  // converted before hookshift, which have no entry in migrate's secrets.json. The file wins.
+  const secrets: Record<string, string> = {};
+  for (const w of original.served.webhooks) if (w.config?.secret !== undefined) secrets[`${w.service.name}_${w.name}`] = w.config.secret;
+  if (opts.secretsFile) Object.assign(secrets, await readSecretsFile(opts.secretsFile));
+  const migrated = await openSession({ app: opts.migrated, users: usersFile, secrets, semantics: sem, appId: original.served.appId });
   try {
     const results: WebhookVerification[] = [];
     const webhooks = original.served.webhooks.filter((w) => !opts.webhooks || opts.webhooks.includes(w.id));

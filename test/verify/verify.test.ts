@@ -61,3 +61,14 @@ describe("verify after the rewrite rules", () => {
     expect(rewritten.summary.different).toBe(0);
   });
 });
+
+describe("verify without --secrets", () => {
+  it("gives the migrated app the S_W Secrets it knows from the original webhooks (GitHub's signature check included)", async () => {
+    const tmp = await tempDir();
+    const out = path.join(tmp, "migrated");
+    await migrate({ app: fixture("layout-b-20210101"), out, dryRun: false, inPlace: false, allowDirty: false, removeWebhooks: false, force: false });
+    const r = await verify({ original: fixture("layout-b-20210101"), migrated: out, timeLimitMs: 5000 });
+    expect(r.webhooks.map((w) => w.id)).toContain("github/onRelease");
+    expect(r.webhooks.filter((w) => w.result !== "equal").map((w) => w.id)).toEqual([]);
+  }, 60_000);
+});
