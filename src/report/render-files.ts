@@ -34,17 +34,15 @@ export function sharedUtf8(text: string): Uint8Array {
  */
 const IN_WORKER: ReportFormat = "markdown";
 
-/** Starts rendering `report` (whose report.json bytes are `reportJson`) into `dir`, which must exist. */
+/**
+ * Starts rendering `report` (whose report.json bytes are `reportJson`, best made by sharedUtf8 so
+ * the worker reads them without a copy) into `dir`, which must exist.
+ */
 export function renderReportFiles(report: Report, reportJson: Uint8Array, dir: string): PendingReports {
   const suffix = `.hookshift-tmp-${process.pid}`;
   const files: Record<ReportFormat, string> = { markdown: path.join(dir, "report.md"), html: path.join(dir, "report.html") };
   const onMain: ReportFormat = IN_WORKER === "markdown" ? "html" : "markdown";
-  let shared = reportJson.buffer;
-  if (!(shared instanceof SharedArrayBuffer) || reportJson.byteOffset !== 0 || reportJson.byteLength !== shared.byteLength) {
-    shared = new SharedArrayBuffer(reportJson.byteLength);
-    new Uint8Array(shared).set(reportJson);
-  }
-  const job: RenderJob = { json: shared as SharedArrayBuffer, format: IN_WORKER, file: files[IN_WORKER] + suffix };
+  const job: RenderJob = { json: reportJson, format: IN_WORKER, file: files[IN_WORKER] + suffix };
   const workerDone = runWorker(compiledScript(import.meta.url, "./render-worker.js", "dist/src/report/render-worker.js"), job, `the ${IN_WORKER} report renderer`);
   const removeAll = () => Promise.all(Object.values(files).map((f) => rm(f + suffix, { force: true })));
   return {

@@ -6,12 +6,9 @@
 // FunctionExecutionError) and is replaced by a fresh one that receives the latest AppSpec.
 // Logs and outbound calls of a call that ended that way are lost with the worker.
 //
-// Where the worker comes from: `worker.js` next to this file, i.e. dist/ after `tsc`. When this
-// module runs from its TypeScript source (vitest imports src/), no `worker.js` sits next to it and
-// Node 20 cannot run `worker.ts` itself (no type stripping, no tsx here), so it falls back to the
-// compiled `dist/runtime/functions/worker.js`. The vitest globalSetup (test/global-setup.ts) runs
-// `tsc` before any test, which is why the worker-thread tests work; they import this class from
-// dist/ to exercise exactly what ships.
+// Where the worker comes from: `worker.js` next to this file, or its compiled copy in dist/ when
+// this module runs from its TypeScript source (src/util/compiled-script.ts says why). The
+// worker-thread tests import this class from dist/ to exercise exactly what ships.
 
 import { Worker } from "node:worker_threads";
 import type { AppSpec, CallRequest, CallResult, DbReply, DbRequest, FromWorker, ResponseState } from "./protocol.js";
