@@ -1,6 +1,6 @@
 // Rule: legacy HTTP service clients → context.http (same actions, same arguments; domain.md §6.5).
 
-import { Node, SyntaxKind } from "ts-morph";
+import { analyseSource } from "../src/app/source-facts.js";
 import { finding } from "../src/app/findings.js";
 import { positionAt } from "../src/app/json.js";
 import { IGNORE, MARKER, type Rule, type RuleResult, type TextEdit } from "../src/rewrite/types.js";
@@ -23,25 +23,22 @@ export const rule: Rule = {
       `the rule leaves it and puts a \`// ${MARKER}(${ID})\` marker above it; \`// ${IGNORE}(${ID}): <reason>\` silences it.`,
     ].join("\n"),
   },
-  transform(text, ctx, tree) {
+  transform(text, ctx) {
     const http = new Map(ctx.services.filter((s) => s.type === "http").map((s) => [s.name, s]));
     const out: RuleResult = { edits: [], findings: [] };
-    if (http.size === 0 || onlyOtherServices(text, http)) return out;
+    if (http.size === 0) return out;
     const warned = new Set<string>();
-    for (const call of tree().getDescendantsOfKind(SyntaxKind.CallExpression)) {
-      const callee = call.getExpression();
-      if (!Node.isPropertyAccessExpression(callee) || callee.getName() !== "get") continue;
-      if (callee.getExpression().getText().replace(/\s+/g, "") !== "context.services") continue;
-      const [arg] = call.getArguments();
-      if (arg && (Node.isStringLiteral(arg) || Node.isNoSubstitutionTemplateLiteral(arg))) {
-        const svc = http.get(arg.getLiteralText());
+    // The calls come from the parse the reader made for the syntax check: no second parse.
+    for (const call of analyseSource(text).serviceCalls) {
+      if (call.name !== undefined) {
+        const svc = http.get(call.name);
         if (!svc) continue;
-        out.edits.push({ start: call.getStart(), end: call.getEnd(), text: "context.http" });
+        out.edits.push({ start: call.start, end: call.end, text: "context.http" });
         if (svc.hasRules && !warned.has(svc.name)) {
           warned.add(svc.name);
           out.findings.push(
             finding("warning", "service-rules-dropped", `Calls through HTTP service ${svc.name} now use context.http, to which the service's rules (conditions on %%args) do not apply`, {
-              ...positionAt(text, call.getStart()),
+              ...positionAt(text, call.start),
               needsReview: true,
               hint: "Check the service's rules/ (allowed hosts, methods) and enforce them in code if the function relies on them.",
             }),
@@ -50,30 +47,17 @@ export const rule: Rule = {
         continue;
       }
       // A computed service name: maybe an HTTP client, maybe the database. Leave it, mark it once.
-      const stmt = call.getFirstAncestor((n) => Node.isStatement(n)) ?? call;
-      const lineStart = text.lastIndexOf("\n", stmt.getStart() - 1) + 1;
+      const lineStart = text.lastIndexOf("\n", call.statementStart - 1) + 1;
       const before = text.slice(text.lastIndexOf("\n", Math.max(0, lineStart - 2)) + 1, lineStart);
       if (before.includes(`${MARKER}(${ID})`) || before.includes(`${IGNORE}(${ID})`)) continue;
       const indent = /^[ \t]*/.exec(text.slice(lineStart))![0];
       const edit: TextEdit = {
         start: lineStart,
         end: lineStart,
-        text: `${indent}// ${MARKER}(${ID}): context.services.get(${arg?.getText() ?? ""}) may be a legacy HTTP service client; use context.http if it is${ctx.eol}`,
+        text: `${indent}// ${MARKER}(${ID}): context.services.get(${call.argText}) may be a legacy HTTP service client; use context.http if it is${ctx.eol}`,
       };
       if (!out.edits.some((e) => e.start === edit.start)) out.edits.push(edit);
     }
     return out;
   },
 };
-
-/**
- * True when the text cannot hold a call this rule edits or marks, so no tree is needed: every
- * `services` in it is a plain `services.get("<name>")` naming a service that is not HTTP (most
- * sources only name the database). Anything less plain (a computed name, an escape, a comment
- * inside the call) answers false and the tree decides.
- */
-function onlyOtherServices(text: string, http: Map<string, unknown>): boolean {
-  const mentions = text.split("services").length - 1;
-  const plain = [...text.matchAll(/services\s*\.\s*get\s*\(\s*(["'`])([\w.-]*)\1\s*\)/g)];
-  return plain.length === mentions && plain.every((m) => !http.has(m[2]!));
-}

@@ -2,7 +2,7 @@
 // form-encoded POST; replace the deprecated service client's send with Twilio's Messages API over
 // context.http; and answer TwiML where the Twilio service texted the returned value back.
 
-import { Node, SyntaxKind } from "ts-morph";
+import { analyseSource } from "../src/app/source-facts.js";
 import { finding } from "../src/app/findings.js";
 import { appendWrapper, hasCompat } from "../src/rewrite/compat.js";
 import { noChange, type Rule, type RuleResult, type ValueFile } from "../src/rewrite/types.js";
@@ -32,21 +32,16 @@ export const rule: Rule = {
       "(`<Response><Message>…</Message></Response>`, `text/xml`), which makes Twilio send the same reply.",
     ].join("\n"),
   },
-  transform(text, ctx, tree) {
+  transform(text, ctx) {
     const twilio = new Map(ctx.services.filter((s) => s.type === "twilio").map((s) => [s.name, s]));
     const isWebhook = ctx.serviceType === "twilio";
     const out: RuleResult = { edits: [], findings: [] };
     const used = new Set<string>();
-    // Only a source that names `services` can call a Twilio client; only then is a tree worth building.
-    const calls = twilio.size > 0 && text.includes("services") ? tree().getDescendantsOfKind(SyntaxKind.CallExpression) : [];
-    for (const call of calls) {
-      const callee = call.getExpression();
-      if (!Node.isPropertyAccessExpression(callee) || callee.getName() !== "get") continue;
-      if (callee.getExpression().getText().replace(/\s+/g, "") !== "context.services") continue;
-      const [arg] = call.getArguments();
-      if (!arg || !(Node.isStringLiteral(arg) || Node.isNoSubstitutionTemplateLiteral(arg)) || !twilio.has(arg.getLiteralText())) continue;
-      used.add(arg.getLiteralText());
-      out.edits.push({ start: call.getStart(), end: call.getEnd(), text: "hookshiftTwilio" });
+    // The calls come from the parse the reader made for the syntax check: no second parse.
+    for (const call of twilio.size > 0 ? analyseSource(text).serviceCalls : []) {
+      if (call.name === undefined || !twilio.has(call.name)) continue;
+      used.add(call.name);
+      out.edits.push({ start: call.start, end: call.end, text: "hookshiftTwilio" });
     }
     if (!isWebhook && used.size === 0) return noChange();
     if (hasCompat(text, ID)) return { ...out, edits: [] };

@@ -3,8 +3,10 @@
 // syntax check, the planner and the rules read them. It errs on the side of reporting a
 // difference when it cannot rule one out.
 
-// ts-morph bundles its own TypeScript; using that one copy halves the compiler load time.
-import { ts } from "ts-morph";
+// The compiler package itself (loaded by util/typescript.ts), not ts-morph's bundled copy: loading
+// ts-morph costs a fifth of a second more, and only a rule that asks for a tree needs it.
+import type * as TS from "typescript";
+import { ts } from "../util/typescript.js";
 
 export interface SourceFacts {
   /** Calls setStatusCode / setHeader / addHeader / setBody somewhere. */
@@ -15,9 +17,34 @@ export interface SourceFacts {
   servicesUsed: string[];
   /** 1-based position of the first response-method call, for findings. */
   firstResponseCall?: { line: number; column: number };
+  /** Every `context.services.get(...)` call, in source order: what the service-client rules edit. */
+  serviceCalls: ServiceCall[];
+}
+
+/** A `context.services.get(<arg>)` call, located by offsets into the source text. */
+export interface ServiceCall {
+  /** Offsets of the whole call, leading comments excluded (the text a rule replaces). */
+  start: number;
+  end: number;
+  /** The service name when the argument is a plain string literal; else undefined. */
+  name?: string;
+  /** The argument as written ("" when there is none). */
+  argText: string;
+  /** Start of the innermost statement holding the call, where a marker line goes above it. */
+  statementStart: number;
 }
 
 const RESPONSE_METHODS = new Set(["setStatusCode", "setHeader", "addHeader", "setBody"]);
+const K = ts.SyntaxKind;
+// The statement kinds, as ts-morph's Node.isStatement lists them.
+const STATEMENTS = new Set<TS.SyntaxKind>([
+  K.Block, K.BreakStatement, K.ClassDeclaration, K.ContinueStatement, K.DebuggerStatement, K.DoStatement, K.EmptyStatement,
+  K.EnumDeclaration, K.ExportAssignment, K.ExportDeclaration, K.ExpressionStatement, K.ForInStatement, K.ForOfStatement,
+  K.ForStatement, K.FunctionDeclaration, K.IfStatement, K.ImportDeclaration, K.ImportEqualsDeclaration,
+  K.InterfaceDeclaration, K.LabeledStatement, K.ModuleBlock, K.ModuleDeclaration, K.NotEmittedStatement,
+  K.ReturnStatement, K.SwitchStatement, K.ThrowStatement, K.TryStatement, K.TypeAliasDeclaration, K.VariableStatement,
+  K.WhileStatement, K.WithStatement,
+]);
 
 // Differences and rules both ask about the same source: remember the last few answers.
 const cache = new Map<string, SourceFacts>();
@@ -36,16 +63,19 @@ export function analyseSource(text: string, known?: SourceFacts): SourceFacts {
 }
 
 /** A function source as TypeScript's parser sees it; no parent pointers (the walks pass `sf`). */
-export function parseSource(text: string, file = "source.js"): ts.SourceFile {
+export function parseSource(text: string, file = "source.js"): TS.SourceFile {
   return ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, false, ts.ScriptKind.JS);
 }
 
-export function factsOf(sf: ts.SourceFile): SourceFacts {
+export function factsOf(sf: TS.SourceFile): SourceFacts {
   const methods = new Set<string>();
   let returnsValue = false;
   const servicesUsed = new Set<string>();
   let firstResponseCall: SourceFacts["firstResponseCall"];
-  const visit = (node: ts.Node): void => {
+  const serviceCalls: ServiceCall[] = [];
+  let statementStart = -1;
+  const visit = (node: TS.Node): void => {
+    const outerStatement = statementStart;
     if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression)) {
       const name = node.expression.name.text;
       if (RESPONSE_METHODS.has(name)) {
@@ -59,11 +89,23 @@ export function factsOf(sf: ts.SourceFile): SourceFacts {
       if (name === "get" && arg && ts.isStringLiteralLike(arg) && node.expression.expression.getText(sf).endsWith("context.services")) {
         servicesUsed.add(arg.text);
       }
+      if (name === "get" && node.expression.expression.getText(sf).replace(/\s+/g, "") === "context.services") {
+        const start = node.getStart(sf);
+        serviceCalls.push({
+          start,
+          end: node.end,
+          name: arg && (ts.isStringLiteral(arg) || ts.isNoSubstitutionTemplateLiteral(arg)) ? arg.text : undefined,
+          argText: arg ? arg.getText(sf) : "",
+          statementStart: statementStart >= 0 ? statementStart : start,
+        });
+      }
     }
     if (ts.isReturnStatement(node) && node.expression) returnsValue = true;
     if (ts.isArrowFunction(node) && !ts.isBlock(node.body)) returnsValue = true;
+    if (STATEMENTS.has(node.kind)) statementStart = node.getStart(sf);
     ts.forEachChild(node, visit);
+    statementStart = outerStatement;
   };
   visit(sf);
-  return { responseMethods: [...methods].sort(), returnsValue, servicesUsed: [...servicesUsed].sort(), firstResponseCall };
+  return { responseMethods: [...methods].sort(), returnsValue, servicesUsed: [...servicesUsed].sort(), firstResponseCall, serviceCalls };
 }

@@ -59,9 +59,9 @@ export interface RuleResult {
 export interface Rule {
   meta: RuleMeta;
   /**
-   * What the rule does to this webhook's source, decided from config and source. `tree()` parses
-   * the source with ts-morph on its first call only: most rules decide from config and text alone,
-   * and a source no rule parses never pays for a tree.
+   * What the rule does to this webhook's source, decided from config and source. Prefer the facts
+   * of `analyseSource(text)` (the reader's parse, no second one); `tree()` parses the source with
+   * ts-morph on its first call only, for a rule that needs the full tree.
    */
   transform(text: string, ctx: RuleContext, tree: () => SourceFile): RuleResult;
 }

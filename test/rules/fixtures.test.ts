@@ -50,17 +50,18 @@ for (const rule of RULES) {
   });
 }
 
-describe("rules build a tree only when the text needs one", () => {
-  it("legacy-http-service decides a database-only source from its text, and parses a mixed one", () => {
-    const rule = RULES.find((r) => r.meta.id === "legacy-http-service")!;
-    const cases = ruleCases(rule.meta.id);
-    const ctxOf = (name: string) => ({ ...cases.find((c) => c.name === name)!.context, eol: "\n" });
-    const noTree = () => {
-      throw new Error("tree() called");
-    };
-    const dbOnly = cases.find((c) => c.name === "skip_database_only")!;
-    expect(rule.transform(dbOnly.input, ctxOf(dbOnly.name), noTree).edits).toEqual([]);
-    const mixed = cases.find((c) => c.name === "mixed_services")!;
-    expect(() => rule.transform(mixed.input, ctxOf(mixed.name), noTree)).toThrow("tree() called");
-  });
+describe("the service-client rules read the reader's parse, not a ts-morph tree", () => {
+  const noTree = () => {
+    throw new Error("tree() called");
+  };
+  for (const id of ["legacy-http-service", "twilio-payload"]) {
+    it(`${id} edits every fixture case without building a tree`, () => {
+      const rule = RULES.find((r) => r.meta.id === id)!;
+      for (const c of ruleCases(id)) {
+        const withTree = runCase(rule, c).text;
+        const edits = rule.transform(c.input, { ...c.context, eol: c.input.includes("\r\n") ? "\r\n" : "\n" }, noTree).edits;
+        expect(edits.length > 0).toBe(withTree !== c.input);
+      }
+    });
+  }
 });

@@ -1,15 +1,18 @@
-// Syntax check of a function source with TypeScript's parser (the same parser ts-morph uses for
-// the rewrite rules), so an unparsable source.js becomes a finding at its line and column.
+// Syntax check of a function source with TypeScript's parser; the same parse gives the facts the
+// planner and the rewrite rules read (source-facts.ts), so an unparsable source.js becomes a
+// finding at its line and column and no source is parsed twice.
 
-// ts-morph bundles its own TypeScript; using that one copy halves the compiler load time.
-import { ts } from "ts-morph";
+// The compiler package itself (loaded by util/typescript.ts), not ts-morph's bundled copy: loading
+// ts-morph costs a fifth of a second more, and only a rule that asks for a tree needs it.
+import type * as TS from "typescript";
+import { ts } from "../../util/typescript.js";
 import { finding, type Finding } from "../findings.js";
 import { positionAt } from "../json.js";
 
 /** The syntax check of a source parsed with `parseSource` (source-facts.ts). */
-export function checkParsedSyntax(sf: ts.SourceFile, text: string, file: string): Finding[] {
+export function checkParsedSyntax(sf: TS.SourceFile, text: string, file: string): Finding[] {
   // parseDiagnostics is how the compiler itself reads syntax errors off a lone source file.
-  const diagnostics = (sf as unknown as { parseDiagnostics?: ts.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
+  const diagnostics = (sf as unknown as { parseDiagnostics?: TS.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
   const out: Finding[] = diagnostics.slice(0, 3).map((d) =>
     finding("error", "source-syntax", `JavaScript syntax error: ${ts.flattenDiagnosticMessageText(d.messageText, " ")}`, {
       file,
