@@ -11,7 +11,8 @@ export type ReadResult =
 
 /** Forward-slash relative path, the form every path in plans and reports uses. */
 export function toPosix(p: string): string {
-  return p.split(path.sep).join("/");
+  // A no-op on POSIX, where it runs for every entry of the app's walk.
+  return path.sep === "/" ? p : p.split(path.sep).join("/");
 }
 
 /** True when `child` (absolute) is `parent` or inside it. */

@@ -49,4 +49,38 @@ describe("twoFilesPatch", () => {
     expect(applyPatch("", twoFilesPatch("/dev/null", "b/f", "", text))).toBe(text);
     expect(applyPatch(text, twoFilesPatch("a/f", "/dev/null", text, ""))).toBe("");
   });
+
+  it("gives jsdiff's own patch for a file added or removed whole", () => {
+    const texts = ["x", "x\n", "\n", "\n\n", "a\r\nb\r\n", "a\nb", "a\n\nb\n", "exports = function () {\n  return 1;\n};\n"];
+    for (let seed = 1; seed <= 30; seed++) {
+      const { before } = randomCase(seed, seed % 2 === 0);
+      texts.push(before.slice(0, 40 + seed * 7));
+    }
+    const jsdiff = (o: string, n: string, a: string, b: string) => createTwoFilesPatch(o, n, a, b, undefined, undefined, { context: 3 });
+    for (const text of texts) {
+      expect(twoFilesPatch("/dev/null", "b/f", "", text), JSON.stringify(text)).toBe(jsdiff("/dev/null", "b/f", "", text));
+      expect(twoFilesPatch("a/f", "/dev/null", text, ""), JSON.stringify(text)).toBe(jsdiff("a/f", "/dev/null", text, ""));
+    }
+  });
+
+  it("gives jsdiff's own patch for one block of change in a small file, at either end too", () => {
+    const jsdiff = (a: string, b: string) => createTwoFilesPatch("a/f", "b/f", a, b, undefined, undefined, { context: 3 });
+    let checked = 0;
+    for (const n of [1, 2, 5, 9]) {
+      for (const newline of [true, false]) {
+        const lines = Array.from({ length: n }, (_, i) => `line ${i}`);
+        const text = (l: string[]) => l.join("\n") + (newline && l.length > 0 ? "\n" : "");
+        for (let at = 0; at <= n; at++) {
+          for (const [cut, insert] of [[1, ["new"]], [0, ["new 1", "new 2"]], [2, []], [1, []]] as const) {
+            if (at + cut > n) continue;
+            const after = [...lines];
+            after.splice(at, cut, ...insert);
+            expect(twoFilesPatch("a/f", "b/f", text(lines), text(after)), `${n} ${newline} ${at} ${cut}`).toBe(jsdiff(text(lines), text(after)));
+            checked++;
+          }
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(80);
+  });
 });
