@@ -1,6 +1,7 @@
-// The rewrite engine: parse a function source at most once (ts-morph, in memory, and only when a
-// rule asks for the tree), let every applicable rule analyse it and return text edits, then apply
-// all edits in one pass. Text no edit touches stays byte-identical. Overlapping edits are a
+// The rewrite engine: let every applicable rule analyse a function source and return text edits,
+// then apply all edits in one pass. Rules read the facts of the reader's one TypeScript parse
+// (source-facts.ts); a rule that needs more asks for a ts-morph tree, built in memory at most once
+// per source and only then. Text no edit touches stays byte-identical. Overlapping edits are a
 // finding, never a silent choice; a rule that throws becomes a finding for that webhook and the
 // others still run.
 
