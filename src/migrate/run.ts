@@ -82,7 +82,7 @@ export async function migrate(opts: MigrateOptions): Promise<MigrateResult> {
   let appWritten = false;
   try {
     // report.md renders in a worker while this thread finishes the app; report.html after it.
-    const reportJson = sharedUtf8(JSON.stringify(report, null, 2) + "\n");
+    const reportJson = sharedUtf8(JSON.stringify(report, null, 2), "\n");
     madeReportDir = await mkdir(reportDir, { recursive: true });
     reports = renderReportFiles(report, reportJson, reportDir);
     if (opts.inPlace) await writeInPlace(plan, opts.allowDirty);

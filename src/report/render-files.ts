@@ -20,11 +20,17 @@ export interface PendingReports {
   discard(): Promise<void>;
 }
 
-/** `text` as UTF-8 in memory a worker can read without a copy (report.json's bytes). */
-export function sharedUtf8(text: string): Uint8Array {
-  const bytes = new Uint8Array(new SharedArrayBuffer(Buffer.byteLength(text, "utf8")));
-  new TextEncoder().encodeInto(text, bytes);
-  return bytes;
+/**
+ * `text` and then `end` as UTF-8 in memory a worker can read without a copy (report.json's
+ * bytes). `end` is separate because `text + end` would make V8 copy all of `text` into a new flat
+ * string first: 124 MB more at 20,000 webhooks.
+ */
+export function sharedUtf8(text: string, end = ""): Uint8Array {
+  const length = Buffer.byteLength(text, "utf8");
+  const shared = Buffer.from(new SharedArrayBuffer(length + Buffer.byteLength(end, "utf8")));
+  shared.write(text, 0, "utf8");
+  shared.write(end, length, "utf8");
+  return new Uint8Array(shared.buffer);
 }
 
 /**
