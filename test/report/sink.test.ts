@@ -37,7 +37,8 @@ describe("FileSink", () => {
   it("writes every part in order across its chunk boundary, and the file equals the joined text", () => {
     const file = path.join(dir, "out.txt");
     const sink = new FileSink(file);
-    const parts = Array.from({ length: 3000 }, (_, i) => `part ${i} ${"é".repeat(i % 700)}\n`);
+    const parts = Array.from({ length: 3000 }, (_, i) => `part ${i} ${"é\u{1F600}".repeat(i % 700)}\n`);
+    parts.splice(1500, 0, "a large part ".repeat(20_000), "\u4E2D".repeat(50_000)); // larger than the buffer
     for (const p of parts) sink.write(p);
     sink.close();
     expect(readFileSync(file, "utf8")).toBe(parts.join(""));
