@@ -328,13 +328,16 @@ function anchor(kind: string, text: string): string {
   return `${kind}-${text.replace(/[^A-Za-z0-9_-]+/g, "-")}`;
 }
 
-const ENTITY: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
 const ESCAPED = /[&<>"']/;
 
 /** Escapes text for HTML element content and attribute values. */
 export function esc(text: string): string {
   // Most strings of a report need no escaping: test once before replacing.
-  return ESCAPED.test(text) ? text.replace(/[&<>"']/g, (c) => ENTITY[c]!) : text;
+  // A native pass per special character is several times faster than a callback per match on the
+  // large diffs (a 60,000-line manifest is mostly quotes).
+  return ESCAPED.test(text)
+    ? text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;")
+    : text;
 }
 
 /** hookshift's own sentences: escaped, with their `code` spans as <code> and newlines as <br>. */
