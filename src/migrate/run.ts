@@ -7,13 +7,13 @@ import { detectApp } from "../app/detect.js";
 import { finding, type Finding } from "../app/findings.js";
 import { readApp } from "../app/read/index.js";
 import { buildReport, type Report } from "../report/build.js";
-import { renderReportFiles, sharedUtf8, type PendingReports } from "../report/render-files.js";
+import { writeReportFiles } from "../report/render-files.js";
 import { VERSION } from "../version.js";
 import { isDirectory } from "../util/fs.js";
 import { needsUpgrade, planWithUpgrade, targetFormatFor, type TargetFormat } from "../upgrade/plan-with-upgrade.js";
 import { planMigration } from "./plan.js";
 import type { MigrationPlan } from "./types.js";
-import { startOutWrite, WriteError, writeInPlace, writeSecretsFile, writeTextFile } from "./write.js";
+import { startOutWrite, WriteError, writeInPlace, writeSecretsFile } from "./write.js";
 
 export interface MigrateOptions {
   app: string;
@@ -77,23 +77,20 @@ export async function migrate(opts: MigrateOptions): Promise<MigrateResult> {
     return result;
   }
 
-  let reports: PendingReports | undefined;
   let madeReportDir: string | undefined;
   let appWritten = false;
   try {
-    // report.md renders in a worker while this thread finishes the app; report.html after it.
-    const reportJson = sharedUtf8(JSON.stringify(report, null, 2), "\n");
+    // The report is stringified before the write: a report that cannot be made stops the run
+    // before anything is written.
+    const reportJson = JSON.stringify(report, null, 2);
     madeReportDir = await mkdir(reportDir, { recursive: true });
-    reports = renderReportFiles(report, reportJson, reportDir);
     if (opts.inPlace) await writeInPlace(plan, opts.allowDirty);
     else result.outDir = await (await outWrite!).finish(plan);
     appWritten = true;
-    await writeTextFile(path.join(reportDir, "report.json"), reportJson);
-    await reports.commit();
+    await writeReportFiles(report, reportJson, reportDir);
     if (Object.keys(plan.secrets).length > 0) await writeSecretsFile(secretsFile, plan.secrets);
     result.reportDir = reportDir;
   } catch (e) {
-    await reports?.discard();
     // A report folder this run made for a run that wrote nothing goes again.
     if (madeReportDir && !appWritten) await rm(madeReportDir, { recursive: true, force: true });
     const message = e instanceof Error ? e.message : String(e);

@@ -9,7 +9,7 @@ import { Worker } from "node:worker_threads";
 
 /**
  * `sibling` relative to `moduleUrl` (the caller's import.meta.url), else `distFromRoot` (a path
- * under the repository root, e.g. "dist/src/report/render-worker.js").
+ * under the repository root, e.g. "dist/src/migrate/copy-worker.js").
  */
 export function compiledScript(moduleUrl: string, sibling: string, distFromRoot: string): URL {
   const near = new URL(sibling, moduleUrl);
