@@ -80,14 +80,11 @@ export async function migrate(opts: MigrateOptions): Promise<MigrateResult> {
   let madeReportDir: string | undefined;
   let appWritten = false;
   try {
-    // The report is stringified before the write: a report that cannot be made stops the run
-    // before anything is written.
-    const reportJson = JSON.stringify(report, null, 2);
     madeReportDir = await mkdir(reportDir, { recursive: true });
     if (opts.inPlace) await writeInPlace(plan, opts.allowDirty);
     else result.outDir = await (await outWrite!).finish(plan);
     appWritten = true;
-    await writeReportFiles(report, reportJson, reportDir);
+    await writeReportFiles(report, reportDir);
     if (Object.keys(plan.secrets).length > 0) await writeSecretsFile(secretsFile, plan.secrets);
     result.reportDir = reportDir;
   } catch (e) {

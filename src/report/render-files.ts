@@ -11,20 +11,22 @@ import path from "node:path";
 import type { Report } from "./build.js";
 import { loadDiff2HtmlCss, renderHtmlTo } from "./html.js";
 import { renderMarkdownTo } from "./markdown.js";
-import { FileSink } from "./sink.js";
+import { FileSink, type TextSink } from "./sink.js";
 
 export type ReportFormat = "markdown" | "html";
 
-/**
- * Writes the three report files into `dir` (which must exist): `json` is the report as
- * `JSON.stringify(report, null, 2)` made it, written with a final newline.
- */
-export async function writeReportFiles(report: Report, json: string, dir: string): Promise<void> {
+/** Writes the three report files into `dir` (which must exist). */
+export async function writeReportFiles(report: Report, dir: string): Promise<void> {
   const suffix = `.hookshift-tmp-${process.pid}`;
   const files = ["report.json", "report.md", "report.html"].map((f) => path.join(dir, f));
   const [jsonFile, mdFile, htmlFile] = files as [string, string, string];
   try {
-    writeJson(json, jsonFile + suffix);
+    const sink = new FileSink(jsonFile + suffix);
+    try {
+      writeJsonTo(report, sink);
+    } finally {
+      sink.close();
+    }
     await renderFile(report, "markdown", mdFile + suffix);
     await renderFile(report, "html", htmlFile + suffix);
   } catch (e) {
@@ -34,23 +36,39 @@ export async function writeReportFiles(report: Report, json: string, dir: string
   for (const f of files) await rename(f + suffix, f);
 }
 
-/** The JSON text in slices: encoding it whole would need a buffer of its full size. */
-function writeJson(json: string, file: string): void {
-  const sink = new FileSink(file);
-  try {
-    for (let at = 0, end = 0; at < json.length; at = end) {
-      end = Math.min(at + SLICE, json.length);
-      // Never between the two halves of a surrogate pair (an emoji in a source, say).
-      const last = json.charCodeAt(end - 1);
-      if (last >= 0xd800 && last <= 0xdbff && end < json.length) end++;
-      sink.write(json.slice(at, end));
-    }
-    sink.write("\n");
-  } finally {
-    sink.close();
+/**
+ * Writes exactly `JSON.stringify(value, null, 2)` and a newline, a piece at a time: the top-level
+ * object key by key and its arrays element by element, each piece JSON.stringify's own text
+ * indented to its depth. A whole 5,000-webhook report as one string is 30 MB that V8 builds as a
+ * tree of parts and copies into one flat string before it can be written (0.12 s here).
+ * (Indenting by replacing newlines is exact: JSON strings hold their newlines escaped.)
+ */
+export function writeJsonTo(value: unknown, sink: TextSink): void {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    sink.write(`${JSON.stringify(value, null, 2)}\n`);
+    return;
   }
+  // The members JSON.stringify leaves out of an object.
+  const entries = Object.entries(value).filter(([, v]) => v !== undefined && typeof v !== "function" && typeof v !== "symbol");
+  if (entries.length === 0) {
+    sink.write("{}\n");
+    return;
+  }
+  sink.write("{");
+  entries.forEach(([key, v], i) => {
+    sink.write(`${i === 0 ? "" : ","}\n  ${JSON.stringify(key)}: `);
+    if (Array.isArray(v) && v.length > 0) {
+      sink.write("[");
+      v.forEach((item, j) => sink.write(`${j === 0 ? "" : ","}\n    ${indent(JSON.stringify(item, null, 2) ?? "null", "\n    ")}`));
+      sink.write("\n  ]");
+    } else sink.write(indent(JSON.stringify(v, null, 2), "\n  "));
+  });
+  sink.write("\n}\n");
 }
-export const SLICE = 1 << 14;
+
+function indent(json: string, newline: string): string {
+  return json.includes("\n") ? json.replaceAll("\n", newline) : json;
+}
 
 /** Renders one report file, streamed to `file`. */
 export async function renderFile(report: Report, format: ReportFormat, file: string): Promise<void> {
