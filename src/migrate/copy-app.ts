@@ -24,7 +24,9 @@ export function copyApp(from: string, to: string): void {
   mkdirSync(to, { recursive: true });
   const dirs = entries.filter((e) => e.dirent.isDirectory()).map((e) => e.path);
   for (const d of dirs.sort((a, b) => a.length - b.length)) mkdirSync(path.join(to, d), { recursive: true });
-  for (const e of entries) if (!e.dirent.isDirectory()) copyEntrySync(path.join(from, e.path), path.join(to, e.path));
+  for (const e of entries) {
+    if (!e.dirent.isDirectory()) copyEntrySync(path.join(from, e.path), path.join(to, e.path), e.dirent.isSymbolicLink());
+  }
 }
 
 /** `copyApp` in a worker thread. */

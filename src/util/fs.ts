@@ -107,9 +107,12 @@ export function byCodePoint(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Copies a file; a symbolic link is copied as a link (never its target's content). */
-export function copyEntrySync(src: string, dest: string): void {
-  if (lstatSync(src).isSymbolicLink()) {
+/**
+ * Copies a file; a symbolic link is copied as a link (never its target's content). `isLink` is
+ * what a walk already knows of `src`, which spares the lstat.
+ */
+export function copyEntrySync(src: string, dest: string, isLink = lstatSync(src).isSymbolicLink()): void {
+  if (isLink) {
     symlinkSync(readlinkSync(src), dest);
     return;
   }

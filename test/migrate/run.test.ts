@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdir, readFile, readdir, stat, writeFile } from "node:fs/promises";
+import { lstat, mkdir, readFile, readdir, readlink, stat, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { migrate, type MigrateOptions } from "../../src/migrate/run.js";
@@ -44,6 +44,21 @@ describe("migrate --out", () => {
       await readFile(path.join(app, "http_endpoints/orders/incoming_webhooks/orderStatus/source.js"), "utf8"),
     );
     expect((await readdir(r.reportDir!)).sort()).toEqual(["report.html", "report.json", "report.md", "secrets.json"]);
+  });
+
+  it("copies symbolic links as links, never their targets' content", async () => {
+    const tmp = await tempDir();
+    const app = await copyFixture("demo", tmp);
+    await writeFile(path.join(tmp, "outside.txt"), "not part of the app\n");
+    await symlink("../realm_config.json", path.join(app, "functions/inside-link.json"));
+    await symlink(path.join(tmp, "outside.txt"), path.join(app, "functions/outside-link.txt"));
+    const out = path.join(tmp, "out");
+    const r = await migrate({ ...base, app, out });
+    expect(r.errors).toEqual([]);
+    for (const [name, target] of [["inside-link.json", "../realm_config.json"], ["outside-link.txt", path.join(tmp, "outside.txt")]]) {
+      expect((await lstat(path.join(out, "functions", name!))).isSymbolicLink(), name).toBe(true);
+      expect(await readlink(path.join(out, "functions", name!))).toBe(target);
+    }
   });
 
   it("re-running on the output finds everything converted and changes no file", async () => {
