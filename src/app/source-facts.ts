@@ -85,19 +85,16 @@ export function factsOf(sf: TS.SourceFile): SourceFacts {
           firstResponseCall = { line: pos.line + 1, column: pos.character + 1 };
         }
       }
-      const arg = node.arguments[0];
-      if (name === "get" && arg && ts.isStringLiteralLike(arg) && node.expression.expression.getText(sf).endsWith("context.services")) {
-        servicesUsed.add(arg.text);
-      }
-      if (name === "get" && node.expression.expression.getText(sf).replace(/\s+/g, "") === "context.services") {
-        const start = node.getStart(sf);
-        serviceCalls.push({
-          start,
-          end: node.end,
-          name: arg && (ts.isStringLiteral(arg) || ts.isNoSubstitutionTemplateLiteral(arg)) ? arg.text : undefined,
-          argText: arg ? arg.getText(sf) : "",
-          statementStart: statementStart >= 0 ? statementStart : start,
-        });
+      if (name === "get") {
+        const arg = node.arguments[0];
+        const literal = arg && ts.isStringLiteralLike(arg) ? arg.text : undefined;
+        const target = node.expression.expression.getText(sf);
+        // servicesUsed is the looser question (any `….context.services`), for the differences.
+        if (literal !== undefined && target.endsWith("context.services")) servicesUsed.add(literal);
+        if (target.replace(/\s+/g, "") === "context.services") {
+          const start = node.getStart(sf);
+          serviceCalls.push({ start, end: node.end, name: literal, argText: arg ? arg.getText(sf) : "", statementStart: statementStart >= 0 ? statementStart : start });
+        }
       }
     }
     if (ts.isReturnStatement(node) && node.expression) returnsValue = true;
