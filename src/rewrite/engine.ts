@@ -41,8 +41,8 @@ export interface RewriteOutcome {
 const PROJECT_FILES = 50;
 let project: Project | undefined;
 let filesInProject = 0;
-// ts-morph loads on the first tree a rule asks for: the rules decide from the reader's parse
-// (source-facts.ts) nearly always, and loading ts-morph costs about 0.2 s of every run otherwise.
+// ts-morph loads on the first tree a rule asks for: today's rules all decide from the reader's
+// parse (source-facts.ts), and loading ts-morph would cost about 0.2 s of every run.
 let tsMorph: typeof import("ts-morph") | undefined;
 function sourceFileFor(text: string): SourceFile {
   tsMorph ??= createRequire(import.meta.url)("ts-morph") as typeof import("ts-morph");
