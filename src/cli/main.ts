@@ -149,9 +149,16 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
           .option("seed", { type: "string", describe: "EJSON seed data for every run" })
           .option("requests", { type: "string", describe: "JSONL of recorded requests to add as cases" })
           .option("webhook", { type: "string", array: true, describe: "Only this webhook (S/W); repeatable" })
+          .option("cases", { type: "number", default: 40, describe: "Most cases per webhook, over every round" })
+          .option("min-coverage", { type: "number", describe: "Exit 2 when a webhook's own lines are covered below this percentage" })
+          .option("coverage", { type: "boolean", default: true, describe: "Measure line and branch coverage (--no-coverage: faster, no rounds aimed at branches)" })
+          .option("time-limit", { type: "number", default: 10, describe: "Seconds one function call may run (a looping function fails that case, not the run)" })
           .option("json", { type: "boolean", default: false, describe: "Print the full result as JSON" })
-          .option("report", { type: "string", describe: "Write verify.json to this folder" })
-          .epilogue("Exit codes: 0 every case behaves the same; 1 a difference, a webhook without endpoint, or an error."),
+          .option("report", { type: "string", describe: "Write verify.json and verify.html to this folder" })
+          .epilogue(
+            "Exit codes: 0 every webhook equal and proven; 1 a difference, a webhook without endpoint, an unresolved marker, or an error; " +
+              "2 no difference, but a webhook is unproven (no case ran its function to an answer on both sides) or below --min-coverage.",
+          ),
       async (args) => {
         if (failedArgs) return;
         const { runVerify } = await import("./verify.js");
@@ -164,6 +171,10 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
             seedFile: args.seed,
             requestsFile: args.requests,
             webhooks: args.webhook as string[] | undefined,
+            maxCases: args.cases,
+            minCoverage: args.minCoverage,
+            coverage: args.coverage,
+            timeLimitMs: args.timeLimit * 1000,
             json: args.json,
             report: args.report,
           },

@@ -26,6 +26,8 @@ export interface ShimResponse {
   body: Buffer;
   /** One-word outcome for the request log and verify (`ok`, `auth-failed`, `function-error` ...). */
   outcome: string;
+  /** A failed function call: its error, and the line of the called source that threw, when known. */
+  failure?: { message: string; line?: number };
   logs: string[];
   outbound: OutboundCall[];
 }

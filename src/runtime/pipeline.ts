@@ -104,7 +104,7 @@ export async function canEvaluate(
 /** Calls a webhook source or an endpoint function with `(arg, response)` as the given user. */
 export function callHandler(
   deps: PipelineDeps,
-  target: { source: string } | { functionName: string },
+  target: { source: string; sourceFile?: string } | { functionName: string },
   arg: unknown,
   who: { user: UserSpec; system: boolean },
   request: RequestSpec,
@@ -124,7 +124,11 @@ export function callHandler(
 export function fromFailedCall(deps: PipelineDeps, r: Extract<CallResult, { ok: false }>): ShimResponse {
   const spec =
     r.error.code === "ExecutionTimeLimitExceeded" ? deps.sem.errors.timeout : r.error.code === "FunctionNotFound" ? deps.sem.errors.functionNotFound : deps.sem.errors.functionError;
-  return errorResponse(spec, r.error.message, r.error.code === "ExecutionTimeLimitExceeded" ? "timeout" : "function-error", { logs: r.logs, outbound: r.outbound });
+  return errorResponse(spec, r.error.message, r.error.code === "ExecutionTimeLimitExceeded" ? "timeout" : "function-error", {
+    logs: r.logs,
+    outbound: r.outbound,
+    failure: { message: r.error.message, ...(r.error.line !== undefined ? { line: r.error.line } : {}) },
+  });
 }
 
 /** The response object's headers and body, as the function left them. */

@@ -7,6 +7,7 @@ import { readApp } from "../app/read/index.js";
 import { buildServedApp, readSecretsFile, type ServedApp } from "./app-spec.js";
 import { storeBackend } from "./functions/db-bridge.js";
 import { FunctionRuntime } from "./functions/pool.js";
+import type { ScriptCoverage } from "./functions/protocol.js";
 import type { PipelineDeps } from "./pipeline.js";
 import { defaultSemantics, type Semantics } from "./semantics.js";
 import { loadSeedFile, openStore } from "./store/index.js";
@@ -28,11 +29,15 @@ export interface SessionOptions {
   semantics?: Semantics;
   /** An already open store (verify shares none between runs, but tests may). */
   store?: Store;
+  /** Collect V8 coverage of the function scripts (verify): see Session.takeCoverage. */
+  coverage?: boolean;
 }
 
 export interface Session {
   deps: PipelineDeps;
   served: ServedApp;
+  /** What function scripts ran since the previous take ([] without the `coverage` option). */
+  takeCoverage(): Promise<ScriptCoverage[]>;
   close(): Promise<void>;
 }
 
@@ -46,7 +51,7 @@ export async function openSession(opts: SessionOptions): Promise<Session> {
   if (seed !== undefined) await loadSeedFile(store, seed);
   // The database is looked up per call: verify swaps in a fresh store for every run.
   let deps: PipelineDeps | undefined;
-  const runtime = new FunctionRuntime({ db: storeBackend(() => deps!.store) });
+  const runtime = new FunctionRuntime({ db: storeBackend(() => deps!.store), coverage: opts.coverage });
   runtime.setApp(served.spec);
   deps = {
     served,
@@ -59,6 +64,7 @@ export async function openSession(opts: SessionOptions): Promise<Session> {
   return {
     deps: deps!,
     served,
+    takeCoverage: () => runtime.takeCoverage(),
     close: async () => {
       await runtime.close();
       if (!opts.store) await store.close();

@@ -63,7 +63,7 @@ export async function handleWebhook(req: ShimRequest, deps: PipelineDeps): Promi
   const denied = await canEvaluate(deps, cfg.canEvaluate, user, request);
   if (denied) return denied;
 
-  const r = await callHandler(deps, { source: webhook.source }, payload, { user, system: who.system }, request);
+  const r = await callHandler(deps, { source: webhook.source, sourceFile: webhook.sourcePath }, payload, { user, system: who.system }, request);
   if (!r.ok) return fromFailedCall(deps, r);
   const notes = [...who.notes, ...r.logs];
 

@@ -4,6 +4,7 @@
 
 import { EJSON, type Document } from "bson";
 import type { OutboundCall } from "../runtime/functions/protocol.js";
+import type { CaseOutcome } from "./types.js";
 
 export interface Observation {
   status: number;
@@ -11,6 +12,10 @@ export interface Observation {
   body: Buffer;
   db: Record<string, Record<string, Document[]>>;
   outbound: OutboundCall[];
+  /** How the request ended (ShimResponse.outcome): `ok` when the function ran to an answer. */
+  outcome?: string;
+  /** The function's error, when it failed. */
+  failure?: { message: string; line?: number };
 }
 
 export interface Difference {
@@ -119,4 +124,21 @@ function isMasked(p: string, noise: Set<string>): boolean {
   if (noise.has(p)) return true;
   for (let i = p.lastIndexOf("."); i > 0; i = p.lastIndexOf(".", i - 1)) if (noise.has(p.slice(0, i))) return true;
   return false;
+}
+
+/**
+ * What one case proves. Only a case where the function ran to an answer on both sides and nothing
+ * differs is evidence (`equal`); the same failure on both sides, or the same platform answer
+ * before any function ran, compare equal without saying anything about the migrated code.
+ */
+export function classify(cmp: Comparison, original: Observation): { outcome: CaseOutcome; reason?: string } {
+  if (!cmp.equal) return { outcome: "different" };
+  const how = original.outcome ?? "ok";
+  if (how === "ok") return { outcome: "equal" };
+  if (how === "function-error" || how === "timeout") {
+    const f = original.failure;
+    const what = how === "timeout" ? "execution time limit exceeded" : (f?.message ?? "the function failed");
+    return { outcome: "bothFailed", reason: f?.line !== undefined ? `${what} (line ${f.line})` : what };
+  }
+  return { outcome: "emulatorDefault", reason: `${how} (${original.status})` };
 }

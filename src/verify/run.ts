@@ -14,10 +14,16 @@ import { dispatch } from "../runtime/server.js";
 import { defaultSemantics } from "../runtime/semantics.js";
 import { readSecretsFile } from "../runtime/app-spec.js";
 import { openSession, type Session } from "../runtime/session.js";
-import { loadSeedFile, openStore } from "../runtime/store/index.js";
+import type { ScriptCoverage } from "../runtime/functions/protocol.js";
+import { loadSeedFile, openStore, parseSeed } from "../runtime/store/index.js";
 import { parseUsersFile, UserStore, type UsersFile } from "../runtime/users.js";
-import { casesFor, type LogicalCase, type RecordedRequest } from "./cases.js";
-import { compareRuns, type Difference, type Observation } from "./compare.js";
+import { baseCase, casesFor, payloadTemplate, type LogicalCase, type RecordedRequest } from "./cases.js";
+import { classify, compareRuns, type Observation } from "./compare.js";
+import { addedLines, measure, percent, summarise as summariseCoverage } from "./coverage.js";
+import { readsOf } from "./reads.js";
+import { gateHeaderSets } from "./gates.js";
+import { branchCases, sourceCases, sourceMethod } from "./source-cases.js";
+import type { CaseResult, FunctionReads, SourceView, VerifyResult, VerifySummary, WebhookCoverage, WebhookVerification } from "./types.js";
 import { callerChanges, renderForEndpoint, renderForWebhook, type Credentials } from "./render.js";
 
 export interface VerifyOptions {
@@ -30,32 +36,22 @@ export interface VerifyOptions {
   /** Only these webhooks (`S/W`). */
   webhooks?: string[];
   timeLimitMs?: number;
+  /** Measure line and branch coverage and aim further cases at branches not taken (default true). */
+  coverage?: boolean;
+  /** A webhook whose own lines are covered below this percentage is listed in `belowMinCoverage`. */
+  minCoverage?: number;
+  /** Most cases per webhook, over every round (default DEFAULT_MAX_CASES). */
+  maxCases?: number;
+  /** Called as each webhook is done (the CLI prints it at once). */
+  onWebhook?: (w: WebhookVerification, index: number, total: number) => void;
 }
 
-export interface CaseResult {
-  name: string;
-  webhookStatus: number;
-  endpointStatus: number;
-  equal: boolean;
-  differences: Difference[];
-}
+/** Enough for a webhook's config cases, its source cases and two rounds aimed at branches, on 2 cores. */
+export const DEFAULT_MAX_CASES = 40;
+/** Rounds after the first that aim at branches not taken; each stops early when it finds nothing new to try. */
+const BRANCH_ROUNDS = 2;
 
-export interface WebhookVerification {
-  id: string;
-  endpoint?: string;
-  result: "equal" | "different" | "unpaired";
-  cases: CaseResult[];
-  callerChanges: string[];
-  /** Review findings migrate raised for this webhook: the known differences that may explain these. */
-  knownDifferences: string[];
-}
-
-export interface VerifyResult {
-  webhooks: WebhookVerification[];
-  /** Unresolved `hookshift-todo` markers in the migrated functions: verify fails while any remain. */
-  markers: { function: string; rule: string; line: number; message: string }[];
-  summary: { webhooks: number; cases: number; equal: number; different: number; unpaired: number; line: string };
-}
+export type { CaseResult, VerifyResult, WebhookVerification } from "./types.js";
 
 export async function verify(opts: VerifyOptions): Promise<VerifyResult> {
   const usersFile: UsersFile = opts.usersFile ? parseUsersFile(await readFile(opts.usersFile, "utf8"), opts.usersFile) : UserStore.forVerify().file;
@@ -64,6 +60,7 @@ export async function verify(opts: VerifyOptions): Promise<VerifyResult> {
   const recorded = opts.requestsFile ? parseRecorded(await readFile(opts.requestsFile, "utf8")) : [];
   const sem = defaultSemantics();
   sem.timeLimitMs = opts.timeLimitMs ?? 30_000;
+  const coverage = opts.coverage ?? true;
 
   const originalApp = await readApp(path.resolve(opts.original));
   // The differences a verbatim conversion has (whether or not a rule handled them in this one):
@@ -71,7 +68,7 @@ export async function verify(opts: VerifyOptions): Promise<VerifyResult> {
   const known = new Map(
     planMigration(originalApp, { removeWebhooks: false, skipRules: RULE_IDS }).webhooks.map((w) => [w.id, w.findings.filter((f) => f.needsReview).map((f) => f.code)]),
   );
-  const original = await openSession({ app: opts.original, users: usersFile, semantics: sem });
+  const original = await openSession({ app: opts.original, users: usersFile, semantics: sem, coverage });
   // migrate and App Services' own conversion both keep a webhook's secret in a Secret named S_W,
   // and verify knows those values from the original app. Giving them to the migrated app's session
   // (before it resolves its from_secret Values) makes it work without --secrets, and for endpoints
@@ -79,69 +76,226 @@ export async function verify(opts: VerifyOptions): Promise<VerifyResult> {
   const secrets: Record<string, string> = {};
   for (const w of original.served.webhooks) if (w.config?.secret !== undefined) secrets[`${w.service.name}_${w.name}`] = w.config.secret;
   if (opts.secretsFile) Object.assign(secrets, await readSecretsFile(opts.secretsFile));
-  const migrated = await openSession({ app: opts.migrated, users: usersFile, secrets, semantics: sem, appId: original.served.appId });
+  const migrated = await openSession({ app: opts.migrated, users: usersFile, secrets, semantics: sem, appId: original.served.appId, coverage });
   try {
+    const run: Run = { original, migrated, creds, seed, recorded, coverage, maxCases: Math.max(1, opts.maxCases ?? DEFAULT_MAX_CASES) };
     const results: WebhookVerification[] = [];
+    const views: NonNullable<VerifyResult["views"]> = {};
     const webhooks = original.served.webhooks.filter((w) => !opts.webhooks || opts.webhooks.includes(w.id));
-    for (const w of webhooks) results.push(await verifyWebhook(w, original, migrated, creds, seed, recorded, known.get(w.id) ?? []));
-    const cases = results.flatMap((r) => r.cases);
-    const equal = cases.filter((c) => c.equal).length;
-    const unpaired = results.filter((r) => r.result === "unpaired").length;
-    const line =
-      `${results.length} webhook${results.length === 1 ? "" : "s"}, ${cases.length} case${cases.length === 1 ? "" : "s"}: ` +
-      `${equal} equal, ${cases.length - equal} different` +
-      (unpaired ? `; ${unpaired} without an endpoint` : "");
+    for (const w of webhooks) {
+      const { result, view } = await verifyWebhook(w, run, known.get(w.id) ?? []);
+      results.push(result);
+      if (view) views[w.id] = view;
+      opts.onWebhook?.(result, results.length, webhooks.length);
+    }
     const markers = Object.entries(migrated.served.spec.functions).flatMap(([name, f]) => markersIn(f.source).map((m) => ({ function: name, ...m })));
-    return { webhooks: results, markers, summary: { webhooks: results.length, cases: cases.length, equal, different: cases.length - equal, unpaired, line } };
+    return { webhooks: results, markers, summary: summarise(results, opts.minCoverage), ...(coverage ? { views } : {}) };
   } finally {
     await original.close();
     await migrated.close();
   }
 }
 
-async function verifyWebhook(
-  w: Webhook,
-  original: Session,
-  migrated: Session,
-  creds: Credentials,
-  seed: string | undefined,
-  recorded: RecordedRequest[],
-  knownDifferences: string[],
-): Promise<WebhookVerification> {
+interface Run {
+  original: Session;
+  migrated: Session;
+  creds: Credentials;
+  seed: string | undefined;
+  recorded: RecordedRequest[];
+  coverage: boolean;
+  maxCases: number;
+}
+
+const NO_READS: FunctionReads = { body: "none", fields: [], collections: [], userFields: [], conditions: [] };
+
+/**
+ * What the webhook's source reads, plus the request fields its run_as_user_id_script_source reads
+ * (a script that picks the user from `payload.query.as` decides whether the function runs at all).
+ */
+function readsOfWebhook(w: Webhook): FunctionReads {
+  const shape = w.service.type === "github" ? "json" : w.service.type === "twilio" ? "form" : "request";
+  const reads = w.source !== undefined ? readsOf(w.source, shape) : NO_READS;
+  const script = w.config?.runAsUserIdScriptSource;
+  if (!script) return reads;
+  const known = new Set(reads.fields.map((f) => `${f.from}:${f.name}`));
+  // Only the fields: the script's conditions are on lines of another source.
+  const extra = readsOf(script).fields.filter((f) => !known.has(`${f.from}:${f.name}`));
+  return { ...reads, fields: [...reads.fields, ...extra] };
+}
+
+async function verifyWebhook(w: Webhook, run: Run, knownDifferences: string[]): Promise<{ result: WebhookVerification; view?: { original: SourceView; migrated?: SourceView } }> {
+  const { original, migrated } = run;
   const route = `/${w.service.name}/${w.name}`;
   const fn = `${w.service.name}_${w.name}`;
   const endpoint = migrated.served.endpoints.find((e) => e.entry.route === route && e.entry.function_name === fn);
-  if (!endpoint) return { id: w.id, result: "unpaired", cases: [], callerChanges: [], knownDifferences };
+  const empty = { equal: 0, different: 0, bothFailed: 0, emulatorDefault: 0 };
+  if (!endpoint) return { result: { id: w.id, result: "unpaired", verdict: "unpaired", counts: empty, cases: [], callerChanges: [], knownDifferences } };
   const appId = original.served.appId;
-  const cases: CaseResult[] = [];
-  for (const c of casesFor(w, recorded)) {
-    const toWebhook = renderForWebhook(c, appId, w, creds);
-    const toEndpoint = renderForEndpoint(c, appId, w, endpoint.entry, migrated.served.secrets, creds);
-    const o1 = await observe(original, toWebhook, seed);
-    const o2 = await observe(original, toWebhook, seed);
-    const m = await observe(migrated, toEndpoint, seed);
-    const cmp = compareRuns(o1, o2, m);
-    cases.push({ name: c.name, webhookStatus: o1.status, endpointStatus: m.status, equal: cmp.equal, differences: cmp.differences });
+  const reads = readsOfWebhook(w);
+  const migratedFile = `functions/${fn}.js`;
+  const takes = { original: [] as ScriptCoverage[], migrated: [] as ScriptCoverage[] };
+  const collect = async () => {
+    if (!run.coverage) return;
+    takes.original.push(...(await original.takeCoverage()).filter((s) => s.url === w.sourcePath));
+    takes.migrated.push(...(await migrated.takeCoverage()).filter((s) => s.url === migratedFile));
+  };
+  await collect(); // what ran before this webhook is not this webhook's
+
+  const results: CaseResult[] = [];
+  // The same request twice proves nothing new (a source case can repeat a config case).
+  const sent = new Set<string>();
+  /** Runs the cases not sent before, within the budget; returns how each ended on the webhook side. */
+  const runCases = async (cases: LogicalCase[], round: number): Promise<string[]> => {
+    const outcomes: string[] = [];
+    for (const c of cases) {
+      if (results.length >= run.maxCases) break;
+      const key = JSON.stringify([c.method, c.query, c.headers, c.body, c.seed, c.secret, c.credentials]);
+      if (sent.has(key)) continue;
+      sent.add(key);
+      const toWebhook = renderForWebhook(c, appId, w, run.creds);
+      const toEndpoint = renderForEndpoint(c, appId, w, endpoint.entry, migrated.served.secrets, run.creds);
+      const o1 = await observe(original, toWebhook, run.seed, c.seed);
+      const o2 = await observe(original, toWebhook, run.seed, c.seed);
+      const m = await observe(migrated, toEndpoint, run.seed, c.seed);
+      const cmp = compareRuns(o1, o2, m);
+      const { outcome, reason } = classify(cmp, o1);
+      results.push({ name: c.name, round, webhookStatus: o1.status, endpointStatus: m.status, equal: cmp.equal, outcome, ...(reason ? { reason } : {}), differences: cmp.differences });
+      outcomes.push(o1.outcome ?? "ok");
+    }
+    await collect();
+    return outcomes;
+  };
+
+  // can_evaluate first: every later case carries the first header set the webhook let through.
+  let gate: Record<string, string> = {};
+  const main = baseCase(w, "", sourceMethod(w, reads));
+  for (const headers of gateHeaderSets(w.config?.canEvaluate, original.served.spec.functions)) {
+    const [how] = await runCases([{ ...main, name: `${main.method} can_evaluate headers ${JSON.stringify(headers)}`, headers }], 1);
+    if (how !== undefined && how !== "can-evaluate-denied") {
+      gate = headers;
+      break;
+    }
   }
-  return {
+  const gated = (cases: LogicalCase[]) => cases.map((c) => ({ ...c, headers: { ...gate, ...c.headers } }));
+  const from = { base: main, template: payloadTemplate(w) };
+  await runCases(gated([...casesFor(w, run.recorded), ...sourceCases(w, reads, from)]), 1);
+  const source = w.source ?? "";
+  for (let round = 2; run.coverage && round <= BRANCH_ROUNDS + 1 && results.length < run.maxCases; round++) {
+    const open = new Set(measure(source, takes.original).branches.filter((b) => !b.taken).map((b) => b.line));
+    if (open.size === 0 || (await runCases(gated(branchCases(w, reads, open, from)), round)).length === 0) break;
+  }
+
+  const counts = { ...empty };
+  for (const c of results) counts[c.outcome]++;
+  const verdict = counts.different > 0 ? "different" : counts.equal === 0 ? "unproven" : "equal";
+  const result: WebhookVerification = {
     id: w.id,
     endpoint: route,
-    result: cases.every((c) => c.equal) ? "equal" : "different",
-    cases,
+    result: counts.different > 0 ? "different" : "equal",
+    verdict,
+    counts,
+    ...(verdict === "unproven" ? { unprovenReason: unprovenReason(results) } : {}),
+    cases: results,
     callerChanges: callerChanges(w, endpoint.entry, appId),
     knownDifferences,
   };
+  if (!run.coverage) return { result };
+  const { coverage, view } = coverageOf(w, source, migrated.served.spec.functions[fn]?.source, takes);
+  return { result: { ...result, coverage }, view };
 }
 
-/** One run on a fresh copy of the seeded database. */
-async function observe(session: Session, req: ShimRequest, seed: string | undefined): Promise<Observation> {
+/** The webhook's own coverage (source.js as the webhook ran it) and the migrated function's, its rule-added lines apart. */
+function coverageOf(
+  w: Webhook,
+  source: string,
+  migratedSource: string | undefined,
+  takes: { original: ScriptCoverage[]; migrated: ScriptCoverage[] },
+): { coverage: WebhookCoverage; view: { original: SourceView; migrated?: SourceView } } {
+  const om = measure(source, takes.original);
+  const coverage: WebhookCoverage = summariseCoverage(om);
+  const view: { original: SourceView; migrated?: SourceView } = { original: { file: w.sourcePath, text: source, lines: om.lines } };
+  if (migratedSource !== undefined) {
+    const mm = measure(migratedSource, takes.migrated);
+    const added = addedLines(source, migratedSource);
+    const isAdded = new Set(added);
+    coverage.migrated = summariseCoverage(mm, (l) => !isAdded.has(l));
+    const a = summariseCoverage(mm, (l) => isAdded.has(l));
+    coverage.addedLines = { ...a.lines, uncoveredLines: a.uncoveredLines };
+    view.migrated = { file: `functions/${w.service.name}_${w.name}.js`, text: migratedSource, lines: mm.lines, added };
+  }
+  return { coverage, view };
+}
+
+/** Why no case is evidence: the most frequent shared failure, or the platform answers that stopped every case. */
+function unprovenReason(cases: CaseResult[]): string {
+  if (cases.length === 0) return "no case could be generated for this webhook";
+  const tally = (outcome: CaseResult["outcome"]) => {
+    const n = new Map<string, number>();
+    for (const c of cases) if (c.outcome === outcome) n.set(c.reason ?? "", (n.get(c.reason ?? "") ?? 0) + 1);
+    return [...n].sort((a, b) => b[1] - a[1]);
+  };
+  const failed = tally("bothFailed");
+  if (failed.length) {
+    const [reason, n] = failed[0]!;
+    const others = failed.length > 1 ? `; ${failed.length - 1} other error${failed.length > 2 ? "s" : ""}` : "";
+    return `every case that reached the function failed the same way on both sides: ${reason} (${n} of ${cases.length} cases${others})`;
+  }
+  const platform = tally("emulatorDefault").map(([r, n]) => `${r} ×${n}`);
+  return `no case got past the platform to the function: ${platform.join(", ")}`;
+}
+
+function summarise(results: WebhookVerification[], minCoverage: number | undefined): VerifySummary {
+  const cases = results.flatMap((r) => r.cases);
+  const count = (o: CaseResult["outcome"]) => cases.filter((c) => c.outcome === o).length;
+  const unpaired = results.filter((r) => r.verdict === "unpaired").length;
+  const unproven = results.filter((r) => r.verdict === "unproven").length;
+  const measured = results.filter((r) => r.coverage);
+  const own = measured.map((r) => ({ id: r.id, percent: percent(r.coverage!.lines) }));
+  const sorted = [...own].sort((a, b) => a.percent - b.percent || a.id.localeCompare(b.id));
+  const median = sorted.length ? medianOf(sorted.map((x) => x.percent)) : undefined;
+  const sum = (pick: (c: WebhookCoverage) => { covered: number; total: number }) =>
+    measured.reduce((acc, r) => ({ covered: acc.covered + pick(r.coverage!).covered, total: acc.total + pick(r.coverage!).total }), { covered: 0, total: 0 });
+  const summary: VerifySummary = {
+    webhooks: results.length,
+    cases: cases.length,
+    equal: count("equal"),
+    different: count("different"),
+    bothFailed: count("bothFailed"),
+    emulatorDefault: count("emulatorDefault"),
+    unpaired,
+    unproven,
+    ...(median !== undefined ? { medianLineCoverage: median, lines: sum((c) => c.lines), branches: sum((c) => c.branches) } : {}),
+    weakest: sorted.filter((x) => x.percent < 100).slice(0, 5),
+    belowMinCoverage: minCoverage === undefined ? [] : own.filter((x) => x.percent < minCoverage).map((x) => x.id),
+    line: "",
+  };
+  summary.line =
+    `${results.length} webhook${results.length === 1 ? "" : "s"}, ${cases.length} case${cases.length === 1 ? "" : "s"}: ` +
+    `${summary.equal} equal, ${summary.different} different, ${summary.bothFailed} both failed, ${summary.emulatorDefault} emulator default` +
+    (median !== undefined ? `; lines ${median}% (median)` : "") +
+    (unproven ? `; ${unproven} unproven` : "") +
+    (unpaired ? `; ${unpaired} without an endpoint` : "");
+  return summary;
+}
+
+function medianOf(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : Math.round(((s[mid - 1]! + s[mid]!) / 2) * 10) / 10;
+}
+
+/** One run on a fresh copy of the seeded database, plus the case's own documents. */
+async function observe(session: Session, req: ShimRequest, seed: string | undefined, caseSeed: string | undefined): Promise<Observation> {
   const store = await openStore({});
   if (seed !== undefined) await loadSeedFile(store, seed);
+  if (caseSeed !== undefined) {
+    for (const [db, colls] of Object.entries(parseSeed(caseSeed))) for (const [coll, docs] of Object.entries(colls)) await store.collection(db, coll).insertMany(docs);
+  }
   session.deps.store = store;
   try {
     const res: ShimResponse = await dispatch(req, session.deps);
     const db = await store.snapshot();
-    return { status: res.status, headers: res.headers, body: res.body, db, outbound: res.outbound };
+    return { status: res.status, headers: res.headers, body: res.body, db, outbound: res.outbound, outcome: res.outcome, ...(res.failure ? { failure: res.failure } : {}) };
   } finally {
     await store.close();
   }

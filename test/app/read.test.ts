@@ -65,6 +65,7 @@ describe("config version detection (realm-cli's procedure)", () => {
       "shim-services",
       "upgrade-20180301-full",
       "upgrade-20200603-full",
+      "verify-paths",
     ]);
     expect(found.find((f) => f.root.endsWith("partial-no-root"))?.detection).toBeUndefined();
   });

@@ -55,7 +55,7 @@ describe("hookshift CLI end to end", () => {
     const r = hookshift(dir, "scan", "apps", "--json");
     expect(r.code).toBe(1); // bad-input has errors
     const inv = JSON.parse(r.stdout);
-    expect(inv.apps).toHaveLength(20);
+    expect(inv.apps).toHaveLength(21);
     for (const s of FIXTURE_SECRETS) expect(r.stdout).not.toContain(s);
     await expectFile("scan-fixtures.json", r.stdout);
   });
@@ -133,7 +133,7 @@ describe("hookshift verify CLI", () => {
     expect(r.stdout).toMatch(/^= equal {5}api\/processed → \/api\/processed$/m);
     expect(r.stdout).toMatch(/^≠ different api\/created → \/api\/created$/m);
     expect(r.stdout).toMatch(/known differences of a verbatim conversion: respond-result-response-methods/);
-    expect(r.stdout).toMatch(/^2 webhooks, \d+ cases: \d+ equal, \d+ different$/m);
+    expect(r.stdout).toMatch(/^2 webhooks, \d+ cases: \d+ equal, \d+ different, \d+ both failed, \d+ emulator default; lines [\d.]+% \(median\)$/m);
     expect(r.stdout).toMatch(/Caller changes \(not behaviour differences\):\n  api\/created: secret: the value of Secret api_created/);
     expect(r.stdout).not.toContain("fixture-secret-");
     const saved = JSON.parse(await readFile(path.join(dir, "verify-out/verify.json"), "utf8"));

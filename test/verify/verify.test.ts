@@ -51,7 +51,7 @@ describe("verify on a verbatim conversion", () => {
 
   it("is deterministic and sums up", () => {
     expect(again.summary).toEqual(result.summary);
-    expect(result.summary.line).toMatch(/^8 webhooks, \d+ cases: \d+ equal, \d+ different$/);
+    expect(result.summary.line).toMatch(/^8 webhooks, \d+ cases: \d+ equal, \d+ different, \d+ both failed, \d+ emulator default; lines [\d.]+% \(median\); 1 unproven$/);
   });
 });
 

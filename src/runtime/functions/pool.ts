@@ -11,7 +11,7 @@
 // worker-thread tests import this class from dist/ to exercise exactly what ships.
 
 import { Worker } from "node:worker_threads";
-import type { AppSpec, CallRequest, CallResult, DbReply, DbRequest, FromWorker, ResponseState } from "./protocol.js";
+import type { AppSpec, CallRequest, CallResult, DbReply, DbRequest, FromWorker, ResponseState, ScriptCoverage } from "./protocol.js";
 import type { DbBackend } from "./context.js";
 import { compiledScript } from "../../util/compiled-script.js";
 
@@ -24,6 +24,8 @@ export interface FunctionRuntimeOptions {
   workers?: number;
   /** Extra time past `timeLimitMs` before the watchdog terminates a worker (default 1000 ms). */
   watchdogMarginMs?: number;
+  /** Collect V8's precise coverage of function scripts in every worker (see coverage.ts and takeCoverage). */
+  coverage?: boolean;
 }
 
 interface Job {
@@ -61,6 +63,8 @@ export class FunctionRuntime {
   readonly #url: URL;
   readonly #slots: Slot[] = [];
   readonly #queue: Job[] = [];
+  readonly #coverage: boolean;
+  readonly #takes = new Map<number, { worker: Worker; resolve: (scripts: ScriptCoverage[]) => void }>();
   #app: AppSpec | undefined;
   #nextId = 1;
   #closed = false;
@@ -70,6 +74,7 @@ export class FunctionRuntime {
     this.#memoryLimitMb = opts.memoryLimitMb ?? 350;
     this.#marginMs = opts.watchdogMarginMs ?? 1000;
     this.#url = workerScriptUrl();
+    this.#coverage = opts.coverage ?? false;
     const count = Math.max(1, Math.floor(opts.workers ?? 1));
     for (let i = 0; i < count; i++) {
       const slot: Slot = { worker: undefined, online: false, job: undefined, watchdog: undefined, crashes: 0, respawn: undefined };
@@ -94,11 +99,37 @@ export class FunctionRuntime {
     });
   }
 
+  /**
+   * What the function scripts ran since the previous take, from every worker (empty without the
+   * `coverage` option). A worker answers after the calls it already has; a worker that was
+   * terminated (time limit, crash) took the coverage of its calls with it.
+   */
+  async takeCoverage(): Promise<ScriptCoverage[]> {
+    if (!this.#coverage || this.#closed) return [];
+    const takes = this.#slots.map((slot) => {
+      const worker = slot.worker;
+      if (!worker) return Promise.resolve([] as ScriptCoverage[]);
+      const id = this.#nextId++;
+      return new Promise<ScriptCoverage[]>((resolve) => {
+        this.#takes.set(id, { worker, resolve });
+        worker.postMessage({ kind: "coverage", id });
+      });
+    });
+    return (await Promise.all(takes)).flat();
+  }
+
+  #answerTake(id: number, scripts: ScriptCoverage[]): void {
+    const take = this.#takes.get(id);
+    this.#takes.delete(id);
+    take?.resolve(scripts);
+  }
+
   /** Terminates the workers; pending and queued calls are answered with an error. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     for (const job of this.#queue.splice(0)) job.resolve(failure(job.req.id, "FunctionExecutionError", "the function runtime was closed"));
+    for (const id of [...this.#takes.keys()]) this.#answerTake(id, []);
     const terminations: Promise<unknown>[] = [];
     for (const slot of this.#slots) {
       this.#clearWatchdog(slot);
@@ -116,6 +147,7 @@ export class FunctionRuntime {
   #spawn(slot: Slot): void {
     const worker = new Worker(this.#url, {
       resourceLimits: { maxOldGenerationSizeMb: this.#memoryLimitMb },
+      workerData: { coverage: this.#coverage },
       // Not the parent's flags (test runners and loaders add their own).
       execArgv: [],
     });
@@ -130,12 +162,14 @@ export class FunctionRuntime {
     worker.on("message", (msg: FromWorker) => {
       if (slot.worker !== worker) return;
       if (msg.kind === "db") this.#answerDb(worker, slot, msg);
+      else if (msg.kind === "coverage") this.#answerTake(msg.id, msg.scripts);
       else this.#finish(slot, msg);
     });
     worker.on("error", (err: Error & { code?: string }) => {
       lastError = err;
     });
     worker.on("exit", (code) => {
+      for (const [id, take] of this.#takes) if (take.worker === worker) this.#answerTake(id, []);
       if (slot.worker !== worker) return; // replaced already (watchdog) or closed
       slot.worker = undefined;
       this.#clearWatchdog(slot);

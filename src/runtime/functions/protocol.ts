@@ -52,6 +52,8 @@ export interface CallRequest {
   functionName?: string;
   /** ... or this source (a webhook's source.js, which is no app function). */
   source?: string;
+  /** The app-relative file `source` came from: names its script (stack traces, coverage). */
+  sourceFile?: string;
   /** Canonical EJSON of the argument array, without the response object. */
   args: string;
   /** Pass an HTTPResponse as the last argument (webhooks and endpoints). */
@@ -101,7 +103,8 @@ export type CallResult =
       kind: "result";
       id: number;
       ok: false;
-      error: { message: string; code: "FunctionExecutionError" | "ExecutionTimeLimitExceeded" | "FunctionNotFound" };
+      /** `line`: where in the called source the error was thrown, when its stack says (verify's "which line"). */
+      error: { message: string; code: "FunctionExecutionError" | "ExecutionTimeLimitExceeded" | "FunctionNotFound"; line?: number };
       response: ResponseState;
       logs: string[];
       outbound: OutboundCall[];
@@ -123,5 +126,26 @@ export interface DbRequest {
 
 export type DbReply = { kind: "db-result"; rpc: number; ok: true; value: string } | { kind: "db-result"; rpc: number; ok: false; message: string };
 
-export type ToWorker = { kind: "app"; app: AppSpec } | CallRequest | DbReply;
-export type FromWorker = CallResult | DbRequest;
+/**
+ * V8's precise coverage of one function script since the last take (the inspector's
+ * Profiler.ScriptCoverage: byte offsets into the source, with execution counts).
+ */
+export interface ScriptCoverage {
+  /** The script's file name: `functions/<name>.js`, or a webhook's app-relative `source.js` path. */
+  url: string;
+  functions: { functionName: string; isBlockCoverage: boolean; ranges: { startOffset: number; endOffset: number; count: number }[] }[];
+}
+
+/** Asks a worker started with coverage on for what its function scripts ran since the last take. */
+export interface CoverageRequest {
+  kind: "coverage";
+  id: number;
+}
+export interface CoverageReply {
+  kind: "coverage";
+  id: number;
+  scripts: ScriptCoverage[];
+}
+
+export type ToWorker = { kind: "app"; app: AppSpec } | CallRequest | DbReply | CoverageRequest;
+export type FromWorker = CallResult | DbRequest | CoverageReply;

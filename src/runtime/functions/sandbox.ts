@@ -27,12 +27,17 @@ export type RunRequest = Omit<CallRequest, "kind" | "id"> & { id?: number };
 const SCRIPT_CACHE_LIMIT = 500;
 const scriptCache = new Map<string, vm.Script>();
 
-/** Compiles a function source once: the same source text always gives the same vm.Script. */
+/**
+ * Compiles a function source once: the same file name and text always give the same vm.Script.
+ * The name is part of the key because coverage (verify) is collected per script: two webhooks
+ * with the same text are still two functions.
+ */
 export function compileSource(source: string, filename = "function.js"): vm.Script {
-  const cached = scriptCache.get(source);
+  const key = `${filename}\n${source}`;
+  const cached = scriptCache.get(key);
   if (cached) return cached;
   const script = new vm.Script(source, { filename });
-  scriptCache.set(source, script);
+  scriptCache.set(key, script);
   if (scriptCache.size > SCRIPT_CACHE_LIMIT) {
     const oldest = scriptCache.keys().next().value;
     if (oldest !== undefined) scriptCache.delete(oldest);
@@ -252,12 +257,34 @@ function buildGlobals(app: AppSpec, req: RunRequest, state: CallState, realm: Re
   return globals;
 }
 
-function failureResult(id: number, code: "FunctionExecutionError" | "ExecutionTimeLimitExceeded" | "FunctionNotFound", message: string, state: CallState, response?: HTTPResponse): CallResult {
+/** The line of `filename` in the first stack frame that names it (1-based), if any. */
+function thrownAt(err: unknown, filename: string): number | undefined {
+  let stack: unknown;
+  try {
+    stack = err !== null && typeof err === "object" ? (err as { stack?: unknown }).stack : undefined;
+  } catch {
+    return undefined;
+  }
+  if (typeof stack !== "string") return undefined;
+  const at = stack.indexOf(`${filename}:`);
+  if (at < 0) return undefined;
+  const m = /^:(\d+):\d+/.exec(stack.slice(at + filename.length));
+  return m ? Number(m[1]) : undefined;
+}
+
+function failureResult(
+  id: number,
+  code: "FunctionExecutionError" | "ExecutionTimeLimitExceeded" | "FunctionNotFound",
+  message: string,
+  state: CallState,
+  response?: HTTPResponse,
+  line?: number,
+): CallResult {
   return {
     kind: "result",
     id,
     ok: false,
-    error: { message, code },
+    error: { message, code, ...(line !== undefined ? { line } : {}) },
     response: response ? HTTPResponse.stateOf(response) : emptyResponseState(),
     logs: [...state.logs],
     outbound: state.outbound.map((o) => ({ ...o })),
@@ -279,9 +306,9 @@ export async function runInProcess(app: AppSpec, req: RunRequest, db: DbBackend)
     rejectFailure = reject;
   });
   failure.catch(() => undefined);
+  let filename = "source.js";
   try {
     let source: string;
-    let filename: string;
     if (req.functionName !== undefined) {
       const fn = Object.prototype.hasOwnProperty.call(app.functions, req.functionName) ? app.functions[req.functionName] : undefined;
       if (!fn) return failureResult(id, "FunctionNotFound", `function not found: ${req.functionName}`, state);
@@ -289,7 +316,7 @@ export async function runInProcess(app: AppSpec, req: RunRequest, db: DbBackend)
       filename = `functions/${req.functionName}.js`;
     } else if (req.source !== undefined) {
       source = req.source;
-      filename = "source.js";
+      filename = req.sourceFile ?? "source.js";
     } else {
       throw new Error("the call names neither a function nor a source");
     }
@@ -325,7 +352,7 @@ export async function runInProcess(app: AppSpec, req: RunRequest, db: DbBackend)
     if (err instanceof TimeLimitError || state.timedOut || isVmTimeout(err)) {
       return failureResult(id, "ExecutionTimeLimitExceeded", "execution time limit exceeded", state, response);
     }
-    return failureResult(id, "FunctionExecutionError", messageOf(err), state, response);
+    return failureResult(id, "FunctionExecutionError", messageOf(err), state, response, thrownAt(err, filename));
   } finally {
     state.end();
   }

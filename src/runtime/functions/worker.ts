@@ -2,8 +2,9 @@
 // keeps the latest AppSpec, runs CallRequests one at a time with runInProcess, forwards database
 // calls to the main thread as DbRequests and posts CallResults.
 
-import { parentPort } from "node:worker_threads";
-import type { AppSpec, CallRequest, DbReply, FromWorker, ToWorker } from "./protocol.js";
+import { parentPort, workerData } from "node:worker_threads";
+import { CoverageCollector } from "./coverage.js";
+import type { AppSpec, CallRequest, CoverageRequest, DbReply, FromWorker, ToWorker } from "./protocol.js";
 import { runInProcess, setVmTimeouts } from "./sandbox.js";
 import type { DbBackend } from "./context.js";
 
@@ -21,10 +22,14 @@ const EMPTY_APP: AppSpec = {
   services: {},
 };
 
+/** Set when the pool asks for coverage (verify): see coverage.ts. */
+const coverage = (workerData as { coverage?: boolean } | undefined)?.coverage ? new CoverageCollector() : undefined;
+
 let app: AppSpec = EMPTY_APP;
 let nextRpc = 1;
 const pendingDb = new Map<number, { resolve: (value: string) => void; reject: (err: Error) => void }>();
-const queue: CallRequest[] = [];
+// Calls and coverage requests in arrival order: a take answers for every call before it.
+const queue: (CallRequest | CoverageRequest)[] = [];
 let running = false;
 
 function post(msg: FromWorker): void {
@@ -50,7 +55,12 @@ async function pump(): Promise<void> {
   if (running) return;
   running = true;
   try {
+    if (coverage) await coverage.ready;
     for (let req = queue.shift(); req; req = queue.shift()) {
+      if (req.kind === "coverage") {
+        post({ kind: "coverage", id: req.id, scripts: coverage ? await coverage.take() : [] });
+        continue;
+      }
       const result = await runInProcess(app, req, db);
       post({ ...result, id: req.id });
     }
@@ -68,6 +78,7 @@ port.on("message", (msg: ToWorker) => {
       onDbReply(msg);
       break;
     case "call":
+    case "coverage":
       queue.push(msg);
       void pump();
       break;
