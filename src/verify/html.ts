@@ -89,7 +89,7 @@ function totals(result: VerifyResult): string {
 function weakest(result: VerifyResult, anchors: string[]): string {
   const s = result.summary;
   const out = [`<section id="weakest"><h2>Weakest coverage</h2>`];
-  if (s.weakest.length === 0) out.push(`<p>${s.lines ? "No webhook has coverage to rank." : `${cap(NOT_MEASURED)}.`}</p>`);
+  if (s.weakest.length === 0) out.push(`<p>${s.lines ? "Every webhook's own lines were all reached." : `${cap(NOT_MEASURED)}.`}</p>`);
   else out.push(`<ol>${s.weakest.map((w) => `<li>${link(result, anchors, w.id)}: ${esc(String(w.percent))}% of lines</li>`).join("")}</ol>`);
   if (s.belowMinCoverage.length > 0) {
     out.push(`<p class="bad">Below the minimum coverage: ${s.belowMinCoverage.map((id) => link(result, anchors, id)).join(", ")}</p>`);
@@ -151,7 +151,7 @@ function webhookSection(w: WebhookVerification, anchor: string, view: { original
   const cov = w.coverage;
   out.push(`<li>Coverage: ${cov ? coverageText(cov) : NOT_MEASURED}</li>`);
   if (cov?.migrated) out.push(`<li>Migrated function (its own lines): ${coverageText(cov.migrated)}</li>`);
-  if (cov?.addedLines) out.push(`<li>Lines added by rewrite rules: ${coverageText({ lines: cov.addedLines, uncoveredLines: cov.addedLines.uncoveredLines })}</li>`);
+  if (cov?.addedLines && cov.addedLines.total > 0) out.push(`<li>Lines added by rewrite rules: ${coverageText({ lines: cov.addedLines, uncoveredLines: cov.addedLines.uncoveredLines })}</li>`);
   out.push(`</ul>`);
   out.push(list("Caller changes", w.callerChanges), list("Known differences", w.knownDifferences));
   if (w.cases.length > 0) out.push(`<h4>Cases</h4>`, caseTable(w.cases));

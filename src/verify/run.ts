@@ -59,7 +59,7 @@ export async function verify(opts: VerifyOptions): Promise<VerifyResult> {
   const seed = opts.seedFile ? await readFile(opts.seedFile, "utf8") : undefined;
   const recorded = opts.requestsFile ? parseRecorded(await readFile(opts.requestsFile, "utf8")) : [];
   const sem = defaultSemantics();
-  sem.timeLimitMs = opts.timeLimitMs ?? 30_000;
+  sem.timeLimitMs = opts.timeLimitMs ?? 10_000;
   const coverage = opts.coverage ?? true;
 
   const originalApp = await readApp(path.resolve(opts.original));
