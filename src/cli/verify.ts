@@ -36,7 +36,7 @@ export async function runVerify(opts: VerifyOptions & { json: boolean; report?: 
 
 export function exitCode(result: VerifyResult): number {
   const s = result.summary;
-  if (s.different > 0 || s.unpaired > 0 || result.markers.length > 0) return 1;
+  if (s.different > 0 || s.unpaired > 0 || s.errors > 0 || result.markers.length > 0) return 1;
   return s.unproven > 0 || s.belowMinCoverage.length > 0 ? 2 : 0;
 }
 
@@ -47,6 +47,7 @@ const MARK: Record<WebhookVerification["verdict"], (c: Colors) => string> = {
   different: (c) => c.red("≠ different"),
   unproven: (c) => c.yellow("? unproven "),
   unpaired: (c) => c.red("✖ unpaired "),
+  error: (c) => c.red("✖ error    "),
 };
 
 /** `lines 9/11 (81.8%), branches 3/4; not reached: 7-9` for the webhook's own source. */
@@ -60,7 +61,8 @@ function coverageText(w: WebhookVerification): string {
 /** One webhook: its verdict and coverage, the cases that are not evidence, the first differences. */
 export function renderWebhook(w: WebhookVerification, c: Colors): string {
   const lines = [`${MARK[w.verdict](c)} ${w.id}${w.endpoint ? ` → ${w.endpoint}` : " (no endpoint /S/W calling S_W)"}`];
-  if (w.verdict !== "unpaired") {
+  if (w.error) lines.push(c.red(`    verify could not finish this webhook: ${w.error}`));
+  if (w.verdict !== "unpaired" && w.verdict !== "error") {
     const k = w.counts;
     lines.push(c.dim(`    ${w.cases.length} cases: ${k.equal} equal, ${k.different} different, ${k.bothFailed} both failed, ${k.emulatorDefault} emulator default`));
     const cov = coverageText(w);

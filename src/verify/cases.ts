@@ -19,6 +19,8 @@ export interface LogicalCase {
   credentials: CredentialMode;
   /** Documents the database holds for this case (canonical EJSON `{ db: { coll: [docs] } }`), added to `--seed`. */
   seed?: string;
+  /** A source case's field values (source-cases.ts), so a later round can start from a case that reached a line. */
+  values?: ReadonlyMap<string, unknown>;
 }
 
 /** A recorded request (`--requests` JSONL line). */

@@ -62,9 +62,16 @@ export interface Measured {
 const K = ts.SyntaxKind;
 const LOGICAL = new Set<TS.SyntaxKind>([K.AmpersandAmpersandToken, K.BarBarToken, K.QuestionQuestionToken]);
 
+// verify measures one source after every round and per case: parse it once.
+let lastParse: { text: string; sf: TS.SourceFile } | undefined;
+function parsed(text: string): TS.SourceFile {
+  if (lastParse?.text !== text) lastParse = { text, sf: parseSource(text) };
+  return lastParse.sf;
+}
+
 /** Lines and branches of `text`, marked by what the takes of its script ran. */
 export function measure(text: string, takes: ScriptCoverage[]): Measured {
-  const sf = parseSource(text);
+  const sf = parsed(text);
   const counts = new Counts(takes);
   const lineOf = (pos: number) => sf.getLineAndCharacterOfPosition(pos).line;
   const start = (n: TS.Node) => n.getStart(sf);

@@ -75,6 +75,7 @@ function totals(result: VerifyResult): string {
     ["emulator default", String(s.emulatorDefault)],
     ["unproven", String(s.unproven)],
     ["unpaired", String(s.unpaired)],
+    ["could not be verified", String(s.errors)],
     ["median line coverage", s.medianLineCoverage === undefined ? NOT_MEASURED : `${s.medianLineCoverage}%`],
     ["lines covered / total", s.lines ? `${s.lines.covered} / ${s.lines.total}` : NOT_MEASURED],
     ["branches covered / total", s.branches ? `${s.branches.covered} / ${s.branches.total}` : NOT_MEASURED],
@@ -148,6 +149,7 @@ function webhookSection(w: WebhookVerification, anchor: string, view: { original
   const out = [`<article class="webhook v-${w.verdict}" id="${anchor}">`, `<h3><code>${esc(w.id)}</code> ${verdictBadge(w.verdict)}</h3>`, `<ul class="facts">`];
   out.push(`<li>Endpoint route: ${w.endpoint ? `<code>${esc(w.endpoint)}</code>` : "none (no endpoint pairs with this webhook)"}</li>`);
   if (w.unprovenReason) out.push(`<li>Could not exercise: ${esc(w.unprovenReason)}</li>`);
+  if (w.error) out.push(`<li>Verify could not finish this webhook: ${esc(w.error)}</li>`);
   const cov = w.coverage;
   out.push(`<li>Coverage: ${cov ? coverageText(cov) : NOT_MEASURED}</li>`);
   if (cov?.migrated) out.push(`<li>Migrated function (its own lines): ${coverageText(cov.migrated)}</li>`);
@@ -298,11 +300,13 @@ table.differences td:first-child { width: 40%; }
 .badge.v-different, .badge.o-different { background: #cf222e; }
 .badge.v-unproven, .badge.o-bothFailed { background: #9a6700; }
 .badge.v-unpaired, .badge.o-emulatorDefault { background: #6e7781; }
+.badge.v-error { background: #cf222e; }
 .webhook { border: 1px solid #d0d7de; border-left-width: 6px; border-radius: 6px; padding: 4px 16px 8px; margin: 16px 0; }
 .webhook.v-equal { border-left-color: #1a7f37; }
 .webhook.v-different { border-left-color: #cf222e; }
 .webhook.v-unproven { border-left-color: #bf8700; }
 .webhook.v-unpaired { border-left-color: #8c959f; }
+.webhook.v-error { border-left-color: #cf222e; }
 .legend { margin: 4px 0; font-size: 0.85em; }
 .key { display: inline-block; padding: 0 8px; border-left: 4px solid transparent; margin-right: 6px; }
 .key.l-covered { background: #e6ffec; border-left-color: #1a7f37; }

@@ -11,10 +11,10 @@
 import type * as TS from "typescript";
 import { parseSource } from "../app/source-facts.js";
 import { ts } from "../util/typescript.js";
-import type { BodyEncoding, CollectionRead, ConditionRead, FieldRef, FieldRead, FieldType, FilterValue, FunctionReads } from "./types.js";
+import type { BodyEncoding, CollectionRead, ConditionRead, DocumentRef, FieldRef, FieldRead, FieldType, FilterValue, FunctionReads } from "./types.js";
 
 type Literal = string | number | boolean;
-type From = FieldRef["from"] | "user";
+type From = FieldRef["from"] | "user" | "document";
 
 /**
  * What an expression stands for, as far as this module follows it: the request and its parts
@@ -27,6 +27,7 @@ type Value =
   | { kind: "section"; from: "query" | "header" }
   | { kind: "field"; ref: FieldRef }
   | { kind: "parsed" | "user"; path: string }
+  | { kind: "document"; db: string; collection: string; path: string }
   | { kind: "converted"; ref: FieldRef; to: "objectId" | "number" }
   | { kind: "service"; service: string }
   | { kind: "db"; service: string; db: string }
@@ -49,7 +50,7 @@ interface Read extends Use {
 }
 
 type Merged = Omit<FieldRead, "from"> & { from: From };
-type Collector = Pick<ConditionRead, "fields" | "literals">;
+type Collector = Pick<ConditionRead, "fields" | "documentFields" | "literals">;
 
 const K = ts.SyntaxKind;
 const OBJECT_ID = new Set(["BSON.ObjectId", "BSON.ObjectID", "ObjectId", "ObjectID"]);
@@ -61,6 +62,10 @@ const FILTER_METHODS = new Set(["findOne", "find", "updateOne", "updateMany", "d
 const ARRAY_USES = new Set(["length", "map", "forEach", "filter", "reduce", "some", "every", "find", "findIndex", "flatMap", "join", "push"]);
 const VALUE_MEMBERS = new Set([...ARRAY_USES, "includes", "indexOf", "lastIndexOf", "slice", "concat", "at", "toLowerCase", "toUpperCase", "trim", "split",
   "startsWith", "endsWith", "substring", "substr", "charAt", "replace", "replaceAll", "match", "toString", "valueOf", "hasOwnProperty", "constructor"]);
+// String methods that leave a value the function compares as the field itself.
+const NORMALISERS = new Set(["trim", "trimStart", "trimEnd", "toUpperCase", "toLowerCase", "toString"]);
+// Collection methods that answer one document (or null), whose fields a function then reads.
+const FIND_ONE = new Set(["findOne", "findOneAndUpdate", "findOneAndReplace", "findOneAndDelete"]);
 const ENCODING_ORDER: BodyEncoding[] = ["ejson", "json", "form", "text"];
 // When the uses of a field disagree, the most specific hint wins (`x.length` and `x === 3`: array).
 const TYPE_ORDER: FieldType[] = ["objectId", "date", "array", "number", "boolean", "object", "string"];
@@ -81,7 +86,7 @@ export function readsOf(source: string, payload: PayloadShape = "request"): Func
   try {
     return new Reader(parseSource(source), payload).read();
   } catch {
-    return { body: "none", fields: [], collections: [], userFields: [], conditions: [] };
+    return { body: "none", fields: [], collections: [], userFields: [], documentFields: [], conditions: [] };
   }
 }
 
@@ -106,7 +111,8 @@ class Reader {
     if (request && this.payload !== "request") this.encodings.add(this.payload);
     if (request) this.bind(request.name, this.payload === "request" ? { kind: "request" } : { kind: "parsed", path: "" });
     this.visit(this.sf, undefined);
-    const fields = merge(this.reads.filter((r) => r.from !== "user")) as FieldRead[];
+    const fields = merge(this.reads.filter((r) => r.from !== "user" && r.from !== "document")) as FieldRead[];
+    const documentFields = merge(this.reads.filter((r) => r.from === "document")).map(({ from: _, name, ...rest }) => ({ ...documentRef(name), ...rest }));
     // Without types, `custom_data` says nothing that `custom_data.plan` does not.
     const users = merge(this.reads.filter((r) => r.from === "user")).map((r) => r.name);
     return {
@@ -114,6 +120,7 @@ class Reader {
       fields,
       collections: this.collections,
       userFields: users.filter((u) => !users.some((o) => o.startsWith(`${u}.`))),
+      documentFields,
       conditions: this.conditions.sort((a, b) => a.pos - b.pos).map(({ pos: _, ...c }) => c),
     };
   }
@@ -192,12 +199,12 @@ class Reader {
 
   /** Walks a condition; it is kept when it names a request field. */
   private collect(at: TS.Node, walk: () => void, extra: Literal[] = []): void {
-    const collector: Collector = { fields: [], literals: [] };
+    const collector: Collector = { fields: [], documentFields: [], literals: [] };
     this.open.push(collector);
     walk();
     this.open.pop();
     for (const literal of extra) addLiteral(collector.literals, literal);
-    if (collector.fields.length) this.conditions.push({ line: this.line(at), ...collector, pos: at.getStart(this.sf) });
+    if (collector.fields.length || collector.documentFields.length) this.conditions.push({ line: this.line(at), ...collector, pos: at.getStart(this.sf) });
   }
 
   private noteLiteral(literal: Literal, node: TS.Node, parent: TS.Node | undefined): void {
@@ -209,6 +216,11 @@ class Reader {
     const { from, name } = readOf(value)!;
     this.reads.push({ from, name, line: this.line(node), bound, ...use });
     if (from === "user") return;
+    if (from === "document") {
+      const ref = documentRef(name);
+      for (const c of this.open) if (!c.documentFields.some((d) => documentKey(d) === name)) c.documentFields.push(ref);
+      return;
+    }
     for (const c of this.open) if (!c.fields.some((f) => f.from === from && f.name === name)) c.fields.push({ from, name });
   }
 
@@ -242,7 +254,7 @@ class Reader {
     if (literal !== undefined) return { kind: "literal", value: literal };
     const value = this.resolve(e);
     const ref = value && readOf(value);
-    if (ref && ref.from !== "user") return { kind: "field", field: { from: ref.from, name: ref.name }, objectId: false, number: false };
+    if (ref && ref.from !== "user" && ref.from !== "document") return { kind: "field", field: { from: ref.from, name: ref.name }, objectId: false, number: false };
     if (value?.kind === "converted") return { kind: "field", field: value.ref, objectId: value.to === "objectId", number: value.to === "number" };
     return { kind: "unknown" }; // operators (`{ $gt: 3 }`), user fields, anything computed
   }
@@ -282,6 +294,9 @@ class Reader {
   private methodCall(base: Value | undefined, method: string, text: string | undefined): Value | undefined {
     if (base?.kind === "binary" && method === "text") return this.decoded("text", { kind: "text" });
     if (base?.kind === "text" && method === "split" && text === "&") this.encodings.add("form");
+    // `x.trim().toUpperCase() === "STOP"` compares the field itself (any value that is already trimmed and upper case).
+    if (base && readOf(base) && NORMALISERS.has(method)) return base;
+    if (base?.kind === "collection" && FIND_ONE.has(method)) return { kind: "document", db: base.db, collection: base.collection, path: "" };
     if (!base || text === undefined) return undefined;
     if (base.kind === "form" && method === "get") return { kind: "parsed", path: text };
     if (base.kind === "services" && method === "get") return { kind: "service", service: text };
@@ -315,6 +330,8 @@ function member(value: Value, key: string): Value | undefined {
       return /^\d+$/.test(key) || VALUE_MEMBERS.has(key) ? undefined : { kind: "parsed", path: join(value.path, key) };
     case "user":
       return VALUE_MEMBERS.has(key) ? undefined : { kind: "user", path: join(value.path, key) };
+    case "document":
+      return /^\d+$/.test(key) || VALUE_MEMBERS.has(key) ? undefined : { ...value, path: join(value.path, key) };
     case "context":
       if (key === "user") return { kind: "user", path: "" };
       return key === "services" ? { kind: "services" } : undefined;
@@ -328,12 +345,13 @@ function readOf(value: Value): { from: From; name: string } | undefined {
   if (value.kind === "field") return value.ref;
   if (value.kind === "parsed" && value.path) return { from: "body", name: value.path };
   if (value.kind === "user" && value.path) return { from: "user", name: value.path };
+  if (value.kind === "document" && value.path) return { from: "document", name: documentKey(value) };
   return undefined;
 }
 
 function converted(value: Value | undefined, to: "objectId" | "number"): Value | undefined {
   const ref = value && readOf(value);
-  return ref && ref.from !== "user" ? { kind: "converted", ref: { from: ref.from, name: ref.name }, to } : undefined;
+  return ref && ref.from !== "user" && ref.from !== "document" ? { kind: "converted", ref: { from: ref.from, name: ref.name }, to } : undefined;
 }
 
 /** What the expression around a read says about the field: `parent` holds `node`. */
@@ -410,7 +428,7 @@ function merge(reads: Read[]): Merged[] {
     if (hasParts && bound) continue;
     if (hasParts) types.push("object");
     // Query parameters and headers are strings: `.length` or `[0]` on one says nothing about a type.
-    const fits = (t: FieldType) => from === "body" || from === "user" || (t !== "array" && t !== "object");
+    const fits = (t: FieldType) => from === "body" || from === "user" || from === "document" || (t !== "array" && t !== "object");
     merged.push({ from, name, type: TYPE_ORDER.find((t) => types.includes(t) && fits(t)) ?? "string", literals, line });
   }
   return merged;
@@ -503,6 +521,16 @@ function namesIn(name: TS.BindingName): string[] {
 
 function join(path: string, key: string): string {
   return path ? `${path}.${key}` : key;
+}
+
+/** A document field as one read name (db, collection and path cannot hold a NUL). */
+function documentKey(d: DocumentRef): string {
+  return `${d.db}\0${d.collection}\0${d.path}`;
+}
+
+function documentRef(key: string): DocumentRef {
+  const [db, collection, path] = key.split("\0") as [string, string, string];
+  return { db, collection, path };
 }
 
 function unwrap(node: TS.Node): TS.Node {

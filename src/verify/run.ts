@@ -83,7 +83,7 @@ export async function verify(opts: VerifyOptions): Promise<VerifyResult> {
     const views: NonNullable<VerifyResult["views"]> = {};
     const webhooks = original.served.webhooks.filter((w) => !opts.webhooks || opts.webhooks.includes(w.id));
     for (const w of webhooks) {
-      const { result, view } = await verifyWebhook(w, run, known.get(w.id) ?? []);
+      const { result, view } = await verifyWebhook(w, run, known.get(w.id) ?? []).catch((e: unknown) => ({ result: failedWebhook(w, e), view: undefined }));
       results.push(result);
       if (view) views[w.id] = view;
       opts.onWebhook?.(result, results.length, webhooks.length);
@@ -106,7 +106,7 @@ interface Run {
   maxCases: number;
 }
 
-const NO_READS: FunctionReads = { body: "none", fields: [], collections: [], userFields: [], conditions: [] };
+const NO_READS: FunctionReads = { body: "none", fields: [], collections: [], userFields: [], documentFields: [], conditions: [] };
 
 /**
  * What the webhook's source reads, plus the request fields its run_as_user_id_script_source reads
@@ -142,6 +142,7 @@ async function verifyWebhook(w: Webhook, run: Run, knownDifferences: string[]): 
   await collect(); // what ran before this webhook is not this webhook's
 
   const results: CaseResult[] = [];
+  const reached: { values: ReadonlyMap<string, unknown>; take: ScriptCoverage[] }[] = [];
   // The same request twice proves nothing new (a source case can repeat a config case).
   const sent = new Set<string>();
   /** Runs the cases not sent before, within the budget; returns how each ended on the webhook side. */
@@ -161,6 +162,12 @@ async function verifyWebhook(w: Webhook, run: Run, knownDifferences: string[]): 
       const { outcome, reason } = classify(cmp, o1);
       results.push({ name: c.name, round, webhookStatus: o1.status, endpointStatus: m.status, equal: cmp.equal, outcome, ...(reason ? { reason } : {}), differences: cmp.differences });
       outcomes.push(o1.outcome ?? "ok");
+      if (run.coverage) {
+        // Each case's own coverage: which lines a source case's values lead to, for later rounds.
+        const take = (await original.takeCoverage()).filter((t) => t.url === w.sourcePath);
+        takes.original.push(...take);
+        if (c.values) reached.push({ values: c.values, take });
+      }
     }
     await collect();
     return outcomes;
@@ -182,7 +189,8 @@ async function verifyWebhook(w: Webhook, run: Run, knownDifferences: string[]): 
   const source = w.source ?? "";
   for (let round = 2; run.coverage && round <= BRANCH_ROUNDS + 1 && results.length < run.maxCases; round++) {
     const open = new Set(measure(source, takes.original).branches.filter((b) => !b.taken).map((b) => b.line));
-    if (open.size === 0 || (await runCases(gated(branchCases(w, reads, open, from)), round)).length === 0) break;
+    const reachedBy = (line: number) => reached.find((r) => measure(source, r.take).lines[line - 1] === "covered")?.values;
+    if (open.size === 0 || (await runCases(gated(branchCases(w, reads, open, from, reachedBy)), round)).length === 0) break;
   }
 
   const counts = { ...empty };
@@ -202,6 +210,12 @@ async function verifyWebhook(w: Webhook, run: Run, knownDifferences: string[]): 
   if (!run.coverage) return { result };
   const { coverage, view } = coverageOf(w, source, migrated.served.spec.functions[fn]?.source, takes);
   return { result: { ...result, coverage }, view };
+}
+
+/** A webhook verify could not finish: one broken webhook does not stop the others. */
+function failedWebhook(w: Webhook, e: unknown): WebhookVerification {
+  const error = e instanceof Error ? e.message : String(e);
+  return { id: w.id, result: "different", verdict: "error", error, counts: { equal: 0, different: 0, bothFailed: 0, emulatorDefault: 0 }, cases: [], callerChanges: [], knownDifferences: [] };
 }
 
 /** The webhook's own coverage (source.js as the webhook ran it) and the migrated function's, its rule-added lines apart. */
@@ -249,6 +263,7 @@ function summarise(results: WebhookVerification[], minCoverage: number | undefin
   const count = (o: CaseResult["outcome"]) => cases.filter((c) => c.outcome === o).length;
   const unpaired = results.filter((r) => r.verdict === "unpaired").length;
   const unproven = results.filter((r) => r.verdict === "unproven").length;
+  const errors = results.filter((r) => r.verdict === "error").length;
   const measured = results.filter((r) => r.coverage);
   const own = measured.map((r) => ({ id: r.id, percent: percent(r.coverage!.lines) }));
   const sorted = [...own].sort((a, b) => a.percent - b.percent || a.id.localeCompare(b.id));
@@ -264,6 +279,7 @@ function summarise(results: WebhookVerification[], minCoverage: number | undefin
     emulatorDefault: count("emulatorDefault"),
     unpaired,
     unproven,
+    errors,
     ...(median !== undefined ? { medianLineCoverage: median, lines: sum((c) => c.lines), branches: sum((c) => c.branches) } : {}),
     weakest: sorted.filter((x) => x.percent < 100).slice(0, 5),
     belowMinCoverage: minCoverage === undefined ? [] : own.filter((x) => x.percent < minCoverage).map((x) => x.id),
@@ -274,7 +290,8 @@ function summarise(results: WebhookVerification[], minCoverage: number | undefin
     `${summary.equal} equal, ${summary.different} different, ${summary.bothFailed} both failed, ${summary.emulatorDefault} emulator default` +
     (median !== undefined ? `; lines ${median}% (median)` : "") +
     (unproven ? `; ${unproven} unproven` : "") +
-    (unpaired ? `; ${unpaired} without an endpoint` : "");
+    (unpaired ? `; ${unpaired} without an endpoint` : "") +
+    (errors ? `; ${errors} could not be verified` : "");
   return summary;
 }
 
@@ -289,7 +306,10 @@ async function observe(session: Session, req: ShimRequest, seed: string | undefi
   const store = await openStore({});
   if (seed !== undefined) await loadSeedFile(store, seed);
   if (caseSeed !== undefined) {
-    for (const [db, colls] of Object.entries(parseSeed(caseSeed))) for (const [coll, docs] of Object.entries(colls)) await store.collection(db, coll).insertMany(docs);
+    // A case's documents sit beside --seed's; one that clashes with a seeded `_id` gives way to it.
+    for (const [db, colls] of Object.entries(parseSeed(caseSeed))) {
+      for (const [coll, docs] of Object.entries(colls)) for (const doc of docs) await store.collection(db, coll).insertOne(doc).catch(() => undefined);
+    }
   }
   session.deps.store = store;
   try {

@@ -2,20 +2,37 @@
 // headers and body fields its source reads, in the body encoding it parses, with plausible values
 // (an ObjectId where it builds one, a number where it computes, each literal it compares with),
 // plus the variants that leave each one out; and database documents that match the filters of
-// its reads, so `findOne` finds something (each such case also runs once on an empty database).
-// After a round, `branchCases` aims at the branches the cases did not take.
+// its reads, so `findOne` finds something (each such case also runs once on an empty database),
+// holding the fields the function then reads from them. After a round, `branchCases` aims at the
+// branches the cases did not take, through request fields and document fields alike.
 
 import { createHash } from "node:crypto";
 import { EJSON, ObjectId, type Document } from "bson";
 import type { Webhook } from "../app/model.js";
 import type { LogicalCase } from "./cases.js";
-import type { FieldRead, FieldRef, FunctionReads } from "./types.js";
+import type { DocumentRef, FieldRef, FieldType, FunctionReads } from "./types.js";
 
 type Literal = string | number | boolean;
-/** The value of each field in one request, by field key; absent fields are not in the map. */
+/** The value of each request field and document field of one case, by key; absent fields are not in the map. */
 type Values = Map<string, unknown>;
+/** What a value is chosen for: a request field or a document field. */
+interface Slot {
+  key: string;
+  /** How case names show it: `body qty`, `document shop.customers plan`. */
+  label: string;
+  type: FieldType;
+  literals: Literal[];
+}
 
 const keyOf = (f: FieldRef) => `${f.from}:${f.name}`;
+const docKeyOf = (d: DocumentRef) => `document:${d.db}.${d.collection}:${d.path}`;
+
+function slotsOf(reads: FunctionReads): Slot[] {
+  return [
+    ...reads.fields.map((f) => ({ key: keyOf(f), label: `${f.from} ${f.name}`, type: f.type, literals: f.literals })),
+    ...reads.documentFields.map((d) => ({ key: docKeyOf(d), label: `document ${d.db}.${d.collection} ${d.path}`, type: d.type, literals: d.literals })),
+  ];
+}
 
 /** A 24-hex ObjectId string that is the same for the same field in every run. */
 function hexFor(name: string): string {
@@ -23,12 +40,12 @@ function hexFor(name: string): string {
 }
 
 /** The first plausible value of a field: its first literal, else one of its type. */
-function plausible(f: FieldRead): unknown {
+function plausible(f: Slot): unknown {
   const lit = f.literals[0];
   if (lit !== undefined) return lit;
   switch (f.type) {
     case "objectId":
-      return new ObjectId(hexFor(f.name));
+      return new ObjectId(hexFor(f.key));
     case "number":
       return 3;
     case "boolean":
@@ -40,7 +57,7 @@ function plausible(f: FieldRead): unknown {
     case "object":
       return { id: "obj-1" };
     default:
-      return `${f.name.split(".").pop()}-1`;
+      return `${f.label.split(/[ .]/).pop()}-1`;
   }
 }
 
@@ -121,14 +138,19 @@ function seedFor(reads: FunctionReads, values: Values): string | undefined {
         doc[key] = v.objectId ? new ObjectId(asText(x)) : v.number ? Number(asText(x)) : v.field.from === "body" ? x : asText(x);
       }
     }
+    for (const d of reads.documentFields) {
+      if (d.db === c.db && d.collection === c.collection && values.has(docKeyOf(d)) && !(d.path in doc)) setPath(doc, d.path, values.get(docKeyOf(d)));
+    }
     if (doc._id === undefined) doc._id = new ObjectId(hexFor(`${c.db}.${c.collection}.${i}`));
-    ((seed[c.db] ??= {})[c.collection] ??= []).push(doc);
+    const docs = ((seed[c.db] ??= {})[c.collection] ??= []);
+    // Two reads with the same filter on `_id` want the same document: one is enough (and two would clash).
+    if (!docs.some((d) => EJSON.stringify({ id: d._id }) === EJSON.stringify({ id: doc._id }))) docs.push(doc);
   });
   return Object.keys(seed).length ? EJSON.stringify(seed, { relaxed: false }) : undefined;
 }
 
 function firstValues(reads: FunctionReads): Values {
-  return new Map(reads.fields.map((f) => [keyOf(f), plausible(f)]));
+  return new Map(slotsOf(reads).map((f) => [f.key, plausible(f)]));
 }
 
 /**
@@ -144,23 +166,24 @@ export function sourceCases(webhook: Webhook, reads: FunctionReads, base: CaseBa
   const add = (name: string, values: Values, withSeed = true) => {
     const c = render(name, method, reads, values, base);
     const seed = withSeed ? seedFor(reads, values) : undefined;
-    out.push(seed ? { ...c, seed } : c);
+    out.push({ ...c, ...(seed ? { seed } : {}), values });
   };
   add(`${method} fields the source reads`, all);
   if (reads.collections.length) add(`${method} fields the source reads, empty database`, all, false);
-  for (const f of reads.fields) {
-    for (const lit of f.literals.slice(1)) add(`${method} ${f.from} ${f.name} = ${JSON.stringify(lit)}`, new Map(all).set(keyOf(f), lit));
+  const slots = slotsOf(reads);
+  for (const f of slots) {
+    for (const lit of f.literals.slice(1)) add(`${method} ${f.label} = ${JSON.stringify(lit)}`, new Map(all).set(f.key, lit));
   }
-  for (const f of reads.fields) {
+  for (const f of slots) {
     const without = new Map(all);
-    without.delete(keyOf(f));
-    add(`${method} without ${f.from} ${f.name}`, without);
+    without.delete(f.key);
+    add(`${method} without ${f.label}`, without);
   }
   return out;
 }
 
 /** Values worth trying for a field in a condition a case has not satisfied yet. */
-function alternatives(f: FieldRead, literals: Literal[]): unknown[] {
+function alternatives(f: Slot, literals: Literal[]): unknown[] {
   const out: unknown[] = [];
   for (const lit of literals) {
     out.push(lit);
@@ -174,22 +197,31 @@ function alternatives(f: FieldRead, literals: Literal[]): unknown[] {
 
 /**
  * Round-two cases for branches not taken: for each condition on a line with such a branch, each
- * request field it names gets the values worth trying (its literals and their neighbours, empty,
- * zero, booleans as text), one case each. The runner skips any request it has already sent.
+ * field it names (request or document) gets the values worth trying (its literals and their
+ * neighbours, empty, zero, booleans as text), one case each, starting from the values of a case
+ * that reached that line (`reachedBy`), so the other fields still lead there. The runner skips
+ * any request it has already sent.
  */
-export function branchCases(webhook: Webhook, reads: FunctionReads, lines: Set<number>, base: CaseBase): LogicalCase[] {
+export function branchCases(
+  webhook: Webhook,
+  reads: FunctionReads,
+  lines: Set<number>,
+  base: CaseBase,
+  reachedBy: (line: number) => ReadonlyMap<string, unknown> | undefined,
+): LogicalCase[] {
   const method = sourceMethod(webhook, reads);
   const out: LogicalCase[] = [];
-  const byKey = new Map(reads.fields.map((f) => [keyOf(f), f]));
+  const byKey = new Map(slotsOf(reads).map((f) => [f.key, f]));
   for (const cond of reads.conditions.filter((c) => lines.has(c.line))) {
-    for (const ref of cond.fields) {
-      const f = byKey.get(keyOf(ref));
+    const start = reachedBy(cond.line) ?? firstValues(reads);
+    for (const key of [...cond.fields.map(keyOf), ...cond.documentFields.map(docKeyOf)]) {
+      const f = byKey.get(key);
       if (!f) continue;
       for (const v of alternatives(f, cond.literals)) {
-        const values = firstValues(reads).set(keyOf(f), v);
-        const c = render(`${method} ${f.from} ${f.name} = ${JSON.stringify(v)} (for line ${cond.line})`, method, reads, values, base);
+        const values = new Map(start).set(f.key, v);
+        const c = render(`${method} ${f.label} = ${JSON.stringify(v)} (for line ${cond.line})`, method, reads, values, base);
         const seed = seedFor(reads, values);
-        out.push(seed ? { ...c, seed } : c);
+        out.push({ ...c, ...(seed ? { seed } : {}), values });
       }
     }
   }

@@ -51,13 +51,16 @@ export interface WebhookCoverage extends SourceCoverage {
   addedLines?: Count & { uncoveredLines: number[] };
 }
 
-export type Verdict = "equal" | "different" | "unproven" | "unpaired";
+/** `error`: verify itself failed on this webhook (the message is in `error`); the other webhooks go on. */
+export type Verdict = "equal" | "different" | "unproven" | "unpaired" | "error";
 
 export interface WebhookVerification {
   id: string;
   endpoint?: string;
-  /** Kept from earlier versions: `equal` | `different` | `unpaired` (an unproven webhook is `equal` here). */
+  /** Kept from earlier versions: `equal` | `different` | `unpaired` (an unproven webhook is `equal` here, one verify failed on `different`). */
   result: "equal" | "different" | "unpaired";
+  /** Why verify could not finish this webhook (verdict `error`). */
+  error?: string;
   /** `unproven`: no difference, but no case ran the function to an answer on both sides. */
   verdict: Verdict;
   counts: { equal: number; different: number; bothFailed: number; emulatorDefault: number };
@@ -94,6 +97,8 @@ export interface VerifySummary {
   emulatorDefault: number;
   unpaired: number;
   unproven: number;
+  /** Webhooks verify could not finish (verdict `error`). */
+  errors: number;
   /** Median of the webhooks' own-line coverage, in percent (one decimal); undefined without coverage. */
   medianLineCoverage?: number;
   /** Lines covered / total over every webhook's own source. */
@@ -155,10 +160,26 @@ export interface CollectionRead {
   line: number;
 }
 
-/** A branch condition (`if`, `?:`, `switch`, `&&`/`||`) that names request fields. */
+/** A field of a document the function read with `findOne` (or `findOneAndUpdate` ...) from a collection. */
+export interface DocumentRef {
+  db: string;
+  collection: string;
+  /** Dotted path in the document (`plan`, `address.country`). */
+  path: string;
+}
+
+export interface DocumentFieldRead extends DocumentRef {
+  type: FieldType;
+  /** Literals the code compares the field with, as for request fields. */
+  literals: (string | number | boolean)[];
+  line: number;
+}
+
+/** A branch condition (`if`, `?:`, `switch`, `&&`/`||`) that names request fields or fields of a read document. */
 export interface ConditionRead {
   line: number;
   fields: FieldRef[];
+  documentFields: DocumentRef[];
   literals: (string | number | boolean)[];
 }
 
@@ -168,5 +189,7 @@ export interface FunctionReads {
   collections: CollectionRead[];
   /** `context.user` paths the function reads (`id`, `data.email`, `custom_data.plan`). */
   userFields: string[];
+  /** Fields of documents the function read (what seeded documents should hold, and the values worth trying). */
+  documentFields: DocumentFieldRead[];
   conditions: ConditionRead[];
 }

@@ -21,7 +21,7 @@ async function migrated(app: string): Promise<string> {
 }
 
 /** How many cases the config alone gives each webhook of verify-paths (no body, JSON, EJSON, form, other method). */
-const CONFIG_CASES = { "shop/order": 5, "shop/command": 5, "shop/lookup": 3 };
+const CONFIG_CASES = { "shop/order": 5, "shop/command": 5, "shop/lookup": 3, "shop/plan": 3 };
 
 let full: VerifyResult;
 let generic: Record<string, VerifyResult>;
@@ -69,6 +69,13 @@ describe("cases from what the source reads", () => {
     expect(cases.find((c) => c.name === "GET fields the source reads, empty database")!.webhookStatus).toBe(404);
   });
 
+  it("documents hold the fields the function reads from them; a later round tries values for the branch on one", () => {
+    const cases = byId(full, "shop/plan").cases;
+    expect(cases.find((c) => c.name === "GET fields the source reads")!.outcome).toBe("equal");
+    expect(cases.map((c) => c.name)).toContain("GET without document shop.customers plan");
+    expect(cases.filter((c) => c.round === 2).map((c) => c.name)).toContain("GET document shop.customers credits = 11 (for line 10)");
+  });
+
   it("a form body for a function that parses its body with URLSearchParams", () => {
     const names = byId(full, "shop/command").cases.map((c) => c.name);
     expect(names).toContain('POST body action = "echo"');
@@ -84,7 +91,7 @@ describe("cases from what the source reads", () => {
     expect(s.equal + s.different + s.bothFailed + s.emulatorDefault).toBe(s.cases);
     expect(s.bothFailed).toBeGreaterThan(0); // POST with no body: payload.body.text() throws on both sides
     expect(s.medianLineCoverage).toBe(100);
-    expect(s.line).toBe(`3 webhooks, ${s.cases} cases: ${s.equal} equal, 0 different, ${s.bothFailed} both failed, ${s.emulatorDefault} emulator default; lines 100% (median)`);
+    expect(s.line).toBe(`4 webhooks, ${s.cases} cases: ${s.equal} equal, 0 different, ${s.bothFailed} both failed, ${s.emulatorDefault} emulator default; lines 100% (median)`);
     expect(exitCode(full)).toBe(0);
   });
 });

@@ -222,11 +222,38 @@ describe("readsOf: context.user and conditions", () => {
       `if (1 < 2) {}`,
     ].join("\n")));
     expect(r.conditions).toEqual([
-      { line: 3, fields: [{ from: "query", name: "status" }, { from: "query", name: "n" }], literals: ["paid", 3] },
-      { line: 4, fields: [{ from: "header", name: "X-Mode" }], literals: [] },
-      { line: 5, fields: [{ from: "query", name: "status" }], literals: ["x", 2] },
-      { line: 6, fields: [{ from: "query", name: "page" }], literals: [1] },
+      { line: 3, fields: [{ from: "query", name: "status" }, { from: "query", name: "n" }], documentFields: [], literals: ["paid", 3] },
+      { line: 4, fields: [{ from: "header", name: "X-Mode" }], documentFields: [], literals: [] },
+      { line: 5, fields: [{ from: "query", name: "status" }], documentFields: [], literals: ["x", 2] },
+      { line: 6, fields: [{ from: "query", name: "page" }], documentFields: [], literals: [1] },
     ]);
+  });
+});
+
+describe("readsOf: documents the function reads", () => {
+  it("reads fields of a findOne result through await and aliases, with their literals and types, and conditions on them", () => {
+    const r = readsOf(hook([
+      `const customers = context.services.get("mongodb-atlas").db("shop").collection("customers");`,
+      `const c = await customers.findOne({ email: payload.query.email });`,
+      `if (c.plan === "pro" || c.address.country === "FR") {}`,
+      `return c.credits > 10 ? 1 : 0;`,
+    ].join("\n")));
+    expect(r.documentFields).toEqual([
+      { db: "shop", collection: "customers", path: "plan", type: "string", literals: ["pro"], line: 4 },
+      { db: "shop", collection: "customers", path: "address.country", type: "string", literals: ["FR"], line: 4 },
+      { db: "shop", collection: "customers", path: "credits", type: "number", literals: [], line: 5 },
+    ]);
+    expect(r.conditions.map((c) => [c.line, c.documentFields.map((d) => d.path)])).toEqual([
+      [4, ["plan", "address.country"]],
+      [5, ["credits"]],
+    ]);
+    expect(names(r.fields)).toEqual(["query:email"]);
+  });
+
+  it("twilio and GitHub payloads are the decoded body itself", () => {
+    const r = readsOf(`exports = function (payload) {\n  if (payload.Body.trim() === "STOP") {}\n};`, "form");
+    expect(r.body).toBe("form");
+    expect(r.fields).toEqual([{ from: "body", name: "Body", type: "string", literals: ["STOP"], line: 2 }]);
   });
 });
 
@@ -240,6 +267,6 @@ describe("readsOf: any input", () => {
   });
 
   it("an empty source reads nothing", () => {
-    expect(readsOf("")).toEqual({ body: "none", fields: [], collections: [], userFields: [], conditions: [] });
+    expect(readsOf("")).toEqual({ body: "none", fields: [], collections: [], userFields: [], documentFields: [], conditions: [] });
   });
 });
