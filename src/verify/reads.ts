@@ -214,7 +214,9 @@ class Reader {
 
   private addRead(value: Value, node: TS.Node, bound: boolean, use: Use): void {
     const { from, name } = readOf(value)!;
-    this.reads.push({ from, name, line: this.line(node), bound, ...use });
+    // `const page = parseInt(query.page)`: later uses of `page` are uses of the field, as a number.
+    const type = use.type ?? (value.kind === "converted" ? (value.to === "objectId" ? "objectId" : "number") : undefined);
+    this.reads.push({ from, name, line: this.line(node), bound, ...use, ...(type ? { type } : {}) });
     if (from === "user") return;
     if (from === "document") {
       const ref = documentRef(name);
@@ -253,9 +255,9 @@ class Reader {
     const literal = literalOf(e);
     if (literal !== undefined) return { kind: "literal", value: literal };
     const value = this.resolve(e);
+    if (value?.kind === "converted") return { kind: "field", field: value.ref, objectId: value.to === "objectId", number: value.to === "number" };
     const ref = value && readOf(value);
     if (ref && ref.from !== "user" && ref.from !== "document") return { kind: "field", field: { from: ref.from, name: ref.name }, objectId: false, number: false };
-    if (value?.kind === "converted") return { kind: "field", field: value.ref, objectId: value.to === "objectId", number: value.to === "number" };
     return { kind: "unknown" }; // operators (`{ $gt: 3 }`), user fields, anything computed
   }
 
@@ -268,11 +270,19 @@ class Reader {
     if (ts.isCallExpression(n) || ts.isNewExpression(n)) return this.resolveCall(n);
     if (ts.isPrefixUnaryExpression(n) && n.operator === K.PlusToken) return converted(this.resolve(n.operand), "number");
     if (ts.isObjectLiteralExpression(n)) return { kind: "object", node: n };
+    // A fallback stands for the field it falls back from: `parseInt(query.page || "1", 10)`.
+    if (ts.isBinaryExpression(n) && (n.operatorToken.kind === K.BarBarToken || n.operatorToken.kind === K.QuestionQuestionToken)) return this.resolve(n.left);
     return undefined;
   }
 
   private memberOf(base: TS.Expression, key: string | undefined): Value | undefined {
     const value = key === undefined ? undefined : this.resolve(base);
+    if (value?.kind === "object") {
+      // `const event = { type: query.event }; switch (event.type)` reads query.event.
+      const prop = value.node.properties.find((p) => p.name && keyOf(p.name) === key);
+      if (prop && ts.isPropertyAssignment(prop)) return this.resolve(prop.initializer);
+      return prop && ts.isShorthandPropertyAssignment(prop) ? this.resolve(prop.name) : undefined;
+    }
     return value && member(value, key!);
   }
 
@@ -346,6 +356,7 @@ function readOf(value: Value): { from: From; name: string } | undefined {
   if (value.kind === "parsed" && value.path) return { from: "body", name: value.path };
   if (value.kind === "user" && value.path) return { from: "user", name: value.path };
   if (value.kind === "document" && value.path) return { from: "document", name: documentKey(value) };
+  if (value.kind === "converted") return value.ref;
   return undefined;
 }
 

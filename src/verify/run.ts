@@ -1,6 +1,8 @@
 // `verify`: the same logical requests go to the original webhook (twice, to measure noise) and to
 // the migrated endpoint (once), each run on a fresh copy of the same seeded database, and the
-// outcomes are compared (status, headers, body, database writes, outbound calls).
+// outcomes are compared (status, headers, body, database writes, outbound calls). The first run
+// of the original and the migrated run collect coverage; the noise run goes to a session of its
+// own without it (coverage makes every call slower, and one measured run of each side is enough).
 
 import { readFile } from "node:fs/promises";
 import path from "node:path";
@@ -69,6 +71,7 @@ export async function verify(opts: VerifyOptions): Promise<VerifyResult> {
     planMigration(originalApp, { removeWebhooks: false, skipRules: RULE_IDS }).webhooks.map((w) => [w.id, w.findings.filter((f) => f.needsReview).map((f) => f.code)]),
   );
   const original = await openSession({ app: opts.original, users: usersFile, semantics: sem, coverage });
+  const noise = coverage ? await openSession({ app: opts.original, users: usersFile, semantics: sem }) : original;
   // migrate and App Services' own conversion both keep a webhook's secret in a Secret named S_W,
   // and verify knows those values from the original app. Giving them to the migrated app's session
   // (before it resolves its from_secret Values) makes it work without --secrets, and for endpoints
@@ -78,7 +81,7 @@ export async function verify(opts: VerifyOptions): Promise<VerifyResult> {
   if (opts.secretsFile) Object.assign(secrets, await readSecretsFile(opts.secretsFile));
   const migrated = await openSession({ app: opts.migrated, users: usersFile, secrets, semantics: sem, appId: original.served.appId, coverage });
   try {
-    const run: Run = { original, migrated, creds, seed, recorded, coverage, maxCases: Math.max(1, opts.maxCases ?? DEFAULT_MAX_CASES) };
+    const run: Run = { original, noise, migrated, creds, seed, recorded, coverage, maxCases: Math.max(1, opts.maxCases ?? DEFAULT_MAX_CASES) };
     const results: WebhookVerification[] = [];
     const views: NonNullable<VerifyResult["views"]> = {};
     const webhooks = original.served.webhooks.filter((w) => !opts.webhooks || opts.webhooks.includes(w.id));
@@ -92,12 +95,15 @@ export async function verify(opts: VerifyOptions): Promise<VerifyResult> {
     return { webhooks: results, markers, summary: summarise(results, opts.minCoverage), ...(coverage ? { views } : {}) };
   } finally {
     await original.close();
+    if (noise !== original) await noise.close();
     await migrated.close();
   }
 }
 
 interface Run {
   original: Session;
+  /** The original again, for the second run that measures noise (without coverage when coverage is on). */
+  noise: Session;
   migrated: Session;
   creds: Credentials;
   seed: string | undefined;
@@ -139,7 +145,6 @@ async function verifyWebhook(w: Webhook, run: Run, knownDifferences: string[]): 
     takes.original.push(...(await original.takeCoverage()).filter((s) => s.url === w.sourcePath));
     takes.migrated.push(...(await migrated.takeCoverage()).filter((s) => s.url === migratedFile));
   };
-  await collect(); // what ran before this webhook is not this webhook's
 
   const results: CaseResult[] = [];
   const reached: { values: ReadonlyMap<string, unknown>; take: ScriptCoverage[] }[] = [];
@@ -148,25 +153,29 @@ async function verifyWebhook(w: Webhook, run: Run, knownDifferences: string[]): 
   /** Runs the cases not sent before, within the budget; returns how each ended on the webhook side. */
   const runCases = async (cases: LogicalCase[], round: number): Promise<string[]> => {
     const outcomes: string[] = [];
+    let flushed = false;
     for (const c of cases) {
       if (results.length >= run.maxCases) break;
       const key = JSON.stringify([c.method, c.query, c.headers, c.body, c.seed, c.secret, c.credentials]);
       if (sent.has(key)) continue;
       sent.add(key);
+      // Cases without values run before the source cases: their counts go in before any per-case take.
+      if (run.coverage && c.values && !flushed) await collect();
+      flushed ||= c.values !== undefined;
       const toWebhook = renderForWebhook(c, appId, w, run.creds);
       const toEndpoint = renderForEndpoint(c, appId, w, endpoint.entry, migrated.served.secrets, run.creds);
       const o1 = await observe(original, toWebhook, run.seed, c.seed);
-      const o2 = await observe(original, toWebhook, run.seed, c.seed);
+      const o2 = await observe(run.noise, toWebhook, run.seed, c.seed);
       const m = await observe(migrated, toEndpoint, run.seed, c.seed);
       const cmp = compareRuns(o1, o2, m);
       const { outcome, reason } = classify(cmp, o1);
       results.push({ name: c.name, round, webhookStatus: o1.status, endpointStatus: m.status, equal: cmp.equal, outcome, ...(reason ? { reason } : {}), differences: cmp.differences });
       outcomes.push(o1.outcome ?? "ok");
-      if (run.coverage) {
-        // Each case's own coverage: which lines a source case's values lead to, for later rounds.
+      if (run.coverage && c.values) {
+        // A source case's own coverage: which lines its values lead to, for later rounds.
         const take = (await original.takeCoverage()).filter((t) => t.url === w.sourcePath);
         takes.original.push(...take);
-        if (c.values) reached.push({ values: c.values, take });
+        reached.push({ values: c.values, take });
       }
     }
     await collect();

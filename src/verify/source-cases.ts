@@ -106,7 +106,8 @@ function render(name: string, method: string, reads: FunctionReads, values: Valu
     else setPath(body, f.name, reads.body === "form" ? asText(v) : v);
   }
   const c: LogicalCase = { ...base, name, method, query: { ...base.query, ...query }, headers: { ...base.headers, ...headers } };
-  if (method === "GET" || method === "HEAD" || reads.body === "none") return c;
+  // A function that reads its body gets one whatever the method: its callers must have sent one.
+  if (reads.body === "none") return c;
   if (reads.body === "form") {
     const form = new URLSearchParams(Object.entries(body).map(([k, v]) => [k, asText(v)]));
     return { ...c, headers: { ...c.headers, "Content-Type": "application/x-www-form-urlencoded" }, body: form.toString() };
@@ -170,6 +171,18 @@ export function sourceCases(webhook: Webhook, reads: FunctionReads, base: CaseBa
   };
   add(`${method} fields the source reads`, all);
   if (reads.collections.length) add(`${method} fields the source reads, empty database`, all, false);
+  if (reads.body !== "none" && !base.template) {
+    // The same request without a body: `if (!payload.body)` and `body && ...` guards are common.
+    const c = render(`${method} fields the source reads, no body`, method, reads, all, base);
+    const { "Content-Type": _type, ...headers } = c.headers;
+    const seed = seedFor(reads, all);
+    out.push({ ...c, headers, body: undefined, ...(seed ? { seed } : {}), values: all });
+  }
+  if ((reads.body === "json" || reads.body === "ejson") && !base.template) {
+    // A body the parse rejects: a function that catches the error has a path for it.
+    const c = render(`${method} body that is not JSON`, method, reads, all, base);
+    out.push({ ...c, body: "not json", values: all });
+  }
   const slots = slotsOf(reads);
   for (const f of slots) {
     for (const lit of f.literals.slice(1)) add(`${method} ${f.label} = ${JSON.stringify(lit)}`, new Map(all).set(f.key, lit));

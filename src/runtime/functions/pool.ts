@@ -28,6 +28,14 @@ export interface FunctionRuntimeOptions {
   coverage?: boolean;
 }
 
+/**
+ * With precise coverage on, V8 keeps the feedback vector of every closure alive for the profiler,
+ * and each call makes new closures (a fresh vm context per call), so a worker's heap and the time
+ * of each coverage take grow with the calls it has run. A worker is replaced after this many calls,
+ * right after a take (nothing of its coverage is lost then). Measured in bench/README.md.
+ */
+const COVERAGE_RECYCLE_CALLS = 1000;
+
 interface Job {
   req: CallRequest;
   resolve: (result: CallResult) => void;
@@ -40,6 +48,8 @@ interface Slot {
   watchdog: NodeJS.Timeout | undefined;
   /** Worker exits since the last result; spawning backs off so a broken worker cannot spin. */
   crashes: number;
+  /** Calls this worker has run (coverage mode recycles a worker after COVERAGE_RECYCLE_CALLS). */
+  calls: number;
   respawn: NodeJS.Timeout | undefined;
 }
 
@@ -77,7 +87,7 @@ export class FunctionRuntime {
     this.#coverage = opts.coverage ?? false;
     const count = Math.max(1, Math.floor(opts.workers ?? 1));
     for (let i = 0; i < count; i++) {
-      const slot: Slot = { worker: undefined, online: false, job: undefined, watchdog: undefined, crashes: 0, respawn: undefined };
+      const slot: Slot = { worker: undefined, online: false, job: undefined, watchdog: undefined, crashes: 0, respawn: undefined, calls: 0 };
       this.#slots.push(slot);
       this.#spawn(slot);
     }
@@ -153,6 +163,7 @@ export class FunctionRuntime {
     });
     slot.worker = worker;
     slot.online = false;
+    slot.calls = 0;
     let lastError: (Error & { code?: string }) | undefined;
     worker.on("online", () => {
       if (slot.worker !== worker) return;
@@ -162,7 +173,10 @@ export class FunctionRuntime {
     worker.on("message", (msg: FromWorker) => {
       if (slot.worker !== worker) return;
       if (msg.kind === "db") this.#answerDb(worker, slot, msg);
-      else if (msg.kind === "coverage") this.#answerTake(msg.id, msg.scripts);
+      else if (msg.kind === "coverage") {
+        this.#answerTake(msg.id, msg.scripts);
+        if (slot.calls >= COVERAGE_RECYCLE_CALLS && !slot.job) this.#recycle(slot, worker);
+      }
       else this.#finish(slot, msg);
     });
     worker.on("error", (err: Error & { code?: string }) => {
@@ -197,13 +211,22 @@ export class FunctionRuntime {
     if (this.#app) worker.postMessage({ kind: "app", app: this.#app });
   }
 
-  #dispatch(): void {
+  /** Replaces an idle worker with a fresh one (same app). */
+  #recycle(slot: Slot, worker: Worker): void {
+    for (const [id, take] of this.#takes) if (take.worker === worker) this.#answerTake(id, []);
+    slot.worker = undefined;
+    void worker.terminate();
+    this.#spawn(slot);
+  }
+
+    #dispatch(): void {
     if (this.#closed) return;
     for (const slot of this.#slots) {
       if (this.#queue.length === 0) return;
       if (slot.job || !slot.worker) continue;
       const job = this.#queue.shift()!;
       slot.job = job;
+      slot.calls++;
       slot.worker.postMessage(job.req);
       if (slot.online) this.#startWatchdog(slot);
     }
