@@ -36,8 +36,8 @@ export interface SessionOptions {
 export interface Session {
   deps: PipelineDeps;
   served: ServedApp;
-  /** What function scripts ran since the previous take ([] without the `coverage` option). */
-  takeCoverage(): Promise<ScriptCoverage[]>;
+  /** What function scripts (or the one named `url`) ran since the previous take ([] without the `coverage` option). */
+  takeCoverage(url?: string): Promise<ScriptCoverage[]>;
   close(): Promise<void>;
 }
 
@@ -64,7 +64,7 @@ export async function openSession(opts: SessionOptions): Promise<Session> {
   return {
     deps: deps!,
     served,
-    takeCoverage: () => runtime.takeCoverage(),
+    takeCoverage: (url) => runtime.takeCoverage(url),
     close: async () => {
       await runtime.close();
       if (!opts.store) await store.close();

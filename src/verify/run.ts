@@ -21,7 +21,7 @@ import { loadSeedFile, openStore, parseSeed } from "../runtime/store/index.js";
 import { parseUsersFile, UserStore, type UsersFile } from "../runtime/users.js";
 import { baseCase, casesFor, payloadTemplate, type LogicalCase, type RecordedRequest } from "./cases.js";
 import { classify, compareRuns, type Observation } from "./compare.js";
-import { addedLines, measure, percent, summarise as summariseCoverage } from "./coverage.js";
+import { addedLines, measure, percent, summarise as summariseCoverage, type Measured } from "./coverage.js";
 import { readsOf } from "./reads.js";
 import { gateHeaderSets } from "./gates.js";
 import { branchCases, sourceCases, sourceMethod } from "./source-cases.js";
@@ -140,45 +140,48 @@ async function verifyWebhook(w: Webhook, run: Run, knownDifferences: string[]): 
   const reads = readsOfWebhook(w);
   const migratedFile = `functions/${fn}.js`;
   const takes = { original: [] as ScriptCoverage[], migrated: [] as ScriptCoverage[] };
-  const collect = async () => {
-    if (!run.coverage) return;
-    takes.original.push(...(await original.takeCoverage()).filter((s) => s.url === w.sourcePath));
-    takes.migrated.push(...(await migrated.takeCoverage()).filter((s) => s.url === migratedFile));
+  // A take costs 1-2 ms of the worker whatever it holds (bench/README.md), so verify takes only
+  // what it uses: the original after each round (what the next round aims at) and after each
+  // first-round source case (where later rounds start from); the migrated function once, at the end.
+  let untaken = false; // calls ran on the original since its last take
+  const takeOriginal = async (): Promise<ScriptCoverage[]> => {
+    untaken = false;
+    const take = await original.takeCoverage(w.sourcePath);
+    takes.original.push(...take);
+    return take;
   };
+  /** Whether a round's source cases take their own coverage: the first round's, when a later round can use them. */
+  const perCase = (round: number) => run.coverage && round === 1 && reads.conditions.length > 0;
 
   const results: CaseResult[] = [];
-  const reached: { values: ReadonlyMap<string, unknown>; take: ScriptCoverage[] }[] = [];
+  const reached: { values: ReadonlyMap<string, unknown>; take: ScriptCoverage[]; lines?: Measured["lines"] }[] = [];
   // The same request twice proves nothing new (a source case can repeat a config case).
   const sent = new Set<string>();
   /** Runs the cases not sent before, within the budget; returns how each ended on the webhook side. */
   const runCases = async (cases: LogicalCase[], round: number): Promise<string[]> => {
     const outcomes: string[] = [];
-    let flushed = false;
     for (const c of cases) {
       if (results.length >= run.maxCases) break;
       const key = JSON.stringify([c.method, c.query, c.headers, c.body, c.seed, c.secret, c.credentials]);
       if (sent.has(key)) continue;
       sent.add(key);
-      // Cases without values run before the source cases: their counts go in before any per-case take.
-      if (run.coverage && c.values && !flushed) await collect();
-      flushed ||= c.values !== undefined;
+      const own = perCase(round) && c.values !== undefined;
+      // The counts of cases without values (config cases) go in before a per-case take.
+      if (own && untaken) await takeOriginal();
       const toWebhook = renderForWebhook(c, appId, w, run.creds);
       const toEndpoint = renderForEndpoint(c, appId, w, endpoint.entry, migrated.served.secrets, run.creds);
       const o1 = await observe(original, toWebhook, run.seed, c.seed);
+      untaken = true;
       const o2 = await observe(run.noise, toWebhook, run.seed, c.seed);
       const m = await observe(migrated, toEndpoint, run.seed, c.seed);
       const cmp = compareRuns(o1, o2, m);
       const { outcome, reason } = classify(cmp, o1);
       results.push({ name: c.name, round, webhookStatus: o1.status, endpointStatus: m.status, equal: cmp.equal, outcome, ...(reason ? { reason } : {}), differences: cmp.differences });
       outcomes.push(o1.outcome ?? "ok");
-      if (run.coverage && c.values) {
-        // A source case's own coverage: which lines its values lead to, for later rounds.
-        const take = (await original.takeCoverage()).filter((t) => t.url === w.sourcePath);
-        takes.original.push(...take);
-        reached.push({ values: c.values, take });
-      }
+      // A source case's own coverage: which lines its values lead to, for later rounds.
+      if (own) reached.push({ values: c.values!, take: await takeOriginal() });
     }
-    await collect();
+    if (run.coverage && untaken) await takeOriginal();
     return outcomes;
   };
 
@@ -198,9 +201,11 @@ async function verifyWebhook(w: Webhook, run: Run, knownDifferences: string[]): 
   const source = w.source ?? "";
   for (let round = 2; run.coverage && round <= BRANCH_ROUNDS + 1 && results.length < run.maxCases; round++) {
     const open = new Set(measure(source, takes.original).branches.filter((b) => !b.taken).map((b) => b.line));
-    const reachedBy = (line: number) => reached.find((r) => measure(source, r.take).lines[line - 1] === "covered")?.values;
+    const reachedBy = (line: number) => reached.find((r) => (r.lines ??= measure(source, r.take).lines)[line - 1] === "covered")?.values;
     if (open.size === 0 || (await runCases(gated(branchCases(w, reads, open, from, reachedBy)), round)).length === 0) break;
   }
+
+  if (run.coverage) takes.migrated.push(...(await migrated.takeCoverage(migratedFile)));
 
   const counts = { ...empty };
   for (const c of results) counts[c.outcome]++;

@@ -25,11 +25,11 @@ export class CoverageCollector {
       .then(() => undefined);
   }
 
-  /** What function scripts ran since the previous take. */
-  async take(): Promise<ScriptCoverage[]> {
+  /** What function scripts (or the one named `url`) ran since the previous take. */
+  async take(url?: string): Promise<ScriptCoverage[]> {
     await this.ready;
     const r = (await this.#post("Profiler.takePreciseCoverage")) as { result: ScriptCoverage[] };
-    return r.result.filter((s) => isFunctionScript(s.url)).map((s) => ({ url: s.url, functions: s.functions }));
+    return r.result.filter((s) => (url === undefined ? isFunctionScript(s.url) : s.url === url)).map((s) => ({ url: s.url, functions: s.functions }));
   }
 
   #post(method: string, params?: object): Promise<unknown> {

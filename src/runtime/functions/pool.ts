@@ -110,11 +110,11 @@ export class FunctionRuntime {
   }
 
   /**
-   * What the function scripts ran since the previous take, from every worker (empty without the
-   * `coverage` option). A worker answers after the calls it already has; a worker that was
+   * What the function scripts (or the one named `url`) ran since the previous take, from every
+   * worker (empty without the `coverage` option); the counts of every other script are reset too. A worker answers after the calls it already has; a worker that was
    * terminated (time limit, crash) took the coverage of its calls with it.
    */
-  async takeCoverage(): Promise<ScriptCoverage[]> {
+  async takeCoverage(url?: string): Promise<ScriptCoverage[]> {
     if (!this.#coverage || this.#closed) return [];
     const takes = this.#slots.map((slot) => {
       const worker = slot.worker;
@@ -122,7 +122,7 @@ export class FunctionRuntime {
       const id = this.#nextId++;
       return new Promise<ScriptCoverage[]>((resolve) => {
         this.#takes.set(id, { worker, resolve });
-        worker.postMessage({ kind: "coverage", id });
+        worker.postMessage({ kind: "coverage", id, ...(url !== undefined ? { url } : {}) });
       });
     });
     return (await Promise.all(takes)).flat();

@@ -140,6 +140,8 @@ export interface ScriptCoverage {
 export interface CoverageRequest {
   kind: "coverage";
   id: number;
+  /** Only this script (its `url`); every function script when absent. */
+  url?: string;
 }
 export interface CoverageReply {
   kind: "coverage";

@@ -70,7 +70,7 @@ async function pump(): Promise<void> {
     if (coverage) await coverage.ready;
     for (let req = queue.shift(); req; req = queue.shift()) {
       if (req.kind === "coverage") {
-        post({ kind: "coverage", id: req.id, scripts: coverage ? await coverage.take() : [] });
+        post({ kind: "coverage", id: req.id, scripts: coverage ? await coverage.take(req.url) : [] });
         continue;
       }
       const result = await runInProcess(app, req, db);
