@@ -22,7 +22,10 @@ import {
   STATUS_LABEL,
   STATUS_MEANING,
 } from "./markdown.js";
+import { esc } from "./escape.js";
 import { StringSink, type TextSink } from "./sink.js";
+
+export { esc };
 
 /** The diff2html stylesheet, for `renderHtml`. */
 export async function loadDiff2HtmlCss(): Promise<string> {
@@ -326,18 +329,6 @@ const plural = (n: number) => (n === 1 ? "" : "s");
 /** A stable element id from text (only characters that need no escaping). */
 function anchor(kind: string, text: string): string {
   return `${kind}-${text.replace(/[^A-Za-z0-9_-]+/g, "-")}`;
-}
-
-const ESCAPED = /[&<>"']/;
-
-/** Escapes text for HTML element content and attribute values. */
-export function esc(text: string): string {
-  // Most strings of a report need no escaping: test once before replacing.
-  // A native pass per special character is several times faster than a callback per match on the
-  // large diffs (a 60,000-line manifest is mostly quotes).
-  return ESCAPED.test(text)
-    ? text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;")
-    : text;
 }
 
 /** hookshift's own sentences: escaped, with their `code` spans as <code> and newlines as <br>. */

@@ -5,7 +5,7 @@
 // sources coloured line by line (covered, not reached, added by a rewrite rule). Pure: a
 // VerifyResult in, HTML text out.
 
-import { esc } from "../report/html.js";
+import { esc } from "../report/escape.js";
 import type { Difference } from "./compare.js";
 import type { CaseOutcome, CaseResult, Count, LineState, SourceView, Verdict, VerifyResult, WebhookVerification } from "./types.js";
 
