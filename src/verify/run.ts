@@ -11,22 +11,20 @@ import { readApp } from "../app/read/index.js";
 import { planMigration } from "../migrate/plan.js";
 import { markersIn } from "../rewrite/engine.js";
 import { RULE_IDS } from "../rewrite/registry.js";
-import type { ShimRequest, ShimResponse } from "../runtime/http.js";
-import { dispatch } from "../runtime/server.js";
 import { defaultSemantics } from "../runtime/semantics.js";
 import { readSecretsFile } from "../runtime/app-spec.js";
-import { openSession, type Session } from "../runtime/session.js";
+import { openSession } from "../runtime/session.js";
 import type { ScriptCoverage } from "../runtime/functions/protocol.js";
-import { loadSeedFile, openStore, parseSeed } from "../runtime/store/index.js";
 import { parseUsersFile, UserStore, type UsersFile } from "../runtime/users.js";
 import { baseCase, casesFor, payloadTemplate, type LogicalCase, type RecordedRequest } from "./cases.js";
-import { classify, compareRuns, type Observation } from "./compare.js";
-import { addedLines, measure, percent, summarise as summariseCoverage, type Measured } from "./coverage.js";
+import { CaseRunner, type RunContext } from "./case-runner.js";
+import { addedLines, measure, summarise as summariseCoverage } from "./coverage.js";
 import { readsOf } from "./reads.js";
 import { gateHeaderSets } from "./gates.js";
 import { branchCases, sourceCases, sourceMethod } from "./source-cases.js";
-import type { CaseResult, FunctionReads, SourceView, VerifyResult, VerifySummary, WebhookCoverage, WebhookVerification } from "./types.js";
-import { callerChanges, renderForEndpoint, renderForWebhook, type Credentials } from "./render.js";
+import { summarise, unprovenReason } from "./summary.js";
+import type { FunctionReads, SourceView, VerifyResult, WebhookCoverage, WebhookVerification } from "./types.js";
+import { callerChanges, type Credentials } from "./render.js";
 
 export interface VerifyOptions {
   original: string;
@@ -100,16 +98,9 @@ export async function verify(opts: VerifyOptions): Promise<VerifyResult> {
   }
 }
 
-interface Run {
-  original: Session;
-  /** The original again, for the second run that measures noise (without coverage when coverage is on). */
-  noise: Session;
-  migrated: Session;
-  creds: Credentials;
-  seed: string | undefined;
+/** What every webhook of the run shares, and what only the case generation needs. */
+interface Run extends RunContext {
   recorded: RecordedRequest[];
-  coverage: boolean;
-  maxCases: number;
 }
 
 const NO_READS: FunctionReads = { body: "none", fields: [], collections: [], userFields: [], documentFields: [], conditions: [] };
@@ -136,60 +127,14 @@ async function verifyWebhook(w: Webhook, run: Run, knownDifferences: string[]): 
   const endpoint = migrated.served.endpoints.find((e) => e.entry.route === route && e.entry.function_name === fn);
   const empty = { equal: 0, different: 0, bothFailed: 0, emulatorDefault: 0 };
   if (!endpoint) return { result: { id: w.id, result: "unpaired", verdict: "unpaired", counts: empty, cases: [], callerChanges: [], knownDifferences } };
-  const appId = original.served.appId;
   const reads = readsOfWebhook(w);
-  const migratedFile = `functions/${fn}.js`;
-  const takes = { original: [] as ScriptCoverage[], migrated: [] as ScriptCoverage[] };
-  // A take costs 1-2 ms of the worker whatever it holds (bench/README.md), so verify takes only
-  // what it uses: the original after each round (what the next round aims at) and after each
-  // first-round source case (where later rounds start from); the migrated function once, at the end.
-  let untaken = false; // calls ran on the original since its last take
-  const takeOriginal = async (): Promise<ScriptCoverage[]> => {
-    untaken = false;
-    const take = await original.takeCoverage(w.sourcePath);
-    takes.original.push(...take);
-    return take;
-  };
-  /** Whether a round's source cases take their own coverage: the first round's, when a later round can use them. */
-  const perCase = (round: number) => run.coverage && round === 1 && reads.conditions.length > 0;
-
-  const results: CaseResult[] = [];
-  const reached: { values: ReadonlyMap<string, unknown>; take: ScriptCoverage[]; lines?: Measured["lines"] }[] = [];
-  // The same request twice proves nothing new (a source case can repeat a config case).
-  const sent = new Set<string>();
-  /** Runs the cases not sent before, within the budget; returns how each ended on the webhook side. */
-  const runCases = async (cases: LogicalCase[], round: number): Promise<string[]> => {
-    const outcomes: string[] = [];
-    for (const c of cases) {
-      if (results.length >= run.maxCases) break;
-      const key = JSON.stringify([c.method, c.query, c.headers, c.body, c.seed, c.secret, c.credentials]);
-      if (sent.has(key)) continue;
-      sent.add(key);
-      const own = perCase(round) && c.values !== undefined;
-      // The counts of cases without values (config cases) go in before a per-case take.
-      if (own && untaken) await takeOriginal();
-      const toWebhook = renderForWebhook(c, appId, w, run.creds);
-      const toEndpoint = renderForEndpoint(c, appId, w, endpoint.entry, migrated.served.secrets, run.creds);
-      const o1 = await observe(original, toWebhook, run.seed, c.seed);
-      untaken = true;
-      const o2 = await observe(run.noise, toWebhook, run.seed, c.seed);
-      const m = await observe(migrated, toEndpoint, run.seed, c.seed);
-      const cmp = compareRuns(o1, o2, m);
-      const { outcome, reason } = classify(cmp, o1);
-      results.push({ name: c.name, round, webhookStatus: o1.status, endpointStatus: m.status, equal: cmp.equal, outcome, ...(reason ? { reason } : {}), differences: cmp.differences });
-      outcomes.push(o1.outcome ?? "ok");
-      // A source case's own coverage: which lines its values lead to, for later rounds.
-      if (own) reached.push({ values: c.values!, take: await takeOriginal() });
-    }
-    if (run.coverage && untaken) await takeOriginal();
-    return outcomes;
-  };
+  const runner = new CaseRunner(run, w, endpoint.entry, run.coverage && reads.conditions.length > 0);
 
   // can_evaluate first: every later case carries the first header set the webhook let through.
   let gate: Record<string, string> = {};
   const main = baseCase(w, "", sourceMethod(w, reads));
   for (const headers of gateHeaderSets(w.config?.canEvaluate, original.served.spec.functions)) {
-    const [how] = await runCases([{ ...main, name: `${main.method} can_evaluate headers ${JSON.stringify(headers)}`, headers }], 1);
+    const [how] = await runner.send([{ ...main, name: `${main.method} can_evaluate headers ${JSON.stringify(headers)}`, headers }], 1);
     if (how !== undefined && how !== "can-evaluate-denied") {
       gate = headers;
       break;
@@ -197,16 +142,17 @@ async function verifyWebhook(w: Webhook, run: Run, knownDifferences: string[]): 
   }
   const gated = (cases: LogicalCase[]) => cases.map((c) => ({ ...c, headers: { ...gate, ...c.headers } }));
   const from = { base: main, template: payloadTemplate(w) };
-  await runCases(gated([...casesFor(w, run.recorded), ...sourceCases(w, reads, from)]), 1);
+  await runner.send(gated([...casesFor(w, run.recorded), ...sourceCases(w, reads, from)]), 1);
   const source = w.source ?? "";
-  for (let round = 2; run.coverage && round <= BRANCH_ROUNDS + 1 && results.length < run.maxCases; round++) {
-    const open = new Set(measure(source, takes.original).branches.filter((b) => !b.taken).map((b) => b.line));
-    const reachedBy = (line: number) => reached.find((r) => (r.lines ??= measure(source, r.take).lines)[line - 1] === "covered")?.values;
-    if (open.size === 0 || (await runCases(gated(branchCases(w, reads, open, from, reachedBy)), round)).length === 0) break;
+  // Later rounds aim at the branches no case took yet; each stops early when it finds nothing new to try.
+  for (let round = 2; run.coverage && round <= BRANCH_ROUNDS + 1 && runner.budgetLeft; round++) {
+    const open = new Set(measure(source, runner.takes).branches.filter((b) => !b.taken).map((b) => b.line));
+    if (open.size === 0) break;
+    const cases = branchCases(w, reads, open, from, (line) => runner.reachedBy(source, line));
+    if ((await runner.send(gated(cases), round)).length === 0) break;
   }
 
-  if (run.coverage) takes.migrated.push(...(await migrated.takeCoverage(migratedFile)));
-
+  const results = runner.results;
   const counts = { ...empty };
   for (const c of results) counts[c.outcome]++;
   const verdict = counts.different > 0 ? "different" : counts.equal === 0 ? "unproven" : "equal";
@@ -218,10 +164,12 @@ async function verifyWebhook(w: Webhook, run: Run, knownDifferences: string[]): 
     counts,
     ...(verdict === "unproven" ? { unprovenReason: unprovenReason(results) } : {}),
     cases: results,
-    callerChanges: callerChanges(w, endpoint.entry, appId),
+    callerChanges: callerChanges(w, endpoint.entry, original.served.appId),
     knownDifferences,
   };
   if (!run.coverage) return { result };
+  // The migrated function's coverage is taken once, at the end: no round aims from it.
+  const takes = { original: runner.takes, migrated: await migrated.takeCoverage(`functions/${fn}.js`) };
   const { coverage, view } = coverageOf(w, source, migrated.served.spec.functions[fn]?.source, takes);
   return { result: { ...result, coverage }, view };
 }
@@ -252,87 +200,6 @@ function coverageOf(
     view.migrated = { file: `functions/${w.service.name}_${w.name}.js`, text: migratedSource, lines: mm.lines, added };
   }
   return { coverage, view };
-}
-
-/** Why no case is evidence: the most frequent shared failure, or the platform answers that stopped every case. */
-function unprovenReason(cases: CaseResult[]): string {
-  if (cases.length === 0) return "no case could be generated for this webhook";
-  const tally = (outcome: CaseResult["outcome"]) => {
-    const n = new Map<string, number>();
-    for (const c of cases) if (c.outcome === outcome) n.set(c.reason ?? "", (n.get(c.reason ?? "") ?? 0) + 1);
-    return [...n].sort((a, b) => b[1] - a[1]);
-  };
-  const failed = tally("bothFailed");
-  if (failed.length) {
-    const [reason, n] = failed[0]!;
-    const others = failed.length > 1 ? `; ${failed.length - 1} other error${failed.length > 2 ? "s" : ""}` : "";
-    return `every case that reached the function failed the same way on both sides: ${reason} (${n} of ${cases.length} cases${others})`;
-  }
-  const platform = tally("emulatorDefault").map(([r, n]) => `${r} ×${n}`);
-  return `no case got past the platform to the function: ${platform.join(", ")}`;
-}
-
-function summarise(results: WebhookVerification[], minCoverage: number | undefined): VerifySummary {
-  const cases = results.flatMap((r) => r.cases);
-  const count = (o: CaseResult["outcome"]) => cases.filter((c) => c.outcome === o).length;
-  const unpaired = results.filter((r) => r.verdict === "unpaired").length;
-  const unproven = results.filter((r) => r.verdict === "unproven").length;
-  const errors = results.filter((r) => r.verdict === "error").length;
-  const measured = results.filter((r) => r.coverage);
-  const own = measured.map((r) => ({ id: r.id, percent: percent(r.coverage!.lines) }));
-  const sorted = [...own].sort((a, b) => a.percent - b.percent || a.id.localeCompare(b.id));
-  const median = sorted.length ? medianOf(sorted.map((x) => x.percent)) : undefined;
-  const sum = (pick: (c: WebhookCoverage) => { covered: number; total: number }) =>
-    measured.reduce((acc, r) => ({ covered: acc.covered + pick(r.coverage!).covered, total: acc.total + pick(r.coverage!).total }), { covered: 0, total: 0 });
-  const summary: VerifySummary = {
-    webhooks: results.length,
-    cases: cases.length,
-    equal: count("equal"),
-    different: count("different"),
-    bothFailed: count("bothFailed"),
-    emulatorDefault: count("emulatorDefault"),
-    unpaired,
-    unproven,
-    errors,
-    ...(median !== undefined ? { medianLineCoverage: median, lines: sum((c) => c.lines), branches: sum((c) => c.branches) } : {}),
-    weakest: sorted.filter((x) => x.percent < 100).slice(0, 5),
-    belowMinCoverage: minCoverage === undefined ? [] : own.filter((x) => x.percent < minCoverage).map((x) => x.id),
-    line: "",
-  };
-  summary.line =
-    `${results.length} webhook${results.length === 1 ? "" : "s"}, ${cases.length} case${cases.length === 1 ? "" : "s"}: ` +
-    `${summary.equal} equal, ${summary.different} different, ${summary.bothFailed} both failed, ${summary.emulatorDefault} emulator default` +
-    (median !== undefined ? `; lines ${median}% (median)` : "") +
-    (unproven ? `; ${unproven} unproven` : "") +
-    (unpaired ? `; ${unpaired} without an endpoint` : "") +
-    (errors ? `; ${errors} could not be verified` : "");
-  return summary;
-}
-
-function medianOf(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid]! : Math.round(((s[mid - 1]! + s[mid]!) / 2) * 10) / 10;
-}
-
-/** One run on a fresh copy of the seeded database, plus the case's own documents. */
-async function observe(session: Session, req: ShimRequest, seed: string | undefined, caseSeed: string | undefined): Promise<Observation> {
-  const store = await openStore({});
-  if (seed !== undefined) await loadSeedFile(store, seed);
-  if (caseSeed !== undefined) {
-    // A case's documents sit beside --seed's; one that clashes with a seeded `_id` gives way to it.
-    for (const [db, colls] of Object.entries(parseSeed(caseSeed))) {
-      for (const [coll, docs] of Object.entries(colls)) for (const doc of docs) await store.collection(db, coll).insertOne(doc).catch(() => undefined);
-    }
-  }
-  session.deps.store = store;
-  try {
-    const res: ShimResponse = await dispatch(req, session.deps);
-    const db = await store.snapshot();
-    return { status: res.status, headers: res.headers, body: res.body, db, outbound: res.outbound, outcome: res.outcome, ...(res.failure ? { failure: res.failure } : {}) };
-  } finally {
-    await store.close();
-  }
 }
 
 function firstCredentials(file: UsersFile): Credentials {

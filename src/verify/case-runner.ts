@@ -1,0 +1,122 @@
+// Runs one webhook's cases: each logical case goes to the original webhook twice (the second run,
+// in a session without coverage, measures noise) and to the migrated endpoint once, each on a
+// fresh copy of the same seeded database; the outcomes are compared and classified. It also keeps
+// the original's coverage takes: the ones a later round aims from, and the ones the report counts.
+
+import type { EndpointEntry, Webhook } from "../app/model.js";
+import type { ShimRequest, ShimResponse } from "../runtime/http.js";
+import type { ScriptCoverage } from "../runtime/functions/protocol.js";
+import { dispatch } from "../runtime/server.js";
+import type { Session } from "../runtime/session.js";
+import { loadSeedFile, openStore, parseSeed } from "../runtime/store/index.js";
+import type { LogicalCase } from "./cases.js";
+import { classify, compareRuns, type Observation } from "./compare.js";
+import { measure, type Measured } from "./coverage.js";
+import { renderForEndpoint, renderForWebhook, type Credentials } from "./render.js";
+import type { CaseResult } from "./types.js";
+
+/** What every webhook of a run shares. */
+export interface RunContext {
+  original: Session;
+  /** The original again, for the second run that measures noise (without coverage when coverage is on). */
+  noise: Session;
+  migrated: Session;
+  creds: Credentials;
+  seed: string | undefined;
+  coverage: boolean;
+  maxCases: number;
+}
+
+/** A first-round source case and the coverage it alone produced: where a later round can start from. */
+interface Reach {
+  values: ReadonlyMap<string, unknown>;
+  take: ScriptCoverage[];
+  lines?: Measured["lines"];
+}
+
+export class CaseRunner {
+  readonly results: CaseResult[] = [];
+  /** Every take of the original's coverage, in order: together they are what the cases ran. */
+  readonly takes: ScriptCoverage[] = [];
+  readonly #reached: Reach[] = [];
+  /** The same request twice proves nothing new (a source case can repeat a config case). */
+  readonly #sent = new Set<string>();
+  /** Calls ran on the original since its last take. */
+  #untaken = false;
+
+  constructor(
+    private readonly run: RunContext,
+    private readonly webhook: Webhook,
+    private readonly endpoint: EndpointEntry,
+    /**
+     * Whether first-round source cases take their own coverage. A take costs 1-2 ms of the worker
+     * whatever it holds (bench/README.md), so only when a later round can aim from them.
+     */
+    private readonly perCaseTakes: boolean,
+  ) {}
+
+  get budgetLeft(): boolean {
+    return this.results.length < this.run.maxCases;
+  }
+
+  /** Runs the cases not sent before, within the budget; returns how each ended on the webhook side. */
+  async send(cases: LogicalCase[], round: number): Promise<string[]> {
+    const { run, webhook: w } = this;
+    const appId = run.original.served.appId;
+    const outcomes: string[] = [];
+    for (const c of cases) {
+      if (!this.budgetLeft) break;
+      const key = JSON.stringify([c.method, c.query, c.headers, c.body, c.seed, c.secret, c.credentials]);
+      if (this.#sent.has(key)) continue;
+      this.#sent.add(key);
+      const own = this.perCaseTakes && round === 1 && c.values !== undefined;
+      // The counts of the cases before (config cases) go in before a case's own take.
+      if (own && this.#untaken) await this.#takeOriginal();
+      const toWebhook = renderForWebhook(c, appId, w, run.creds);
+      const toEndpoint = renderForEndpoint(c, appId, w, this.endpoint, run.migrated.served.secrets, run.creds);
+      const o1 = await observe(run.original, toWebhook, run.seed, c.seed);
+      this.#untaken = true;
+      const o2 = await observe(run.noise, toWebhook, run.seed, c.seed);
+      const m = await observe(run.migrated, toEndpoint, run.seed, c.seed);
+      const cmp = compareRuns(o1, o2, m);
+      const { outcome, reason } = classify(cmp, o1);
+      this.results.push({ name: c.name, round, webhookStatus: o1.status, endpointStatus: m.status, equal: cmp.equal, outcome, ...(reason ? { reason } : {}), differences: cmp.differences });
+      outcomes.push(o1.outcome ?? "ok");
+      if (own) this.#reached.push({ values: c.values!, take: await this.#takeOriginal() });
+    }
+    if (run.coverage && this.#untaken) await this.#takeOriginal();
+    return outcomes;
+  }
+
+  /** The values of a first-round case that ran `line` of `source`, if one did. */
+  reachedBy(source: string, line: number): ReadonlyMap<string, unknown> | undefined {
+    return this.#reached.find((r) => (r.lines ??= measure(source, r.take).lines)[line - 1] === "covered")?.values;
+  }
+
+  async #takeOriginal(): Promise<ScriptCoverage[]> {
+    this.#untaken = false;
+    const take = await this.run.original.takeCoverage(this.webhook.sourcePath);
+    this.takes.push(...take);
+    return take;
+  }
+}
+
+/** One run on a fresh copy of the seeded database, plus the case's own documents. */
+export async function observe(session: Session, req: ShimRequest, seed: string | undefined, caseSeed: string | undefined): Promise<Observation> {
+  const store = await openStore({});
+  if (seed !== undefined) await loadSeedFile(store, seed);
+  if (caseSeed !== undefined) {
+    // A case's documents sit beside --seed's; one that clashes with a seeded `_id` gives way to it.
+    for (const [db, colls] of Object.entries(parseSeed(caseSeed))) {
+      for (const [coll, docs] of Object.entries(colls)) for (const doc of docs) await store.collection(db, coll).insertOne(doc).catch(() => undefined);
+    }
+  }
+  session.deps.store = store;
+  try {
+    const res: ShimResponse = await dispatch(req, session.deps);
+    const db = await store.snapshot();
+    return { status: res.status, headers: res.headers, body: res.body, db, outbound: res.outbound, outcome: res.outcome, ...(res.failure ? { failure: res.failure } : {}) };
+  } finally {
+    await store.close();
+  }
+}
