@@ -23,10 +23,12 @@ type From = FieldRef["from"] | "user" | "document";
  * through `new BSON.ObjectId(..)` or `parseInt(..)`, the way to a collection, an object literal.
  */
 type Value =
-  | { kind: "request" | "binary" | "text" | "form" | "context" | "services" }
+  | { kind: "request" | "binary" | "text" | "form" | "services" }
+  | { kind: "context"; customData?: CustomDataSource }
+  | { kind: "user"; path: string; customData?: CustomDataSource }
   | { kind: "section"; from: "query" | "header" }
   | { kind: "field"; ref: FieldRef }
-  | { kind: "parsed" | "user"; path: string }
+  | { kind: "parsed"; path: string }
   | { kind: "document"; db: string; collection: string; path: string }
   | { kind: "converted"; ref: FieldRef; to: "objectId" | "number" }
   | { kind: "service"; service: string }
@@ -81,10 +83,20 @@ const NO_USE: Use = { literals: [] };
  */
 export type PayloadShape = "request" | "json" | "form";
 
+/**
+ * Where `context.user.custom_data` comes from when the app has custom user data on (and the
+ * function's user fetches it): a document of this collection, so its fields are read, seeded and
+ * varied like those of a document the function finds itself.
+ */
+export interface CustomDataSource {
+  db: string;
+  collection: string;
+}
+
 /** What the function in `source` reads. Never throws: on anything unexpected, it reads nothing. */
-export function readsOf(source: string, payload: PayloadShape = "request"): FunctionReads {
+export function readsOf(source: string, payload: PayloadShape = "request", customData?: CustomDataSource): FunctionReads {
   try {
-    return new Reader(parseSource(source), payload).read();
+    return new Reader(parseSource(source), payload, customData).read();
   } catch {
     return { body: "none", fields: [], collections: [], userFields: [], documentFields: [], conditions: [] };
   }
@@ -103,6 +115,7 @@ class Reader {
   constructor(
     private readonly sf: TS.SourceFile,
     private readonly payload: PayloadShape = "request",
+    private readonly customData?: CustomDataSource,
   ) {}
 
   read(): FunctionReads {
@@ -264,7 +277,7 @@ class Reader {
   /** What `node` stands for; also notes how the body is decoded when it sees that happen. */
   private resolve(node: TS.Node): Value | undefined {
     const n = unwrap(node);
-    if (ts.isIdentifier(n)) return this.env.get(n.text) ?? (n.text === "context" ? { kind: "context" } : undefined);
+    if (ts.isIdentifier(n)) return this.env.get(n.text) ?? (n.text === "context" ? { kind: "context", ...(this.customData ? { customData: this.customData } : {}) } : undefined);
     if (ts.isPropertyAccessExpression(n)) return this.memberOf(n.expression, n.name.text);
     if (ts.isElementAccessExpression(n)) return this.memberOf(n.expression, keyOf(n.argumentExpression));
     if (ts.isCallExpression(n) || ts.isNewExpression(n)) return this.resolveCall(n);
@@ -339,11 +352,12 @@ function member(value: Value, key: string): Value | undefined {
     case "parsed":
       return /^\d+$/.test(key) || VALUE_MEMBERS.has(key) ? undefined : { kind: "parsed", path: join(value.path, key) };
     case "user":
+      if (value.path === "" && key === "custom_data" && value.customData) return { kind: "document", ...value.customData, path: "" };
       return VALUE_MEMBERS.has(key) ? undefined : { kind: "user", path: join(value.path, key) };
     case "document":
       return /^\d+$/.test(key) || VALUE_MEMBERS.has(key) ? undefined : { ...value, path: join(value.path, key) };
     case "context":
-      if (key === "user") return { kind: "user", path: "" };
+      if (key === "user") return { kind: "user", path: "", ...(value.customData ? { customData: value.customData } : {}) };
       return key === "services" ? { kind: "services" } : undefined;
     default:
       return undefined;

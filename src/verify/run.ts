@@ -13,6 +13,7 @@ import { markersIn } from "../rewrite/engine.js";
 import { RULE_IDS } from "../rewrite/registry.js";
 import { defaultSemantics } from "../runtime/semantics.js";
 import { readSecretsFile } from "../runtime/app-spec.js";
+import type { ServedApp } from "../runtime/app-spec.js";
 import { openSession } from "../runtime/session.js";
 import type { ScriptCoverage } from "../runtime/functions/protocol.js";
 import { parseUsersFile, UserStore, type UsersFile } from "../runtime/users.js";
@@ -23,7 +24,7 @@ import { readsOf } from "./reads.js";
 import { gateHeaderSets } from "./gates.js";
 import { branchCases, sourceCases, sourceMethod } from "./source-cases.js";
 import { summarise, unprovenReason } from "./summary.js";
-import type { FunctionReads, SourceView, VerifyResult, WebhookCoverage, WebhookVerification } from "./types.js";
+import type { CollectionRead, FunctionReads, SourceView, VerifyResult, WebhookCoverage, WebhookVerification } from "./types.js";
 import { callerChanges, type Credentials } from "./render.js";
 
 export interface VerifyOptions {
@@ -79,7 +80,8 @@ export async function verify(opts: VerifyOptions): Promise<VerifyResult> {
   if (opts.secretsFile) Object.assign(secrets, await readSecretsFile(opts.secretsFile));
   const migrated = await openSession({ app: opts.migrated, users: usersFile, secrets, semantics: sem, appId: original.served.appId, coverage });
   try {
-    const run: Run = { original, noise, migrated, creds, seed, recorded, coverage, maxCases: Math.max(1, opts.maxCases ?? DEFAULT_MAX_CASES) };
+    const userId = usersFile.users?.find((u) => u.email === creds.email)?.id;
+    const run: Run = { original, noise, migrated, creds, userId, seed, recorded, coverage, maxCases: Math.max(1, opts.maxCases ?? DEFAULT_MAX_CASES) };
     const results: WebhookVerification[] = [];
     const views: NonNullable<VerifyResult["views"]> = {};
     const webhooks = original.served.webhooks.filter((w) => !opts.webhooks || opts.webhooks.includes(w.id));
@@ -101,6 +103,8 @@ export async function verify(opts: VerifyOptions): Promise<VerifyResult> {
 /** What every webhook of the run shares, and what only the case generation needs. */
 interface Run extends RunContext {
   recorded: RecordedRequest[];
+  /** The id of the user verify signs in as (whose custom user data a case can seed). */
+  userId: string | undefined;
 }
 
 const NO_READS: FunctionReads = { body: "none", fields: [], collections: [], userFields: [], documentFields: [], conditions: [] };
@@ -108,10 +112,20 @@ const NO_READS: FunctionReads = { body: "none", fields: [], collections: [], use
 /**
  * What the webhook's source reads, plus the request fields its run_as_user_id_script_source reads
  * (a script that picks the user from `payload.query.as` decides whether the function runs at all).
+ * `context.user.custom_data` is a document of the app's custom user data collection when the
+ * webhook runs as the calling user and fetches it (as webhook.ts serves it): verify's cases seed
+ * that document for the user they sign in as, with the values the function's conditions compare.
  */
-function readsOfWebhook(w: Webhook): FunctionReads {
+function readsOfWebhook(w: Webhook, customUserData: ServedApp["customUserData"], userId: string | undefined): FunctionReads {
   const shape = w.service.type === "github" ? "json" : w.service.type === "twilio" ? "form" : "request";
-  const reads = w.source !== undefined ? readsOf(w.source, shape) : NO_READS;
+  const db = customUserData?.database_name;
+  const collection = customUserData?.collection_name;
+  const fetches = w.config?.runAsAuthedUser === true && w.config.fetchCustomUserData === true && db && collection && userId !== undefined;
+  const reads = w.source !== undefined ? readsOf(w.source, shape, fetches ? { db, collection } : undefined) : NO_READS;
+  if (fetches && reads.documentFields.some((d) => d.db === db && d.collection === collection)) {
+    const filter: CollectionRead["filter"] = { [customUserData!.user_id_field ?? "user_id"]: { kind: "literal", value: userId } };
+    reads.collections.push({ service: customUserData!.mongo_service_name ?? "mongodb-atlas", db, collection, method: "findOne", filter, line: 0 });
+  }
   const script = w.config?.runAsUserIdScriptSource;
   if (!script) return reads;
   const known = new Set(reads.fields.map((f) => `${f.from}:${f.name}`));
@@ -127,7 +141,7 @@ async function verifyWebhook(w: Webhook, run: Run, knownDifferences: string[]): 
   const endpoint = migrated.served.endpoints.find((e) => e.entry.route === route && e.entry.function_name === fn);
   const empty = { equal: 0, different: 0, bothFailed: 0, emulatorDefault: 0 };
   if (!endpoint) return { result: { id: w.id, result: "unpaired", verdict: "unpaired", counts: empty, cases: [], callerChanges: [], knownDifferences } };
-  const reads = readsOfWebhook(w);
+  const reads = readsOfWebhook(w, original.served.customUserData, run.userId);
   const runner = new CaseRunner(run, w, endpoint.entry, run.coverage && reads.conditions.length > 0);
 
   // can_evaluate first: every later case carries the first header set the webhook let through.

@@ -137,6 +137,51 @@ describe("an honest verdict", () => {
   });
 });
 
+describe("context.user.custom_data", () => {
+  // A webhook that runs as the calling user and fetches custom user data: its branches depend on
+  // the user's document in the custom user data collection, which verify seeds per case.
+  const source = [
+    "exports = async function (payload) {",
+    "  const tier = context.user.custom_data.tier;",
+    "  if (!tier) {",
+    '    return { discount: 0 };',
+    "  }",
+    '  if (tier === "gold") {',
+    '    return { discount: 20 };',
+    "  }",
+    "  return { discount: context.user.custom_data.orders > 5 ? 10 : 5 };",
+    "};",
+    "",
+  ].join("\n");
+  let result: VerifyResult;
+  beforeAll(async () => {
+    const app = path.join(await tempDir(), "app");
+    await cp(fixture("verify-paths"), app, { recursive: true });
+    await mkdir(path.join(app, "auth"), { recursive: true });
+    await writeFile(
+      path.join(app, "auth/custom_user_data.json"),
+      JSON.stringify({ enabled: true, mongo_service_name: "mongodb-atlas", database_name: "shop", collection_name: "members", user_id_field: "user_id" }),
+    );
+    const dir = path.join(app, "http_endpoints/shop/incoming_webhooks/member");
+    await mkdir(dir, { recursive: true });
+    const config = { name: "member", run_as_authed_user: true, fetch_custom_user_data: true, options: { httpMethod: "GET", validationMethod: "NO_VALIDATION" }, respond_result: true };
+    await writeFile(path.join(dir, "config.json"), JSON.stringify(config));
+    await writeFile(path.join(dir, "source.js"), source);
+    result = await verify({ original: app, migrated: await migrated(app), webhooks: ["shop/member"], timeLimitMs: 5000 });
+  }, 120_000);
+
+  it("seeds the signed-in user's custom data document and varies the fields the function compares", () => {
+    const w = byId(result, "shop/member");
+    const names = w.cases.map((c) => c.name);
+    expect(names).toContain("GET fields the source reads"); // tier "gold", the first literal compared with
+    expect(names).toContain("GET without document shop.members tier");
+    expect(names).toContain("GET document shop.members orders = 6 (for line 9)");
+    expect(w.verdict).toBe("equal");
+    // Lines 4 (no tier), 7 (gold) and 9 are reached only through the user's custom data document.
+    expect(w.coverage!.uncoveredLines).toEqual([]);
+  });
+});
+
 describe("recorded requests and realistic events for GitHub and Twilio webhooks", () => {
   it("uses recorded requests for every service type, and sends push, pull_request and ping events", async () => {
     const out = await migrated(fixture("layout-a-20180301"));
