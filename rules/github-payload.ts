@@ -2,7 +2,6 @@
 // HTTP request. Rebuild the event from the body and keep the signature check the GitHub service
 // made, against the webhook's secret (a Secret behind a from_secret Value).
 
-import { finding } from "../src/app/findings.js";
 import { appendWrapper, hasCompat } from "../src/rewrite/compat.js";
 import { noChange, type Rule, type RuleResult } from "../src/rewrite/types.js";
 
@@ -32,9 +31,9 @@ export const rule: Rule = {
     const secret = ctx.config.secret !== undefined;
     const out: RuleResult = {
       edits: [],
-      findings: [
-        finding("info", "github-settings", `In GitHub's webhook settings, set the payload URL to the endpoint's URL, the content type to application/json${secret ? ", and keep the secret" : ""}`, {}),
-      ],
+      // The caller-side step (GitHub's payload URL) is a review finding of every GitHub webhook
+      // (src/migrate/differences.ts, "github-settings"), with or without this rule.
+      findings: [],
       values: secret ? [{ name: value, value: ctx.functionName, from_secret: true }] : [],
     };
     if (hasCompat(text, ID)) return out;

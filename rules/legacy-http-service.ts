@@ -1,4 +1,5 @@
-// Rule: legacy HTTP service clients → context.http (same actions, same arguments; domain.md §6.5).
+// Rule: legacy HTTP service clients → context.http (same actions, same arguments;
+// https://www.mongodb.com/docs/atlas/app-services/services/replace-with-npm-modules/).
 
 import { analyseSource } from "../src/app/source-facts.js";
 import { finding } from "../src/app/findings.js";
@@ -14,7 +15,7 @@ export const rule: Rule = {
     risk: "safe",
     docs: [
       "The HTTP service's client (`context.services.get(\"<svc>\").get/post/put/patch/delete/head(args)`) was deprecated",
-      "with the webhooks; `context.http` has the same actions with the same argument shape (domain.md §6.5). The rule",
+      "with the webhooks; `context.http` has the same actions with the same argument shape (https://www.mongodb.com/docs/atlas/app-services/services/replace-with-npm-modules/). The rule",
       "replaces the `context.services.get(\"<svc>\")` expression with `context.http` wherever `<svc>` names one of the",
       "app's HTTP services, so `const http = context.services.get(\"api\"); http.post(...)` keeps working too.",
       "",

@@ -1,5 +1,6 @@
 // Rule: keep the webhook's Respond With Result behaviour when the function also calls response
-// methods (the one difference App Services documents, domain.md §3.6, §5.3, §6.1).
+// methods (the one difference App Services documents:
+// https://www.mongodb.com/docs/atlas/app-services/services/convert-webhooks-to-endpoints/#differences-webhooks-converted-endpoints).
 
 import { analyseSource } from "../src/app/source-facts.js";
 import { appendWrapper, hasCompat, trackedWrapperLines } from "../src/rewrite/compat.js";

@@ -1,4 +1,5 @@
-// Which config format a folder is (domain.md §1.1). realm-cli's procedure, extended with the
+// Which config format a folder is. realm-cli's procedure
+// (https://github.com/10gen/realm-cli/blob/master/internal/local/app.go), extended with the
 // 20230101 `root_config.json` + `.mdb/meta.json` pair and the hybrids seen in real exports:
 //   1. `.mdb/meta.json` (appservices CLI) or `.mdb/app_meta.json` (realm-cli v2) naming a known
 //      config_version picks the root file for that version;
@@ -43,10 +44,16 @@ interface Candidate {
   value: Record<string, unknown> | undefined;
   version: ConfigVersion | undefined;
   findings: Finding[];
+  notAFile?: boolean;
 }
 
 async function readCandidate(root: string, realRoot: string, file: string): Promise<Candidate | undefined> {
   const r = await readAppFile(root, realRoot, file);
+  if (!r.ok && (r.reason === "not-a-file" || r.reason === "too-large")) {
+    // A root file that is a named pipe (or the like), or huge, is still where the root config should be.
+    const f = finding("error", `root-config-${r.reason}`, r.detail, { file, hint: "Replace it with the root config from the original export." });
+    return { file, text: "", value: undefined, version: undefined, findings: [f], notAFile: true };
+  }
   if (!r.ok) return undefined;
   const parsed = parseJson(r.text, file);
   const value =
@@ -125,7 +132,7 @@ export async function detectApp(root: string, realRoot: string): Promise<Detecti
         rootText: broken.text,
         metaVersion,
         hybridReasons,
-        findings: [
+        findings: broken.notAFile ? broken.findings : [
           ...broken.findings,
           finding("error", "root-config-unreadable", `${broken.file} is not valid JSON, so the config version is unknown`, {
             file: broken.file,

@@ -1,4 +1,5 @@
-// Finds every app under a folder: folders with a root config (domain.md §1.1), and partial
+// Finds every app under a folder: folders with a root config
+// (https://github.com/10gen/realm-cli/blob/master/internal/local/app.go), and partial
 // exports (a services/, http_endpoints/ or https_endpoints/ folder holding webhooks, with no root
 // config). An app's own subfolders are not searched for further apps.
 

@@ -32,6 +32,11 @@ export function finding(
   return { severity, code, message, ...extra };
 }
 
+/** A name as a message shows it: at most 80 characters (an export can hold a 5 MB name). */
+export function clip(name: string): string {
+  return name.length > 80 ? `${name.slice(0, 77)}…` : name;
+}
+
 /** `path:line:column` (or less, when the position is unknown). */
 export function formatLocation(f: Pick<Finding, "file" | "line" | "column">): string {
   if (!f.file) return "";

@@ -43,12 +43,24 @@ const LENIENT = { allowTrailingComma: true, disallowComments: false };
 export function parseJson(text: string, file: string): ParsedJson {
   // Strip a UTF-8 byte order mark: some editors on Windows write one; JSON.parse rejects it.
   const body = text.charCodeAt(0) === 0xfeff ? " " + text.slice(1) : text;
+  const deep = tooDeep(body);
+  if (deep >= 0) {
+    // Not parsed at all: jsonc-parser, the schemas and JSON.stringify all recurse per level.
+    const f = finding("error", "json-too-deep", `JSON nested more than ${MAX_JSON_DEPTH} levels deep; hookshift does not read it`, {
+      file,
+      ...positionAt(body, deep),
+      hint: "No App Services config nests like this; restore the file from the original export.",
+    });
+    return { value: undefined, tree: undefined, findings: [f] };
+  }
   let value: unknown;
   try {
     value = JSON.parse(body);
   } catch {
     return parseLenient(body, file);
   }
+  const lone = loneSurrogate(body, value, file);
+  if (lone) return { value: undefined, tree: undefined, findings: [lone] };
   let tree: Node | undefined;
   let built = false;
   return {
@@ -85,6 +97,9 @@ function parseLenient(body: string, file: string): ParsedJson {
     }
     return { value: undefined, tree: undefined, findings };
   }
+  const value = nodeValue(tree);
+  const lone = loneSurrogate(body, value, file);
+  if (lone) return { value: undefined, tree: undefined, findings: [lone] };
   // It parsed leniently but not with JSON.parse: comments or trailing commas.
   findings.push(
     finding("warning", "json-nonstandard", "The file uses comments or trailing commas, which plain JSON does not allow", {
@@ -94,7 +109,76 @@ function parseLenient(body: string, file: string): ParsedJson {
       hint: "hookshift reads it; App Services tools may not. Remove the comments and trailing commas.",
     }),
   );
-  return { value: nodeValue(tree), tree, findings };
+  return { value, tree, findings };
+}
+
+/** Deeper than any App Services config, and far from where the parsers run out of stack (about 3,500 levels). */
+export const MAX_JSON_DEPTH = 1000;
+
+/** Offset of the first `[` or `{` nested deeper than MAX_JSON_DEPTH (strings and comments skipped), or -1. */
+function tooDeep(text: string): number {
+  if (text.length <= MAX_JSON_DEPTH) return -1;
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34 /* " */) {
+      for (i++; i < text.length; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 92 /* \ */) i++;
+        else if (d === 34 || d === 10) break;
+      }
+    } else if (c === 47 /* / */ && text.charCodeAt(i + 1) === 47) {
+      const end = text.indexOf("\n", i);
+      i = end < 0 ? text.length : end;
+    } else if (c === 47 && text.charCodeAt(i + 1) === 42 /* * */) {
+      const end = text.indexOf("*/", i + 2);
+      i = end < 0 ? text.length : end + 1;
+    } else if (c === 91 /* [ */ || c === 123 /* { */) {
+      if (++depth > MAX_JSON_DEPTH) return i;
+    } else if (c === 93 /* ] */ || c === 125 /* } */) depth--;
+  }
+  return -1;
+}
+
+/**
+ * A string that holds half of a UTF-16 surrogate pair (`"\ud800"` written alone) is not text: no
+ * URL, file name or UTF-8 file can hold it (encodeURIComponent throws, a write turns it into
+ * U+FFFD). The file is reported at the escape and not used.
+ */
+function loneSurrogate(text: string, value: unknown, file: string): Finding | undefined {
+  if (!/\\u[dD][89a-fA-F]/.test(text) || !holdsLoneSurrogate(value)) return undefined;
+  const escapes = /\\\\|\\u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}|\\u[dD][89a-fA-F][0-9a-fA-F]{2}/g;
+  let at = 0;
+  for (let m = escapes.exec(text); m; m = escapes.exec(text)) {
+    if (m[0].length === 6) {
+      at = m.index;
+      break;
+    }
+  }
+  return finding("error", "json-lone-surrogate", `JSON string holds a lone UTF-16 surrogate (${text.slice(at, at + 6)}), which is no character`, {
+    file,
+    ...positionAt(text, at),
+    hint: "Remove the escape, or write the whole character (both halves of the pair, or the character itself).",
+  });
+}
+
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+
+function holdsLoneSurrogate(value: unknown): boolean {
+  const stack = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (typeof v === "string") {
+      if (LONE_SURROGATE.test(v)) return true;
+    } else if (Array.isArray(v)) stack.push(...v);
+    else if (v && typeof v === "object") {
+      for (const [k, x] of Object.entries(v)) {
+        if (LONE_SURROGATE.test(k)) return true;
+        stack.push(x);
+      }
+    }
+  }
+  return false;
 }
 
 function nodeValue(node: Node): unknown {

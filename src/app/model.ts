@@ -10,7 +10,9 @@ import type { SourceFacts } from "./source-facts.js";
 export type ConfigVersion = "20180301" | "20200603" | "20210101" | "20230101" | "unknown";
 
 /**
- * Where a webhook sits on disk (domain.md §1.2–1.4):
+ * Where a webhook sits on disk
+ * (https://github.com/10gen/realm-cli/blob/master/internal/local/structure_v1.go, structure_v2.go;
+ * https://www.mongodb.com/docs/atlas/app-services/reference/config/):
  * - `A`  `services/<svc>/incoming_webhooks/<w>/` (every version; GitHub/Twilio in 20210101 too)
  * - `B`  `http_endpoints/<svc>/incoming_webhooks/<w>/`
  * - `B′` `http_endpoints/<svc>/<w>/` (docs-only variant without the `incoming_webhooks` level)
@@ -27,7 +29,10 @@ export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | 
 export type ValidationMethod = "NO_VALIDATION" | "SECRET_AS_QUERY_PARAM" | "VERIFY_PAYLOAD";
 export type EndpointMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "*";
 
-/** Execution user of a webhook (domain.md §2.2). */
+/**
+ * Execution user of a webhook
+ * (https://www.mongodb.com/docs/atlas/app-services/services/configure/service-webhooks/).
+ */
 export type AuthMode = "system" | "user-id" | "script" | "application";
 
 /** A JSON file as read: its text (for byte-exact merges), parsed value, and where it came from. */
@@ -89,11 +94,19 @@ export interface Webhook {
   source?: string;
   /** What the source calls and returns (source-facts.ts), from the reader's parse. */
   sourceFacts?: SourceFacts;
+  /**
+   * Every string value of a `secret` key in the config text: a key written twice keeps only
+   * its last value in `config.secret` (JSON.parse), but every value is redacted from the reports.
+   */
+  otherSecretValues?: string[];
   /** Problems with this webhook. An `error` finding means it cannot be converted. */
   findings: Finding[];
 }
 
-/** One entry of `http_endpoints/config.json` / `https_endpoints/config.json` (domain.md §4.1). */
+/**
+ * One entry of `http_endpoints/config.json` / `https_endpoints/config.json`
+ * (https://www.mongodb.com/docs/atlas/app-services/reference/config/https_endpoints/).
+ */
 export interface EndpointEntry {
   route: string;
   http_method: EndpointMethod | string;
@@ -108,7 +121,10 @@ export interface EndpointEntry {
   [extra: string]: unknown;
 }
 
-/** One entry of `functions/config.json` (domain.md §4.3). */
+/**
+ * One entry of `functions/config.json`
+ * (https://www.mongodb.com/docs/atlas/app-services/reference/config/functions/).
+ */
 export interface FunctionEntry {
   name: string;
   private: boolean;

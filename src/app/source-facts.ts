@@ -67,6 +67,21 @@ export function parseSource(text: string, file = "source.js"): TS.SourceFile {
   return ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, false, ts.ScriptKind.JS);
 }
 
+/**
+ * Syntax-tree depth past which a source is not analysed (finding `source-too-deep`): every walk
+ * of the tree (these facts, the rules, redaction) recurses per level. TypeScript's own parser runs
+ * out of stack near it for some shapes (about 780 nested parentheses, 350 nested function
+ * expressions), which is the same finding. Hand-written functions stay far below it.
+ */
+export const MAX_SOURCE_DEPTH = 1000;
+
+/** Thrown by `factsOf` for a tree deeper than MAX_SOURCE_DEPTH; `pos` is where it gets too deep. */
+export class SourceTooDeep extends Error {
+  constructor(readonly pos: number) {
+    super(`the syntax tree is nested more than ${MAX_SOURCE_DEPTH} levels deep`);
+  }
+}
+
 export function factsOf(sf: TS.SourceFile): SourceFacts {
   const methods = new Set<string>();
   let returnsValue = false;
@@ -74,7 +89,9 @@ export function factsOf(sf: TS.SourceFile): SourceFacts {
   let firstResponseCall: SourceFacts["firstResponseCall"];
   const serviceCalls: ServiceCall[] = [];
   let statementStart = -1;
+  let depth = 0;
   const visit = (node: TS.Node): void => {
+    if (++depth > MAX_SOURCE_DEPTH) throw new SourceTooDeep(node.getStart(sf));
     const outerStatement = statementStart;
     if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression)) {
       const name = node.expression.name.text;
@@ -102,6 +119,7 @@ export function factsOf(sf: TS.SourceFile): SourceFacts {
     if (STATEMENTS.has(node.kind)) statementStart = node.getStart(sf);
     ts.forEachChild(node, visit);
     statementStart = outerStatement;
+    depth--;
   };
   visit(sf);
   return { responseMethods: [...methods].sort(), returnsValue, servicesUsed: [...servicesUsed].sort(), firstResponseCall, serviceCalls };

@@ -5,6 +5,8 @@ export interface Io {
   err: (s: string) => void;
   color: boolean;
   columns: number;
+  /** stderr is a terminal: progress bars go there (progress.ts); never in tests or pipes. */
+  errIsTTY?: boolean;
 }
 
 export function processIo(): Io {
@@ -15,13 +17,26 @@ export function processIo(): Io {
       throw e;
     });
   }
-  const color = process.stdout.isTTY === true && !("NO_COLOR" in process.env) && process.env.TERM !== "dumb";
+  const color = colorFromEnv(process.env, process.stdout.isTTY === true);
   return {
     out: (s) => void process.stdout.write(s),
     err: (s) => void process.stderr.write(s),
     color,
     columns: process.stdout.columns ?? 100,
+    errIsTTY: process.stderr.isTTY === true && process.env.TERM !== "dumb",
   };
+}
+
+/**
+ * Whether to colour output, before `--color` / `--no-color` (which win, main.ts). As Node's own
+ * tty.getColorDepth: FORCE_COLOR wins over NO_COLOR (FORCE_COLOR=0 or false turns colour off);
+ * NO_COLOR (https://no-color.org) turns it off; otherwise colour on a terminal that is not dumb.
+ */
+export function colorFromEnv(env: NodeJS.ProcessEnv, isTTY: boolean): boolean {
+  const force = env.FORCE_COLOR;
+  if (force !== undefined) return !["0", "false"].includes(force.toLowerCase());
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== "") return false;
+  return isTTY && env.TERM !== "dumb";
 }
 
 /** An Io that collects output; used by tests and by --json runs that must print one document. */

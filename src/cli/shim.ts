@@ -1,10 +1,12 @@
 import { writeFile } from "node:fs/promises";
 import { createColors } from "picocolors";
+import { defaultWorkerCount } from "../runtime/functions/pool.js";
 import { routeTable, startShimServer } from "../runtime/server.js";
 import { applyErrorStatus, defaultSemantics } from "../runtime/semantics.js";
 import { openSession } from "../runtime/session.js";
 import { dumpStore } from "../runtime/store/index.js";
 import type { Io } from "./io.js";
+import { printUsageError } from "./usage.js";
 
 export interface ShimOptions {
   app: string;
@@ -18,6 +20,8 @@ export interface ShimOptions {
   mongodbUri?: string;
   environment?: string;
   allowNetwork: boolean;
+  /** `--no-sandbox-permissions`: run the function workers outside Node's permission model (README.md, "Security"). */
+  sandboxPermissions?: boolean;
   errorStatus: string[];
   webhookNoResultStatus: number;
   endpointNoResultStatus: number;
@@ -26,7 +30,17 @@ export interface ShimOptions {
   rawQueryQuestionMark: boolean;
   webhookEmptyBody: "undefined" | "empty-binary";
   webhookSignatureOver: "raw" | "ejson";
+  /** Serve HEAD requests from the route's GET endpoint (default: endpoints have no HEAD method). */
+  endpointHeadAsGet?: boolean;
   timeLimit: number;
+  /** `--workers`: function worker threads (default: one per core). */
+  workers?: number;
+  /** `--max-inflight-body-mb`: request bodies held at once before 503 (default 256). */
+  maxInflightBodyMb?: number;
+  /** `--set-body-other`: response.setBody with a value that is neither a string nor a BSON.Binary. */
+  setBodyOther?: "error" | "string" | "ejson";
+  /** `--no-await-pending`: answer when the function returns, not once its pending work has settled. */
+  awaitPending?: boolean;
 }
 
 /** `hookshift shim`: serves until SIGINT/SIGTERM, then writes --dump and exits 0. */
@@ -35,7 +49,7 @@ export async function runShim(opts: ShimOptions, io: Io, until?: Promise<void>):
   const sem = defaultSemantics();
   const bad = applyErrorStatus(sem, opts.errorStatus);
   if (bad) {
-    io.err(`hookshift: ${bad}\n`);
+    printUsageError(io, bad, { command: "shim" });
     return 1;
   }
   sem.webhookNoResultStatus = opts.webhookNoResultStatus;
@@ -45,10 +59,15 @@ export async function runShim(opts: ShimOptions, io: Io, until?: Promise<void>):
   sem.rawQueryLeadingQuestionMark = opts.rawQueryQuestionMark;
   sem.webhookEmptyBody = opts.webhookEmptyBody;
   sem.webhookSignatureOver = opts.webhookSignatureOver;
+  sem.endpointHeadAsGet = opts.endpointHeadAsGet ?? false;
+  if (opts.setBodyOther) sem.setBodyOther = opts.setBodyOther;
   sem.timeLimitMs = opts.timeLimit * 1000;
+  if (opts.awaitPending === false) sem.awaitPending = false;
+  const workers = opts.workers ?? defaultWorkerCount();
   let session;
   try {
     session = await openSession({
+      workers,
       app: opts.app,
       appId: opts.appId,
       environment: opts.environment,
@@ -57,22 +76,30 @@ export async function runShim(opts: ShimOptions, io: Io, until?: Promise<void>):
       seedFile: opts.seed,
       mongodbUri: opts.mongodbUri,
       allowNetwork: opts.allowNetwork,
+      sandboxPermissions: opts.sandboxPermissions !== false,
       semantics: sem,
     });
   } catch (e) {
-    io.err(`hookshift: cannot start the shim: ${e instanceof Error ? e.message : String(e)}\n`);
+    io.err(`hookshift: error: cannot start the shim: ${e instanceof Error ? e.message : String(e)}\n`);
     return 1;
   }
-  const server = await startShimServer(session.deps, { host: opts.host, port: opts.port, log: (l) => io.err(l + "\n") }).catch((e: Error) => e);
+  const server = await startShimServer(session.deps, {
+    host: opts.host,
+    port: opts.port,
+    log: (l) => io.err(l + "\n"),
+    maxInflightBodyBytes: Math.round((opts.maxInflightBodyMb ?? 256) * 1024 * 1024),
+  }).catch((e: Error) => e);
   if (server instanceof Error) {
     await session.close();
-    io.err(`hookshift: cannot listen on ${opts.host}:${opts.port}: ${server.message}\n`);
+    io.err(`hookshift: error: cannot listen on ${opts.host}:${opts.port}: ${server.message}\n`);
     return 1;
   }
   for (const w of session.served.warnings) io.err(c.yellow(`warning: ${w}\n`));
   if (opts.allowNetwork) io.err(c.yellow("warning: --allow-network: functions' context.http calls go out to the network\n"));
+  if (opts.sandboxPermissions === false) io.err(c.yellow("warning: --no-sandbox-permissions: function code runs outside Node's permission model and can read and write your files (README.md, Security)\n"));
   io.out(`hookshift shim serving ${session.served.app.name ?? opts.app} (app id ${session.served.appId}) at ${server.url}\n`);
   for (const r of routeTable(session.deps)) io.out(`  ${r.kind.padEnd(8)} ${r.method.padEnd(6)} ${server.url}${r.path}  ${c.dim(r.target)}\n`);
+  io.out(`Functions: ${workers} worker thread${workers === 1 ? "" : "s"}, ${opts.timeLimit} s time limit a call.\n`);
   io.out(`Database: ${opts.mongodbUri ? "MongoDB at --mongodb-uri" : "embedded (in memory)"}. Stop with Ctrl-C.\n`);
   await (until ??
     new Promise<void>((resolve) => {

@@ -6,6 +6,10 @@ import { ranges, renderVerifyHtml } from "../verify/html.js";
 import { verify, type VerifyOptions, type VerifyResult } from "../verify/run.js";
 import type { WebhookVerification } from "../verify/types.js";
 import type { Io } from "./io.js";
+import { UsageError } from "../util/errors.js";
+import { renderNextSteps } from "../report/console.js";
+import { shellWord, type NextStep } from "../report/next-steps.js";
+import { progressBar } from "./progress.js";
 
 /**
  * `hookshift verify`: exit 0 when every webhook is equal and proven; 1 on a difference, a webhook
@@ -15,14 +19,25 @@ import type { Io } from "./io.js";
 export async function runVerify(opts: VerifyOptions & { json: boolean; report?: string }, io: Io): Promise<number> {
   const c = createColors(io.color);
   let result: VerifyResult;
+  // On a terminal, a bar (webhooks done of all) below the results; each result is logged above it.
+  const bar = progressBar(io, { json: opts.json });
   try {
     // Each webhook prints as it finishes: a large app takes minutes.
-    const onWebhook = opts.json ? undefined : (w: WebhookVerification) => io.out(renderWebhook(w, c));
+    bar.update({ phase: "verify", done: 0, total: 0 });
+    const onWebhook = opts.json
+      ? undefined
+      : (w: WebhookVerification, index: number, total: number) => {
+          bar.log(renderWebhook(w, c));
+          bar.update({ phase: "verify", done: index, total, unit: "webhooks" });
+        };
     result = await verify({ ...opts, onWebhook });
   } catch (e) {
-    io.err(`hookshift: verify failed: ${e instanceof Error ? e.message : String(e)}\n`);
+    bar.stop();
+    if (e instanceof UsageError) throw e; // main.ts prints it with the pointer to --help
+    io.err(`hookshift: error: verify failed: ${e instanceof Error ? e.message : String(e)}\n`);
     return 1;
   }
+  bar.stop();
   const { views: _views, ...data } = result;
   if (opts.report) {
     await mkdir(opts.report, { recursive: true });
@@ -30,7 +45,7 @@ export async function runVerify(opts: VerifyOptions & { json: boolean; report?: 
     await writeFile(path.join(opts.report, "verify.html"), renderVerifyHtml(result));
   }
   if (opts.json) io.out(JSON.stringify(data, null, 2) + "\n");
-  else io.out(renderSummary(result, io.color, opts.report));
+  else io.out(renderSummary(result, io.color, opts.report, { original: opts.original, migrated: opts.migrated }));
   return exitCode(result);
 }
 
@@ -64,7 +79,7 @@ export function renderWebhook(w: WebhookVerification, c: Colors): string {
   if (w.error) lines.push(c.red(`    verify could not finish this webhook: ${w.error}`));
   if (w.verdict !== "unpaired" && w.verdict !== "error") {
     const k = w.counts;
-    lines.push(c.dim(`    ${w.cases.length} cases: ${k.equal} equal, ${k.different} different, ${k.bothFailed} both failed, ${k.emulatorDefault} emulator default`));
+    lines.push(c.dim(`    ${w.cases.length} cases: ${k.equal} equal, ${k.different} different, ${k.bothFailed} both failed, ${k.emulatorDefault} emulator default${k.callerChange ? `, ${k.callerChange} caller change${k.callerChange === 1 ? "" : "s"}` : ""}`));
     const cov = coverageText(w);
     if (cov) lines.push(c.dim(`    ${cov}`));
     if (w.coverage?.addedLines && w.coverage.addedLines.total > 0) {
@@ -89,7 +104,7 @@ export function renderVerify(result: VerifyResult, color: boolean): string {
 }
 
 /** What follows the webhooks: caller changes, what verify could not exercise, coverage, markers, the summary line. */
-export function renderSummary(result: VerifyResult, color: boolean, report?: string): string {
+export function renderSummary(result: VerifyResult, color: boolean, report?: string, apps?: { original: string; migrated: string }): string {
   const c = createColors(color);
   const lines: string[] = [];
   const changes = result.webhooks.filter((w) => w.callerChanges.length > 1);
@@ -112,15 +127,34 @@ export function renderSummary(result: VerifyResult, color: boolean, report?: str
     lines.push("", c.red(`Unresolved markers (verify fails until each is resolved or ignored with a reason):`));
     for (const m of result.markers) lines.push(`  functions/${m.function}.js:${m.line}: ${m.rule}: ${m.message}`);
   }
-  lines.push("", s.line);
-  lines.push(nextStep(result, report));
-  return lines.join("\n") + "\n";
+  lines.push("", s.line, "");
+  return lines.join("\n") + "\n" + renderNextSteps(verifyNextSteps(result, report, apps), { color });
 }
 
-function nextStep(result: VerifyResult, report: string | undefined): string {
+/** What to do after verify, by its outcome (its exit code). */
+export function verifyNextSteps(result: VerifyResult, report: string | undefined, apps?: { original: string; migrated: string }): NextStep[] {
   const where = report ? `${path.join(report, "verify.html")} shows each function's lines reached and not reached` : "--report DIR writes verify.json and verify.html (each function's lines reached and not reached)";
+  const again = apps ? `hookshift verify ${shellWord(apps.original)} ${shellWord(apps.migrated)}` : undefined;
   const code = exitCode(result);
-  if (code === 1) return `Next: look at the differences above (${where}).`;
-  if (code === 2) return `Next: add recorded traffic (--requests) or seed data (--seed) that reaches the unproven and weakly covered code; ${where}.`;
-  return `Next: every webhook is equal on the cases run; ${where}.`;
+  if (code === 1) {
+    return [
+      { text: `Look at the differences above (${where})` + (result.markers.length ? "; resolve each marker" : "") },
+      { text: "Fix the migrated function (or migrate again with other --rules), then verify again", ...(again ? { command: again } : {}) },
+    ];
+  }
+  if (code === 2) {
+    return [
+      {
+        text: `Add recorded traffic (--requests, one JSON request per line) or seed data (--seed) that reaches the unproven and weakly covered code; ${where}`,
+        ...(again ? { command: `${again} --requests requests.jsonl` } : {}),
+      },
+    ];
+  }
+  return [
+    { text: `Every webhook is equal on the cases run (${where})` },
+    {
+      text: "Create the Secrets and push the migrated app: the migrate report's Next steps have the commands (create-secrets.sh, then appservices push --dry-run)",
+      ...(apps ? { command: `appservices push --local ${shellWord(apps.migrated)} --remote <app-id> --dry-run` } : {}),
+    },
+  ];
 }

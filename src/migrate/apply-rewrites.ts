@@ -53,6 +53,8 @@ export function applyRewrites(app: App, webhook: Webhook, cfg: WebhookConfig, wp
         f.needsReview = false;
         f.severity = "info";
         f.message = `Handled by rule ${a.rule}: ${f.message}`;
+        // The hint said what to do about the difference; the rule did it, so it must not ask again.
+        f.hint = `Nothing to do: rule ${a.rule} keeps the webhook's behaviour in ${wp.functionFile} (its change is under Files).`;
       }
     }
   }

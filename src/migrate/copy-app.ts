@@ -2,7 +2,7 @@
 // plan, so `migrate` runs it in a worker thread while it plans (copy-worker.ts).
 
 import fg from "fast-glob";
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { compiledScript, runWorker } from "../util/compiled-script.js";
 import { copyEntrySync } from "../util/fs.js";
@@ -23,9 +23,15 @@ export function copyApp(from: string, to: string): void {
   const entries = fg.sync("**/*", { cwd: from, dot: true, onlyFiles: false, followSymbolicLinks: false, objectMode: true, ignore: ["**/.git/**", ".git"] });
   mkdirSync(to, { recursive: true });
   const dirs = entries.filter((e) => e.dirent.isDirectory()).map((e) => e.path);
-  for (const d of dirs.sort((a, b) => a.length - b.length)) mkdirSync(path.join(to, d), { recursive: true });
+  // A name that is not valid UTF-8 comes back with U+FFFD in it and leads nowhere: not copied
+  // (the reader reports it: finding invalid-file-name).
+  const reachable = (p: string) => !p.includes("\uFFFD") || existsSync(path.join(from, p));
+  for (const d of dirs.sort((a, b) => a.length - b.length)) if (reachable(d)) mkdirSync(path.join(to, d), { recursive: true });
   for (const e of entries) {
-    if (!e.dirent.isDirectory()) copyEntrySync(path.join(from, e.path), path.join(to, e.path), e.dirent.isSymbolicLink());
+    if (!reachable(e.path)) continue;
+    // Named pipes, sockets and devices are not copied (a pipe would block the copy; the reader
+    // reports each one: finding special-file).
+    if (e.dirent.isFile() || e.dirent.isSymbolicLink()) copyEntrySync(path.join(from, e.path), path.join(to, e.path), e.dirent.isSymbolicLink());
   }
 }
 

@@ -1,7 +1,8 @@
 // The known behaviour differences between a webhook and the endpoint the conversion makes of it
-// (domain.md §6.1, §9), each decided per webhook from its config and source. The source is copied
-// verbatim at this stage, so every difference that applies is reported, and the ones that change
-// what callers see are marked for review.
+// (https://www.mongodb.com/docs/atlas/app-services/services/convert-webhooks-to-endpoints/#differences-webhooks-converted-endpoints,
+// and the undocumented points in docs/parity.md), each decided per webhook from its config and
+// source. The source is copied verbatim at this stage, so every difference that applies is
+// reported, and the ones that change what callers see are marked for review.
 
 import { finding, type Finding } from "../app/findings.js";
 import { locateIn } from "../app/json.js";
@@ -11,7 +12,10 @@ import { analyseSource } from "../app/source-facts.js";
 
 export const DIFFERENCE_RULE = "differences";
 
-/** Service types whose clients were deprecated together with webhooks (domain.md §6.5). */
+/**
+ * Service types whose clients were deprecated together with webhooks
+ * (https://www.mongodb.com/docs/atlas/app-services/services/replace-with-npm-modules/).
+ */
 const LEGACY_CLIENT_TYPES = new Set(["http", "twilio", "aws", "github", "gcm"]);
 
 export function differenceFindings(webhook: Webhook, cfg: WebhookConfig, services: Service[]): Finding[] {
@@ -45,7 +49,7 @@ export function differenceFindings(webhook: Webhook, cfg: WebhookConfig, service
   }
 
   // 2. Respond With Result off: endpoint answers 204 (config reference) where the webhook's status
-  //    was undocumented; the conversion page claims 200. §9 Q10.
+  //    was undocumented; the conversion page claims 200 (docs/parity.md).
   if (!cfg.respondResult && type === "http") {
     const setsStatus = facts?.responseMethods.includes("setStatusCode") ?? false;
     add(
@@ -94,6 +98,22 @@ export function differenceFindings(webhook: Webhook, cfg: WebhookConfig, service
         },
       ),
     );
+    // The endpoint's authentication errors are documented (the Data API's OpenAPI, which custom
+    // endpoints share); the webhook's are not, and hookshift's shim answers 401 MissingAuthReq.
+    add(
+      finding(
+        "warning",
+        "auth-error-status",
+        "Application authentication errors change: without credentials the endpoint answers 400 InvalidParameter " +
+          '("no authentication methods were specified"), with an incomplete set (an email without its password) 400 MissingParameter, ' +
+          "and with credentials no user matches 401 InvalidSession; the webhook's answers are undocumented (hookshift assumes 401 MissingAuthReq without credentials)",
+        {
+          ...at(["run_as_authed_user"]),
+          needsReview: true,
+          hint: "Callers that branch on the status or error_code of a failed authentication must accept the endpoint's 400/401 answers.",
+        },
+      ),
+    );
   }
 
   // 5. Script user: the script received the webhook payload; what an endpoint function's script receives is undocumented.
@@ -135,6 +155,40 @@ export function differenceFindings(webhook: Webhook, cfg: WebhookConfig, service
           file: src,
           needsReview: true,
           hint: "Parse the form body (require('querystring').parse(request.body.text())) and replace context.services.get(...).send with the twilio npm package.",
+        },
+      ),
+    );
+  }
+  // 7. GitHub and Twilio callers are set up outside the app (GitHub's webhook settings, Twilio's
+  //    phone number or Messaging Service): moving them to the endpoint URL is a step a person makes
+  //    there, whatever the rewrite rules keep in the function. Not resolved by any rule.
+  //    https://www.mongodb.com/docs/atlas/app-services/services/convert-webhooks-to-endpoints/
+  if (type === "github") {
+    add(
+      finding(
+        "warning",
+        "github-settings",
+        "GitHub sends this webhook's events to the old webhook URL until its settings change: " +
+          `set the payload URL of the GitHub webhook to the endpoint URL (see the URL map) and the content type to application/json${cfg.secret ? ", and keep its secret" : ""}`,
+        {
+          file,
+          needsReview: true,
+          hint: "In GitHub, open the repository's (or organization's) Settings, then Webhooks, and edit this webhook; send a ping and check that the endpoint answers it.",
+        },
+      ),
+    );
+  }
+  if (type === "twilio") {
+    add(
+      finding(
+        "warning",
+        "twilio-settings",
+        "Twilio posts incoming messages to the old webhook URL until its settings change: " +
+          "set the \"A message comes in\" webhook of the phone number (or Messaging Service) to the endpoint URL (see the URL map), method HTTP POST",
+        {
+          file,
+          needsReview: true,
+          hint: "In the Twilio console, open the phone number's (or Messaging Service's) messaging configuration; send a test message and check the reply.",
         },
       ),
     );

@@ -1,5 +1,5 @@
 // Webhook → endpoint entry + function entry, field by field, exactly as App Services' UI
-// conversion did (observed in bot exports, domain.md §6.2) and filled in where it was silent.
+// conversion did (observed in bot exports, docs/mapping.md) and filled in where it was silent.
 // Pure: takes the model, returns entries and findings.
 
 import { finding, type Finding } from "../app/findings.js";
@@ -19,7 +19,11 @@ export function namesFor(service: string, webhook: string): { route: string; fun
   return { route: `/${service}/${webhook}`, functionName: `${service}_${webhook}`, secretName: `${service}_${webhook}` };
 }
 
-/** HEAD has no endpoint method (domain.md §4.1, §9 Q15). GET is what HEAD is defined against. */
+/**
+ * HEAD has no endpoint method
+ * (https://www.mongodb.com/docs/atlas/app-services/reference/config/https_endpoints/); how the UI
+ * conversion handled it is undocumented. GET is what HEAD is defined against.
+ */
 export function endpointMethod(cfg: WebhookConfig): EndpointMethod {
   const m = cfg.httpMethod ?? "POST";
   if (m === "ANY") return "*";
@@ -65,7 +69,8 @@ export function functionEntry(webhook: Webhook, cfg: WebhookConfig): FunctionEnt
       break;
     case "application":
     default:
-      // Application authentication: the function carries no run_as field (domain.md §4.3).
+      // Application authentication: the function carries no run_as field
+      // (https://www.mongodb.com/docs/atlas/app-services/reference/config/functions/).
       break;
   }
   if (cfg.canEvaluate) entry.can_evaluate = cfg.canEvaluate;
@@ -90,15 +95,19 @@ export function mappingFindings(webhook: Webhook, cfg: WebhookConfig): Finding[]
   const { functionName, secretName } = namesFor(webhook.service.name, cfg.name);
   if (webhook.service.type === "http" && cfg.httpMethod === "HEAD") {
     out.push(
-      finding("warning", "head-method", "HEAD webhook: endpoints have no HEAD method, so the endpoint is a GET endpoint", {
-        file,
-        ...at(["options", "httpMethod"]),
-        rule: RULES.endpoint,
-        needsReview: true,
-        hint:
-          "Whether App Services answers HEAD requests on a GET endpoint is undocumented. Check your callers; " +
-          "the function now also runs for GET requests, which return a body.",
-      }),
+      finding(
+        "warning",
+        "head-method",
+        "HEAD webhook: endpoints have no HEAD method, so the endpoint is a GET endpoint and callers must send GET instead of HEAD " +
+          "(App Services lists GET, POST, PUT, PATCH, DELETE and * for endpoints; a HEAD request is not answered as a GET)",
+        {
+          file,
+          ...at(["options", "httpMethod"]),
+          rule: RULES.endpoint,
+          needsReview: true,
+          hint: "Change every caller to send GET when you switch it to the endpoint URL; the function now runs for GET requests, which the webhook turned away.",
+        },
+      ),
     );
   }
   if (!/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/.test(secretName) && cfg.secret !== undefined) {

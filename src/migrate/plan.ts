@@ -1,7 +1,7 @@
 // App → MigrationPlan. Pure: the app model already holds every text it needs, and the plan says
 // which files change and how; the writer applies it, the printers report it.
 
-import { finding, hasErrors, type Finding } from "../app/findings.js";
+import { clip, finding, hasErrors, type Finding } from "../app/findings.js";
 import { locateIn } from "../app/json.js";
 import type { App, EndpointEntry, FunctionEntry, JsonFile, Webhook, WebhookConfig } from "../app/model.js";
 import { validate } from "../app/schemas/index.js";
@@ -10,9 +10,11 @@ import { appendToArray, newArrayFile } from "./json-append.js";
 import { endpointEntry, functionEntry, mappingFindings, namesFor, RULES } from "./map-webhook.js";
 import type { FileChange, MigrationPlan, PlanOptions, Production, WebhookPlan } from "./types.js";
 import { newEndpointUrl, oldWebhookUrl } from "./urls.js";
-import { byCodePoint } from "../util/fs.js";
+import { byCodePoint, fileNameProblem } from "../util/fs.js";
 import { selectRules } from "../rewrite/registry.js";
 import { applyRewrites, type RewriteSetup } from "./apply-rewrites.js";
+import { progressEvery } from "../util/progress.js";
+import { existingConversionDifferences, pickExisting } from "./existing-conversion.js";
 
 const CONVERTIBLE = new Set(["http", "github", "twilio"]);
 
@@ -26,6 +28,7 @@ export function planMigration(app: App, options: PlanOptions): MigrationPlan {
     webhooks: [],
     files: [],
     secrets: {},
+    secretValues: [...new Set(app.webhooks.flatMap((w) => [...(w.config?.secret ? [w.config.secret] : []), ...(w.otherSecretValues ?? [])]))],
     findings: [...app.findings],
     blocked: false,
   };
@@ -90,11 +93,17 @@ export function planMigration(app: App, options: PlanOptions): MigrationPlan {
   const newEndpoints: EndpointEntry[] = [];
   const newFunctions: FunctionEntry[] = [];
 
+  const planned = progressEvery(options.onProgress, "plan", app.webhooks.length, "webhooks");
   for (const webhook of [...app.webhooks].sort((a, b) => byCodePoint(a.id, b.id))) {
     const wp = planWebhookSafely(app, webhook, existingEndpoints, takenFunctions, rewrite);
+    planned(plan.webhooks.length + 1);
     plan.webhooks.push(wp);
-    if (wp.status === "already-converted" && wp.functionSource !== undefined && wp.functionFile) {
-      plan.files.push({ path: wp.functionFile, kind: "modified", before: webhook.source, after: wp.functionSource, rules: wp.produced.map((p) => p.rule) });
+    if (wp.existingEndpoint) {
+      // Converted before: nothing is added; only a verbatim copy of the source may be revised.
+      if (wp.functionSource !== undefined && wp.functionFile) {
+        plan.files.push({ path: wp.functionFile, kind: "modified", before: webhook.source, after: wp.functionSource, rules: wp.produced.map((p) => p.rule) });
+      }
+      continue;
     }
     if (wp.status !== "converted" && wp.status !== "needs-review") continue;
     newEndpoints.push(wp.endpoint!);
@@ -102,7 +111,13 @@ export function planMigration(app: App, options: PlanOptions): MigrationPlan {
     takenFunctions.add(wp.functionEntry!.name);
     existingEndpoints.add({ entry: wp.endpoint!, file: endpointFile.path, index: -1 });
     const rewritten = wp.produced.filter((p) => p.file === wp.functionFile && p.rule !== RULES.source).map((p) => p.rule);
-    plan.files.push({ path: wp.functionFile!, kind: "added", after: wp.functionSource ?? webhook.source!, rules: [RULES.source, ...rewritten] });
+    plan.files.push({
+      path: wp.functionFile!,
+      kind: "added",
+      after: wp.functionSource ?? webhook.source!,
+      base: { path: webhook.sourcePath, text: webhook.source! },
+      rules: [RULES.source, ...rewritten],
+    });
     for (const v of wp.values ?? []) {
       const file = `values/${v.name}.json`;
       if (appFiles.has(file) || written.has(file)) continue;
@@ -232,16 +247,37 @@ function planWebhook(app: App, webhook: Webhook, endpoints: EndpointIndex, taken
   if (!cfg || webhook.source === undefined || hasErrors(wp.findings)) return wp;
 
   const { route, functionName, secretName } = namesFor(webhook.service.name, cfg.name);
+  const badName = fileNameProblem(functionName);
+  if (badName) {
+    wp.findings.push(
+      finding("error", "invalid-name", `The function name ${clip(functionName)} cannot name functions/${clip(functionName)}.js: ${badName}`, {
+        file: webhook.configFile?.path ?? webhook.dir,
+        ...(webhook.configFile ? locateIn(webhook.configFile, ["name"]) : {}),
+        hint: "Give the webhook (or its service) a short name, as App Services requires, or convert it by hand.",
+      }),
+    );
+    return wp;
+  }
   wp.newUrl = newEndpointUrl(app, route);
 
-  const converted = endpoints.onRoute(route).find((e) => e.entry.function_name === functionName);
-  if (converted) {
+  const earlier = endpoints.onRoute(route).filter((e) => e.entry.function_name === functionName);
+  if (earlier.length > 0) {
+    // Converted before. It counts as this webhook's conversion only if it answers the same
+    // requests (method, validation, execution user); each difference needs a person.
+    const converted = pickExisting(webhook, cfg, earlier);
+    const differences = existingConversionDifferences(app, webhook, cfg, converted, earlier);
     wp.status = "already-converted";
+    wp.existingEndpoint = true;
     wp.endpoint = converted.entry;
     wp.findings.push(
-      finding("info", "already-converted", `Endpoint ${route} (function ${functionName}) exists; nothing to do`, {
-        file: converted.file,
-      }),
+      finding(
+        "info",
+        "already-converted",
+        differences.length === 0
+          ? `Endpoint ${route} (function ${functionName}) exists; nothing to do`
+          : `Endpoint ${route} (function ${functionName}) exists, so nothing was added; it differs from the webhook (see the other findings)`,
+        { file: converted.file },
+      ),
     );
     if (!takenFunctions.has(functionName)) {
       wp.findings.push(
@@ -253,6 +289,12 @@ function planWebhook(app: App, webhook: Webhook, endpoints: EndpointIndex, taken
       );
     }
     reviseVerbatimConversion(app, webhook, cfg, wp, rewrite);
+    wp.findings.push(...differences);
+    // What a person must check about the earlier conversion (its differences, a missing function,
+    // a verbatim copy left alone) makes the webhook need review; the webhook's own findings from
+    // reading its config were there when it was converted, and do not.
+    const fromReading = new Set(webhook.findings);
+    if (wp.findings.some((f) => f.needsReview && !fromReading.has(f))) wp.status = "needs-review";
     return wp;
   }
 
@@ -359,6 +401,8 @@ function mergeArrayFile(
   plan: MigrationPlan,
 ): FileChange | undefined {
   if (!existing) return { path, kind: "added", after: newArrayFile(entries), rules: [rule] };
+  // Not an array (broken, too deep, …): the plan is blocked already (unusable-manifest).
+  if (!Array.isArray(existing.value)) return undefined;
   const merged = appendToArray(existing.text, entries);
   if (!merged.ok) {
     plan.findings.push(finding("error", "unusable-manifest", `${path} could not be merged into`, { file: path }));

@@ -1,6 +1,7 @@
 // The migration plan: everything `migrate` will do, computed without touching the disk. The
 // writer applies `files`; the report printers read the rest.
 
+import type { OnProgress } from "../util/progress.js";
 import type { Finding } from "../app/findings.js";
 import type { AppLayout, ConfigVersion, EndpointEntry, FunctionEntry, ServiceType } from "../app/model.js";
 
@@ -22,6 +23,12 @@ export interface WebhookPlan {
   serviceType: ServiceType;
   name: string;
   status: WebhookStatus;
+  /**
+   * The app already had the endpoint `/S/W` calling `S_W` (an earlier conversion): nothing is added
+   * for this webhook. Its status is `already-converted`, or `needs-review` when that endpoint or
+   * its function differs from the webhook (method, validation, execution user).
+   */
+  existingEndpoint?: boolean;
   /** App-relative folder of the original webhook. */
   source: string;
   oldUrl: string;
@@ -52,6 +59,11 @@ export interface FileChange {
   from?: string;
   before?: string;
   after?: string;
+  /**
+   * `added`: the file this one was made from, for the report's diff against it (a new function:
+   * the webhook's source.js, which it copies with the rules' edits). Nothing is copied from it.
+   */
+  base?: { path: string; text: string };
   /** Ids of the rules whose output is in this change. */
   rules: string[];
 }
@@ -68,6 +80,11 @@ export interface MigrationPlan {
   files: FileChange[];
   /** Secret name → value. Written only to `<report>/secrets.json`. */
   secrets: Record<string, string>;
+  /**
+   * Every webhook secret of the app, converted or not (a failed or already converted webhook's
+   * config can be in a diff too): the report redacts them where they are values.
+   */
+  secretValues?: string[];
   /** App-level findings. */
   findings: Finding[];
   /** True when nothing may be written (unsupported format, unusable manifest ...). */
@@ -91,4 +108,6 @@ export interface PlanOptions {
   skipRules?: string[];
   /** Keep endpoint-native contracts (e.g. Endpoint-Signature) and list caller changes instead. */
   callerChanges?: boolean;
+  /** Called as webhooks are planned (phase "plan", n of N); the CLI shows it as a progress bar. */
+  onProgress?: OnProgress;
 }

@@ -1,4 +1,7 @@
-// Old and new caller URLs (domain.md §3.1, §4.2). The webhook host varied over the years
+// Old and new caller URLs
+// (https://www.mongodb.com/docs/atlas/app-services/services/convert-webhooks-to-endpoints/,
+// https://www.mongodb.com/docs/atlas/app-services/data-api/custom-endpoints/#endpoint-base-url).
+// The webhook host varied over the years
 // (webhooks.mongodb-stitch.com, webhooks.mongodb-realm.com, regional variants); the report
 // shows the documented one and says so.
 

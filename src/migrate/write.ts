@@ -1,16 +1,21 @@
-// Applies a plan to disk: with copy-app.ts (the copy of the input), the only code of `migrate`
-// that writes. Every write is staged: `--out` builds the whole converted app in a sibling staging folder and renames it into place;
-// `--in-place` writes each file to a temporary neighbour and renames it over the original. A
-// crash leaves either the old file or the new one, never half of one.
+// Applies a plan to disk: with copy-app.ts (the copy of the input) and no-follow.ts (links on
+// the way of a change become real copies in the output), the only code of `migrate` that
+// writes; no write follows a symbolic link. Every write is staged: `--out` builds the whole
+// converted app in a marked sibling staging folder and renames it into place (staging.ts);
+// `--in-place` is one journaled transaction (journal.ts). A kill leaves the old app, the new
+// one, or a journal or staging folder that the next run finishes or removes; never a mix.
 
 import { execFile } from "node:child_process";
-import { mkdirSync, readdirSync, renameSync, rmdirSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, renameSync, rmdirSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
 import type { FileChange, MigrationPlan } from "./types.js";
 import { copyEntrySync, isInside } from "../util/fs.js";
 import { copyAppInWorker } from "./copy-app.js";
+import { materialiseLinks, refuseLinks } from "./no-follow.js";
+import { applyJournaled, JournalError, type JournalHooks } from "./journal.js";
+import { makeStaging, removeStaleStaging, type StaleStaging } from "./staging.js";
 
 const run = promisify(execFile);
 
@@ -18,6 +23,10 @@ export class WriteError extends Error {
   constructor(
     message: string,
     readonly hint?: string,
+    /** App-relative path the refusal is about, when there is one. */
+    readonly file?: string,
+    /** Finding code (default `write-failed`). */
+    readonly code?: string,
   ) {
     super(message);
   }
@@ -25,10 +34,15 @@ export class WriteError extends Error {
 
 /** An --out write in two steps, so the copy of the app runs while the plan is made. */
 export interface OutWrite {
-  /** Applies the plan to the copy and renames it into place; returns the output folder. */
-  finish(plan: MigrationPlan): Promise<string>;
+  /**
+   * Applies the plan to the copy and renames it into place; returns the output folder.
+   * `beforeRename` runs once the converted app is complete, just before it takes its place.
+   */
+  finish(plan: MigrationPlan, beforeRename?: () => Promise<void>): Promise<string>;
   /** Drops the copy (nothing is written after all). */
   cancel(): Promise<void>;
+  /** Staging folders of killed runs that were removed first (staging.ts). */
+  removedStale: StaleStaging[];
 }
 
 /**
@@ -45,44 +59,55 @@ export async function startOutWrite(root: string, outArg: string, force: boolean
   }
   // Synchronous up to the worker's start: the caller plans right after this without yielding,
   // and a worker started after an await would only start once the plan is done.
+  // First what killed runs left (which may put back an output a killed --force run moved aside).
+  const removedStale = removeStaleStaging(out);
   const present = nonEmpty(out);
   if (present && !force) {
     throw new WriteError(`--out ${outArg} exists and is not empty`, "Choose a new folder, or pass --force to replace it.");
   }
   mkdirSync(path.dirname(out), { recursive: true });
-  const staging = `${out}.hookshift-staging-${process.pid}`;
-  rmSync(staging, { recursive: true, force: true });
-  const copying = copyAppInWorker(root, staging);
+  // Marked as this run's (staging.ts), so that the next run can tell a killed run's leftovers.
+  const staging = makeStaging(out);
+  const copying = copyAppInWorker(root, staging.app);
   return {
-    async finish(plan) {
+    removedStale,
+    async finish(plan, beforeRename) {
       if (plan.root !== root) throw new Error(`internal: the copy is of ${root}, the plan of ${plan.root}`);
       try {
         await copying;
-        applyChanges(staging, plan.files, plan.root, false);
-        if (present) {
-          const old = `${out}.hookshift-old-${process.pid}`;
-          await rename(out, old);
-          await rename(staging, out);
-          await rm(old, { recursive: true, force: true });
-        } else {
-          await rm(out, { recursive: true, force: true });
-          await rename(staging, out);
-        }
+        // No write follows a link: links on the changes' paths become real copies (no-follow.ts).
+        materialiseLinks(staging.app, root, plan.files);
+        applyChanges(staging.app, plan.files, plan.root, false);
+        await beforeRename?.();
+        // The old output waits inside the staging folder until the new one is in place: a kill
+        // in between leaves no output, and the next run puts the old one back.
+        if (present) await rename(out, staging.old);
+        else await rm(out, { recursive: true, force: true });
+        await rename(staging.app, out);
       } catch (e) {
-        await rm(staging, { recursive: true, force: true });
+        if (present && !nonEmpty(out)) await rename(staging.old, out).catch(() => undefined);
+        await rm(staging.dir, { recursive: true, force: true });
         throw e;
       }
+      await rm(staging.dir, { recursive: true, force: true });
       return out;
     },
     async cancel() {
       await copying.catch(() => undefined);
-      await rm(staging, { recursive: true, force: true });
+      await rm(staging.dir, { recursive: true, force: true });
     },
   };
 }
 
-export async function writeInPlace(plan: MigrationPlan, allowDirty: boolean): Promise<void> {
-  if (!allowDirty) {
+/**
+ * Writes the plan into the app as one journaled transaction (journal.ts). An interrupted one must
+ * have been recovered first (`recoverJournal`). A plan that changes nothing writes nothing, so a
+ * dirty work tree does not matter then.
+ */
+export async function writeInPlace(plan: MigrationPlan, allowDirty: boolean, hooks?: JournalHooks): Promise<void> {
+  const through = refuseLinks(plan.root, plan.files);
+  if (through) throw new WriteError(through.message, through.hint, through.file, "symlink-write-refused");
+  if (!allowDirty && plan.files.length > 0) {
     const dirty = await gitDirty(plan.root);
     if (dirty) {
       throw new WriteError(
@@ -91,7 +116,12 @@ export async function writeInPlace(plan: MigrationPlan, allowDirty: boolean): Pr
       );
     }
   }
-  applyChanges(plan.root, plan.files, plan.root, true);
+  try {
+    applyJournaled(plan.root, plan.files, hooks);
+  } catch (e) {
+    if (e instanceof JournalError) throw new WriteError(e.message, e.hint);
+    throw e;
+  }
 }
 
 /**

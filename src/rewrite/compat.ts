@@ -16,32 +16,39 @@ export function appendWrapper(text: string, ruleId: string, comment: string[], l
   return { start: text.length, end: text.length, text: sep + body };
 }
 
+export type ResponseMethod = "setStatusCode" | "setHeader" | "addHeader" | "setBody";
+
+const ALL_METHODS: readonly ResponseMethod[] = ["setStatusCode", "setHeader", "addHeader", "setBody"];
+
 /**
  * A response object that records which methods ran and forwards them to the real one; chaining
- * returns the tracker, and a handler that returns it gets the real response back out.
+ * returns the tracker, and a handler that returns it gets the real response back out. `used`
+ * turns true when one of `usedBy` runs (default: any of the four).
  */
-export function trackedResponseLines(): string[] {
+export function trackedResponseLines(usedBy: readonly ResponseMethod[] = ALL_METHODS): string[] {
+  const u = (m: ResponseMethod) => (usedBy.includes(m) ? "used = true; " : "");
   return [
     "    var used = false;",
     "    var bodySet = false;",
     "    var tracked = {",
-    "      setStatusCode: function (code) { used = true; response.setStatusCode(code); return tracked; },",
-    "      setHeader: function (name, value) { used = true; response.setHeader(name, value); return tracked; },",
-    "      addHeader: function (name, value) { used = true; response.addHeader(name, value); return tracked; },",
-    "      setBody: function (body) { used = true; bodySet = true; response.setBody(body); return tracked; }",
+    `      setStatusCode: function (code) { ${u("setStatusCode")}response.setStatusCode(code); return tracked; },`,
+    `      setHeader: function (name, value) { ${u("setHeader")}response.setHeader(name, value); return tracked; },`,
+    `      addHeader: function (name, value) { ${u("addHeader")}response.addHeader(name, value); return tracked; },`,
+    `      setBody: function (body) { ${u("setBody")}bodySet = true; response.setBody(body); return tracked; }`,
     "    };",
   ];
 }
 
 /**
  * `exports` wrapped so the handler gets a tracked response; `finish` (lines that may read `used`
- * and `bodySet`) runs once the handler's result is known, sync or async.
+ * and `bodySet`) runs once the handler's result is known, sync or async. `usedBy`: the methods
+ * that set `used` (see trackedResponseLines).
  */
-export function trackedWrapperLines(finish: string[]): string[] {
+export function trackedWrapperLines(finish: string[], usedBy?: readonly ResponseMethod[]): string[] {
   return [
     "exports = (function (handler) {",
     "  return function (request, response) {",
-    ...trackedResponseLines(),
+    ...trackedResponseLines(usedBy),
     "    var finish = function (value) {",
     ...finish.map((l) => `      ${l}`),
     "      return value === tracked ? response : value;",

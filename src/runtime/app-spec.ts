@@ -1,7 +1,7 @@
 // What the shim serves, built from the app model: the function runtime's AppSpec (functions,
 // values with secrets resolved, environment, services) and the webhook and endpoint tables.
 
-import { readFile } from "node:fs/promises";
+import { readFile, realpath, stat } from "node:fs/promises";
 import path from "node:path";
 import { parseJson } from "../app/json.js";
 import type { App, EndpointEntry, FunctionEntry, Webhook } from "../app/model.js";
@@ -103,6 +103,8 @@ export async function buildServedApp(app: App, opts: ServeOptions = {}): Promise
     values,
     services,
   };
+  const dependencies = await appDependencies(app.root, read);
+  if (dependencies) spec.dependencies = dependencies;
 
   const endpoints: ServedEndpoint[] = [];
   for (const file of app.endpointFiles) {
@@ -121,6 +123,25 @@ export async function buildServedApp(app: App, opts: ServeOptions = {}): Promise
   }
 
   return { app, appId, spec, webhooks: app.webhooks.filter((w) => w.config && w.source !== undefined), endpoints, secrets, customUserData, warnings };
+}
+
+/**
+ * The app's npm dependencies for `require`: its `functions/node_modules` folder (real path) and the
+ * names `functions/package.json` lists (https://www.mongodb.com/docs/atlas/app-services/functions/dependencies/).
+ */
+async function appDependencies(root: string, read: (rel: string) => Promise<string | undefined>): Promise<AppSpec["dependencies"]> {
+  let nodeModules: string | undefined;
+  try {
+    const dir = await realpath(path.join(root, "functions", "node_modules"));
+    if ((await stat(dir)).isDirectory()) nodeModules = dir;
+  } catch {
+    // No node_modules folder.
+  }
+  const pkgText = await read("functions/package.json");
+  const pkg = pkgText ? (parseJson(pkgText, "functions/package.json").value as { dependencies?: unknown } | undefined) : undefined;
+  const declared = pkg?.dependencies && typeof pkg.dependencies === "object" ? Object.keys(pkg.dependencies as Record<string, unknown>) : [];
+  if (!nodeModules && declared.length === 0) return undefined;
+  return { ...(nodeModules ? { nodeModules } : {}), ...(declared.length ? { declared } : {}) };
 }
 
 /** Reads a `secrets.json` written by `migrate` (`{ "S_W": "value" }`). */

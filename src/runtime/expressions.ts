@@ -1,5 +1,5 @@
-// The App Services JSON expression language (domain.md §8), as used by `can_evaluate` on webhooks,
-// endpoint functions and service rules.
+// The App Services JSON expression language, as used by `can_evaluate` on webhooks, endpoint
+// functions and service rules (https://www.mongodb.com/docs/atlas/app-services/rules/expressions/).
 //
 // An expression is `true`, `false`, or an object. Every key of an object must hold (logical AND), and
 // `{}` is true. A key is an expansion (`%%request.httpMethod`), an operator (`%or`, `$in`, ...) or a
@@ -7,12 +7,12 @@
 // `{ <key>: { <operator>: ... } }` applies operators to the key's value.
 //
 // Choices the documentation leaves open are marked INFERRED below and listed here:
-// - §9 Q17, bare field names: `opts.bareFieldsAs` decides ("args" by default, as in service rules;
-//   "root" as in MongoDB rules; "request"; or "literal", i.e. the key is compared as a string).
-// - §9 Q18, headers: `%%request.requestHeaders.<Name>` matches the header name case-insensitively, and
-//   because header values are arrays, an array value matches a scalar when ANY element matches (MongoDB
-//   array semantics, applied to every array value, not only headers).
-// - §9 Q20: `%not` (negation) and `%nor` (none holds) are supported though undocumented, and the `$`
+// - bare field names (undocumented for `can_evaluate`): `opts.bareFieldsAs` decides ("args" by
+//   default, as in service rules; "root" as in MongoDB rules; "request"; or "literal", i.e. the key is compared as a string).
+// - headers (the docs' examples spell names in both cases): `%%request.requestHeaders.<Name>`
+//   matches the header name case-insensitively, and because header values are arrays, an array
+//   value matches a scalar when ANY element matches (MongoDB array semantics, applied to every array value, not only headers).
+// - `%not` (negation) and `%nor` (none holds) are supported though undocumented, and the `$`
 //   spellings `$and`, `$or`, `$not`, `$nor` are accepted like the `$` forms of the comparison operators.
 // - `null` as a value matches a missing value too (MongoDB query semantics); a value that comes from an
 //   expansion of something missing (e.g. an unknown `%%values.x`) never equals anything, so a missing
@@ -56,7 +56,7 @@ export interface EvaluationResult {
 }
 
 /**
- * What a bare (non-`%%`) field name refers to; undocumented for `can_evaluate` (domain.md §9 Q17).
+ * What a bare (non-`%%`) field name refers to; undocumented for `can_evaluate` (docs/parity.md).
  * "args": `%%args.<name>` (service rules, the default). "root": `%%root.<name>` (MongoDB rules).
  * "request": `%%request.<name>`. "literal": the key itself, as a string.
  */
@@ -69,7 +69,7 @@ export interface EvaluateOptions {
 // ---------------------------------------------------------------------------------------------------
 // Operators
 
-/** Logical operators. `%not`/`%nor` and all `$` forms here are INFERRED (§9 Q20). */
+/** Logical operators. `%not`/`%nor` and all `$` forms here are INFERRED (the docs list neither). */
 const LOGICAL: Record<string, "and" | "or" | "nor" | "not"> = {
   "%and": "and",
   $and: "and",
@@ -381,7 +381,7 @@ function walk(value: unknown, path: string[]): unknown {
   return v;
 }
 
-/** `requestHeaders.<Name>` matches the header name case-insensitively (INFERRED, §9 Q18). */
+/** `requestHeaders.<Name>` matches the header name case-insensitively (INFERRED, docs/parity.md). */
 function walkRequest(request: unknown, path: string[]): unknown {
   if (path[0] !== "requestHeaders" || path.length < 2) return walk(request, path);
   const headers = step(request, "requestHeaders");
@@ -472,7 +472,7 @@ export function valuesEqual(x: unknown, y: unknown): boolean {
 
 /**
  * Equality as a match: `null` also matches a missing value, and an array value matches when it equals
- * the expected value or ANY element does (INFERRED for headers, §9 Q18; MongoDB semantics otherwise).
+ * the expected value or ANY element does (INFERRED for headers, docs/parity.md; MongoDB semantics otherwise).
  * A missing expected value (an expansion of something that does not exist) matches nothing.
  */
 function matchesEq(actual: unknown, expected: unknown): boolean {
@@ -684,7 +684,7 @@ class Evaluator {
 
   private resolveKey(key: string): { actual: unknown; info: KeyInfo } {
     if (key.startsWith("%%")) return { actual: expandOne(key, this.env), info: keyInfo(key) };
-    // Bare field name (§9 Q17): what it refers to is a caller's choice.
+    // Bare field name (undocumented here): what it refers to is a caller's choice.
     switch (this.bare) {
       case "literal":
         return { actual: key, info: { label: JSON.stringify(key), sensitive: false } };

@@ -60,7 +60,10 @@ export function header(rawHeaders: string[], name: string): string | undefined {
   return undefined;
 }
 
-/** Query parameters: first occurrence of each (what `query` holds, §5.1) and every occurrence. */
+/**
+ * Query parameters: first occurrence of each (what `query` holds) and every occurrence.
+ * https://www.mongodb.com/docs/atlas/app-services/data-api/custom-endpoints/#endpoint-request-object
+ */
 export function parseQuery(raw: string): { first: Record<string, string>; all: Record<string, string[]> } {
   const first: Record<string, string> = {};
   const all: Record<string, string[]> = {};
@@ -71,12 +74,34 @@ export function parseQuery(raw: string): { first: Record<string, string>; all: R
   return { first, all };
 }
 
-/** rawQueryString with every `secret` parameter removed (domain.md §3.4, context.txt example). */
+/**
+ * rawQueryString with every `secret` parameter removed
+ * (https://www.mongodb.com/docs/atlas/app-services/functions/context/#context-request).
+ */
 export function withoutSecret(raw: string): string {
+  // Names decode as parseQuery decodes them (URLSearchParams: lenient, never throws; it drops a
+  // leading "?" of the whole string only, hence the "&" before every other pair).
   return raw
     .split("&")
-    .filter((p) => p !== "" && decodeURIComponent(p.split("=")[0]!.replace(/\+/g, " ")) !== "secret")
+    .filter((p, i) => p !== "" && [...new URLSearchParams((i === 0 ? "" : "&") + p.split("=")[0]!).keys()][0] !== "secret")
     .join("&");
+}
+
+/**
+ * The first `%` in a query string that does not start a `%XX` escape (RFC 3986, section 2.1), as
+ * "`<parameter>`", or undefined when every escape is well formed. server.ts answers such a
+ * request 400 (docs/parity.md).
+ */
+export function malformedQuery(raw: string): string | undefined {
+  const at = raw.search(/%(?![0-9A-Fa-f]{2})/);
+  if (at < 0) return undefined;
+  const start = raw.lastIndexOf("&", at) + 1;
+  const end = raw.indexOf("&", at);
+  const pair = raw.slice(start, end < 0 ? undefined : end);
+  const eq = pair.indexOf("=");
+  const where = eq >= 0 && start + eq < at ? "value of" : "name of";
+  const name = eq >= 0 ? pair.slice(0, eq) : pair;
+  return `invalid %-escape in the ${where} parameter "${name.length > 40 ? name.slice(0, 40) + "…" : name}"`;
 }
 
 export function constantTimeEqual(a: string, b: string): boolean {
@@ -92,7 +117,11 @@ export function signature(secret: string, body: Buffer | string): string {
 
 const CREDENTIAL_FIELDS = ["email", "password", "api-key", "apiKey", "jwtTokenString"];
 
-/** Application credentials from headers or from a JSON body's top-level fields (§3.3, §5.5). */
+/**
+ * Application credentials from headers or from a JSON body's top-level fields
+ * (https://www.mongodb.com/docs/atlas/app-services/services/configure/service-webhooks/,
+ * https://www.mongodb.com/docs/atlas/app-services/data-api/authenticate/).
+ */
 export function credentialsIn(source: Record<string, unknown>): Credentials | undefined {
   const get = (k: string) => {
     const v = source[k] ?? source[k.toLowerCase()];
@@ -110,6 +139,25 @@ export function credentialsIn(source: Record<string, unknown>): Credentials | un
 
 export function hasCredentialFields(source: Record<string, unknown>): boolean {
   return CREDENTIAL_FIELDS.some((k) => k in source || k.toLowerCase() in source);
+}
+
+/**
+ * Credentials in a webhook's JSON body: only the top-level fields application authentication reads
+ * there, spelled as the webhook docs spell them (`email` with `password`, `api-key`,
+ * `jwtTokenString`), with string values; a complete set or nothing. A lone `email`, `password`,
+ * a `key` or `secret` is the caller's own data, not credentials
+ * (https://www.mongodb.com/docs/atlas/app-services/services/configure/service-webhooks/).
+ */
+export function credentialsInBody(body: Record<string, unknown>): Credentials | undefined {
+  const str = (k: string) => (Object.hasOwn(body, k) && typeof body[k] === "string" ? (body[k] as string) : undefined);
+  const email = str("email");
+  const password = str("password");
+  if (email !== undefined && password !== undefined) return { kind: "local-userpass", email, password };
+  const key = str("api-key");
+  if (key !== undefined) return { kind: "api-key", key };
+  const token = str("jwtTokenString");
+  if (token !== undefined) return { kind: "custom-token", token };
+  return undefined;
 }
 
 /** Lower-cased header map for credential lookup. */
@@ -133,9 +181,10 @@ export function errorResponse(spec: ErrorSpec, message: string | undefined, outc
 }
 
 /**
- * The Data API's JSON form of a BSON value (domain.md §5.3 table): Date → ISO string, ObjectId →
- * hex, numbers plain, Decimal128 → string, Binary → {Subtype, Data}, Regex → {Pattern, Options},
- * Timestamp → {T, I}, MinKey/MaxKey → {}.
+ * The Data API's JSON form of a BSON value
+ * (https://www.mongodb.com/docs/atlas/app-services/data-api/data-formats/):
+ * Date → ISO string, ObjectId → hex, numbers plain, Decimal128 → string, Binary → {Subtype, Data},
+ * Regex → {Pattern, Options}, Timestamp → {T, I}, MinKey/MaxKey → {}.
  */
 export function toDataApiJson(v: unknown): unknown {
   if (v === null || v === undefined || typeof v === "boolean" || typeof v === "string") return v;

@@ -11,7 +11,8 @@ import type { Semantics } from "./semantics.js";
 import { SYSTEM_USER, type UserStore } from "./users.js";
 
 export interface Runner {
-  call(req: Omit<CallRequest, "kind" | "id">): Promise<CallResult>;
+  /** `signal` cancels the call (server.ts: the HTTP client went away); see FunctionRuntime.call. */
+  call(req: Omit<CallRequest, "kind" | "id">, opts?: { signal?: AbortSignal }): Promise<CallResult>;
 }
 
 export interface PipelineDeps {
@@ -44,6 +45,7 @@ export async function scriptUser(deps: PipelineDeps, script: string, arg: unknow
     runningAsSystem: true,
     request,
     timeLimitMs: deps.sem.timeLimitMs,
+    awaitPending: deps.sem.awaitPending,
     allowNetwork: deps.allowNetwork,
   });
   if (!r.ok) return { ok: false, response: fromFailedCall(deps, r) };
@@ -88,6 +90,7 @@ export async function canEvaluate(
           runningAsSystem: user.type === "system",
           request,
           timeLimitMs: deps.sem.timeLimitMs,
+          awaitPending: deps.sem.awaitPending,
           allowNetwork: deps.allowNetwork,
         });
         if (!res.ok) throw new Error(res.error.message);
@@ -113,10 +116,12 @@ export function callHandler(
     ...target,
     args: encodeArgs([arg]),
     withResponse: true,
+    setBodyOther: deps.sem.setBodyOther,
     user: who.user,
     runningAsSystem: who.system,
     request,
     timeLimitMs: deps.sem.timeLimitMs,
+    awaitPending: deps.sem.awaitPending,
     allowNetwork: deps.allowNetwork,
   });
 }

@@ -11,6 +11,9 @@ export type ErrorKind =
   | "missingCredentials"
   | "invalidCredentials"
   | "doubleCredentials"
+  | "endpointNoCredentials"
+  | "endpointPartialCredentials"
+  | "endpointInvalidCredentials"
   | "canEvaluateFailed"
   | "functionError"
   | "timeout"
@@ -22,7 +25,10 @@ export interface ErrorSpec {
   message: string;
 }
 
-/** Defaults: error codes from App Services' client SDK list; statuses inferred (domain.md §3.7, §9 Q5). */
+/**
+ * Defaults: error codes from App Services' client SDK list; statuses inferred, none documented
+ * (https://github.com/mongodb/stitch-js-sdk/blob/master/packages/core/sdk/src/StitchServiceErrorCode.ts).
+ */
 export const DEFAULT_ERRORS: Record<ErrorKind, ErrorSpec> = {
   webhookNotFound: { status: 404, code: "IncomingWebhookNotFound", message: "incoming webhook not found" },
   endpointNotFound: { status: 404, code: "FunctionNotFound", message: "no matching endpoint" },
@@ -32,6 +38,11 @@ export const DEFAULT_ERRORS: Record<ErrorKind, ErrorSpec> = {
   missingCredentials: { status: 401, code: "MissingAuthReq", message: "must specify some form of authentication (either email+password, api-key, or jwt) in the request header or body" },
   invalidCredentials: { status: 401, code: "InvalidSession", message: "invalid session" },
   doubleCredentials: { status: 400, code: "InvalidParameter", message: "credentials given in both the request headers and the body" },
+  // Endpoints: documented by the Data API's OpenAPI (BadRequestError, UnauthorizedRequestError),
+  // https://github.com/mongodb/docs-app-services/blob/master/source/openapi-data-api-v1.bundled.yaml
+  endpointNoCredentials: { status: 400, code: "InvalidParameter", message: "no authentication methods were specified" },
+  endpointPartialCredentials: { status: 400, code: "MissingParameter", message: "must specify some form of authentication (either email+password, api-key, or jwt) in the request header or body" },
+  endpointInvalidCredentials: { status: 401, code: "InvalidSession", message: "invalid session: error finding user for endpoint" },
   canEvaluateFailed: { status: 403, code: "NoMatchingRuleFound", message: "rule not matched for function" },
   functionError: { status: 400, code: "FunctionExecutionError", message: "" },
   timeout: { status: 400, code: "ExecutionTimeLimitExceeded", message: "execution time limit exceeded" },
@@ -40,24 +51,42 @@ export const DEFAULT_ERRORS: Record<ErrorKind, ErrorSpec> = {
 
 export interface Semantics {
   errors: Record<ErrorKind, ErrorSpec>;
-  /** Webhook with respond_result off and no response method called (§9 Q10). */
+  /** Webhook with respond_result off and no response method called (undocumented, docs/parity.md). */
   webhookNoResultStatus: number;
-  /** Endpoint with respond_result off and no setBody (§5.3: 204 per the config reference). */
+  /** Endpoint with respond_result off and no setBody: 204 per the config reference,
+   * https://www.mongodb.com/docs/atlas/app-services/reference/config/https_endpoints/. */
   endpointNoResultStatus: number;
-  /** Header names as App Services' Go backend canonicalises them ("Content-Type"), or as sent (§9 Q18). */
+  /** Header names as App Services' Go backend canonicalises them ("Content-Type"), or as sent
+   * (undocumented, docs/parity.md). */
   headerCase: "canonical" | "as-sent";
-  /** `payload.query` / `request.query` keep the `secret` parameter (§9 Q7). */
+  /** `payload.query` / `request.query` keep the `secret` parameter (undocumented, docs/parity.md). */
   querySecretVisible: boolean;
-  /** `rawQueryString` with a leading "?" (§9 Q16). */
+  /** `rawQueryString` with a leading "?" (the docs show both, docs/parity.md). */
   rawQueryLeadingQuestionMark: boolean;
-  /** Webhook VERIFY_PAYLOAD signs the raw body bytes (§9 Q6) or the EJSON re-serialised body. */
+  /** Webhook VERIFY_PAYLOAD signs the raw body bytes or the EJSON re-serialised body
+   * (undocumented, docs/parity.md). */
   webhookSignatureOver: "raw" | "ejson";
-  /** A body-less webhook request gives `payload.body` undefined or an empty Binary (§9 Q19). */
+  /** A body-less webhook request gives `payload.body` undefined or an empty Binary
+   * (undocumented, docs/parity.md). */
   webhookEmptyBody: "undefined" | "empty-binary";
+  /**
+   * A HEAD request to an endpoint route without a `*` endpoint: answered like any method the route
+   * has no endpoint for (false: endpoints list no HEAD method), or served by the route's GET
+   * endpoint without a body, as generic HTTP servers do (true). docs/parity.md, "URLs and routing".
+   */
+  endpointHeadAsGet: boolean;
   /** Per-call time limit (App Services: 300 s). */
   timeLimitMs: number;
+  /**
+   * Answer once the work a function started and did not await (database calls, context.http,
+   * timers) has settled, as App Services does (observed; docs/parity.md, "Function runtime"), or
+   * when the handler returns (`--no-await-pending`).
+   */
+  awaitPending: boolean;
   /** Request body limit (App Services: 18 MB). */
   maxBodyBytes: number;
+  /** `response.setBody` with a value that is neither a string nor a BSON.Binary (undocumented, docs/parity.md). */
+  setBodyOther: "error" | "string" | "ejson";
 }
 
 export function defaultSemantics(): Semantics {
@@ -69,9 +98,12 @@ export function defaultSemantics(): Semantics {
     querySecretVisible: true,
     rawQueryLeadingQuestionMark: false,
     webhookSignatureOver: "raw",
+    endpointHeadAsGet: false,
     webhookEmptyBody: "undefined",
     timeLimitMs: 300_000,
+    awaitPending: true,
     maxBodyBytes: 18 * 1024 * 1024,
+    setBodyOther: "error",
   };
 }
 

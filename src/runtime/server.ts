@@ -1,13 +1,15 @@
 // One node:http server with both URL families: the old webhook URLs with webhook semantics and
 // the endpoint URLs with endpoint semantics. Hostile input never takes it down: a malformed
 // request gets 400, a body over the limit 413, a slow client times out, and an unexpected error
-// answers 500 for that request only.
+// answers 500 for that request only. The request bodies held at once are bounded (503 past
+// `maxInflightBodyBytes`), and a request whose client goes away before the answer cancels its
+// function call (FunctionRuntime.call's signal).
 
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { handleEndpoint, endpointPrefix } from "./endpoint.js";
-import { errorResponse, type ShimRequest, type ShimResponse } from "./http.js";
-import type { PipelineDeps } from "./pipeline.js";
+import { errorResponse, malformedQuery, type ShimRequest, type ShimResponse } from "./http.js";
+import type { PipelineDeps, Runner } from "./pipeline.js";
 import { handleWebhook, matchWebhookPath, webhookPath } from "./webhook.js";
 
 export interface RouteRow {
@@ -39,6 +41,10 @@ export function routeTable(deps: PipelineDeps): RouteRow[] {
 
 /** Routes one request to its pipeline. Exported for verify, which calls it without a socket. */
 export async function dispatch(req: ShimRequest, deps: PipelineDeps): Promise<ShimResponse> {
+  // A %-escape that is not `%` and two hex digits (RFC 3986, section 2.1) in the query string:
+  // a malformed request, whatever the route (inferred, docs/parity.md).
+  const bad = malformedQuery(req.rawQuery);
+  if (bad) return errorResponse({ status: 400, code: "InvalidParameter", message: "malformed query string" }, `malformed query string: ${bad}`, "bad-request");
   const res = await route(req, deps);
   // HEAD answers carry no body (HTTP); node:http would drop it on the wire anyway.
   return req.method === "HEAD" ? { ...res, body: Buffer.alloc(0) } : res;
@@ -56,9 +62,22 @@ export interface ShimServer {
   close(): Promise<void>;
 }
 
-export async function startShimServer(deps: PipelineDeps, opts: { host: string; port: number; log: (line: string) => void }): Promise<ShimServer> {
+/** Default bound of the request bodies the server holds at once (`shim --max-inflight-body-mb`). */
+export const DEFAULT_MAX_INFLIGHT_BODY_BYTES = 256 * 1024 * 1024;
+
+/** Bytes of request bodies read and not yet answered, against their bound. */
+interface BodyBudget {
+  used: number;
+  limit: number;
+}
+
+export async function startShimServer(
+  deps: PipelineDeps,
+  opts: { host: string; port: number; log: (line: string) => void; maxInflightBodyBytes?: number },
+): Promise<ShimServer> {
+  const budget: BodyBudget = { used: 0, limit: opts.maxInflightBodyBytes ?? DEFAULT_MAX_INFLIGHT_BODY_BYTES };
   const server = http.createServer({ requestTimeout: 60_000, headersTimeout: 15_000, keepAliveTimeout: 5_000 }, (req, res) => {
-    void serve(req, res, deps, opts.log);
+    void serve(req, res, deps, opts.log, budget);
   });
   server.on("clientError", (_err, socket) => {
     // Malformed request lines and headers never reach a handler: answer 400 and close.
@@ -81,9 +100,29 @@ export async function startShimServer(deps: PipelineDeps, opts: { host: string; 
   };
 }
 
-async function serve(req: http.IncomingMessage, res: http.ServerResponse, deps: PipelineDeps, log: (line: string) => void): Promise<void> {
+async function serve(req: http.IncomingMessage, res: http.ServerResponse, deps: PipelineDeps, log: (line: string) => void, budget: BodyBudget): Promise<void> {
   const started = Date.now();
+  // The client went away before the answer (its socket closed): cancel the function call. The
+  // body bytes this request holds are released when its response closes, either way.
+  const cancel = new AbortController();
+  let held = 0;
+  const take = (bytes: number): boolean => {
+    if (budget.used + bytes > budget.limit) return false;
+    budget.used += bytes;
+    held += bytes;
+    return true;
+  };
+  res.once("close", () => {
+    budget.used -= held;
+    held = 0;
+    if (!res.writableFinished) cancel.abort();
+  });
+  const runner: Runner = { call: (r, o) => deps.runner.call(r, { ...o, signal: cancel.signal }) };
   const send = (r: ShimResponse) => {
+    if (cancel.signal.aborted) {
+      log(`${req.method} ${loggedUrl(req.url ?? "/")} → cancelled: the client closed the connection (${Date.now() - started} ms)`);
+      return;
+    }
     if (res.headersSent) return;
     res.statusCode = r.status;
     for (const [k, v] of Object.entries(r.headers)) res.setHeader(k, v);
@@ -99,9 +138,20 @@ async function serve(req: http.IncomingMessage, res: http.ServerResponse, deps: 
       send(errorResponse({ status: 400, code: "InvalidParameter", message: "malformed request URL" }, undefined, "bad-request"));
       return;
     }
-    const body = await readBody(req, deps.sem.maxBodyBytes);
+    const body = await readBody(req, deps.sem.maxBodyBytes, take);
     if (body === "too-large") {
       send(errorResponse({ status: 413, code: "ReadSizeLimitExceeded", message: `request body exceeds ${deps.sem.maxBodyBytes} bytes` }, undefined, "too-large"));
+      req.destroy();
+      return;
+    }
+    if (body === "busy") {
+      const mb = Math.round((budget.limit / 1024 / 1024) * 10) / 10;
+      const busy = errorResponse(
+        { status: 503, code: "ServiceUnavailable", message: "too many request bodies in flight" },
+        `the shim holds ${mb} MB of request bodies at most (--max-inflight-body-mb); try again when earlier requests have been answered`,
+        "busy",
+      );
+      send({ ...busy, headers: { ...busy.headers, "Retry-After": ["1"] } });
       req.destroy();
       return;
     }
@@ -113,37 +163,59 @@ async function serve(req: http.IncomingMessage, res: http.ServerResponse, deps: 
       body,
       remoteAddress: req.socket.remoteAddress ?? "127.0.0.1",
     };
-    send(await dispatch(shimReq, deps));
+    send(await dispatch(shimReq, { ...deps, runner }));
   } catch (e) {
     send(errorResponse({ status: 500, code: "InternalServerError", message: "internal shim error" }, `internal shim error: ${e instanceof Error ? e.message : String(e)}`, "shim-error"));
   }
 }
 
-/** The request URL for the log, with the value of any `secret` parameter hidden. */
+/**
+ * The request URL for the log, with the value of any `secret` parameter hidden. Parameters are
+ * recognised by their decoded name, decoded as the query parser decodes it (`%73ecret`,
+ * `s%65cret` and `secret` are one parameter), in any letter case.
+ */
 export function loggedUrl(url: string): string {
   const q = url.indexOf("?");
   if (q < 0) return url;
   const parts = url
     .slice(q + 1)
     .split("&")
-    .map((p) => (/^secret(=|$)/i.test(p) ? "secret=«redacted»" : p));
+    .map((p) => {
+      const name = p.split("=")[0]!;
+      return [...new URLSearchParams(name).keys()][0]?.toLowerCase() === "secret" ? `${name}=«redacted»` : p;
+    });
   return `${url.slice(0, q)}?${parts.join("&")}`;
 }
 
-/** The body, `undefined` when there is none, or "too-large" past the limit (App Services: 18 MB). */
-function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer | undefined | "too-large"> {
+/**
+ * The body, `undefined` when there is none, "too-large" past the limit (App Services: 18 MB), or
+ * "busy" when `take` refuses its bytes (the server's bound on bodies in flight).
+ */
+function readBody(req: http.IncomingMessage, limit: number, take: (bytes: number) => boolean): Promise<Buffer | undefined | "too-large" | "busy"> {
   const declared = Number(req.headers["content-length"]);
   if (Number.isFinite(declared) && declared > limit) return Promise.resolve("too-large");
+  // A declared length is claimed up front; bytes past what was claimed are claimed as they come.
+  let claimed = Number.isFinite(declared) && declared > 0 ? declared : 0;
+  if (claimed > 0 && !take(claimed)) return Promise.resolve("busy");
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     let done = false;
     req.on("data", (c: Buffer) => {
+      if (done) return;
       size += c.length;
-      if (size > limit && !done) {
+      if (size > limit) {
         done = true;
+        chunks.length = 0;
         resolve("too-large");
-      } else if (!done) chunks.push(c);
+      } else if (size > claimed && !take(size - claimed)) {
+        done = true;
+        chunks.length = 0;
+        resolve("busy");
+      } else {
+        claimed = Math.max(claimed, size);
+        chunks.push(c);
+      }
     });
     req.on("end", () => {
       if (done) return;
@@ -152,6 +224,10 @@ function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer | un
     });
     req.on("error", (e) => {
       if (!done) reject(e);
+    });
+    req.on("close", () => {
+      if (!done) reject(new Error("the client closed the connection"));
+      done = true;
     });
   });
 }

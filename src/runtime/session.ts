@@ -7,6 +7,7 @@ import { readApp } from "../app/read/index.js";
 import { buildServedApp, readSecretsFile, type ServedApp } from "./app-spec.js";
 import { storeBackend } from "./functions/db-bridge.js";
 import { FunctionRuntime } from "./functions/pool.js";
+import { functionReadPaths } from "./permissions.js";
 import type { ScriptCoverage } from "./functions/protocol.js";
 import type { PipelineDeps } from "./pipeline.js";
 import { defaultSemantics, type Semantics } from "./semantics.js";
@@ -31,6 +32,13 @@ export interface SessionOptions {
   store?: Store;
   /** Collect V8 coverage of the function scripts (verify): see Session.takeCoverage. */
   coverage?: boolean;
+  /**
+   * Run the function workers under Node's permission model (permissions.ts; default true,
+   * `--no-sandbox-permissions` turns it off). Not with `coverage`: Node 20's model closes the inspector.
+   */
+  sandboxPermissions?: boolean;
+  /** Function worker threads (default 1; `shim --workers`, whose default is one per core). */
+  workers?: number;
 }
 
 export interface Session {
@@ -51,7 +59,13 @@ export async function openSession(opts: SessionOptions): Promise<Session> {
   if (seed !== undefined) await loadSeedFile(store, seed);
   // The database is looked up per call: verify swaps in a fresh store for every run.
   let deps: PipelineDeps | undefined;
-  const runtime = new FunctionRuntime({ db: storeBackend(() => deps!.store), coverage: opts.coverage });
+  const runtime = new FunctionRuntime({
+    db: storeBackend(() => deps!.store),
+    coverage: opts.coverage,
+    workers: opts.workers,
+    ...(opts.sandboxPermissions !== false ? { permissions: { read: functionReadPaths(served.spec.dependencies?.nodeModules) } } : {}),
+    allowNetwork: opts.allowNetwork ?? false,
+  });
   runtime.setApp(served.spec);
   deps = {
     served,

@@ -1,6 +1,7 @@
 // The shim's local user store (`--users FILE`): email/password users, API keys, a custom-JWT
 // secret and custom user data, for application authentication of webhooks (credentials in
-// headers or body, domain.md §3.3) and endpoints (Bearer, then credential headers, §5.5).
+// headers or body: https://www.mongodb.com/docs/atlas/app-services/services/configure/service-webhooks/) and
+// endpoints (Bearer, then credential headers: https://www.mongodb.com/docs/atlas/app-services/data-api/authenticate/).
 //
 // File shape (hookshift's own; App Services keeps users server-side):
 // {
@@ -39,6 +40,22 @@ export type AuthOutcome = { ok: true; user: UserSpec; created: boolean } | { ok:
 
 export const SYSTEM_USER: UserSpec = { id: "", type: "system", data: {}, custom_data: {}, identities: [] };
 
+/** A credential kind that names a provider a user can be created from. */
+export type CreatingProvider = "local-userpass" | "custom-token";
+
+/**
+ * Providers whose credentials create a missing user under `create_user_on_auth`.
+ * - Endpoints: the config reference names custom JWT, "a valid JWT from the external system that
+ *   doesn't correspond to a registered user"
+ *   (https://www.mongodb.com/docs/atlas/app-services/reference/config/https_endpoints/).
+ * - Webhooks: "if they don't match an already existing user (e.g. no other user has the specified
+ *   email address)" (https://www.mongodb.com/docs/atlas/app-services/reference/config/v20210101/http_endpoints/),
+ *   so email/password too.
+ * API keys never create a user: a server key is no user, a user key belongs to one.
+ */
+export const ENDPOINT_CREATING_PROVIDERS: ReadonlySet<CreatingProvider> = new Set<CreatingProvider>(["custom-token"]);
+export const WEBHOOK_CREATING_PROVIDERS: ReadonlySet<CreatingProvider> = new Set<CreatingProvider>(["custom-token", "local-userpass"]);
+
 const equal = (a: string, b: string) => {
   const x = createHash("sha256").update(a).digest();
   const y = createHash("sha256").update(b).digest();
@@ -59,10 +76,15 @@ export class UserStore {
     return { user: u ? this.spec(u, "local-userpass") : { id, type: "normal", data: {}, custom_data: {}, identities: [] }, known: u !== undefined };
   }
 
-  authenticate(c: Credentials, createUserOnAuth: boolean): AuthOutcome {
+  authenticate(c: Credentials, createUserOnAuth: boolean, creating: ReadonlySet<CreatingProvider> = ENDPOINT_CREATING_PROVIDERS): AuthOutcome {
     switch (c.kind) {
       case "local-userpass": {
         const u = this.users.find((x) => x.email !== undefined && x.email.toLowerCase() === c.email.toLowerCase());
+        if (!u && createUserOnAuth && creating.has("local-userpass") && c.email !== "" && c.password !== "") {
+          const made: LocalUser = { id: randomBytes(12).toString("hex"), email: c.email, password: c.password };
+          this.users.push(made);
+          return { ok: true, user: this.spec(made, "local-userpass"), created: true };
+        }
         if (!u || u.password === undefined || !equal(u.password, c.password)) return { ok: false, code: "InvalidSession", message: "invalid username/password" };
         return { ok: true, user: this.spec(u, "local-userpass"), created: false };
       }
@@ -84,7 +106,7 @@ export class UserStore {
         let u = this.users.find((x) => x.id === externalId);
         let created = false;
         if (!u) {
-          if (!createUserOnAuth) return { ok: false, code: "UserNotFound", message: `no user for custom JWT subject ${externalId}` };
+          if (!createUserOnAuth || !creating.has("custom-token")) return { ok: false, code: "UserNotFound", message: `no user for custom JWT subject ${externalId}` };
           u = { id: externalId || randomBytes(12).toString("hex"), data: { ...payload } };
           this.users.push(u);
           created = true;

@@ -1,5 +1,7 @@
-// The incoming-webhook pipeline (domain.md §10): URL → method → validation → user →
-// can_evaluate → payload per service type → handler(payload, response) → response rules of §3.6.
+// The incoming-webhook pipeline: URL → method → validation → user → can_evaluate → payload per
+// service type → handler(payload, response) → response rules.
+// https://www.mongodb.com/docs/atlas/app-services/services/configure/service-webhooks/,
+// https://www.mongodb.com/docs/atlas/app-services/services/webhook-requests-and-responses/#webhook-response-object
 
 import { createHmac } from "node:crypto";
 import { Binary, EJSON } from "bson";
@@ -8,8 +10,8 @@ import type { RequestSpec } from "./functions/protocol.js";
 import {
   constantTimeEqual,
   credentialsIn,
+  credentialsInBody,
   errorResponse,
-  hasCredentialFields,
   header,
   headersOf,
   lowerHeaders,
@@ -20,7 +22,7 @@ import {
   type ShimResponse,
 } from "./http.js";
 import { callHandler, canEvaluate, fixedUser, fromFailedCall, fromResponseObject, scriptUser, withCustomData, type PipelineDeps, type UserResolution } from "./pipeline.js";
-import { SYSTEM_USER } from "./users.js";
+import { SYSTEM_USER, WEBHOOK_CREATING_PROVIDERS } from "./users.js";
 
 const WEBHOOK_PATH = /^\/api\/client\/v2\.0\/app\/([^/]+)\/service\/([^/]+)\/incoming_webhook\/([^/]+)\/?$/;
 
@@ -53,7 +55,7 @@ export async function handleWebhook(req: ShimRequest, deps: PipelineDeps): Promi
   const invalid = validate(req, webhook, query.first, deps);
   if (invalid) return invalid;
 
-  const request = requestSpec(req, deps);
+  const request = { ...requestSpec(req, deps), ...webhookRequestFacts(req, webhook) };
   const payload = buildPayload(req, webhook, query.first, deps);
   if (payload === undefined) return errorResponse(sem.errors.functionError, "the request body is not the JSON GitHub sends", "bad-payload");
 
@@ -67,7 +69,8 @@ export async function handleWebhook(req: ShimRequest, deps: PipelineDeps): Promi
   if (!r.ok) return fromFailedCall(deps, r);
   const notes = [...who.notes, ...r.logs];
 
-  // §3.6: any response method replaces the default behaviour; the return value is then dropped.
+  // Any response method replaces the default behaviour; the return value is then dropped
+  // (https://www.mongodb.com/docs/atlas/app-services/services/configure/service-webhooks/).
   if (r.response.methodsCalled) return { ...fromResponseObject(r, r.response.statusCode ?? 200, true), logs: notes };
   if (type === "twilio" && cfg.respondResult && r.value !== undefined && !r.returnedResponse) {
     // The Twilio service texted the returned value back to the sender; the shim answers the TwiML
@@ -81,7 +84,10 @@ export async function handleWebhook(req: ShimRequest, deps: PipelineDeps): Promi
   return { status: sem.webhookNoResultStatus, headers: {}, body: Buffer.alloc(0), outcome: "ok", logs: notes, outbound: r.outbound };
 }
 
-/** §3.4 for HTTP services; GitHub's own signature check for GitHub services (§9 Q8, inferred). */
+/**
+ * HTTP services: https://www.mongodb.com/docs/atlas/app-services/services/webhook-requests-and-responses/#webhook-request-validation.
+ * GitHub's own signature check for GitHub services (undocumented by MongoDB; inferred, docs/parity.md).
+ */
 function validate(req: ShimRequest, webhook: Webhook, query: Record<string, string>, deps: PipelineDeps): ShimResponse | undefined {
   const cfg = webhook.config!;
   const fail = (why: string) => errorResponse(deps.sem.errors.webhookAuthFailed, undefined, "auth-failed", { logs: [why] });
@@ -117,6 +123,22 @@ function ejsonOfBody(body: Buffer | undefined): string {
   }
 }
 
+/**
+ * `%%request.service` / `%%request.action` / `webhookUrl` of a webhook call. The expression docs
+ * give `"service": "<Service Name>"`, `"action": "<Endpoint Function or Service Action Name>"`
+ * (https://www.mongodb.com/docs/atlas/app-services/rules/expressions/#request-expansions) and
+ * list `webhookUrl` in `context.request`
+ * (https://www.mongodb.com/docs/atlas/app-services/functions/context/#context-request): the
+ * service is the webhook's service, the action the webhook's name, and `webhookUrl` the full URL
+ * the caller used, without its query (inferred, docs/parity.md).
+ */
+export function webhookRequestFacts(req: ShimRequest, webhook: Pick<Webhook, "name" | "service">): Pick<RequestSpec, "service" | "action" | "webhookUrl"> {
+  const host = header(req.rawHeaders, "Host") ?? "localhost";
+  const forwarded = header(req.rawHeaders, "X-Forwarded-Proto")?.split(",")[0]?.trim().toLowerCase();
+  const scheme = forwarded === "https" || forwarded === "http" ? forwarded : "http";
+  return { service: webhook.service.name, action: webhook.name, webhookUrl: `${scheme}://${host}${req.path}` };
+}
+
 export function requestSpec(req: ShimRequest, deps: PipelineDeps): RequestSpec {
   const raw = withoutSecret(req.rawQuery);
   const spec: RequestSpec = {
@@ -133,7 +155,12 @@ export function requestSpec(req: ShimRequest, deps: PipelineDeps): RequestSpec {
   return spec;
 }
 
-/** §3.5: HTTP `{query, headers, body}`; GitHub the parsed event; Twilio the form fields. */
+/**
+ * HTTP `{query, headers, body}`; GitHub the parsed event; Twilio the form fields
+ * (https://www.mongodb.com/docs/atlas/app-services/services/http/,
+ * https://www.mongodb.com/docs/atlas/app-services/services/github/,
+ * https://www.mongodb.com/docs/atlas/app-services/services/twilio/).
+ */
 function buildPayload(req: ShimRequest, webhook: Webhook, query: Record<string, string>, deps: PipelineDeps): unknown {
   const type = webhook.service.type;
   const text = req.body?.toString("utf8") ?? "";
@@ -153,7 +180,10 @@ function buildPayload(req: ShimRequest, webhook: Webhook, query: Record<string, 
   return payload;
 }
 
-/** §2.2: authed user (credentials in headers xor body), fixed id, script, else system. */
+/**
+ * Authed user (credentials in headers xor body), fixed id, script, else system
+ * (https://www.mongodb.com/docs/atlas/app-services/services/configure/service-webhooks/).
+ */
 async function resolveUser(req: ShimRequest, webhook: Webhook, payload: unknown, request: RequestSpec, deps: PipelineDeps): Promise<UserResolution> {
   const mode = webhook.authMode ?? "system";
   const cfg = webhook.config!;
@@ -168,11 +198,16 @@ async function resolveUser(req: ShimRequest, webhook: Webhook, payload: unknown,
   } catch {
     // Not JSON: no credentials in the body.
   }
-  const inBody = credentialsIn(bodyFields);
-  if (inHeaders && (inBody || hasCredentialFields(bodyFields))) return { ok: false, response: errorResponse(deps.sem.errors.doubleCredentials, undefined, "double-credentials") };
+  // Only a complete set of the fields authentication reads counts as body credentials: a business
+  // field called email (or password, key, secret) next to header credentials is the caller's data.
+  const inBody = credentialsInBody(bodyFields);
+  if (inHeaders && inBody) return { ok: false, response: errorResponse(deps.sem.errors.doubleCredentials, undefined, "double-credentials") };
   const creds = inHeaders ?? inBody;
   if (!creds) return { ok: false, response: errorResponse(deps.sem.errors.missingCredentials, undefined, "missing-credentials") };
-  const auth = deps.users.authenticate(creds, cfg.createUserOnAuth);
+  // create_user_on_auth: "if they don't match an already existing user (e.g. no other user has the
+  // specified email address)" (https://www.mongodb.com/docs/atlas/app-services/reference/config/v20210101/http_endpoints/):
+  // email/password and custom JWT credentials can create a user; an API key cannot (users.ts).
+  const auth = deps.users.authenticate(creds, cfg.createUserOnAuth, WEBHOOK_CREATING_PROVIDERS);
   if (!auth.ok) return { ok: false, response: errorResponse(deps.sem.errors.invalidCredentials, auth.message, "invalid-credentials") };
   return { ok: true, user: auth.user, system: false, notes: auth.created ? [`created user ${auth.user.id} (create_user_on_auth)`] : [] };
 }

@@ -2,6 +2,7 @@
 // builds one without touching the disk; `materialize` writes it, `changesBetween` turns it into
 // the file changes a report and a patch show (renames included, so a reviewer sees moves as moves).
 
+import { existsSync, lstatSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { FileChange } from "../migrate/types.js";
@@ -20,12 +21,32 @@ export function identityTree(files: string[]): Tree {
   return new Map(files.map((f) => [f, { from: f }]));
 }
 
+/**
+ * Writes `tree` under `dest`. Symbolic links are copied as links, last, and only where nothing
+ * else went: no write follows a link (a relative one would lead out of `dest`; README
+ * "Symbolic links").
+ */
 export async function materialize(tree: Tree, sourceRoot: string, dest: string): Promise<void> {
+  const links: [string, string][] = [];
   for (const [rel, entry] of tree) {
     const abs = path.join(dest, ...rel.split("/"));
+    if ("from" in entry) {
+      const src = path.join(sourceRoot, ...entry.from.split("/"));
+      if (lstatSync(src).isSymbolicLink()) {
+        links.push([src, abs]);
+        continue;
+      }
+      await mkdir(path.dirname(abs), { recursive: true });
+      copyEntrySync(src, abs, false);
+    } else {
+      await mkdir(path.dirname(abs), { recursive: true });
+      await writeFile(abs, entry.text, "utf8");
+    }
+  }
+  for (const [src, abs] of links) {
+    if (existsSync(abs)) continue;
     await mkdir(path.dirname(abs), { recursive: true });
-    if ("from" in entry) copyEntrySync(path.join(sourceRoot, ...entry.from.split("/")), abs);
-    else await writeFile(abs, entry.text, "utf8");
+    copyEntrySync(src, abs, true);
   }
 }
 

@@ -7,10 +7,11 @@
 // does not understand is carried over unchanged and named in a finding; server ids (`id`, `_id`)
 // are dropped because 20210101 has none, and references by id become references by name.
 
-import { finding, type Finding } from "../app/findings.js";
+import { clip, finding, type Finding } from "../app/findings.js";
 import { locate, parseJson } from "../app/json.js";
-import { byCodePoint } from "../util/fs.js";
+import { byCodePoint, fileNameProblem } from "../util/fs.js";
 import { removeProperties } from "./json-edit.js";
+import { convertStitchRule, isNamespaceRule, STITCH_RULES_RULE } from "./stitch-rules.js";
 import type { Tree, TreeEntry } from "./tree.js";
 
 export interface UpgradeInput {
@@ -46,6 +47,7 @@ export const UPGRADE_RULES = {
   functions: "upgrade/functions",
   httpServices: "upgrade/http-services",
   dataSources: "upgrade/data-sources",
+  stitchRules: STITCH_RULES_RULE,
   services: "upgrade/services",
   auth: "upgrade/auth",
   triggers: "upgrade/triggers",
@@ -324,7 +326,20 @@ class Upgrade {
           }),
         );
       }
-      const name = typeof cfg.name === "string" && cfg.name ? cfg.name : dir;
+      let name = typeof cfg.name === "string" && cfg.name ? cfg.name : dir;
+      const badName = fileNameProblem(name);
+      if (badName) {
+        this.findings.push(
+          finding("error", "invalid-name", `Function folder "${dir}" names its function ${clip(name)}, which cannot name functions/<name>.js: ${badName}; the function keeps its folder name`, {
+            file: cfgFile,
+            needsReview: true,
+            rule: UPGRADE_RULES.functions,
+            hint: "Give the function a short name in its config.json, as App Services requires, and migrate again.",
+          }),
+        );
+        name = dir;
+        cfg = { ...cfg, name: dir };
+      }
       if (name !== dir) {
         this.findings.push(
           finding("warning", "name-mismatch", `Function folder "${dir}" holds function "${name}"; its source becomes functions/${name}.js`, {
@@ -393,10 +408,11 @@ class Upgrade {
   private service(s: ServiceInfo): void {
     const prefix = `services/${s.dir}/`;
     const files = this.files(prefix);
-    const safeName = /^[A-Za-z0-9_-]+$/.test(s.name) ? s.name : s.dir;
+    const safeName = /^[A-Za-z0-9_-]+$/.test(s.name) && !fileNameProblem(s.name) ? s.name : s.dir;
     if (s.name !== s.dir) {
+      const shown = clip(s.name);
       this.findings.push(
-        finding("warning", "name-mismatch", `Service folder "${s.dir}" holds service "${s.name}"; its 20210101 folder is named ${safeName}`, {
+        finding("warning", "name-mismatch", `Service folder "${s.dir}" holds service "${shown}"; its 20210101 folder is named ${safeName === s.name ? shown : safeName}`, {
           file: `${prefix}config.json`,
           rule: UPGRADE_RULES.services,
         }),
@@ -449,6 +465,7 @@ class Upgrade {
           this.move(f, outs, outs.length > 1 ? "split into" : "moved and edited", UPGRADE_RULES.dataSources);
           continue;
         }
+        if (value && isNamespaceRule(value) && this.stitchRule(f, base, value)) continue;
         this.findings.push(
           finding("warning", "rule-without-collection", `${f} names no database and collection, so it has no 20210101 place; put in ${UNPLACED_DIR}/`, {
             file: f,
@@ -465,11 +482,48 @@ class Upgrade {
     }
   }
 
+  /**
+   * An early Stitch rule (`"namespace": "db.coll"`, read/write/valid expressions): converted to a
+   * role-based rules.json (+ schema.json for its `valid` expressions) by ./stitch-rules.ts. False
+   * when its namespace names no database and collection.
+   */
+  private stitchRule(f: string, base: string, value: Record<string, unknown>): boolean {
+    const converted = convertStitchRule(value, this.input.texts.get(f) ?? "", f);
+    if (!converted) return false;
+    this.findings.push(...converted.findings);
+    const dir = `${base}/${converted.database}/${converted.collection}`;
+    // On a clash (another rule file for the same collection) put() keeps the first and sets this
+    // one aside under hookshift-unplaced/ with an error finding; the move says where it went.
+    const place = (to: string, text: string, source: string) =>
+      this.put(to, { text, origin: f }, UPGRADE_RULES.stitchRules, source) ? to : `${UNPLACED_DIR}/${source}`;
+    const outs = [place(`${dir}/rules.json`, json(converted.rules), f)];
+    if (converted.schema) outs.push(place(`${dir}/schema.json`, json(converted.schema), `${f.slice(0, -".json".length)}.schema.json`));
+    this.move(f, outs, outs.length > 1 ? "split into" : "moved and edited", UPGRADE_RULES.stitchRules);
+    return true;
+  }
+
   private authProviders(): void {
     const files = this.files("auth_providers/").filter((f) => f.endsWith(".json"));
     if (files.length === 0) return;
     const existing = this.input.texts.get("auth/providers.json");
-    const providers: Record<string, unknown> = existing ? ((parseJson(existing, "auth/providers.json").value as Record<string, unknown>) ?? {}) : {};
+    const prior = existing !== undefined ? parseJson(existing, "auth/providers.json").value : undefined;
+    if (existing !== undefined && (!prior || typeof prior !== "object" || Array.isArray(prior))) {
+      // Not an object of providers (a string, an array, broken JSON): nothing can be merged into
+      // it. It stays as it is, and the old provider files are set aside for a person.
+      this.findings.push(
+        finding("error", "unusable-providers", "auth/providers.json is not a JSON object of providers, so the auth_providers/ files cannot be merged into it; they are set aside", {
+          file: "auth/providers.json",
+          line: 1,
+          column: 1,
+          needsReview: true,
+          rule: UPGRADE_RULES.auth,
+          hint: `Fix auth/providers.json (an object keyed by provider name), then migrate again; or merge the files under ${UNPLACED_DIR}/auth_providers/ by hand.`,
+        }),
+      );
+      for (const f of this.files("auth_providers/")) this.copyUnder(f, `${UNPLACED_DIR}/${f}`, UPGRADE_RULES.unplaced);
+      return;
+    }
+    const providers: Record<string, unknown> = prior ? { ...(prior as Record<string, unknown>) } : {};
     for (const f of files) {
       const { value } = this.parse(f);
       if (!value) {

@@ -1,8 +1,10 @@
-// 20210101 → 20230101 (the appservices CLI layout, domain.md §1.4): `realm_config.json` becomes
+// 20210101 → 20230101 (the appservices CLI layout,
+// https://www.mongodb.com/docs/atlas/app-services/reference/config/): `realm_config.json` becomes
 // `root_config.json` plus `.mdb/meta.json`, and `http_endpoints/` becomes `https_endpoints/`.
 // Pure, like the V1 upgrade. Where 20230101 keeps legacy HTTP services with webhooks is not
-// documented (domain.md §9 Q1); they go to `https_endpoints/<svc>/`, mirroring the Admin API's
-// app model, and a finding says so.
+// documented; they go to `https_endpoints/<svc>/`, mirroring the Admin API's app model
+// (https://github.com/mongodb/docs-app-services/blob/master/source/openapi-admin-v3.yaml), and a
+// finding says so.
 
 import { finding, type Finding } from "../app/findings.js";
 import { parseJson } from "../app/json.js";

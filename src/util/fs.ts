@@ -1,13 +1,24 @@
 // Reading files of an exported app without ever following a link out of it and without
 // throwing: every failure comes back as a reason a finding can carry.
 
-import { copyFileSync, lstatSync, readFileSync, readlinkSync, realpathSync, statSync, symlinkSync } from "node:fs";
+import { closeSync, constants, copyFileSync, fstatSync, lstatSync, openSync, readFileSync, readlinkSync, statSync, symlinkSync } from "node:fs";
 import { lstat, stat } from "node:fs/promises";
 import path from "node:path";
+import { firstLinkOnPath, realTarget } from "./links.js";
 
 export type ReadResult =
   | { ok: true; text: string }
-  | { ok: false; reason: "missing" | "directory" | "outside-app" | "unreadable"; detail: string };
+  | { ok: false; reason: "missing" | "directory" | "outside-app" | "unreadable" | "not-a-file" | "too-large"; detail: string };
+
+/**
+ * Largest file hookshift reads as text (a function source or a config): 16 MiB. App Services
+ * publishes no size limit for them, but keeps an app's configuration and function sources in
+ * MongoDB documents, which hold at most 16 MB
+ * (https://www.mongodb.com/docs/manual/reference/limits/#mongodb-limit-BSON-Document-Size), so a
+ * larger file is none App Services would take. It is a finding and is not read, which keeps the
+ * memory a run needs bounded whatever the input holds.
+ */
+export const MAX_READ_BYTES = 16 * 1024 * 1024;
 
 /** Forward-slash relative path, the form every path in plans and reports uses. */
 export function toPosix(p: string): string {
@@ -22,8 +33,9 @@ export function isInside(parent: string, child: string): boolean {
 }
 
 /**
- * Reads `rel` under `root` as UTF-8. A symbolic link is followed only when its target stays
- * inside the app (`realRoot` is the app root with its own links resolved).
+ * Reads `rel` under `root` as UTF-8. A symbolic link, the file's own or a folder's on its path, is
+ * followed only when the file it leads to is inside the app (`realRoot` is the app root with its
+ * own links resolved).
  *
  * Synchronous calls inside: an app is thousands of small files, and each fs/promises read is
  * four thread-pool round trips (open, fstat, read, close) plus the lstat. Reading 10,000 files
@@ -42,16 +54,24 @@ export function readAppFileSync(root: string, realRoot: string, rel: string): Re
   } catch {
     return { ok: false, reason: "missing", detail: `${rel} does not exist` };
   }
+  // The whole path, not only its last component: `functions/config.json` is outside the app when
+  // `functions` is a link that leaves it (one realpath call; files a walk saw as plain files skip
+  // this, see readPlainFile).
+  const target = realTarget(abs);
+  if (target === undefined) {
+    return { ok: false, reason: "missing", detail: `${rel} is a symbolic link whose target does not exist` };
+  }
+  if (!isInside(realRoot, target)) {
+    const via = firstLinkOnPath(root, toPosix(rel), false);
+    return {
+      ok: false,
+      reason: "outside-app",
+      detail: via
+        ? `${rel} is reached through the symbolic link ${via.link} (to ${via.target ?? via.text}), outside the app`
+        : `${rel} is a symbolic link to ${target}, outside the app`,
+    };
+  }
   if (info.isSymbolicLink()) {
-    let target: string;
-    try {
-      target = realpathSync(abs);
-    } catch {
-      return { ok: false, reason: "missing", detail: `${rel} is a symbolic link whose target does not exist` };
-    }
-    if (!isInside(realRoot, target)) {
-      return { ok: false, reason: "outside-app", detail: `${rel} is a symbolic link to ${target}, outside the app` };
-    }
     try {
       info = statSync(abs);
     } catch (e) {
@@ -59,23 +79,67 @@ export function readAppFileSync(root: string, realRoot: string, rel: string): Re
     }
   }
   if (info.isDirectory()) return { ok: false, reason: "directory", detail: `${rel} is a folder, not a file` };
+  // A named pipe would block the read until something writes to it, forever in practice; a
+  // device or socket is no file of an export either. Only regular files are read.
+  if (!info.isFile()) return { ok: false, reason: "not-a-file", detail: `${rel} is ${specialKind(info)}, not a regular file; hookshift reads only regular files` };
+  return readRegular(abs, rel);
+}
+
+/**
+ * Reads a regular file of at most MAX_READ_BYTES. Opened without blocking (a named pipe put there
+ * since the walk would block an ordinary open), then checked on the open file itself.
+ */
+function readRegular(abs: string, rel: string): ReadResult {
+  let fd: number | undefined;
   try {
-    return { ok: true, text: readFileSync(abs, "utf8") };
+    fd = openSync(abs, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    const info = fstatSync(fd);
+    if (info.isDirectory()) return { ok: false, reason: "directory", detail: `${rel} is a folder, not a file` };
+    if (!info.isFile()) return { ok: false, reason: "not-a-file", detail: `${rel} is ${specialKind(info)}, not a regular file; hookshift reads only regular files` };
+    if (info.size > MAX_READ_BYTES) {
+      return { ok: false, reason: "too-large", detail: `${rel} is ${mib(info.size)}, more than the ${mib(MAX_READ_BYTES)} hookshift reads (no App Services function or config is that large)` };
+    }
+    return { ok: true, text: readFileSync(fd, "utf8") };
   } catch (e) {
     return { ok: false, reason: "unreadable", detail: `${rel} cannot be read: ${errorText(e)}` };
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
+
+const mib = (bytes: number) => `${(bytes / (1024 * 1024)).toFixed(bytes % (1024 * 1024) === 0 ? 0 : 1)} MiB`;
 
 /**
  * Reads `rel` as UTF-8 when a walk of the app saw it as a regular file: no link checks first. If
  * that fails (the file changed since), readAppFileSync says why.
  */
 export function readPlainFile(root: string, realRoot: string, rel: string): ReadResult {
-  try {
-    return { ok: true, text: readFileSync(path.join(root, rel), "utf8") };
-  } catch {
-    return readAppFileSync(root, realRoot, rel);
+  const r = readRegular(path.join(root, rel), rel);
+  return r.ok || r.reason !== "unreadable" ? r : readAppFileSync(root, realRoot, rel);
+}
+
+/** Longest name (UTF-8 bytes) hookshift gives a file it writes: a file system takes 255, and suffixes need room. */
+export const MAX_NAME_BYTES = 200;
+
+/**
+ * Why `name` (a function or service name that becomes part of a path, "/" allowed between
+ * folders) cannot name a file, or undefined when it can.
+ */
+export function fileNameProblem(name: string): string | undefined {
+  if (name.includes("\0")) return "it contains a NUL character";
+  for (const seg of name.split("/")) {
+    if (seg === "" || seg === "." || seg === "..") return `it has an empty, "." or ".." path segment`;
+    if (Buffer.byteLength(seg, "utf8") > MAX_NAME_BYTES) return `it is longer than ${MAX_NAME_BYTES} bytes, more than a file name can hold`;
   }
+  return undefined;
+}
+
+/** What a non-regular, non-folder entry is, for messages ("a named pipe (FIFO)"). */
+export function specialKind(info: { isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean }): string {
+  if (info.isFIFO()) return "a named pipe (FIFO)";
+  if (info.isSocket()) return "a socket";
+  if (info.isCharacterDevice() || info.isBlockDevice()) return "a device";
+  return "a special file";
 }
 
 export function errorText(e: unknown): string {

@@ -79,7 +79,7 @@ export class CaseRunner {
       const o2 = await observe(run.noise, toWebhook, run.seed, c.seed);
       const m = await observe(run.migrated, toEndpoint, run.seed, c.seed);
       const cmp = compareRuns(o1, o2, m);
-      const { outcome, reason } = classify(cmp, o1);
+      const { outcome, reason } = classify(cmp, o1, m);
       this.results.push({ name: c.name, round, webhookStatus: o1.status, endpointStatus: m.status, equal: cmp.equal, outcome, ...(reason ? { reason } : {}), differences: cmp.differences });
       outcomes.push(o1.outcome ?? "ok");
       if (own) this.#reached.push({ values: c.values!, take: await this.#takeOriginal() });

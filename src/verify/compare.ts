@@ -127,13 +127,26 @@ function isMasked(p: string, noise: Set<string>): boolean {
 }
 
 /**
+ * Platform refusals of a request's credentials (runtime/webhook.ts, runtime/endpoint.ts). Webhooks
+ * and endpoints document different answers for them, so two such refusals that differ are a
+ * caller change, not a difference of the migrated function (which ran on neither side).
+ */
+const CREDENTIAL_REFUSALS: ReadonlySet<string> = new Set(["missing-credentials", "partial-credentials", "invalid-credentials", "double-credentials"]);
+
+/**
  * What one case proves. Only a case where the function ran to an answer on both sides and nothing
  * differs is evidence (`equal`); the same failure on both sides, or the same platform answer
  * before any function ran, compare equal without saying anything about the migrated code.
  */
-export function classify(cmp: Comparison, original: Observation): { outcome: CaseOutcome; reason?: string } {
-  if (!cmp.equal) return { outcome: "different" };
+export function classify(cmp: Comparison, original: Observation, migrated: Observation): { outcome: CaseOutcome; reason?: string } {
   const how = original.outcome ?? "ok";
+  if (!cmp.equal) {
+    const after = migrated.outcome ?? "ok";
+    if (CREDENTIAL_REFUSALS.has(how) && CREDENTIAL_REFUSALS.has(after)) {
+      return { outcome: "callerChange", reason: `authentication error: the webhook answers ${how} (${original.status}), the endpoint ${after} (${migrated.status})` };
+    }
+    return { outcome: "different" };
+  }
   if (how === "ok") return { outcome: "equal" };
   if (how === "function-error" || how === "timeout") {
     const f = original.failure;

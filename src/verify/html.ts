@@ -17,11 +17,13 @@ const OUTCOME_LABEL: Record<CaseOutcome, string> = {
   different: "different",
   bothFailed: "both failed",
   emulatorDefault: "emulator default",
+  callerChange: "caller change",
 };
 
 const MEANING = {
   bothFailed: "the webhook and the endpoint failed the same way (the same error or time limit): not evidence that they behave alike.",
   emulatorDefault: "neither side ran the function; both answers came from a platform default of the shim (auth, method, validation): not evidence.",
+  callerChange: "neither side ran the function; both refused the credentials, with the different answers webhooks and endpoints document: callers see the change, the function does not.",
   unproven: "no case ran the function to an answer on both sides, so verify proved nothing about it.",
 };
 
@@ -73,6 +75,7 @@ function totals(result: VerifyResult): string {
     ["different", String(s.different)],
     ["both failed", String(s.bothFailed)],
     ["emulator default", String(s.emulatorDefault)],
+    ["caller change", String(s.callerChange)],
     ["unproven", String(s.unproven)],
     ["unpaired", String(s.unpaired)],
     ["could not be verified", String(s.errors)],
@@ -81,7 +84,7 @@ function totals(result: VerifyResult): string {
     ["branches covered / total", s.branches ? `${s.branches.covered} / ${s.branches.total}` : NOT_MEASURED],
   ];
   const body = rows.map(([k, v]) => `<tr><th>${k}</th><td class="num">${esc(v)}</td></tr>`).join("");
-  const legend = (["bothFailed", "emulatorDefault", "unproven"] as const)
+  const legend = (["bothFailed", "emulatorDefault", "callerChange", "unproven"] as const)
     .map((k) => `<li><b>${k === "unproven" ? "unproven" : OUTCOME_LABEL[k]}</b>: ${MEANING[k]}</li>`)
     .join("");
   return `<table class="totals"><tbody>${body}</tbody></table>\n<ul class="notes">${legend}</ul>`;
@@ -115,13 +118,13 @@ function unexercised(result: VerifyResult, anchors: string[]): string {
 function overview(result: VerifyResult, anchors: string[]): string {
   const out = [`<section id="overview"><h2>Overview</h2>`];
   if (result.webhooks.length === 0) return `${out[0]}\n<p>No webhooks.</p>\n</section>`;
-  out.push(`<table class="overview"><thead><tr><th>Webhook</th><th>Verdict</th><th>Equal</th><th>Different</th><th>Both failed</th><th>Emulator default</th><th>Lines</th><th>Branches</th></tr></thead><tbody>`);
+  out.push(`<table class="overview"><thead><tr><th>Webhook</th><th>Verdict</th><th>Equal</th><th>Different</th><th>Both failed</th><th>Emulator default</th><th>Caller change</th><th>Lines</th><th>Branches</th></tr></thead><tbody>`);
   result.webhooks.forEach((w, i) => {
     const c = w.counts;
     const cov = w.coverage;
     out.push(
       `<tr><td><a href="#${anchors[i]}"><code>${esc(w.id)}</code></a></td><td>${verdictBadge(w.verdict)}</td>` +
-        [c.equal, c.different, c.bothFailed, c.emulatorDefault].map((n) => `<td class="num">${n}</td>`).join("") +
+        [c.equal, c.different, c.bothFailed, c.emulatorDefault, c.callerChange].map((n) => `<td class="num">${n}</td>`).join("") +
         `<td class="num">${cov ? countText(cov.lines, true) : "&mdash;"}</td><td class="num">${cov ? countText(cov.branches) : "&mdash;"}</td></tr>`,
     );
   });
@@ -299,7 +302,7 @@ table.differences td:first-child { width: 40%; }
 .badge.v-equal, .badge.o-equal { background: #1a7f37; }
 .badge.v-different, .badge.o-different { background: #cf222e; }
 .badge.v-unproven, .badge.o-bothFailed { background: #9a6700; }
-.badge.v-unpaired, .badge.o-emulatorDefault { background: #6e7781; }
+.badge.v-unpaired, .badge.o-emulatorDefault, .badge.o-callerChange { background: #6e7781; }
 .badge.v-error { background: #cf222e; }
 .webhook { border: 1px solid #d0d7de; border-left-width: 6px; border-radius: 6px; padding: 4px 16px 8px; margin: 16px 0; }
 .webhook.v-equal { border-left-color: #1a7f37; }

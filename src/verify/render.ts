@@ -75,7 +75,7 @@ export function renderForEndpoint(c: LogicalCase, appId: string, webhook: Webhoo
     signLikeWebhookCaller(c, webhook, query, headers, body);
   }
   return {
-    method: c.method,
+    method: endpointMethodFor(c.method, webhook, entry),
     path: endpointPrefix(appId) + entry.route,
     rawQuery: new URLSearchParams(query).toString(),
     rawHeaders: rawHeaders(headers),
@@ -84,12 +84,24 @@ export function renderForEndpoint(c: LogicalCase, appId: string, webhook: Webhoo
   };
 }
 
+/**
+ * The method a caller sends to the endpoint: a HEAD webhook's callers send GET to its GET endpoint
+ * (endpoints have no HEAD method; a caller change, docs/parity.md), every other method is kept.
+ */
+function endpointMethodFor(method: string, webhook: Webhook, entry: EndpointEntry): string {
+  return method === "HEAD" && webhook.config?.httpMethod === "HEAD" && entry.http_method === "GET" ? "GET" : method;
+}
+
 /** What a caller of this webhook must change to call the endpoint instead. */
 export function callerChanges(webhook: Webhook, entry: EndpointEntry, appId: string): string[] {
   const cfg = webhook.config!;
   const out = [`URL: ${webhookPath(appId, webhook.service.name, webhook.name)} → ${endpointPrefix(appId)}${entry.route}`];
+  if (cfg.httpMethod === "HEAD" && entry.http_method === "GET") out.push("method: HEAD → GET (endpoints have no HEAD method)");
   if (entry.validation_method === "VERIFY_PAYLOAD" && cfg.validationMethod === "VERIFY_PAYLOAD") out.push("signature header: X-Hook-Signature → Endpoint-Signature (same HMAC)");
   if (entry.secret_name && cfg.secret !== undefined) out.push(`secret: the value of Secret ${entry.secret_name}`);
-  if (webhook.authMode === "application") out.push("credentials: in headers (or Authorization: Bearer); endpoints ignore them in the JSON body");
+  if (webhook.authMode === "application") {
+    out.push("credentials: in headers (or Authorization: Bearer); endpoints ignore them in the JSON body");
+    out.push("authentication errors: no credentials → 400 InvalidParameter, an incomplete set → 400 MissingParameter, no matching user → 401 InvalidSession");
+  }
   return out;
 }

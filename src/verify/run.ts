@@ -6,7 +6,7 @@
 
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import type { Webhook } from "../app/model.js";
+import type { App, Webhook } from "../app/model.js";
 import { readApp } from "../app/read/index.js";
 import { planMigration } from "../migrate/plan.js";
 import { markersIn } from "../rewrite/engine.js";
@@ -17,6 +17,7 @@ import type { ServedApp } from "../runtime/app-spec.js";
 import { openSession } from "../runtime/session.js";
 import type { ScriptCoverage } from "../runtime/functions/protocol.js";
 import { parseUsersFile, UserStore, type UsersFile } from "../runtime/users.js";
+import { UsageError } from "../util/errors.js";
 import { baseCase, casesFor, payloadTemplate, type LogicalCase, type RecordedRequest } from "./cases.js";
 import { CaseRunner, type RunContext } from "./case-runner.js";
 import { addedLines, measure, summarise as summariseCoverage } from "./coverage.js";
@@ -39,6 +40,11 @@ export interface VerifyOptions {
   timeLimitMs?: number;
   /** Measure line and branch coverage and aim further cases at branches not taken (default true). */
   coverage?: boolean;
+  /**
+   * Run the function workers under Node's permission model (default true; session.ts). Node 20's
+   * model closes the inspector, so the workers that measure coverage run without it.
+   */
+  sandboxPermissions?: boolean;
   /** A webhook whose own lines are covered below this percentage is listed in `belowMinCoverage`. */
   minCoverage?: number;
   /** Most cases per webhook, over every round (default DEFAULT_MAX_CASES). */
@@ -54,6 +60,22 @@ const BRANCH_ROUNDS = 2;
 
 export type { CaseResult, VerifyResult, WebhookVerification } from "./types.js";
 
+/**
+ * Nothing to verify is an error, not an empty success: an original app without webhooks, or a
+ * `--webhook` naming one the app does not have (a typo would otherwise drop it unnoticed).
+ */
+function checkSelection(app: App, only: string[] | undefined): void {
+  const ids = app.webhooks.map((w) => w.id);
+  if (ids.length === 0) throw new UsageError(`original app ${app.root} has no incoming webhooks to verify`);
+  const unmatched = [...new Set((only ?? []).filter((id) => !ids.includes(id)))];
+  if (unmatched.length === 0) return;
+  const list = ids.slice(0, 5).join(", ") + (ids.length > 5 ? `, … (${ids.length} in all)` : "");
+  throw new UsageError(
+    `--webhook ${unmatched.join(", ")} ${unmatched.length === 1 ? "matches" : "match"} no webhook of ${app.root}`,
+    `Its webhooks (service/name): ${list}.`,
+  );
+}
+
 export async function verify(opts: VerifyOptions): Promise<VerifyResult> {
   const usersFile: UsersFile = opts.usersFile ? parseUsersFile(await readFile(opts.usersFile, "utf8"), opts.usersFile) : UserStore.forVerify().file;
   const creds = firstCredentials(usersFile);
@@ -64,13 +86,15 @@ export async function verify(opts: VerifyOptions): Promise<VerifyResult> {
   const coverage = opts.coverage ?? true;
 
   const originalApp = await readApp(path.resolve(opts.original));
+  checkSelection(originalApp, opts.webhooks);
   // The differences a verbatim conversion has (whether or not a rule handled them in this one):
   // what may explain a difference verify finds.
   const known = new Map(
     planMigration(originalApp, { removeWebhooks: false, skipRules: RULE_IDS }).webhooks.map((w) => [w.id, w.findings.filter((f) => f.needsReview).map((f) => f.code)]),
   );
-  const original = await openSession({ app: opts.original, users: usersFile, semantics: sem, coverage });
-  const noise = coverage ? await openSession({ app: opts.original, users: usersFile, semantics: sem }) : original;
+  const sandboxPermissions = opts.sandboxPermissions ?? true;
+  const original = await openSession({ app: opts.original, users: usersFile, semantics: sem, coverage, sandboxPermissions });
+  const noise = coverage ? await openSession({ app: opts.original, users: usersFile, semantics: sem, sandboxPermissions }) : original;
   // migrate and App Services' own conversion both keep a webhook's secret in a Secret named S_W,
   // and verify knows those values from the original app. Giving them to the migrated app's session
   // (before it resolves its from_secret Values) makes it work without --secrets, and for endpoints
@@ -78,7 +102,7 @@ export async function verify(opts: VerifyOptions): Promise<VerifyResult> {
   const secrets: Record<string, string> = {};
   for (const w of original.served.webhooks) if (w.config?.secret !== undefined) secrets[`${w.service.name}_${w.name}`] = w.config.secret;
   if (opts.secretsFile) Object.assign(secrets, await readSecretsFile(opts.secretsFile));
-  const migrated = await openSession({ app: opts.migrated, users: usersFile, secrets, semantics: sem, appId: original.served.appId, coverage });
+  const migrated = await openSession({ app: opts.migrated, users: usersFile, secrets, semantics: sem, appId: original.served.appId, coverage, sandboxPermissions });
   try {
     const userId = usersFile.users?.find((u) => u.email === creds.email)?.id;
     const run: Run = { original, noise, migrated, creds, userId, seed, recorded, coverage, maxCases: Math.max(1, opts.maxCases ?? DEFAULT_MAX_CASES) };
@@ -139,7 +163,7 @@ async function verifyWebhook(w: Webhook, run: Run, knownDifferences: string[]): 
   const route = `/${w.service.name}/${w.name}`;
   const fn = `${w.service.name}_${w.name}`;
   const endpoint = migrated.served.endpoints.find((e) => e.entry.route === route && e.entry.function_name === fn);
-  const empty = { equal: 0, different: 0, bothFailed: 0, emulatorDefault: 0 };
+  const empty = { equal: 0, different: 0, bothFailed: 0, emulatorDefault: 0, callerChange: 0 };
   if (!endpoint) return { result: { id: w.id, result: "unpaired", verdict: "unpaired", counts: empty, cases: [], callerChanges: [], knownDifferences } };
   const reads = readsOfWebhook(w, original.served.customUserData, run.userId);
   const runner = new CaseRunner(run, w, endpoint.entry, run.coverage && reads.conditions.length > 0);
@@ -191,7 +215,7 @@ async function verifyWebhook(w: Webhook, run: Run, knownDifferences: string[]): 
 /** A webhook verify could not finish: one broken webhook does not stop the others. */
 function failedWebhook(w: Webhook, e: unknown): WebhookVerification {
   const error = e instanceof Error ? e.message : String(e);
-  return { id: w.id, result: "different", verdict: "error", error, counts: { equal: 0, different: 0, bothFailed: 0, emulatorDefault: 0 }, cases: [], callerChanges: [], knownDifferences: [] };
+  return { id: w.id, result: "different", verdict: "error", error, counts: { equal: 0, different: 0, bothFailed: 0, emulatorDefault: 0, callerChange: 0 }, cases: [], callerChanges: [], knownDifferences: [] };
 }
 
 /** The webhook's own coverage (source.js as the webhook ran it) and the migrated function's, its rule-added lines apart. */

@@ -41,6 +41,7 @@ export function summarise(results: WebhookVerification[], minCoverage: number | 
     different: count("different"),
     bothFailed: count("bothFailed"),
     emulatorDefault: count("emulatorDefault"),
+    callerChange: count("callerChange"),
     unpaired,
     unproven,
     errors,
@@ -52,6 +53,7 @@ export function summarise(results: WebhookVerification[], minCoverage: number | 
   summary.line =
     `${results.length} webhook${results.length === 1 ? "" : "s"}, ${cases.length} case${cases.length === 1 ? "" : "s"}: ` +
     `${summary.equal} equal, ${summary.different} different, ${summary.bothFailed} both failed, ${summary.emulatorDefault} emulator default` +
+    (summary.callerChange ? `, ${summary.callerChange} caller change${summary.callerChange === 1 ? "" : "s"}` : "") +
     (median !== undefined ? `; lines ${median}% (median)` : "") +
     (unproven ? `; ${unproven} unproven` : "") +
     (unpaired ? `; ${unpaired} without an endpoint` : "") +

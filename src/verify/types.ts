@@ -12,8 +12,13 @@ import type { Difference } from "./compare.js";
  * - `emulatorDefault`: neither side ran the function; both answers come from a platform default
  *   of the shim (an auth failure, a method not allowed, a validation failure ...): shown, not
  *   counted as evidence.
+ * - `callerChange`: neither side ran the function; both refused the request's credentials, and
+ *   the refusals differ as documented (webhooks and endpoints answer authentication errors with
+ *   different statuses and codes; docs/parity.md): what a caller sees changes, the function does
+ *   not. Shown with both answers and listed among the caller changes; not evidence, not a
+ *   difference of the migrated code.
  */
-export type CaseOutcome = "equal" | "different" | "bothFailed" | "emulatorDefault";
+export type CaseOutcome = "equal" | "different" | "bothFailed" | "emulatorDefault" | "callerChange";
 
 export interface CaseResult {
   name: string;
@@ -24,7 +29,7 @@ export interface CaseResult {
   /** No difference found (kept from earlier versions of verify.json: also true for bothFailed and emulatorDefault). */
   equal: boolean;
   outcome: CaseOutcome;
-  /** bothFailed: the shared error (and the line it was thrown on, when known); emulatorDefault: the platform outcome. */
+  /** bothFailed: the shared error (and the line it was thrown on, when known); emulatorDefault: the platform outcome; callerChange: both answers. */
   reason?: string;
   differences: Difference[];
 }
@@ -63,7 +68,7 @@ export interface WebhookVerification {
   error?: string;
   /** `unproven`: no difference, but no case ran the function to an answer on both sides. */
   verdict: Verdict;
-  counts: { equal: number; different: number; bothFailed: number; emulatorDefault: number };
+  counts: { equal: number; different: number; bothFailed: number; emulatorDefault: number; callerChange: number };
   /** The user's own source as the webhook ran it (source.js), plus the migrated function apart. */
   coverage?: WebhookCoverage;
   /** Why verify could not exercise the function (unproven webhooks; or functions that cannot run locally). */
@@ -95,6 +100,8 @@ export interface VerifySummary {
   different: number;
   bothFailed: number;
   emulatorDefault: number;
+  /** Cases whose only difference is a documented change in how the platform refuses credentials. */
+  callerChange: number;
   unpaired: number;
   unproven: number;
   /** Webhooks verify could not finish (verdict `error`). */

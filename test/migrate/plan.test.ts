@@ -16,7 +16,7 @@ const wh = (p: MigrationPlan, id: string): WebhookPlan => {
 const file = (p: MigrationPlan, path: string) => p.files.find((f) => f.path === path);
 const codes = (w: WebhookPlan) => w.findings.map((f) => f.code);
 
-describe("endpoint and function entries, field by field (domain.md §6.2)", () => {
+describe("endpoint and function entries, field by field (docs/mapping.md)", () => {
   it("system webhook with SECRET_AS_QUERY_PARAM: exactly the UI conversion's output plus return_type", async () => {
     const p = await verbatim("demo");
     const w = wh(p, "orders/createOrder");
@@ -94,6 +94,20 @@ describe("endpoint and function entries, field by field (domain.md §6.2)", () =
     expect(head.findings.find((f) => f.code === "head-method")?.needsReview).toBe(true);
   });
 
+  it("HEAD is a caller change: callers must send GET", async () => {
+    const f = wh(await verbatim("head-method"), "probe/ping").findings.find((x) => x.code === "head-method")!;
+    expect(f.message).toMatch(/callers must send GET instead of HEAD/);
+    expect(f.hint).toMatch(/Change every caller to send GET/);
+  });
+
+  it("application authentication lists the endpoint's documented error answers as a caller change", async () => {
+    const w = wh(await verbatim("demo"), "orders/paymentEvent");
+    const f = w.findings.find((x) => x.code === "auth-error-status")!;
+    expect(f).toMatchObject({ severity: "warning", needsReview: true });
+    expect(f.message).toMatch(/400 InvalidParameter .*400 MissingParameter.*401 InvalidSession/);
+    expect(codes(wh(await verbatim("demo"), "orders/createOrder"))).not.toContain("auth-error-status");
+  });
+
   it("legacy secretAsQueryParam: true gives SECRET_AS_QUERY_PARAM with a Secret", async () => {
     const p = await plan("messy-names");
     const w = wh(p, "myService/save");
@@ -145,7 +159,7 @@ describe("with the rewrite rules (the default)", () => {
     expect(p.secrets.orders_paymentEvent).toBe("fixture-secret-02");
     // Credentials in the body stay a caller change a person must handle.
     expect(w.status).toBe("needs-review");
-    expect(w.findings.filter((f) => f.needsReview).map((f) => f.code)).toEqual(["credentials-in-body"]);
+    expect(w.findings.filter((f) => f.needsReview).map((f) => f.code)).toEqual(["credentials-in-body", "auth-error-status"]);
   });
 
   it("--caller-changes keeps VERIFY_PAYLOAD and lists the header change instead", async () => {
@@ -155,10 +169,13 @@ describe("with the rewrite rules (the default)", () => {
     expect(w.findings.find((f) => f.code === "signature-header")?.needsReview).toBe(true);
   });
 
-  it("GitHub and Twilio webhooks are rewritten and no longer need review; HEAD still does", async () => {
+  it("GitHub and Twilio webhooks are rewritten; they still need review for their callers' set-up, and HEAD still does", async () => {
     const p = await plan("layout-b-20210101");
-    expect(wh(p, "github/onRelease").status).toBe("converted");
-    expect(wh(p, "twilio/smsIn").status).toBe("converted");
+    // The payload differences are handled by the rules; GitHub's and Twilio's settings are not in the app.
+    expect(wh(p, "github/onRelease").status).toBe("needs-review");
+    expect(wh(p, "github/onRelease").findings.filter((f) => f.needsReview).map((f) => f.code)).toEqual(["github-settings"]);
+    expect(wh(p, "twilio/smsIn").status).toBe("needs-review");
+    expect(wh(p, "twilio/smsIn").findings.filter((f) => f.needsReview).map((f) => f.code)).toEqual(["twilio-settings"]);
     expect(JSON.parse(file(p, "values/twilio_smsIn_twilio_sid.json")!.after!)).toEqual({ name: "twilio_smsIn_twilio_sid", value: expect.stringMatching(/^AC/), from_secret: false });
     const tw = wh(p, "twilio/smsIn");
     expect(tw.functionSource).toContain("hookshiftTwilio.send(");

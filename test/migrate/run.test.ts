@@ -43,7 +43,7 @@ describe("migrate --out", () => {
     expect(await readFile(path.join(out, "functions/orders_orderStatus.js"), "utf8")).toBe(
       await readFile(path.join(app, "http_endpoints/orders/incoming_webhooks/orderStatus/source.js"), "utf8"),
     );
-    expect((await readdir(r.reportDir!)).sort()).toEqual(["report.html", "report.json", "report.md", "secrets.json"]);
+    expect((await readdir(r.reportDir!)).sort()).toEqual(["create-secrets.sh", "report.html", "report.json", "report.md", "secrets.json"]);
   });
 
   it("copies symbolic links as links, never their targets' content", async () => {

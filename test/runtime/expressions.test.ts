@@ -49,7 +49,8 @@ function deepFreeze<T>(v: T): T {
   return v;
 }
 
-describe("§8.4 examples", () => {
+// Examples built on https://www.mongodb.com/docs/atlas/app-services/rules/expressions/
+describe("expression examples", () => {
   const ipAllowList = { "%%request.httpMethod": "POST", "%%request.remoteIPAddress": { $in: "%%values.allowedIps" } };
 
   it("allows only POST from an allow-list of IPs", async () => {
@@ -450,7 +451,7 @@ describe("missing values", () => {
   });
 });
 
-describe("bare field names (§9 Q17)", () => {
+describe("bare field names (undocumented for can_evaluate)", () => {
   it("default to %%args", async () => {
     expect(await allowed({ someNumber: 7, name: "x" })).toBe(true);
     expect(await allowed({ someNumber: { $gt: 7 } })).toBe(false);

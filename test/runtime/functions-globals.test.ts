@@ -14,11 +14,12 @@ import {
   makeRequire,
 } from "../../src/runtime/functions/globals.js";
 
-// The docs' JWT (domain §11): signed HS512 with "SuperSecret"; its payload says "Joe Schmoe".
+// The docs' JWT (https://www.mongodb.com/docs/atlas/app-services/functions/globals/#function-utils-jwt): signed HS512 with "SuperSecret"; its payload says "Joe Schmoe".
 const DOCS_JWT =
   "eyJhbGciOiJIUzUxMiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvZSBTY2htb2UiLCJpYXQiOjE1NjU3MjEyMjMxODd9.-QL15ldu2BYuJokNWT6YRiwZQIiIpvq6Kyv-C6qslNdNiUVxo8zqLJZ1iEkNf2yZKMIrQuMCtIC1tzd2H31AxA";
 
-describe("utils.crypto (domain §7.3, §11 vectors)", () => {
+// https://www.mongodb.com/docs/atlas/app-services/functions/globals/#function-utils-crypto
+describe("utils.crypto (the docs' vectors)", () => {
   it("hmac: the docs vector in base64", () => {
     expect(cryptoUtils.hmac("hello!", "super-secret", "sha256", "base64")).toBe("SUXd6PRMaTXXgBGaGsIHzaDWgTSa6C3D44lRGrvRak0=");
   });
@@ -83,7 +84,8 @@ describe("utils.crypto (domain §7.3, §11 vectors)", () => {
   });
 });
 
-describe("utils.jwt (domain §7.3, §11)", () => {
+// https://www.mongodb.com/docs/atlas/app-services/functions/globals/#function-utils-jwt
+describe("utils.jwt (the docs' token)", () => {
   const jwtUtils = makeJwtUtils();
 
   it("decodes the docs token with SuperSecret", () => {
@@ -110,7 +112,8 @@ describe("utils.jwt (domain §7.3, §11)", () => {
   });
 });
 
-describe("BSON (domain §7.3)", () => {
+// https://www.mongodb.com/docs/atlas/app-services/functions/globals/#bson
+describe("BSON", () => {
   it("constructors are callable without new and keep instanceof", () => {
     const id = BSON.ObjectId("5e58667d902d38559c802b13");
     expect(id).toBeInstanceOf(ObjectId);
@@ -150,16 +153,18 @@ describe("BSON (domain §7.3)", () => {
 describe("EJSON", () => {
   const EJSON = makeEJSON();
 
-  it("the webhook return serialisation vector: {Processed: 900} → canonical (domain §3.6, §11)", () => {
+  // Observed: https://alexbevi.com/blog/2020/03/30/working-around-mongodb-stitchs-max-async-work-queue-limit/
+  it("the webhook return serialisation vector: {Processed: 900} → canonical", () => {
     expect(encodeEJSON({ Processed: 900 })).toBe('{"Processed":{"$numberInt":"900"}}');
-    expect(EJSON.stringify({ Processed: 900 })).toBe('{"Processed":{"$numberInt":"900"}}');
+    // EJSON.stringify itself follows its docs (an integer is $numberLong): runtime-surface.test.ts.
+    expect(EJSON.stringify({ Processed: 900 })).toBe('{"Processed":{"$numberLong":"900"}}');
   });
 
   it("the endpoint EJSON vector for dates; relaxed on request", () => {
     const v = { greeting: "Hello, Leafie!", date: new Date("2023-05-05T01:02:03.456Z") };
     expect(encodeEJSON(v)).toBe('{"greeting":"Hello, Leafie!","date":{"$date":{"$numberLong":"1683248523456"}}}');
     expect(EJSON.stringify({ n: 1 }, { relaxed: true })).toBe('{"n":1}');
-    expect(EJSON.stringify({ n: 1 }, null, 2)).toBe('{\n  "n": {\n    "$numberInt": "1"\n  }\n}');
+    expect(EJSON.stringify({ n: 1 }, null, 2)).toBe('{\n  "n": {\n    "$numberLong": "1"\n  }\n}');
     expect(encodeEJSON(undefined)).toBeUndefined();
     expect(encodeEJSON("hi")).toBe('"hi"');
   });
@@ -186,7 +191,8 @@ describe("EJSON", () => {
   });
 });
 
-describe("HTTPResponse (domain §3.6)", () => {
+// https://www.mongodb.com/docs/atlas/app-services/services/webhook-requests-and-responses/#webhook-response-object
+describe("HTTPResponse", () => {
   it("chains and tracks its state", () => {
     const r = new HTTPResponse();
     expect(HTTPResponse.stateOf(r)).toEqual({ methodsCalled: false, headers: {}, bodySet: false });
@@ -232,7 +238,7 @@ describe("console and require", () => {
     for (const m of ["child_process", "cluster", "domain", "readline", "v8", "vm", "node:vm"]) {
       expect(() => req(m)).toThrow(/is not supported by App Services functions/);
     }
-    expect(() => req("lodash")).toThrow(/npm dependencies are not loaded/);
+    expect(() => req("lodash")).toThrow(/neither a Node built-in App Services supports nor a package in the app's functions\/node_modules/);
     expect(() => req("./other")).toThrow(/cannot import other files/);
   });
 });

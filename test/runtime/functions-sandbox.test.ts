@@ -55,7 +55,8 @@ const value = (result: CallResult) => {
   return v === undefined ? undefined : decodeEJSON(v);
 };
 
-describe("loading sources (domain §7.1, §10)", () => {
+// https://www.mongodb.com/docs/atlas/app-services/functions/, https://www.mongodb.com/docs/atlas/app-services/functions/javascript-support/
+describe("loading sources", () => {
   it("`exports = …` and `var exports = …` both define the handler", async () => {
     expect(value(await run("exports = function () { return 1; };"))).toBe(1);
     expect(value(await run("var exports = function () { return 2; };"))).toBe(2);
@@ -94,7 +95,8 @@ describe("loading sources (domain §7.1, §10)", () => {
 });
 
 describe("arguments and results", () => {
-  it("webhook return serialisation: {Processed: 900} → canonical EJSON (domain §3.6, §11)", async () => {
+  // Observed: https://alexbevi.com/blog/2020/03/30/working-around-mongodb-stitchs-max-async-work-queue-limit/
+  it("webhook return serialisation: {Processed: 900} → canonical EJSON", async () => {
     expect(ok(await run("exports = function (payload, response) { return { Processed: 900 }; };", { withResponse: true })).value).toBe('{"Processed":{"$numberInt":"900"}}');
   });
 
@@ -133,7 +135,9 @@ describe("arguments and results", () => {
   });
 });
 
-describe("HTTPResponse in a call (domain §3.6, §5.2)", () => {
+// https://www.mongodb.com/docs/atlas/app-services/services/webhook-requests-and-responses/#webhook-response-object,
+// https://www.mongodb.com/docs/atlas/app-services/data-api/custom-endpoints/#endpoint-response-object
+describe("HTTPResponse in a call", () => {
   it("tracks the response state when `withResponse`; the return value is still encoded", async () => {
     const r = ok(
       await run(
@@ -184,7 +188,8 @@ describe("console and require inside functions", () => {
   });
 });
 
-describe("context (domain §7.2)", () => {
+// https://www.mongodb.com/docs/atlas/app-services/functions/context/
+describe("context", () => {
   it("app, environment, values, user, request, runningAsSystem", async () => {
     const src = `exports = () => ({
       app: context.app.name, clientAppId: context.app.clientAppId,
@@ -422,7 +427,8 @@ describe("MongoDB service calls reach the DbBackend", () => {
     expect(requests.find((q) => q.method === "listDatabases")).toEqual({ service: "mongodb-atlas", db: "admin", method: "listDatabases", args: "[]" });
   });
 
-  it("a sync webhook returning a cursor gets the array (old code, domain §7.2)", async () => {
+  // Old code returns the cursor, e.g. https://github.com/10gen/realm-cli/blob/master/internal/local/testdata/full_project/services/http/incoming_webhooks/find/source.js
+  it("a sync webhook returning a cursor gets the array (old code)", async () => {
     const { backend } = fakeDb(() => [{ x: 1 }]);
     expect(ok(await run("exports = () => context.services.get('mongodb-atlas').db('d').collection('c').find({});", {}, app(), backend)).value).toBe('[{"x":{"$numberInt":"1"}}]');
   });
@@ -491,7 +497,8 @@ describe("limits and errors", () => {
       ok: false,
       error: { code: "FunctionExecutionError", message: "timer failed" },
     });
-    const r = ok(await run("exports = () => { setInterval(() => console.log('tick'), 1); return 1; };"));
+    // With --no-await-pending (awaitPending: false); by default the call waits for its timers (test/runtime/await-pending.test.ts).
+    const r = ok(await run("exports = () => { setInterval(() => console.log('tick'), 1); return 1; };", { awaitPending: false }));
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(r.logs).toEqual([]);
   });

@@ -4,7 +4,9 @@ import { chooseEncoding } from "../../src/runtime/endpoint.js";
 import { canonicalHeaderName, credentialsIn, ejsonToJson, headersOf, parseQuery, signature, toDataApiJson, withoutSecret } from "../../src/runtime/http.js";
 
 describe("HTTP pieces of the shim", () => {
-  it("signatures: the test vectors of domain.md §11", () => {
+  // Vectors: https://www.mongodb.com/docs/atlas/app-services/services/webhook-requests-and-responses/#webhook-verify-payload-signature
+  // and the live-tested call in https://github.com/mongodb/docs-app-services/blob/master/examples/data-api/custom-endpoints.sh
+  it("signatures: the test vectors of the App Services docs", () => {
     expect(signature("12345", '{"message":"MESSAGE"}')).toBe("sha256=828ee180512eaf8a6229eda7eea72323f68e9c0f0093b11a578b0544c5777862");
     expect(signature("Super5ecr3tPa55w0rd", '{ "message": "Hello!" }')).toBe("sha256=d4f0537db4e230d7a6028a6f7c3bb1b57c9d16f39176d78697e559ac333e0b36");
   });
@@ -30,7 +32,8 @@ describe("HTTP pieces of the shim", () => {
     expect(credentialsIn({})).toBeUndefined();
   });
 
-  it("the Data API JSON mapping and the §11 JSON/EJSON vector", () => {
+  // https://www.mongodb.com/docs/atlas/app-services/data-api/data-formats/; the JSON/EJSON vector of https://github.com/mongodb/docs-app-services/blob/master/examples/data-api/custom-endpoints.sh
+  it("the Data API JSON mapping and the docs' JSON/EJSON vector", () => {
     const date = new Date("2023-05-05T01:02:03.456Z");
     expect(toDataApiJson({ d: date, id: new ObjectId("64a000000000000000000001"), l: Long.fromNumber(5), dec: Decimal128.fromString("9823.1297"), b: new Binary(Buffer.from("hi")) })).toEqual({
       d: "2023-05-05T01:02:03.456Z",

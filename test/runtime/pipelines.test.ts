@@ -53,7 +53,8 @@ afterAll(async () => {
 });
 
 describe("webhook pipeline", () => {
-  it("answers the return value as canonical EJSON (domain.md §11)", async () => {
+  // Observed: https://alexbevi.com/blog/2020/03/30/working-around-mongodb-stitchs-max-async-work-queue-limit/
+  it("answers the return value as canonical EJSON (observed {Processed: 900})", async () => {
     const r = await dispatch(req("GET", hook("processed")), original.deps);
     expect(r.status).toBe(200);
     expect(text(r.body)).toBe('{"Processed":{"$numberInt":"900"}}');
@@ -155,7 +156,7 @@ describe("endpoint pipeline on the migrated app", () => {
     const bearer = await dispatch(req("POST", ep("/api/whoami"), { headers: { Authorization: "Bearer token-1" } }), migrated.deps);
     expect(JSON.parse(text(bearer.body))).toMatchObject({ id: "64a000000000000000000001" });
     const inBody = await dispatch(req("POST", ep("/api/whoami"), { body: JSON.stringify({ "api-key": "key-1" }) }), migrated.deps);
-    expect(inBody.status).toBe(401);
+    expect(inBody.status).toBe(400); // endpoints read no body credentials: "no authentication methods were specified"
   });
 
   it("unknown routes and methods", async () => {

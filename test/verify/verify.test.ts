@@ -51,7 +51,7 @@ describe("verify on a verbatim conversion", () => {
 
   it("is deterministic and sums up", () => {
     expect(again.summary).toEqual(result.summary);
-    expect(result.summary.line).toMatch(/^8 webhooks, \d+ cases: \d+ equal, \d+ different, \d+ both failed, \d+ emulator default; lines [\d.]+% \(median\); 1 unproven$/);
+    expect(result.summary.line).toMatch(/^8 webhooks, \d+ cases: \d+ equal, \d+ different, \d+ both failed, \d+ emulator default, 1 caller change; lines [\d.]+% \(median\); 1 unproven$/);
   });
 });
 
@@ -59,6 +59,19 @@ describe("verify after the rewrite rules", () => {
   it("finds no difference: every rule keeps the webhook's behaviour", () => {
     expect(rewritten.webhooks.filter((w) => w.result !== "equal").map((w) => w.id)).toEqual([]);
     expect(rewritten.summary.different).toBe(0);
+  });
+
+  it("shows the endpoint's documented authentication errors as a caller change (neither a difference nor an emulator default)", () => {
+    const w = rewritten.webhooks.find((x) => x.id === "api/whoami")!;
+    const changed = w.cases.filter((c) => c.outcome === "callerChange");
+    expect(changed.map((c) => [c.name, c.webhookStatus, c.endpointStatus])).toEqual([["POST credentials none", 401, 400]]);
+    expect(changed[0]!.differences.map((d) => d.path)).toEqual(["status"]);
+    expect(changed[0]!.reason).toBe("authentication error: the webhook answers missing-credentials (401), the endpoint missing-credentials (400)");
+    expect(w.counts.callerChange).toBe(1);
+    expect(rewritten.summary.callerChange).toBe(1);
+    expect(rewritten.summary.line).toMatch(/emulator default, 1 caller change;/);
+    expect(w.callerChanges.join("\n")).toMatch(/no credentials → 400 InvalidParameter/);
+    expect(w.knownDifferences).toContain("auth-error-status");
   });
 });
 

@@ -1,23 +1,26 @@
 // Reads one exported app into the model. One reader serves every format family: the layouts
 // differ in where services and webhooks sit, not in what a webhook is, and real exports mix
-// them (domain.md §1.1 "hybrids"), so every root is scanned whatever the version says.
+// them (e.g. https://github.com/mongodb/docs-app-services/blob/master/examples/functions/functions_tester/root_config.json
+// carries 20210101 fields), so every root is scanned whatever the version says.
 
+import { lstatSync } from "node:fs";
 import { realpath } from "node:fs/promises";
 import path from "node:path";
-import fg from "fast-glob";
 import { detectApp, type Detection } from "../detect.js";
-import { finding, type Finding } from "../findings.js";
+import { clip, finding, type Finding } from "../findings.js";
 import { keepTree, locateIn, parseJson } from "../json.js";
 import type { App, AppLayout, EndpointEntry, FunctionEntry, JsonFile, Service, Webhook, WebhookLayout } from "../model.js";
 import { validate, type SchemaKind } from "../schemas/index.js";
-import { byCodePoint, isInside, readAppFile, toPosix } from "../../util/fs.js";
+import { byCodePoint, readAppFile, specialKind, toPosix } from "../../util/fs.js";
 import { Listing } from "./listing.js";
+import { walkApp, type AppWalk } from "./walk.js";
+import type { OnProgress } from "../../util/progress.js";
 import { readWebhook } from "./webhook.js";
 
 /** Folders never treated as part of an app's services (tool caches, VCS metadata). */
 const IGNORED_DIRS = new Set([".git", "node_modules", ".DS_Store"]);
 
-export async function readApp(rootArg: string, detection?: Detection): Promise<App> {
+export async function readApp(rootArg: string, detection?: Detection, onProgress?: OnProgress): Promise<App> {
   const root = path.resolve(rootArg);
   const realRoot = await realpath(root).catch(() => root);
   const det = detection ?? (await detectApp(root, realRoot));
@@ -55,20 +58,34 @@ export async function readApp(rootArg: string, detection?: Detection): Promise<A
   if (!app.appId) app.appId = await appIdFromMeta(root, realRoot);
 
   // Synchronous for the reason readAppFile gives (util/fs.ts): the walk is thousands of folders.
-  const entries = fg.sync("**/*", { cwd: root, dot: true, onlyFiles: false, followSymbolicLinks: false, objectMode: true, ignore: ["**/.git/**"] });
+  const walk = walkApp(root, realRoot);
+  const entries = walk.entries;
+  const special = entries.filter((e) => !e.dirent.isDirectory() && !e.dirent.isFile() && !e.dirent.isSymbolicLink());
   app.files = entries
-    .filter((e) => !e.dirent.isDirectory())
+    .filter((e) => !e.dirent.isDirectory() && !special.includes(e))
     .map((e) => toPosix(e.path))
     .sort(byCodePoint);
   const listing = new Listing(entries);
-  await reportLinksLeavingApp(root, realRoot, entries.filter((e) => e.dirent.isSymbolicLink()).map((e) => e.path), findings);
+  reportSkippedLinks(walk, findings);
+  reportSpecialFiles(root, special.map((e) => toPosix(e.path)), findings);
+  for (const bad of walk.badNames.sort(byCodePoint)) {
+    findings.push(
+      finding("error", "invalid-file-name", `${bad} (shown with U+FFFD) has a name that is not valid UTF-8; hookshift can neither read it nor copy it with --out`, {
+        file: bad,
+        hint: "Rename it to a UTF-8 name (App Services names are UTF-8), then run hookshift again.",
+      }),
+    );
+  }
   await validateSmallConfigs(root, realRoot, app.files, findings);
 
+  // Progress (phase "read"), service by service: the CLI's bar for a large app.
+  const serviceTotal = onProgress ? (["services", "http_endpoints", "https_endpoints"] as const).reduce((n, top) => n + serviceFolders(listing, top).length, 0) : 0;
   for (const top of ["services", "http_endpoints", "https_endpoints"] as const) {
     for (const dirName of serviceFolders(listing, top)) {
       const service = await readService(root, realRoot, top, dirName, findings);
       app.services.push(service);
       app.webhooks.push(...(await readServiceWebhooks(root, realRoot, service, listing, findings)));
+      onProgress?.({ phase: "read", done: app.services.length, total: serviceTotal, unit: "services" });
     }
   }
   app.webhooks.sort((a, b) => byCodePoint(a.id, b.id));
@@ -92,16 +109,51 @@ export async function readApp(rootArg: string, detection?: Detection): Promise<A
 
 /**
  * A link whose target is outside the app is never followed: reading it would read someone else's
- * files, and copying it would copy them into the converted app. It is copied as a link.
+ * files into the app and its report, and copying them would put them into the converted app. It
+ * is copied as a link. A link inside the app that would loop is not followed either.
  */
-async function reportLinksLeavingApp(root: string, realRoot: string, links: string[], findings: Finding[]): Promise<void> {
-  for (const link of links.sort(byCodePoint)) {
-    const target = await realpath(path.join(root, link)).catch(() => undefined);
-    if (target !== undefined && isInside(realRoot, target)) continue;
+function reportSkippedLinks(walk: AppWalk, findings: Finding[]): void {
+  for (const { link, target } of [...walk.outside].sort((a, b) => byCodePoint(a.link, b.link))) {
     findings.push(
-      finding("warning", "symlink-outside-app", `${toPosix(link)} is a symbolic link to ${target ?? "a missing target"}, outside the app; hookshift does not follow it`, {
-        file: toPosix(link),
-        hint: "Replace the link with the file or folder it points to if the app needs it.",
+      finding(
+        "warning",
+        "symlink-outside-app",
+        target === undefined
+          ? `${link} is a symbolic link to a missing target; hookshift does not follow it`
+          : `${link} is a symbolic link to ${target}, outside the app; hookshift does not follow it, so nothing in it is read, converted or reported`,
+        {
+          file: link,
+          hint: "Copy the files into the app (replace the link with a real copy of what it points to), then run hookshift again.",
+        },
+      ),
+    );
+  }
+  for (const { link, target } of [...walk.loops].sort((a, b) => byCodePoint(a.link, b.link))) {
+    findings.push(
+      finding("info", "symlink-loop", `${link} is a symbolic link to ${target}, a folder it is already inside; hookshift reads that folder once and does not follow the link, which would never end`, {
+        file: link,
+        hint: "Remove the link if App Services should not see the folder twice.",
+      }),
+    );
+  }
+}
+
+/**
+ * Named pipes, sockets and devices are no part of an export: reading a pipe would block until
+ * something writes to it. They are neither read nor copied (the model's `files` leaves them out).
+ */
+function reportSpecialFiles(root: string, rels: string[], findings: Finding[]): void {
+  for (const rel of rels.sort(byCodePoint)) {
+    let kind = "a special file";
+    try {
+      kind = specialKind(lstatSync(path.join(root, rel)));
+    } catch {
+      // gone since the walk
+    }
+    findings.push(
+      finding("warning", "special-file", `${rel} is ${kind}, not a regular file; hookshift does not read it, and --out does not copy it`, {
+        file: rel,
+        hint: "Replace it with the regular file from the original export, or remove it.",
       }),
     );
   }
@@ -144,7 +196,13 @@ export async function readJsonFile<T>(
   const r = await readAppFile(root, realRoot, file);
   if (!r.ok) {
     if (r.reason !== "missing" || !optional) {
-      findings.push(finding(r.reason === "missing" ? "warning" : "error", `config-${r.reason}`, `Cannot read ${file}: ${r.detail}`, { file }));
+      const hint =
+        r.reason === "outside-app"
+          ? "Copy the files into the app instead of linking to them; hookshift never reads outside the app."
+          : r.reason === "not-a-file" || r.reason === "too-large"
+            ? "Replace it with the file from the original export."
+            : undefined;
+      findings.push(finding(r.reason === "missing" ? "warning" : "error", `config-${r.reason}`, `Cannot read ${file}: ${r.detail}`, { file, hint }));
     }
     return undefined;
   }
@@ -183,7 +241,7 @@ async function readService(
       service.name = v.name;
       if (v.name !== dirName) {
         findings.push(
-          finding("warning", "name-mismatch", `Service config name "${v.name}" differs from its folder name "${dirName}"; using "${v.name}"`, {
+          finding("warning", "name-mismatch", `Service config name "${clip(v.name)}" differs from its folder name "${dirName}"; using "${clip(v.name)}"`, {
             file,
             ...locateIn(jf, ["name"]),
             hint: "App Services names the service by its config; rename the folder to match before you push.",

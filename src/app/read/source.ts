@@ -8,6 +8,50 @@ import type * as TS from "typescript";
 import { ts } from "../../util/typescript.js";
 import { finding, type Finding } from "../findings.js";
 import { positionAt } from "../json.js";
+import { factsOf, MAX_SOURCE_DEPTH, parseSource, SourceTooDeep, type SourceFacts } from "../source-facts.js";
+
+/**
+ * Parses a webhook source once: its syntax findings and its facts. A source nested too deeply to
+ * walk (source-facts.ts MAX_SOURCE_DEPTH), or so deeply that the parser itself runs out of stack,
+ * is a finding at its position and has no facts; the other webhooks go on.
+ */
+export function checkSource(text: string, file: string): { findings: Finding[]; facts?: SourceFacts } {
+  try {
+    const sf = parseSource(text, file);
+    const findings = checkParsedSyntax(sf, text, file);
+    return { findings, facts: factsOf(sf) };
+  } catch (e) {
+    const outOfStack = e instanceof RangeError && /call stack/i.test(e.message);
+    if (!(e instanceof SourceTooDeep) && !outOfStack) throw e;
+    const pos = e instanceof SourceTooDeep ? e.pos : deepestBracket(text);
+    return {
+      findings: [
+        finding("error", "source-too-deep", `The source is nested too deeply to analyse (${e instanceof SourceTooDeep ? e.message : "the parser ran out of stack"}); it is not converted`, {
+          file,
+          ...positionAt(text, pos),
+          hint: `Flatten the nesting here (hookshift reads syntax trees up to ${MAX_SOURCE_DEPTH} levels deep), or convert this webhook by hand.`,
+        }),
+      ],
+    };
+  }
+}
+
+/** Where brackets first reach their deepest nesting, counted roughly (strings and comments are not skipped). */
+function deepestBracket(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let at = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 40 || c === 91 || c === 123) {
+      if (++depth > max) {
+        max = depth;
+        at = i;
+      }
+    } else if (c === 41 || c === 93 || c === 125) depth--;
+  }
+  return at;
+}
 
 /** The syntax check of a source parsed with `parseSource` (source-facts.ts). */
 export function checkParsedSyntax(sf: TS.SourceFile, text: string, file: string): Finding[] {

@@ -1,14 +1,14 @@
 // Reads one incoming webhook folder: config.json (validated, normalised) and source.js (read
 // byte for byte, syntax-checked). Every problem is a finding on the webhook; nothing throws.
 
-import { finding, hasErrors, type Finding } from "../findings.js";
-import { keepTree, locate, parseJson } from "../json.js";
+import { clip, finding, hasErrors, type Finding } from "../findings.js";
+import type { Node } from "jsonc-parser";
+import { keepTree, locate, parseJson, positionAt, type ParsedJson } from "../json.js";
 import type { AuthMode, HttpMethod, JsonFile, Service, ValidationMethod, Webhook, WebhookConfig, WebhookLayout } from "../model.js";
 import { validate } from "../schemas/index.js";
 import { readAppFileSync, readPlainFile } from "../../util/fs.js";
 import type { Listing } from "./listing.js";
-import { factsOf, parseSource } from "../source-facts.js";
-import { checkParsedSyntax } from "./source.js";
+import { checkSource } from "./source.js";
 
 export interface WebhookLocation {
   service: Service;
@@ -40,13 +40,21 @@ export function readWebhook(root: string, realRoot: string, loc: WebhookLocation
     findings.push(
       finding("error", cfgRead.reason === "missing" ? "missing-config" : `config-${cfgRead.reason}`, `Webhook config cannot be read: ${cfgRead.detail}`, {
         file: configPath,
-        hint: "Every webhook folder needs a config.json; restore it from the original export.",
+        hint:
+          cfgRead.reason === "not-a-file" || cfgRead.reason === "too-large"
+            ? "Replace it with the config.json from the original export."
+            : "Every webhook folder needs a config.json; restore it from the original export.",
       }),
     );
   } else {
     const parsed = parseJson(cfgRead.text, configPath);
     findings.push(...parsed.findings);
     const value = parsed.value;
+    const secrets = secretsIn(cfgRead.text, parsed, configPath);
+    if (secrets) {
+      webhook.otherSecretValues = secrets.values;
+      findings.push(secrets.finding);
+    }
     if (value !== undefined && (typeof value !== "object" || value === null || Array.isArray(value))) {
       findings.push(finding("error", "schema", "A webhook config must be a JSON object", { file: configPath, line: 1, column: 1 }));
     } else if (value !== undefined) {
@@ -59,7 +67,7 @@ export function readWebhook(root: string, realRoot: string, loc: WebhookLocation
         const cfg = normalise(obj, loc.service.type, findings, at);
         if (typeof obj.name === "string" && obj.name !== loc.dirName) {
           findings.push(
-            finding("warning", "name-mismatch", `Webhook config name "${obj.name}" differs from its folder name "${loc.dirName}"; using "${obj.name}"`, {
+            finding("warning", "name-mismatch", `Webhook config name "${clip(obj.name)}" differs from its folder name "${loc.dirName}"; using "${clip(obj.name)}"`, {
               ...at(["name"]),
               hint: "App Services requires the name to equal the folder name; rename one of them before you push.",
             }),
@@ -75,7 +83,14 @@ export function readWebhook(root: string, realRoot: string, loc: WebhookLocation
 
   const src = read(sourcePath);
   if (!src.ok) {
-    const code = src.reason === "missing" ? "missing-source" : src.reason === "outside-app" ? "symlink-outside-app" : "unreadable-source";
+    const code =
+      src.reason === "missing"
+        ? "missing-source"
+        : src.reason === "outside-app"
+          ? "symlink-outside-app"
+          : src.reason === "too-large"
+            ? "source-too-large"
+            : "unreadable-source";
     findings.push(
       finding("error", code, `Webhook source cannot be read: ${src.detail}`, {
         file: sourcePath,
@@ -88,11 +103,39 @@ export function readWebhook(root: string, realRoot: string, loc: WebhookLocation
   } else {
     webhook.source = src.text;
     // One parse for the syntax check and the facts the planner asks about.
-    const sf = parseSource(src.text, sourcePath);
-    findings.push(...checkParsedSyntax(sf, src.text, sourcePath));
-    webhook.sourceFacts = factsOf(sf);
+    const checked = checkSource(src.text, sourcePath);
+    findings.push(...checked.findings);
+    webhook.sourceFacts = checked.facts;
   }
   return webhook;
+}
+
+/**
+ * A `secret` key written more than once (`"secret": "a", "secret": "b"`): JSON.parse keeps the
+ * last value, but the text holds them all, and every one is redacted from the reports. Only a text
+ * with two `"secret"` (or an escaped key) is walked; the position tree is built for it alone.
+ */
+function secretsIn(text: string, parsed: ParsedJson, file: string): { values: string[]; finding: Finding } | undefined {
+  if (parsed.value === undefined || ((text.match(/"secret"/g)?.length ?? 0) < 2 && !text.includes("\\u"))) return undefined;
+  const found: Node[] = [];
+  const stack: Node[] = parsed.tree ? [parsed.tree] : [];
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    if (n.type === "property" && n.children?.[0]?.value === "secret") found.push(n);
+    stack.push(...(n.children ?? []));
+  }
+  if (found.length < 2) return undefined;
+  found.sort((a, b) => a.offset - b.offset);
+  const values = found.flatMap((n) => (typeof n.children?.[1]?.value === "string" && n.children[1].value !== "" ? [n.children[1].value as string] : []));
+  return {
+    values,
+    finding: finding("warning", "duplicate-secret-key", `"secret" is written ${found.length} times in this config; hookshift, like JSON.parse, uses the last one`, {
+      file,
+      ...positionAt(text, found[0]!.offset),
+      needsReview: true,
+      hint: "Keep one \"secret\" key with the value your callers use; every value is redacted from the report.",
+    }),
+  };
 }
 
 const METHODS: HttpMethod[] = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "ANY"];
@@ -189,7 +232,11 @@ function normalise(
   return cfg;
 }
 
-/** Execution user (domain.md §2.2); conflicting settings are reported with the one that wins. */
+/**
+ * Execution user
+ * (https://www.mongodb.com/docs/atlas/app-services/services/configure/service-webhooks/);
+ * conflicting settings are reported with the one that wins.
+ */
 function authMode(
   cfg: WebhookConfig,
   findings: Finding[],

@@ -1,4 +1,5 @@
-// `.mdb/app_meta.json` written by realm-cli v2 (domain.md §1.1).
+// `.mdb/app_meta.json` written by realm-cli v2 (`AppMeta` in
+// https://github.com/10gen/realm-cli/blob/master/internal/local/app.go).
 
 import { DRAFT_07, configVersion, schemaId } from "./common.js";
 

@@ -1,4 +1,7 @@
-// Property fragments shared by several config-file schemas (domain.md §2.1, §4.1, §4.3).
+// Property fragments shared by several config-file schemas: webhooks
+// (https://www.mongodb.com/docs/atlas/app-services/reference/config/v20210101/http_endpoints/),
+// endpoints (https://www.mongodb.com/docs/atlas/app-services/reference/config/https_endpoints/) and
+// functions (https://www.mongodb.com/docs/atlas/app-services/reference/config/functions/).
 // Plain JSON Schema (draft-07) objects; each kind's file spreads what it needs, so every
 // schema stays a self-contained document that can also be exported as a .json file.
 
@@ -23,7 +26,11 @@ export const httpMethodsEndpoint = ["GET", "POST", "PUT", "PATCH", "DELETE", "*"
 export const validationMethods = ["VERIFY_PAYLOAD", "SECRET_AS_QUERY_PARAM", "NO_VALIDATION"] as const;
 export const returnTypes = ["JSON", "EJSON"] as const;
 
-/** Execution-user and logging settings shared by webhooks and functions (domain.md §2.2, §4.3). */
+/**
+ * Execution-user and logging settings shared by webhooks and functions
+ * (https://www.mongodb.com/docs/atlas/app-services/services/configure/service-webhooks/,
+ * https://www.mongodb.com/docs/atlas/app-services/reference/config/functions/).
+ */
 export const executionUserProperties = {
   run_as_user_id: {
     type: "string",
@@ -58,7 +65,10 @@ export const functionProperties = {
   ...executionUserProperties,
 } as const;
 
-/** Fields of one HTTPS endpoint entry (domain.md §4.1). */
+/**
+ * Fields of one HTTPS endpoint entry
+ * (https://www.mongodb.com/docs/atlas/app-services/reference/config/https_endpoints/).
+ */
 export const endpointProperties = {
   route: {
     type: "string",

@@ -1,5 +1,6 @@
-// Strict form of the HTTPS endpoints array that hookshift writes (domain.md §4.1): every field the
-// Admin API requires is present, nothing else is, and the two secret-based validation methods
+// Strict form of the HTTPS endpoints array that hookshift writes
+// (https://www.mongodb.com/docs/atlas/app-services/reference/config/https_endpoints/): every
+// field the Admin API requires is present, nothing else is, and the two secret-based validation methods
 // name their Secret.
 
 import { DRAFT_07, endpointProperties, schemaId } from "./common.js";

@@ -1,4 +1,5 @@
-// Strict form of `functions/config.json` that hookshift writes (domain.md §4.3): only documented
+// Strict form of `functions/config.json` that hookshift writes
+// (https://www.mongodb.com/docs/atlas/app-services/reference/config/functions/): only documented
 // fields, and `name` and `private` always present.
 
 import { DRAFT_07, functionProperties, schemaId } from "./common.js";

@@ -1,4 +1,5 @@
-// `functions/config.json` (20210101+) as read: an array with one entry per function (domain.md §4.3).
+// `functions/config.json` (20210101+) as read: an array with one entry per function
+// (https://www.mongodb.com/docs/atlas/app-services/reference/config/functions/).
 // Extra fields are allowed on input; `function-manifest-output` is the strict form hookshift writes.
 
 import { DRAFT_07, functionProperties, schemaId } from "./common.js";

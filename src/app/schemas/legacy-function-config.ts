@@ -1,4 +1,5 @@
-// `functions/<name>/config.json` of 20180301/20200603 exports (domain.md §4.3): the manifest
+// `functions/<name>/config.json` of 20180301/20200603 exports
+// (https://www.mongodb.com/docs/atlas/app-services/reference/config/legacy/): the manifest
 // fields of one function plus the server id (`id`, or `_id` in stitch exports).
 
 import { DRAFT_07, functionProperties, schemaId } from "./common.js";

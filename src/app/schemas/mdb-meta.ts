@@ -1,4 +1,5 @@
-// `.mdb/meta.json` written by the appservices CLI (20230101, domain.md §1.1).
+// `.mdb/meta.json` written by the appservices CLI (20230101,
+// https://www.mongodb.com/docs/atlas/app-services/cli/).
 
 import { DRAFT_07, configVersion, schemaId } from "./common.js";
 

@@ -1,4 +1,5 @@
-// `realm_config.json`, the root file of 20210101 exports (domain.md §1.1).
+// `realm_config.json`, the root file of 20210101 exports
+// (https://www.mongodb.com/docs/atlas/app-services/reference/config/v20210101/app/).
 
 import { DRAFT_07, allowedRequestOrigins, configVersion, schemaId } from "./common.js";
 

@@ -1,4 +1,5 @@
-// `root_config.json` of 20230101 (appservices CLI) exports (domain.md §1.1). The version itself
+// `root_config.json` of 20230101 (appservices CLI) exports
+// (https://www.mongodb.com/docs/atlas/app-services/reference/config/app/). The version itself
 // lives in `.mdb/meta.json`; hybrid files still carry `config_version` and `location`, so both are allowed.
 
 import { DRAFT_07, allowedRequestOrigins, configVersion, schemaId } from "./common.js";

@@ -1,4 +1,6 @@
-// Root file of 20180301 (`stitch.json`) and 20200603 (`config.json`) exports (domain.md §1.1).
+// Root file of 20180301 (`stitch.json`) and 20200603 (`config.json`) exports
+// (https://www.mongodb.com/docs/atlas/app-services/reference/config/legacy/,
+// https://github.com/10gen/realm-cli/blob/master/internal/local/structure_v1.go).
 
 import { DRAFT_07, allowedRequestOrigins, configVersion, schemaId } from "./common.js";
 

@@ -1,4 +1,6 @@
-// Service `config.json` (services/<svc>/, http_endpoints/<svc>/, https_endpoints/<svc>/), domain.md §1.5.
+// Service `config.json` (services/<svc>/, http_endpoints/<svc>/, https_endpoints/<svc>/):
+// https://www.mongodb.com/docs/atlas/app-services/reference/config/v20210101/services/,
+// https://www.mongodb.com/docs/atlas/app-services/services/configure/services/.
 // One service per file. `type` is not restricted to the known list: hookshift reports unknown
 // service types itself instead of rejecting the file.
 

@@ -1,4 +1,5 @@
-// `values/<name>.json` (domain.md §1.6). With `from_secret: true`, `value` is the name of a Secret.
+// `values/<name>.json` (https://www.mongodb.com/docs/atlas/app-services/reference/config/values/).
+// With `from_secret: true`, `value` is the name of a Secret.
 
 import { DRAFT_07, schemaId } from "./common.js";
 

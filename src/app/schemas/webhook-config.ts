@@ -1,5 +1,8 @@
 // Incoming webhook `config.json` (services|http_endpoints|https_endpoints/<svc>/[incoming_webhooks/]<w>/config.json).
-// Union of every export version (domain.md §2.1). Exports add fields freely, so extras are allowed;
+// Union of every export version
+// (https://www.mongodb.com/docs/atlas/app-services/reference/config/v20210101/http_endpoints/,
+// https://www.mongodb.com/docs/atlas/app-services/reference/config/legacy/). Exports add fields
+// freely, so extras are allowed;
 // only names, types and enum values are checked. `respond_result` is documented as required, but
 // real exports sometimes lack it: the reader reports that separately, so it is not required here.
 

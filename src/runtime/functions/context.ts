@@ -1,4 +1,5 @@
-// The `context` global of App Services functions (domain.md §7.2): app, environment, values,
+// The `context` global of App Services functions
+// (https://www.mongodb.com/docs/atlas/app-services/functions/context/): app, environment, values,
 // functions.execute, user, request, runningAsSystem, http and services.
 //
 // Database calls leave through a `DbBackend`, so the same code runs in the worker thread
@@ -29,6 +30,13 @@ export class TimeLimitError extends Error {
   }
 }
 
+/** A promise the call's work produced: whether a handler was ever attached, and how it settled. */
+interface Tracked {
+  handled: boolean;
+  rejected: boolean;
+  reason?: unknown;
+}
+
 /** Per-call bookkeeping shared by every function a call runs (the handler and executed ones). */
 export class CallState {
   readonly logs: string[] = [];
@@ -39,9 +47,17 @@ export class CallState {
   readonly timers = new Set<NodeJS.Timeout>();
   readonly immediates = new Set<NodeJS.Immediate>();
   readonly abort = new AbortController();
+  /** Database calls and HTTP requests of this call still in flight (see `track`). */
+  #ops = 0;
+  #waiters: (() => void)[] = [];
+  readonly #tracked: Tracked[] = [];
+  /** The promise class of this call's work (see `track`); made on first use. */
+  #Promise: PromiseConstructor | undefined;
 
   constructor(timeLimitMs: number) {
-    // App Services' limit (domain §7.1) when the caller gives none that makes sense.
+    // App Services' limit
+    // (https://www.mongodb.com/docs/atlas/app-services/functions/#function-constraints) when the
+    // caller gives none that makes sense.
     this.timeLimitMs = Number.isFinite(timeLimitMs) && timeLimitMs > 0 ? timeLimitMs : 300_000;
     this.deadline = Date.now() + this.timeLimitMs;
   }
@@ -58,6 +74,103 @@ export class CallState {
       throw new TimeLimitError();
     }
     if (this.ended) throw new Error(`${what}: the function call has already ended`);
+  }
+
+  /**
+   * Work the call started and has not finished: database calls and HTTP requests in flight, and
+   * timers / immediates not yet run or cleared. App Services answers once this work is done
+   * (docs/parity.md, "Function runtime"); the sandbox waits for `pending() === 0`.
+   */
+  pending(): number {
+    return this.#ops + this.timers.size + this.immediates.size;
+  }
+
+  /** Resolves at the next change of `pending()` (an operation settled, a timer ran or was cleared). */
+  whenChanged(): Promise<void> {
+    return new Promise((resolve) => this.#waiters.push(resolve));
+  }
+
+  /** Wakes `whenChanged` waiters; the timer wrappers in sandbox.ts call it too. */
+  changed(): void {
+    for (const w of this.#waiters.splice(0)) w();
+  }
+
+  /**
+   * Runs one operation (a database call, an HTTP request) as pending work of this call. The
+   * promise handed to function code is of a per-call Promise subclass: every promise derived from
+   * it (`.then`, `.catch`, `.finally`, `await`) is of the same class, so the call knows which of
+   * them rejected without a handler (`unhandledRejection`), the way Node reports one.
+   */
+  track<T>(op: () => Promise<T>): Promise<T> {
+    const P = (this.#Promise ??= this.#trackedPromiseClass());
+    this.#ops++;
+    let settled = false;
+    const done = () => {
+      if (settled) return;
+      settled = true;
+      this.#ops--;
+      this.changed();
+    };
+    return new P<T>((resolve, reject) => {
+      let inner: Promise<T>;
+      try {
+        inner = op();
+      } catch (err) {
+        inner = Promise.reject(err);
+      }
+      inner.then(
+        (v) => {
+          resolve(v);
+          done();
+        },
+        (err: unknown) => {
+          reject(err);
+          done();
+        },
+      );
+    });
+  }
+
+  /** The first rejection of this call's work that no handler took, if any. */
+  unhandledRejection(): { reason: unknown } | undefined {
+    const t = this.#tracked.find((x) => x.rejected && !x.handled);
+    return t ? { reason: t.reason } : undefined;
+  }
+
+  #trackedPromiseClass(): PromiseConstructor {
+    const tracked = this.#tracked;
+    const info = new WeakMap<Promise<unknown>, Tracked>();
+    // Our own observer `then` below must neither count as a handler nor register its result.
+    let internal = false;
+    const observe = (p: Promise<unknown>, t: Tracked) => {
+      internal = true;
+      try {
+        Promise.prototype.then.call(p, undefined, (reason: unknown) => {
+          t.rejected = true;
+          t.reason = reason;
+        });
+      } finally {
+        internal = false;
+      }
+    };
+    class CallPromise<T> extends Promise<T> {
+      constructor(executor: (resolve: (v: T | PromiseLike<T>) => void, reject: (e?: unknown) => void) => void) {
+        super(executor);
+        if (internal) return;
+        const t: Tracked = { handled: false, rejected: false };
+        info.set(this, t);
+        tracked.push(t);
+        observe(this, t);
+      }
+      override then<A = T, B = never>(onFulfilled?: ((v: T) => A | PromiseLike<A>) | null, onRejected?: ((e: unknown) => B | PromiseLike<B>) | null): Promise<A | B> {
+        if (!internal) {
+          const t = info.get(this);
+          if (t) t.handled = true;
+        }
+        return super.then(onFulfilled, onRejected);
+      }
+    }
+    return CallPromise as unknown as PromiseConstructor;
   }
 
   end(): void {
@@ -104,7 +217,10 @@ function asArgs(args: unknown): HttpArgs {
   return args !== null && typeof args === "object" ? (args as HttpArgs) : {};
 }
 
-/** The request URL from `url` or from its parts (domain §7.2). */
+/**
+ * The request URL from `url` or from its parts
+ * (https://www.mongodb.com/docs/atlas/app-services/services/http-actions/http.get/).
+ */
 export function requestUrl(a: HttpArgs): URL {
   if (a.url !== undefined && a.url !== null) return new URL(String(a.url));
   if (a.host === undefined || a.host === null) throw new Error("http request needs `url` or `host`");
@@ -258,7 +374,7 @@ function httpClient(state: CallState, allowNetwork: boolean, prefix: string, ser
       return rejected(err as Error);
     }
     record.sent = true;
-    return sendHttp(method, a, state);
+    return state.track(() => sendHttp(method, a, state));
   };
   return Object.freeze(Object.fromEntries(HTTP_METHODS.map((m) => [m, make(m)])) as Record<(typeof HTTP_METHODS)[number], (args?: unknown) => Promise<HttpResponseObject>>);
 }
@@ -308,9 +424,14 @@ class Cursor {
   toArray(): Promise<unknown> {
     return this.#fetch(this.#mods);
   }
+  /**
+   * The next document; `undefined` once the cursor is exhausted: "If the cursor is exhausted, the
+   * promise resolves to `undefined`" (https://www.mongodb.com/docs/atlas/app-services/functions/mongodb/api/#collection.find--,
+   * cursor.next()). The Node driver answers `null` there; App Services does not.
+   */
   async next(): Promise<unknown> {
     if (!this.#buffer) this.#buffer = [...((await this.toArray()) as unknown[])];
-    return this.#buffer.length > 0 ? this.#buffer.shift() : null;
+    return this.#buffer.length > 0 ? this.#buffer.shift() : undefined;
   }
   async hasNext(): Promise<boolean> {
     if (!this.#buffer) this.#buffer = [...((await this.toArray()) as unknown[])];
@@ -324,11 +445,54 @@ class Cursor {
   }
 }
 
+/** A database error with the stack of the call that caused it (the message stays as it was). */
+function atCallSite(err: unknown, site: Error): unknown {
+  if (!(err instanceof Error) || typeof site.stack !== "string") return err;
+  const frames = site.stack.split("\n").slice(1).join("\n");
+  try {
+    err.stack = `${err.name}: ${err.message}\n${frames}`;
+  } catch {
+    // A frozen error keeps its own stack.
+  }
+  return err;
+}
+
+/** `{ insertOne: doc }` (the bulkWrite docs' example) as `{ insertOne: { document: doc } }`; other operations as given. */
+function bulkOperations(operations: unknown): unknown {
+  if (!Array.isArray(operations)) return operations;
+  return operations.map((op) => {
+    if (!isObj(op) || Object.keys(op).length !== 1) return op;
+    const insert = op.insertOne;
+    if (isObj(insert) && !Object.prototype.hasOwnProperty.call(insert, "document")) return { insertOne: { document: insert } };
+    return op;
+  });
+}
+
 function mongoClient(service: string, env: ContextEnv) {
-  const call = async (db: string, collection: string | undefined, method: string, args: unknown[]): Promise<unknown> => {
-    env.state.assertActive(`${service}.${method}`);
-    const text = await env.db({ service, db, ...(collection !== undefined ? { collection } : {}), method, args: encodeEJSON(trimArgs(args)) ?? "[]" });
-    return decodeEJSON(text, env.realm);
+  /**
+   * `getCollectionNames` and `getDBNames` are "only available in system functions. You cannot call
+   * this method from a function that runs in the context of an application user"
+   * (https://www.mongodb.com/docs/atlas/app-services/functions/mongodb/api/#database.getCollectionNames--).
+   */
+  const systemOnly = <T>(what: string, run: () => T): T => {
+    if (!env.req.runningAsSystem) throw new Error(`${what}() is only available in system functions, not as an application user`);
+    return run();
+  };
+  // Pending work of the call until it settles (CallState.track): the answer waits for it.
+  const call = (db: string, collection: string | undefined, method: string, args: unknown[]): Promise<unknown> => {
+    // Where the function code made the call: a database error carries this stack, so the call's
+    // failure names the function's line (sandbox.ts thrownAt), e.g. for an unsupported operator.
+    const site = new Error();
+    return env.state.track(async () => {
+      env.state.assertActive(`${service}.${method}`);
+      let text: string;
+      try {
+        text = await env.db({ service, db, ...(collection !== undefined ? { collection } : {}), method, args: encodeEJSON(trimArgs(args)) ?? "[]" });
+      } catch (err) {
+        throw atCallSite(err, site);
+      }
+      return decodeEJSON(text, env.realm);
+    });
   };
   const collection = (dbName: string, collName: string) => {
     const c = (method: string, ...args: unknown[]) => call(dbName, collName, method, args);
@@ -379,21 +543,27 @@ function mongoClient(service: string, env: ContextEnv) {
       count: (query?: unknown) => c("count", filterOf(query)),
       countDocuments: (query?: unknown) => c("countDocuments", filterOf(query)),
       distinct: (field: unknown, query?: unknown) => c("distinct", String(field), query === undefined ? undefined : filterOf(query)),
-      bulkWrite: (operations: unknown) => c("bulkWrite", operations),
+      // "returns a Promise that resolves to null" (https://www.mongodb.com/docs/atlas/app-services/functions/mongodb/api/#collection.bulkWrite--).
+      // The docs' own example writes `{ insertOne: doc }` without `document`, as the Node driver also takes it.
+      bulkWrite: (operations: unknown, options?: unknown) =>
+        c("bulkWrite", bulkOperations(operations), isObj(options) && typeof options.ordered === "boolean" ? { ordered: options.ordered } : undefined).then(() => null),
     });
   };
   const database = (dbName: unknown) => {
     const name = String(dbName);
     return Object.freeze({
       collection: (collName: unknown) => collection(name, String(collName)),
-      getCollectionNames: () => call(name, undefined, "listCollections", []),
+      getCollectionNames: () => systemOnly("database.getCollectionNames", () => call(name, undefined, "listCollections", [])),
     });
   };
   return Object.freeze({
     db: database,
-    /** One GitHub docs example writes `mongodb.database("test")` (domain §7.2). */
+    /**
+     * One GitHub docs example writes `mongodb.database("test")`
+     * (https://www.mongodb.com/docs/atlas/app-services/services/github/).
+     */
     database,
-    admin: () => Object.freeze({ getDBNames: () => call("admin", undefined, "listDatabases", []) }),
+    admin: () => Object.freeze({ getDBNames: () => systemOnly("admin.getDBNames", () => call("admin", undefined, "listDatabases", [])) }),
   });
 }
 
@@ -458,7 +628,10 @@ export function createFunctionContext(env: ContextEnv) {
         if (type === "http") return httpClient(state, req.allowNetwork, "http-service", key);
         if (type === "twilio") {
           return Object.freeze({
-            /** Recorded, never sent (domain §7.2: `send({to, from, body})`, no return value). */
+            /**
+             * Recorded, never sent (`send({to, from, body})`, no return value:
+             * https://www.mongodb.com/docs/atlas/app-services/services/twilio-actions/send/).
+             */
             send(args?: unknown): undefined {
               state.outbound.push({ kind: "twilio.send", service: key, args: safeEncodeEJSON([args ?? {}]), sent: false });
               return undefined;

@@ -1,12 +1,16 @@
-// The App Services function globals (domain.md §7.1, §7.3), built on the official `bson` package:
-// `EJSON`, `BSON`, `utils.crypto`, `utils.jwt`, `HTTPResponse`, `console` and `require`.
+// The App Services function globals
+// (https://www.mongodb.com/docs/atlas/app-services/functions/globals/), built on the
+// official `bson` package: `EJSON`, `BSON`, `utils.crypto`, `utils.jwt`, `HTTPResponse`, `console`
+// and `require`.
 //
 // Everything here is host-side code; the sandbox (sandbox.ts) hands these objects to each
 // function's node:vm context. BSON values keep their host classes, so the bson serializer
 // recognises them wherever they travel.
 
 import crypto from "node:crypto";
+import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
+import path from "node:path";
 import { format } from "node:util";
 import {
   Binary as BsonBinary,
@@ -27,6 +31,7 @@ import {
 } from "bson";
 import jwt from "jsonwebtoken";
 import type { ResponseState } from "./protocol.js";
+import { checkModule, type RefusalSink } from "./harden.js";
 
 // ---------------------------------------------------------------------------------------------
 // BSON
@@ -48,8 +53,10 @@ function toBuffer(bytes: Uint8Array): Buffer {
 }
 
 /**
- * `BSON.Binary` as App Services has it (domain §7.3): bson's Binary plus `.text()` (UTF-8),
- * `.toHex()`, `.toBase64()` and the static `fromHex` / `fromBase64` (subtype 0 by default).
+ * `BSON.Binary` as App Services has it
+ * (https://www.mongodb.com/docs/atlas/app-services/functions/globals/#bson-binary): bson's Binary
+ * plus `.text()` (UTF-8), `.toHex()`, `.toBase64()` and the static `fromHex` / `fromBase64`
+ * (subtype 0 by default).
  * A subclass, so bson's own serializer still sees `_bsontype === "Binary"`; every Binary that
  * reaches function code (decoded arguments, database results, crypto output) is one of these.
  */
@@ -73,7 +80,9 @@ export class AppBinary extends BsonBinary {
   }
   static fromBase64(b64: string, subType = 0): AppBinary {
     const text = String(b64);
-    // The docs require padding (domain §7.3); Buffer.from would silently accept anything.
+    // The docs require padding
+    // (https://www.mongodb.com/docs/atlas/app-services/functions/globals/#bson-binary); Buffer.from
+    // would silently accept anything.
     if (text.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(text)) {
       throw new Error(`BSON.Binary.fromBase64: not a padded base64 string`);
     }
@@ -91,7 +100,8 @@ export class AppBinary extends BsonBinary {
 
 /**
  * Makes a class callable without `new` (`BSON.ObjectId()`, `BSON.Int32(42)`,
- * `BSON.Long(low, high)`, domain §7.3), keeping statics, `new` and `instanceof`.
+ * `BSON.Long(low, high)`, https://www.mongodb.com/docs/atlas/app-services/functions/globals/#bson),
+ * keeping statics, `new` and `instanceof`.
  */
 function callable<T extends abstract new (...args: never[]) => unknown>(cls: T, mapArgs: (args: unknown[]) => unknown[] = (a) => a): T {
   return new Proxy(cls, {
@@ -118,9 +128,40 @@ function bsonRegExpArgs(args: unknown[]): unknown[] {
 const CallableMaxKey = callable(MaxKey);
 const CallableMinKey = callable(MinKey);
 
+/**
+ * `BSON.ObjectId(id)`: "A 12-byte string or a string of 24 hex characters"
+ * (https://www.mongodb.com/docs/atlas/app-services/functions/globals/#bson.objectid). bson 7 no
+ * longer takes a 12-byte string; its UTF-8 bytes are the id, as older bson releases read it.
+ */
+function objectIdArgs(args: unknown[]): unknown[] {
+  const [id, ...rest] = args;
+  if (typeof id === "string" && id.length === 12) {
+    const bytes = Buffer.from(id, "utf8");
+    if (bytes.length === 12) return [new Uint8Array(bytes), ...rest];
+  }
+  return args;
+}
+
+/** `BSON.Double()` "Returns 0 if no argument is supplied" (globals page, BSON.Double); bson gives NaN. */
+function doubleArgs(args: unknown[]): unknown[] {
+  return args.length === 0 || args[0] === undefined ? [0] : args;
+}
+
+/**
+ * `BSON.Timestamp`: undocumented by App Services. Takes what bson 7 takes (`{t, i}`, a Long, a
+ * bigint, nothing) and also the two-number form `(low, high)` of older bson releases (low = the
+ * increment, high = the seconds), the same low/high order as the documented `BSON.Long(low32,
+ * high32)` (inferred, docs/parity.md).
+ */
+function timestampArgs(args: unknown[]): unknown[] {
+  const [low, high] = args;
+  if (args.length >= 2 && typeof low === "number" && typeof high === "number") return [{ t: high >>> 0, i: low >>> 0 }];
+  return args;
+}
+
 /** The `BSON` global. */
 export const BSON = Object.freeze({
-  ObjectId: callable(ObjectId),
+  ObjectId: callable(ObjectId, objectIdArgs),
   BSONRegExp: callable(BSONRegExp, bsonRegExpArgs),
   Binary: callable(AppBinary),
   // The docs use `BSON.MaxKey` / `BSON.MinKey` as values (`{ $lt: BSON.MaxKey }`); encodeEJSON
@@ -129,9 +170,9 @@ export const BSON = Object.freeze({
   MinKey: CallableMinKey,
   Int32: callable(Int32),
   Long: callable(Long),
-  Double: callable(Double),
+  Double: callable(Double, doubleArgs),
   Decimal128: callable(Decimal128),
-  Timestamp: callable(Timestamp),
+  Timestamp: callable(Timestamp, timestampArgs),
   UUID: callable(UUID),
   Code: callable(Code),
   DBRef: callable(DBRef),
@@ -214,7 +255,8 @@ function decodeNode(node: unknown, realm: Realm): unknown {
 
 /**
  * Decodes Extended JSON (canonical or relaxed) the way values reach App Services function code
- * (inferred from domain §7.3: the docs' `EJSON.parse` example returns `{"$numberLong":"42"}`
+ * (inferred from https://www.mongodb.com/docs/atlas/app-services/functions/globals/#ejson: the
+ * docs' `EJSON.parse` example returns `{"$numberLong":"42"}`
  * unchanged, so 64-bit integers stay `BSON.Long`):
  * - `$numberInt` and `$numberDouble` become JS numbers; bare JSON numbers stay numbers;
  * - `$numberLong` stays `Long`, `$numberDecimal` `Decimal128`, `$oid` `ObjectId`, `$date` `Date`;
@@ -251,7 +293,8 @@ function bareKeyReplacer(_key: string, value: unknown): unknown {
 /**
  * Canonical Extended JSON of a value (`undefined` stays undefined). This is how return values,
  * database arguments and recorded outbound calls are encoded: the webhook response body
- * `{"Processed":{"$numberInt":"900"}}` for `{Processed: 900}` is canonical (domain §3.6, §11).
+ * `{"Processed":{"$numberInt":"900"}}` for `{Processed: 900}` is canonical (observed:
+ * https://alexbevi.com/blog/2020/03/30/working-around-mongodb-stitchs-max-async-work-queue-limit/).
  * `undefined` inside a document becomes `null`, as the bson serializer (and the driver) do.
  */
 export function encodeEJSON(value: unknown): string | undefined {
@@ -273,15 +316,53 @@ export function safeEncodeEJSON(value: unknown): string {
 }
 
 type EJSONOptions = { relaxed?: boolean; legacy?: boolean; useBigInt64?: boolean };
+
+const INT64_MIN = -(2 ** 63);
+const INT64_MAX = 2 ** 63;
+
+/** A plain object from any realm (a vm context has its own Object.prototype), or a null-prototype one. */
+function isPlainObject(value: object): boolean {
+  const proto = Object.getPrototypeOf(value);
+  return proto === null || Object.getPrototypeOf(proto) === null;
+}
+
+/**
+ * A copy of `value` in which every integral JavaScript number is a bigint, which bson writes as
+ * `$numberLong` in canonical mode: the `EJSON.stringify` docs turn `answer: 42` into
+ * `{"$numberLong":"42"}` (https://www.mongodb.com/docs/atlas/app-services/functions/globals/#ejson.stringify--).
+ * Typed values (`BSON.Int32`, `BSON.Double` …) keep their own type; fractions stay doubles. Only
+ * arrays and plain objects are copied; an object met again on its own path is left as it is, so
+ * bson still reports the cycle.
+ */
+function integersAsLong(value: unknown, seen: object[] = []): unknown {
+  if (typeof value === "number") {
+    return Number.isInteger(value) && !Object.is(value, -0) && value >= INT64_MIN && value < INT64_MAX ? BigInt(value) : value;
+  }
+  if (value === null || typeof value !== "object" || seen.includes(value)) return value;
+  if (Array.isArray(value)) {
+    seen.push(value);
+    const out = value.map((v) => integersAsLong(v, seen));
+    seen.pop();
+    return out;
+  }
+  if ("_bsontype" in value || !isPlainObject(value) || typeof (value as { toJSON?: unknown }).toJSON === "function") return value;
+  seen.push(value);
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) setOwn(out, k, integersAsLong(v, seen));
+  seen.pop();
+  return out;
+}
 type Replacer = ((this: unknown, key: string, value: unknown) => unknown) | (string | number)[] | null | undefined;
 
 /**
  * The `EJSON` global for one realm.
- * - `stringify` defaults to **canonical** output (`relaxed: false`). domain §7.3 / §9 Q11: the
+ * - `stringify` defaults to **canonical** output (`relaxed: false`). The serialiser is undocumented
+ *   (https://www.mongodb.com/docs/atlas/app-services/functions/globals/#ejson, docs/parity.md): the
  *   webhook responses observed in the wild are canonical (`$numberInt` for 900) while the
- *   `EJSON.stringify` docs show `42 → {"$numberLong":"42"}`; bson's canonical mode gives
- *   `$numberInt` for 32-bit integers, matching the observed webhook output. Pass
- *   `{relaxed: true}` for relaxed output.
+ *   `EJSON.stringify` docs show `42 → {"$numberLong":"42"}`. `EJSON.stringify` follows those docs
+ *   (every integral JS number is `$numberLong`, fractions `$numberDouble`, typed values keep their
+ *   type); return values keep bson's `$numberInt` for 32-bit integers (encodeEJSON), matching the
+ *   observed webhook output. Pass `{relaxed: true}` for relaxed output.
  * - `parse` without options follows {@link decodeEJSON}; with options it is bson's `EJSON.parse`.
  */
 export function makeEJSON(realm: Realm = hostRealm) {
@@ -313,7 +394,8 @@ export function makeEJSON(realm: Realm = hostRealm) {
       } else if (Array.isArray(rep)) {
         finalReplacer = rep;
       }
-      return BsonEJSON.stringify(value, finalReplacer as never, sp, { relaxed: false, ...opts });
+      const relaxed = opts?.relaxed === true;
+      return BsonEJSON.stringify(relaxed ? value : integersAsLong(value), finalReplacer as never, sp, { relaxed: false, ...opts });
     },
     serialize(value: unknown, options?: EJSONOptions): unknown {
       return BsonEJSON.serialize(value, { relaxed: false, ...options });
@@ -326,7 +408,8 @@ export function makeEJSON(realm: Realm = hostRealm) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// utils.crypto (domain §7.3)
+// utils.crypto
+// (https://www.mongodb.com/docs/atlas/app-services/functions/globals/#function-utils-crypto)
 
 function inputBytes(value: unknown, what: string): Buffer {
   if (typeof value === "string") return Buffer.from(value, "utf8");
@@ -440,7 +523,9 @@ export const cryptoUtils = Object.freeze({
 });
 
 // ---------------------------------------------------------------------------------------------
-// utils.jwt (domain §7.3), synchronous like the runtime's API
+// utils.jwt
+// (https://www.mongodb.com/docs/atlas/app-services/functions/globals/#function-utils-jwt),
+// synchronous like the runtime's API
 
 const JWT_METHODS = new Set(["HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512"]);
 
@@ -484,7 +569,9 @@ export function makeJwtUtils(realm: Realm = hostRealm) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// HTTPResponse (domain §3.6, §5.2)
+// HTTPResponse
+// (https://www.mongodb.com/docs/atlas/app-services/services/webhook-requests-and-responses/#webhook-response-object,
+// https://www.mongodb.com/docs/atlas/app-services/data-api/custom-endpoints/#endpoint-response-object)
 
 export function emptyResponseState(): ResponseState {
   return { methodsCalled: false, headers: {}, bodySet: false };
@@ -495,8 +582,39 @@ export function emptyResponseState(): ResponseState {
  * docs' tutorial) and marks the response as used. The state lives in a private field, so the
  * object itself serialises as `{}`.
  */
+/**
+ * What `setBody` does with a value that is neither a string nor a BSON.Binary. The docs give the
+ * parameter as `string | BSON.Binary` only
+ * (https://www.mongodb.com/docs/atlas/app-services/data-api/custom-endpoints/#endpoint-response-object,
+ * https://www.mongodb.com/docs/atlas/app-services/services/webhook-requests-and-responses/);
+ * what App Services does with anything else is not on record (inferred, docs/parity.md):
+ * - "error" (default): the call fails with a TypeError that names the value's type;
+ * - "string": the value's JavaScript string (`String(value)`: `42` → "42", an object → "[object Object]");
+ * - "ejson": the value's canonical Extended JSON, as a returned value would be.
+ */
+export type SetBodyOther = "error" | "string" | "ejson";
+export const SET_BODY_OTHER: readonly SetBodyOther[] = ["error", "string", "ejson"];
+
+function typeName(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "array";
+  if (typeof value === "object") {
+    const bsontype = (value as { _bsontype?: unknown })._bsontype;
+    if (typeof bsontype === "string") return `BSON.${bsontype}`;
+  }
+  return typeof value;
+}
+
 export class HTTPResponse {
   #state: ResponseState = emptyResponseState();
+  #otherBody: SetBodyOther = "error";
+
+  /** The response object a call hands to its handler, with the `setBody` policy of the run. */
+  static create(otherBody: SetBodyOther = "error"): HTTPResponse {
+    const r = new HTTPResponse();
+    r.#otherBody = SET_BODY_OTHER.includes(otherBody) ? otherBody : "error";
+    return r;
+  }
 
   setStatusCode(code: unknown): this {
     const n = Number(code);
@@ -506,12 +624,16 @@ export class HTTPResponse {
     return this;
   }
 
-  /** A string is sent as its UTF-8 bytes; a BSON.Binary as its bytes. */
+  /** A string is sent as its UTF-8 bytes; a BSON.Binary as its bytes; anything else per {@link SetBodyOther}. */
   setBody(body: unknown): this {
     let bytes: Uint8Array | undefined;
     if (typeof body === "string") bytes = Buffer.from(body, "utf8");
     else bytes = bytesOf(body);
-    if (!bytes) throw new TypeError("setBody: the body must be a string or a BSON.Binary");
+    if (!bytes && this.#otherBody === "string") bytes = Buffer.from(String(body), "utf8");
+    if (!bytes && this.#otherBody === "ejson") bytes = Buffer.from(encodeEJSON(body) ?? "", "utf8");
+    if (!bytes) {
+      throw new TypeError(`setBody: the body must be a string or a BSON.Binary, not ${typeName(body)} (use JSON.stringify or EJSON.stringify for a document)`);
+    }
     this.#state.methodsCalled = true;
     this.#state.bodySet = true;
     this.#state.body = toBuffer(bytes).toString("base64");
@@ -586,7 +708,8 @@ export function makeConsole(lines: string[]) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// require (domain §7.1)
+// require
+// (https://www.mongodb.com/docs/atlas/app-services/functions/javascript-support/#js-support-builtin-modules)
 
 /** Fully supported Node built-ins. */
 export const SUPPORTED_MODULES = ["assert", "buffer", "events", "net", "os", "path", "punycode", "querystring", "stream", "string_decoder", "timers", "tls", "tty", "url", "zlib"] as const;
@@ -621,14 +744,65 @@ export class ModuleNotSupportedError extends Error {
 }
 
 /** The `require` global: supported and partially supported built-ins only. */
-export function makeRequire() {
+/**
+ * The app's own npm dependencies. App Services lets functions `require` the packages added to the
+ * app (by name, a `functions/package.json`, or an uploaded `node_modules`:
+ * https://www.mongodb.com/docs/atlas/app-services/functions/dependencies/). The shim loads them
+ * from the app's `functions/node_modules` folder only, never from hookshift's own packages.
+ */
+export interface AppDependencies {
+  /** Absolute path of the app's `functions/node_modules`, when the export has one. */
+  nodeModules?: string;
+  /** Package names `functions/package.json` lists (for the message when they are not installed). */
+  declared?: string[];
+}
+
+/** `lodash/cloneDeep` → `lodash`; `@scope/pkg/sub` → `@scope/pkg`; undefined for anything else. */
+function packageName(spec: string): string | undefined {
+  const parts = spec.split("/");
+  const name = spec.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0];
+  if (!name || name.startsWith(".") || (spec.startsWith("@") && parts.length < 2)) return undefined;
+  return /^(@[a-z0-9][\w.~-]*\/)?[a-z0-9][\w.~-]*$/i.test(name) ? name : undefined;
+}
+
+/** Loads `spec` from `nodeModules` (and nowhere else), or says why it cannot. */
+function requireDependency(spec: string, deps: AppDependencies): unknown {
+  const name = packageName(spec);
+  const listed = name !== undefined && (deps.declared ?? []).includes(name);
+  if (name === undefined || !deps.nodeModules || !existsSync(path.join(deps.nodeModules, name))) {
+    const why = listed
+      ? deps.nodeModules
+        ? `"${name}" is listed in functions/package.json but not installed in functions/node_modules (run npm install in the app's functions folder)`
+        : `"${name}" is listed in functions/package.json but the app has no functions/node_modules (run npm install in the app's functions folder)`
+      : "it is neither a Node built-in App Services supports nor a package in the app's functions/node_modules";
+    throw new ModuleNotSupportedError(`require("${spec}"): module not available in the hookshift shim: ${why}`);
+  }
+  // Resolved from a file inside functions/node_modules, the package is found there first; the
+  // check afterwards refuses anything that resolved outside it.
+  const appRequire = createRequire(path.join(deps.nodeModules, "hookshift-app-require.js"));
+  const resolved = appRequire.resolve(spec);
+  const root = path.resolve(deps.nodeModules) + path.sep;
+  if (!path.resolve(resolved).startsWith(root)) {
+    throw new ModuleNotSupportedError(`require("${spec}"): resolved outside the app's functions/node_modules (${resolved})`);
+  }
+  return appRequire(resolved);
+}
+
+/**
+ * `sandbox`: where a refusal is recorded and whether the call may use the network. The shim refuses
+ * more than App Services (harden.ts): the file system, child processes and worker threads always,
+ * the network modules unless --allow-network (README.md, "Security").
+ */
+export function makeRequire(deps: AppDependencies = {}, sandbox: { allowNetwork?: boolean; sink?: RefusalSink } = {}) {
   return function require(name: unknown): unknown {
     const spec = String(name);
     const bare = spec.startsWith("node:") ? spec.slice(5) : spec;
     const base = bare.split("/")[0] ?? bare;
     if (refused.has(base)) {
+      sandbox.sink?.outbound.push({ kind: "require", args: JSON.stringify([spec]), sent: false });
       throw new ModuleNotSupportedError(`require("${spec}"): the "${base}" module is not supported by App Services functions`);
     }
+    checkModule("require", spec, sandbox.allowNetwork ?? false, sandbox.sink);
     if (allowed.has(base)) {
       if (base === "process") return limitedProcess();
       return nodeRequire(`node:${bare}`);
@@ -636,8 +810,9 @@ export function makeRequire() {
     if (bare.startsWith(".") || bare.startsWith("/")) {
       throw new ModuleNotSupportedError(`require("${spec}"): App Services functions cannot import other files; use context.functions.execute`);
     }
-    throw new ModuleNotSupportedError(
-      `require("${spec}"): module not available in the hookshift shim (only the Node built-ins App Services supports can be required; npm dependencies are not loaded)`,
-    );
+    if (spec.startsWith("node:")) {
+      throw new ModuleNotSupportedError(`require("${spec}"): not a Node built-in App Services supports`);
+    }
+    return requireDependency(spec, deps);
   };
 }

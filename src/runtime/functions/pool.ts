@@ -1,31 +1,47 @@
 // The function runtime as the shim uses it: App Services functions run in worker threads
-// (worker.ts) with a memory limit (`resourceLimits`), the vm timeout for synchronous loops, and a
+// (worker.ts) with a memory limit (`resourceLimits` for the heap, memory-guard.ts for Buffers), the vm timeout for synchronous loops, and a
 // watchdog here that terminates a worker which does not answer within `timeLimitMs + margin`
 // (a microtask loop, a synchronous loop after an `await`, a hang in native code). A terminated
 // or crashed worker answers its pending call (ExecutionTimeLimitExceeded resp.
 // FunctionExecutionError) and is replaced by a fresh one that receives the latest AppSpec.
-// Logs and outbound calls of a call that ended that way are lost with the worker.
+// A call whose caller went away (CallOptions.signal) leaves the queue, or its worker is replaced
+// the same way. Logs and outbound calls of a call that ended that way are lost with the worker.
 //
 // Where the worker comes from: `worker.js` next to this file, or its compiled copy in dist/ when
 // this module runs from its TypeScript source (src/util/compiled-script.ts says why). The
 // worker-thread tests import this class from dist/ to exercise exactly what ships.
 
+import os from "node:os";
 import { Worker } from "node:worker_threads";
 import type { AppSpec, CallRequest, CallResult, DbReply, DbRequest, FromWorker, ResponseState, ScriptCoverage } from "./protocol.js";
 import type { DbBackend } from "./context.js";
 import { compiledScript } from "../../util/compiled-script.js";
+import { workerEnv, workerPermissionArgs } from "../permissions.js";
+import { MEMORY_EXIT_CODE } from "./memory-guard.js";
 
 export interface FunctionRuntimeOptions {
   /** Answers the workers' database calls (see the DbRequest contract in context.ts; db-bridge.ts for a Store). */
   db: DbBackend;
-  /** Heap limit of each worker (default 350, App Services' limit, domain §7.1). */
+  /**
+   * Memory limit of each worker, the JS heap (resourceLimits) plus Buffers and other ArrayBuffer
+   * memory (memory-guard.ts) (default 350, App Services' limit,
+   * https://www.mongodb.com/docs/atlas/app-services/functions/#function-constraints).
+   */
   memoryLimitMb?: number;
-  /** Number of worker threads (default 1); each runs one call at a time. */
+  /** Number of worker threads (default 1; the shim uses defaultWorkerCount()); each runs one call at a time. */
   workers?: number;
   /** Extra time past `timeLimitMs` before the watchdog terminates a worker (default 1000 ms). */
   watchdogMarginMs?: number;
   /** Collect V8's precise coverage of function scripts in every worker (see coverage.ts and takeCoverage). */
   coverage?: boolean;
+  /**
+   * Run the workers under Node's permission model (permissions.ts): file reads only below these
+   * paths, no file writes, no child processes, no further workers, no native addons. Node 20's
+   * permission model also closes the inspector, so it cannot go with `coverage` (which wins).
+   */
+  permissions?: { read: string[] };
+  /** The calls may use the network (`--allow-network`): the worker's hardening lets sockets through (harden.ts). */
+  allowNetwork?: boolean;
 }
 
 /**
@@ -39,6 +55,19 @@ const COVERAGE_RECYCLE_CALLS = 1000;
 interface Job {
   req: CallRequest;
   resolve: (result: CallResult) => void;
+}
+
+/** What a call's caller may add: `signal` cancels the call (the HTTP client went away). */
+export interface CallOptions {
+  signal?: AbortSignal;
+}
+
+/** The answer of a cancelled call (nobody reads it but the request log). */
+export const CANCELLED_MESSAGE = "the call was cancelled: the client closed the connection";
+
+/** One worker per core (os.availableParallelism(), at least 1): the shim's default `--workers`. */
+export function defaultWorkerCount(): number {
+  return Math.max(1, os.availableParallelism());
 }
 
 interface Slot {
@@ -74,6 +103,8 @@ export class FunctionRuntime {
   readonly #slots: Slot[] = [];
   readonly #queue: Job[] = [];
   readonly #coverage: boolean;
+  readonly #execArgv: string[];
+  readonly #allowNetwork: boolean;
   readonly #takes = new Map<number, { worker: Worker; resolve: (scripts: ScriptCoverage[]) => void }>();
   #app: AppSpec | undefined;
   #nextId = 1;
@@ -85,6 +116,8 @@ export class FunctionRuntime {
     this.#marginMs = opts.watchdogMarginMs ?? 1000;
     this.#url = workerScriptUrl();
     this.#coverage = opts.coverage ?? false;
+    this.#execArgv = opts.permissions && !this.#coverage ? workerPermissionArgs(opts.permissions.read) : [];
+    this.#allowNetwork = opts.allowNetwork ?? false;
     const count = Math.max(1, Math.floor(opts.workers ?? 1));
     for (let i = 0; i < count; i++) {
       const slot: Slot = { worker: undefined, online: false, job: undefined, watchdog: undefined, crashes: 0, respawn: undefined, calls: 0 };
@@ -99,14 +132,41 @@ export class FunctionRuntime {
     for (const slot of this.#slots) slot.worker?.postMessage({ kind: "app", app });
   }
 
-  /** Runs one call; never rejects (failures are `ok: false` results). */
-  call(req: Omit<CallRequest, "kind" | "id">): Promise<CallResult> {
+  /**
+   * Runs one call; never rejects (failures are `ok: false` results). When `signal` aborts, a call
+   * still queued leaves the queue, and a running one's worker is terminated and replaced (as the
+   * watchdog does); either answers CANCELLED_MESSAGE.
+   */
+  call(req: Omit<CallRequest, "kind" | "id">, opts: CallOptions = {}): Promise<CallResult> {
     const id = this.#nextId++;
     if (this.#closed) return Promise.resolve(failure(id, "FunctionExecutionError", "the function runtime is closed"));
+    const { signal } = opts;
+    if (signal?.aborted) return Promise.resolve(failure(id, "FunctionExecutionError", CANCELLED_MESSAGE));
     return new Promise<CallResult>((resolve) => {
-      this.#queue.push({ req: { ...req, kind: "call", id }, resolve });
+      const job: Job = { req: { ...req, kind: "call", id }, resolve };
+      if (signal) {
+        const onAbort = () => this.#cancel(job);
+        signal.addEventListener("abort", onAbort, { once: true });
+        job.resolve = (result) => {
+          signal.removeEventListener("abort", onAbort);
+          resolve(result);
+        };
+      }
+      this.#queue.push(job);
       this.#dispatch();
     });
+  }
+
+  #cancel(job: Job): void {
+    const cancelled = failure(job.req.id, "FunctionExecutionError", CANCELLED_MESSAGE);
+    const queued = this.#queue.indexOf(job);
+    if (queued >= 0) {
+      this.#queue.splice(queued, 1);
+      job.resolve(cancelled);
+      return;
+    }
+    const slot = this.#slots.find((s) => s.job === job);
+    if (slot) this.#abandon(slot, cancelled);
   }
 
   /**
@@ -157,9 +217,12 @@ export class FunctionRuntime {
   #spawn(slot: Slot): void {
     const worker = new Worker(this.#url, {
       resourceLimits: { maxOldGenerationSizeMb: this.#memoryLimitMb },
-      workerData: { coverage: this.#coverage },
-      // Not the parent's flags (test runners and loaders add their own).
-      execArgv: [],
+      workerData: { coverage: this.#coverage, memoryLimitMb: this.#memoryLimitMb, allowNetwork: this.#allowNetwork },
+      // Not the parent's flags (test runners and loaders add their own); only the permission
+      // model's. A worker started without them runs outside it, whatever the parent runs under.
+      execArgv: this.#execArgv,
+      // Not the user's environment either (credentials live there): see permissions.ts workerEnv.
+      env: workerEnv(),
     });
     slot.worker = worker;
     slot.online = false;
@@ -191,7 +254,7 @@ export class FunctionRuntime {
       slot.job = undefined;
       if (job) {
         const message =
-          lastError?.code === "ERR_WORKER_OUT_OF_MEMORY"
+          lastError?.code === "ERR_WORKER_OUT_OF_MEMORY" || code === MEMORY_EXIT_CODE
             ? `function exceeded the memory limit (${this.#memoryLimitMb} MB)`
             : lastError
               ? `function runtime crashed: ${lastError.message}`
@@ -238,17 +301,24 @@ export class FunctionRuntime {
     if (!job) return;
     slot.watchdog = setTimeout(() => {
       if (slot.job !== job) return;
-      slot.job = undefined;
-      slot.watchdog = undefined;
-      job.resolve(failure(job.req.id, "ExecutionTimeLimitExceeded", "execution time limit exceeded"));
-      const stuck = slot.worker;
-      slot.worker = undefined;
-      if (stuck) void stuck.terminate();
-      if (!this.#closed) {
-        this.#spawn(slot);
-        this.#dispatch();
-      }
+      this.#abandon(slot, failure(job.req.id, "ExecutionTimeLimitExceeded", "execution time limit exceeded"));
     }, job.req.timeLimitMs + this.#marginMs);
+  }
+
+  /** Answers the slot's running call with `result`, terminates its worker and starts a fresh one. */
+  #abandon(slot: Slot, result: CallResult): void {
+    const job = slot.job;
+    if (!job) return;
+    slot.job = undefined;
+    this.#clearWatchdog(slot);
+    job.resolve(result);
+    const stuck = slot.worker;
+    slot.worker = undefined;
+    if (stuck) void stuck.terminate();
+    if (!this.#closed) {
+      this.#spawn(slot);
+      this.#dispatch();
+    }
   }
 
   #clearWatchdog(slot: Slot): void {

@@ -4,7 +4,7 @@
 
 /** What the runtime needs to know about the app, sent once per worker (and again when it changes). */
 export interface AppSpec {
-  /** `context.app` (domain.md §7.2). */
+  /** `context.app` (https://www.mongodb.com/docs/atlas/app-services/functions/context/#context-app). */
   app: {
     id: string;
     clientAppId: string;
@@ -22,6 +22,11 @@ export interface AppSpec {
   values: Record<string, unknown>;
   /** Services by name → type (`mongodb-atlas`, `http`, `twilio`, `github`, `aws` ...). */
   services: Record<string, string>;
+  /**
+   * The app's npm dependencies for `require` (globals.ts AppDependencies): the absolute path of its
+   * `functions/node_modules`, and the names `functions/package.json` lists.
+   */
+  dependencies?: { nodeModules?: string; declared?: string[] };
 }
 
 export interface UserSpec {
@@ -32,7 +37,10 @@ export interface UserSpec {
   identities: { id: string; provider_type: string; data?: Record<string, unknown> }[];
 }
 
-/** `context.request` (domain.md §7.2). */
+/**
+ * `context.request`
+ * (https://www.mongodb.com/docs/atlas/app-services/functions/context/#context-request).
+ */
 export interface RequestSpec {
   remoteIPAddress: string;
   requestHeaders: Record<string, string[]>;
@@ -63,6 +71,14 @@ export interface CallRequest {
   request?: RequestSpec;
   timeLimitMs: number;
   allowNetwork: boolean;
+  /**
+   * Answer once the work the call started has settled (database calls, HTTP requests, timers),
+   * as App Services does (docs/parity.md, "Function runtime"); default true. False answers when
+   * the handler returns (`--no-await-pending`).
+   */
+  awaitPending?: boolean;
+  /** What `response.setBody` does with a value that is neither a string nor a BSON.Binary (globals.ts SetBodyOther); default "error". */
+  setBodyOther?: "error" | "string" | "ejson";
 }
 
 /** The HTTPResponse object's state after the call. */

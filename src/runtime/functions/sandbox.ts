@@ -1,10 +1,13 @@
-// Loads and runs App Services function sources the way App Services does (domain.md §7.1, §10
-// "Loading sources"): each source runs as a script in a fresh node:vm context that defines
+// Loads and runs App Services function sources the way App Services does
+// (https://www.mongodb.com/docs/atlas/app-services/functions/,
+// https://www.mongodb.com/docs/atlas/app-services/functions/javascript-support/): each source runs as a
+// script in a fresh node:vm context that defines
 // `exports`, `context`, `utils`, `EJSON`, `BSON`, `console`, `require` and `HTTPResponse` (and no
 // `module`); afterwards the `exports` binding holds the handler. `exports = …` and
 // `var exports = …` both work because a top-level `var` in a script binds the context's global.
 //
-// Time limit (domain §7.1): the synchronous part of every piece of function code (loading the
+// Time limit (https://www.mongodb.com/docs/atlas/app-services/functions/#function-constraints): the
+// synchronous part of every piece of function code (loading the
 // script, calling the handler, `context.functions.execute`, timer callbacks) runs under the vm
 // `timeout`; a returned promise races a timer. Both end the call with ExecutionTimeLimitExceeded.
 // Code that never yields to the event loop *after* an `await` (a microtask loop, a sync loop in a
@@ -15,6 +18,8 @@ import vm from "node:vm";
 import type { AppSpec, CallRequest, CallResult } from "./protocol.js";
 import { BSON, cryptoUtils, decodeEJSON, emptyResponseState, encodeEJSON, HTTPResponse, makeConsole, makeEJSON, makeJwtUtils, makeRequire, type Realm } from "./globals.js";
 import { CallState, createFunctionContext, type DbBackend, TimeLimitError } from "./context.js";
+import { enterCall, leaveCall } from "./harden.js";
+import { guardedBuffer } from "./memory-guard.js";
 
 export type { DbBackend } from "./context.js";
 
@@ -136,6 +141,25 @@ function settle(value: unknown, state: CallState, failure: Promise<never>): Prom
   });
 }
 
+/**
+ * Waits until the work the call started is done: database calls and HTTP requests settled, timers
+ * run or cleared (CallState.pending), checking again after every change once the continuations
+ * have run (they may start more work). Rejects at the call's deadline (TimeLimitError) or when a
+ * timer callback throws. App Services answers only then: a public transcript of an unawaited
+ * insertOne loop took 13.9 s to answer, and one that ran past the limit answered
+ * ExecutionTimeLimitExceeded (https://alexbevi.com/blog/2020/03/30/working-around-mongodb-stitchs-max-async-work-queue-limit/;
+ * docs/parity.md, "Function runtime").
+ */
+async function drainPending(state: CallState, failure: Promise<never>): Promise<void> {
+  for (;;) {
+    // Every microtask (the continuations of settled work) runs before this.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    if (state.timedOut) throw new TimeLimitError();
+    if (state.pending() === 0) return;
+    await settle(state.whenChanged(), state, failure);
+  }
+}
+
 function messageOf(err: unknown): string {
   if (err !== null && typeof err === "object" && typeof (err as { message?: unknown }).message === "string") {
     return (err as { message: string }).message;
@@ -196,6 +220,7 @@ function buildGlobals(app: AppSpec, req: RunRequest, state: CallState, realm: Re
       const t = setTimeout(() => {
         state.timers.delete(t);
         runCallback(fn, args);
+        state.changed();
       }, Number(ms) || 0);
       state.timers.add(t);
       return t;
@@ -203,6 +228,7 @@ function buildGlobals(app: AppSpec, req: RunRequest, state: CallState, realm: Re
     clearTimeout(t: unknown) {
       clearTimeout(t as NodeJS.Timeout);
       state.timers.delete(t as NodeJS.Timeout);
+      state.changed();
     },
     setInterval(fn: unknown, ms?: unknown, ...args: unknown[]) {
       checkFn(fn, "setInterval");
@@ -213,12 +239,14 @@ function buildGlobals(app: AppSpec, req: RunRequest, state: CallState, realm: Re
     clearInterval(t: unknown) {
       clearInterval(t as NodeJS.Timeout);
       state.timers.delete(t as NodeJS.Timeout);
+      state.changed();
     },
     setImmediate(fn: unknown, ...args: unknown[]) {
       checkFn(fn, "setImmediate");
       const i = setImmediate(() => {
         state.immediates.delete(i);
         runCallback(fn, args);
+        state.changed();
       });
       state.immediates.add(i);
       return i;
@@ -226,6 +254,7 @@ function buildGlobals(app: AppSpec, req: RunRequest, state: CallState, realm: Re
     clearImmediate(i: unknown) {
       clearImmediate(i as NodeJS.Immediate);
       state.immediates.delete(i as NodeJS.Immediate);
+      state.changed();
     },
   };
 
@@ -245,9 +274,9 @@ function buildGlobals(app: AppSpec, req: RunRequest, state: CallState, realm: Re
     EJSON: makeEJSON(realm),
     BSON,
     console: makeConsole(state.logs),
-    require: makeRequire(),
+    require: makeRequire(app.dependencies, { allowNetwork: req.allowNetwork, sink: state }),
     HTTPResponse,
-    Buffer,
+    Buffer: guardedBuffer,
     URL,
     URLSearchParams,
     TextEncoder,
@@ -300,11 +329,14 @@ function failureResult(
 export async function runInProcess(app: AppSpec, req: RunRequest, db: DbBackend): Promise<CallResult> {
   const id = req.id ?? 0;
   const state = new CallState(req.timeLimitMs);
+  enterCall(state, req.allowNetwork);
   let response: HTTPResponse | undefined;
   let rejectFailure: (err: unknown) => void = () => undefined;
   const failure = new Promise<never>((_, reject) => {
     rejectFailure = reject;
   });
+  // The first error of a timer callback, also when it came while nothing awaited `failure`.
+  let failed: { err: unknown } | undefined;
   failure.catch(() => undefined);
   let filename = "source.js";
   try {
@@ -322,19 +354,39 @@ export async function runInProcess(app: AppSpec, req: RunRequest, db: DbBackend)
     }
 
     const { ctx, realm } = newVmContext();
-    const globals = buildGlobals(app, req, state, realm, db, (err) => rejectFailure(err));
+    const globals = buildGlobals(app, req, state, realm, db, (err) => {
+      failed ??= { err };
+      rejectFailure(err);
+    });
     Object.assign(ctx, globals);
     const handler = loadHandler(ctx, realm, source, filename, state);
 
     const args = decodeEJSON(req.args, realm);
     if (!Array.isArray(args)) throw new Error("the call arguments must be an array");
     if (req.withResponse) {
-      response = new HTTPResponse();
+      response = HTTPResponse.create(req.setBodyOther);
       args.push(response);
     }
     const returned = guarded(state, () => handler(...args));
-    const result = await settle(returned, state, failure);
+    const awaitPending = req.awaitPending !== false;
+    let result: unknown;
+    try {
+      result = await settle(returned, state, failure);
+    } catch (err) {
+      // The function failed; its writes still land before the error is answered (inferred,
+      // docs/parity.md), so the database does not change after the answer.
+      if (awaitPending && !state.timedOut) await drainPending(state, failure).catch(() => undefined);
+      throw err;
+    }
     if (state.timedOut) throw new TimeLimitError();
+    if (awaitPending) {
+      await drainPending(state, failure);
+      if (failed) throw failed.err;
+      // A rejection of the call's work that the function never handled fails the call (inferred
+      // from the transcript above, where an error of the unawaited work replaced the answer).
+      const unhandled = state.unhandledRejection();
+      if (unhandled) throw unhandled.reason;
+    }
 
     const returnedResponse = response !== undefined && result === response;
     const value = returnedResponse ? undefined : encodeEJSON(result);
@@ -355,5 +407,6 @@ export async function runInProcess(app: AppSpec, req: RunRequest, db: DbBackend)
     return failureResult(id, "FunctionExecutionError", messageOf(err), state, response, thrownAt(err, filename));
   } finally {
     state.end();
+    leaveCall(state);
   }
 }

@@ -6,13 +6,19 @@ import { parentPort, workerData } from "node:worker_threads";
 import { CoverageCollector } from "./coverage.js";
 import type { AppSpec, CallRequest, CoverageRequest, DbReply, FromWorker, ToWorker } from "./protocol.js";
 import { runInProcess, setVmTimeouts } from "./sandbox.js";
+import { checkMemory, installMemoryGuard } from "./memory-guard.js";
 import type { DbBackend } from "./context.js";
+import { hardenWorker } from "./harden.js";
 
 if (!parentPort) throw new Error("worker.ts must run as a worker thread (see pool.ts)");
 const port = parentPort;
 // The pool's watchdog bounds every call here (it terminates this worker), so skip the costly
 // per-run vm timeouts; see sandbox.ts setVmTimeouts.
 setVmTimeouts(false);
+// The heap limit is the pool's resourceLimits; memory outside the heap (Buffers) is bounded here.
+installMemoryGuard((workerData as { memoryLimitMb?: number } | undefined)?.memoryLimitMb);
+// Defence in depth before any function code runs (harden.ts; the wall is the permission model, permissions.ts).
+hardenWorker({ allowNetwork: (workerData as { allowNetwork?: boolean } | undefined)?.allowNetwork === true });
 
 const EMPTY_APP: AppSpec = {
   app: { id: "", clientAppId: "", name: "", projectId: "", deployment: { model: "", providerRegion: "" }, lastDeployed: "", hostingUri: "" },
@@ -74,6 +80,7 @@ async function pump(): Promise<void> {
         continue;
       }
       const result = await runInProcess(app, req, db);
+      checkMemory(); // exits when the call left the worker over its memory limit
       post({ ...result, id: req.id });
     }
   } finally {
@@ -97,6 +104,7 @@ port.on("message", (msg: ToWorker) => {
   }
 });
 
-// Function code may leave a rejected promise unhandled (a fire-and-forget call); App Services does
-// not fail the call for that and neither must the worker die of it.
+// Function code may leave a rejected promise unhandled (a fire-and-forget call): the sandbox judges
+// the call's own work itself (CallState.unhandledRejection, docs/parity.md), and the worker must
+// not die of any of them.
 process.on("unhandledRejection", () => undefined);

@@ -134,9 +134,9 @@ class DriverCollection implements CollectionApi {
     return this.coll.distinct(key, copy(filter ?? {}), READ);
   }
 
-  async bulkWrite(operations: Document[]): Promise<BulkWriteResult> {
+  async bulkWrite(operations: Document[], options: { ordered?: boolean } = {}): Promise<BulkWriteResult> {
     if (!Array.isArray(operations)) throw new StoreError("bulkWrite requires an array of operations", 2);
-    const r = await this.coll.bulkWrite(copy(operations) as never, { ordered: true });
+    const r = await this.coll.bulkWrite(copy(operations) as never, { ordered: options?.ordered !== false });
     return {
       insertedCount: r.insertedCount,
       matchedCount: r.matchedCount,

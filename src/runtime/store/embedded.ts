@@ -21,6 +21,7 @@
 //   are not (a stored 5 reads back as Int32 5, as through the driver with promoteValues: false).
 // - Aggregation `$sort` orders mixed types in mingo's order, not the server's.
 // - No indexes besides the unique `_id`; no `$merge` (but `$out`), no arrayFilters, no collation.
+// - Geospatial operators need no index and approximate polygon edges (./geo.ts); no `$geoNear` stage.
 
 import { ObjectId } from "bson";
 import type { Document } from "bson";
@@ -155,7 +156,12 @@ class EmbeddedCollection implements CollectionApi {
         return e && pred(viewOf(e)) ? [e] : [];
       }
     }
-    return data.entries.filter((e) => pred(viewOf(e)));
+    const found = data.entries.filter((e) => pred(viewOf(e)));
+    // `$near` / `$nearSphere` answer nearest first (a `sort` given with them still wins).
+    const distance = pred.nearDistance;
+    if (!distance) return found;
+    const keyed = found.map((e) => ({ e, d: distance(viewOf(e)) }));
+    return keyed.sort((a, b) => a.d - b.d).map((k) => k.e);
   }
 
   private sorted(entries: Entry[], sort: Document | undefined): Entry[] {
@@ -399,7 +405,7 @@ class EmbeddedCollection implements CollectionApi {
     return unique.sort(compareValues).map((v) => cloneValue(v));
   }
 
-  async bulkWrite(operations: Document[]): Promise<BulkWriteResult> {
+  async bulkWrite(operations: Document[], options: { ordered?: boolean } = {}): Promise<BulkWriteResult> {
     if (!Array.isArray(operations)) throw new StoreError("bulkWrite requires an array of operations", 2);
     if (operations.length === 0) throw new StoreError("Invalid BulkOperation, Batch cannot be empty", 2);
     const result: BulkWriteResult = {
@@ -419,8 +425,11 @@ class EmbeddedCollection implements CollectionApi {
         result.upsertedIds[i] = r.upsertedId;
       }
     };
-    // Ordered: stops at the first failing operation; the ones before it stay applied.
-    operations.forEach((op, i) => {
+    // Ordered: stops at the first failing operation; the ones before it stay applied. Unordered
+    // (`ordered: false`): every operation runs; the first failure is thrown afterwards.
+    const ordered = options?.ordered !== false;
+    let firstError: unknown;
+    const apply = (op: Document, i: number): void => {
       const keys = isDocument(op) ? Object.keys(op) : [];
       const name = keys[0];
       const spec = name !== undefined ? op[name] : undefined;
@@ -450,7 +459,16 @@ class EmbeddedCollection implements CollectionApi {
         }
       }
       throw new StoreError(`Invalid bulkWrite operation at index ${i}: unknown operation ${String(name)}`, 2);
+    };
+    operations.forEach((op, i) => {
+      if (ordered) return apply(op, i);
+      try {
+        apply(op, i);
+      } catch (err) {
+        firstError ??= err;
+      }
     });
+    if (firstError !== undefined) throw firstError;
     return result;
   }
 

@@ -30,6 +30,7 @@ import * as windowOps from "mingo/operators/window";
 import type { Options } from "mingo/types";
 import { Binary, BSONRegExp, ObjectId, Timestamp } from "bson";
 import type { Document } from "bson";
+import { $geoIntersects, $geoWithin, $maxDistance, $minDistance, $near, $nearSphere, prepareGeoFilter } from "./geo.js";
 import { bsonTag, cloneValue, isDocument, jsRegExp, numKind, StoreError, toJsNumber, toStored, INT32_MAX, INT32_MIN } from "./values.js";
 
 /** Maps every array/object of a view to the typed node it was made from. */
@@ -321,12 +322,26 @@ function $typeQuery(selector: string, value: unknown, _options: Options): (obj: 
   };
 }
 
+/**
+ * Geospatial query operators (https://www.mongodb.com/docs/manual/reference/operator/query-geospatial/),
+ * which mingo lacks, come from ./geo.ts. The `$geoNear` aggregation stage is not implemented: a
+ * pipeline that uses it fails with an error that names it (the function runtime adds the line of
+ * the call) instead of mingo's bare "unknown operator". A real MongoDB (`--mongodb-uri`) runs it.
+ */
+const geoQueryOps = { $geoWithin, $geoIntersects, $near, $nearSphere, $maxDistance, $minDistance };
+
+const geoPipelineOps = {
+  $geoNear: () => {
+    throw new StoreError("unsupported aggregation stage $geoNear: the embedded database does not implement it; use find() with $near or $nearSphere, or run the shim with --mongodb-uri", 2);
+  },
+};
+
 const CONTEXT = Context.init({
   accumulator: accumulatorOps as never,
   expression: { ...expressionOps, $toObjectId, $toString, $convert, $type: $typeExpr } as never,
-  pipeline: pipelineOps as never,
+  pipeline: { ...pipelineOps, ...geoPipelineOps } as never,
   projection: projectionOps as never,
-  query: { ...queryOps, $type: $typeQuery } as never,
+  query: { ...queryOps, ...geoQueryOps, $type: $typeQuery } as never,
   window: windowOps as never,
 });
 
@@ -334,13 +349,18 @@ export function mingoOptions(extra: Partial<Options> = {}): Partial<Options> {
   return { context: CONTEXT, processingMode: ProcessingMode.CLONE_OFF, useStrictMode: true, ...extra };
 }
 
-/** A predicate for a typed filter, to run on views. */
-export function compileFilter(filter: Document | undefined): (view: unknown) => boolean {
+/**
+ * A predicate for a typed filter, to run on views. With a `$near` / `$nearSphere` it carries
+ * `nearDistance`, by which the matches are ordered (./geo.ts).
+ */
+export function compileFilter(filter: Document | undefined): ((view: unknown) => boolean) & { nearDistance?: (view: unknown) => number } {
   if (filter === undefined || filter === null) return () => true;
   if (!isDocument(filter)) throw new StoreError("filter must be a document", 2);
   if (Object.keys(filter).length === 0) return () => true;
-  const q = new Query(toView(filter) as Document, mingoOptions());
-  return (view) => q.test(view as Document);
+  const geo = prepareGeoFilter(toView(filter) as Document);
+  const q = new Query(geo.filter as Document, mingoOptions());
+  const pred = (view: unknown) => q.test(view as Document);
+  return geo.nearDistance ? Object.assign(pred, { nearDistance: geo.nearDistance }) : pred;
 }
 
 /** Runs a pipeline (already converted to views) on view documents. */

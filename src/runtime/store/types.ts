@@ -65,7 +65,8 @@ export interface CollectionApi {
   count(filter?: Document): Promise<number>;
   countDocuments(filter?: Document): Promise<number>;
   distinct(key: string, filter?: Document): Promise<unknown[]>;
-  bulkWrite(operations: Document[]): Promise<BulkWriteResult>;
+  /** `ordered` (default true) stops at the first failing operation; false runs them all and then fails with the first error. */
+  bulkWrite(operations: Document[], options?: { ordered?: boolean }): Promise<BulkWriteResult>;
 }
 
 export interface Store {
