@@ -7,13 +7,19 @@ import { detectApp } from "../app/detect.js";
 import { finding, type Finding } from "../app/findings.js";
 import { readApp } from "../app/read/index.js";
 import { buildReport, type Report } from "../report/build.js";
-import { writeReportFiles } from "../report/render-files.js";
+import { stageReportFiles, type StagedReport } from "../report/render-files.js";
 import { VERSION } from "../version.js";
 import { isDirectory } from "../util/fs.js";
+import { removeStaleTmpFiles } from "../util/owner.js";
 import { needsUpgrade, planWithUpgrade, targetFormatFor, type TargetFormat } from "../upgrade/plan-with-upgrade.js";
 import { planMigration } from "./plan.js";
 import type { MigrationPlan } from "./types.js";
+import { linkFindings } from "./no-follow.js";
+import { describeRecovery, hasJournal, JOURNAL_FILE, JournalError, recoverJournal } from "./journal.js";
 import { startOutWrite, WriteError, writeInPlace, writeSecretsFile } from "./write.js";
+import { renderSecretsScript, SECRETS_SCRIPT } from "../report/secrets-script.js";
+import type { OnProgress } from "../util/progress.js";
+import { chmod, rename, writeFile } from "node:fs/promises";
 
 export interface MigrateOptions {
   app: string;
@@ -31,6 +37,10 @@ export interface MigrateOptions {
   skipRules?: string[];
   /** Keep endpoint-native caller contracts and list caller changes instead. */
   callerChanges?: boolean;
+  /** Only finish or undo an interrupted --in-place run (journal.ts), then stop. */
+  recover?: boolean;
+  /** Called as the run goes (phases read, plan, write, report; n of N where there is a count). */
+  onProgress?: OnProgress;
 }
 
 export interface MigrateResult {
@@ -41,17 +51,40 @@ export interface MigrateResult {
   reportDir?: string;
   /** Problems that stopped the run before or while writing (bad options, unwritable folder). */
   errors: Finding[];
+  /** What the run did besides migrating: recovered an interrupted run, removed a killed run's leftovers. */
+  notices?: string[];
+  /** The app has no incoming webhooks and nothing to change, so nothing was written (no --report asked for the report). */
+  noWebhooks?: boolean;
 }
 
 export const EXIT = { ok: 0, error: 1, review: 2 } as const;
 
 export async function migrate(opts: MigrateOptions): Promise<MigrateResult> {
+  if (opts.recover) return recover(opts);
   if (opts.inPlace && opts.out) return usageError("--in-place and --out exclude each other", "Pass one of them.");
   if (!opts.inPlace && !opts.out && !opts.dryRun) return usageError("Say where to write: --out <dir>, --in-place, or --dry-run to only look", undefined);
   if (opts.allowDirty && !opts.inPlace) return usageError("--allow-dirty only applies with --in-place");
 
   const root = path.resolve(opts.app);
   if (!(await isDirectory(root))) return usageError(`${opts.app} is not a folder`, "Pass the folder of an exported app.", opts.app);
+  // An interrupted --in-place run (journal.ts): --in-place finishes or undoes it first; nothing
+  // else reads a half-written app.
+  const notices: string[] = [];
+  if (hasJournal(root)) {
+    if (!opts.inPlace) {
+      return usageError(
+        `${opts.app} holds an interrupted --in-place migration (${JOURNAL_FILE})`,
+        "Run `hookshift migrate <app> --recover` first (an --in-place run recovers it by itself).",
+        opts.app,
+      );
+    }
+    try {
+      const recovered = recoverJournal(root);
+      if (recovered) notices.push(describeRecovery(displayPath(root), recovered));
+    } catch (e) {
+      return recoveryFailed(e, notices);
+    }
+  }
   // The copy of the app into --out depends on neither the reading nor the plan: it runs in a
   // worker meanwhile. A folder that cannot be used is reported where the write would have failed,
   // after the plan (a blocked plan reports its own errors first).
@@ -70,7 +103,14 @@ export async function migrate(opts: MigrateOptions): Promise<MigrateResult> {
     return planned.stop;
   }
   const { plan, report, reportDir, secretsFile } = planned;
-  const result: MigrateResult = { code: exitCode(plan), plan, report, errors: [] };
+  const result: MigrateResult = { code: exitCode(plan), plan, report, errors: [], notices };
+  // An app without webhooks (and no format upgrade to write) has nothing to migrate: nothing is
+  // written unless --report asks for the report.
+  if (plan.webhooks.length === 0 && plan.files.length === 0 && !plan.blocked && !opts.dryRun && opts.report === undefined) {
+    result.noWebhooks = true;
+    await cancelOut();
+    return result;
+  }
   if (plan.blocked || opts.dryRun) {
     if (plan.blocked) result.code = EXIT.error;
     await cancelOut();
@@ -79,20 +119,41 @@ export async function migrate(opts: MigrateOptions): Promise<MigrateResult> {
 
   let madeReportDir: string | undefined;
   let appWritten = false;
+  let staged: StagedReport | undefined;
+  const reportProgress = (done: number) => opts.onProgress?.({ phase: "report", done, total: 3, unit: "files" });
+  opts.onProgress?.({ phase: "write", done: 0, total: 0 });
   try {
     madeReportDir = await mkdir(reportDir, { recursive: true });
+    const stale = removeStaleTmpFiles(reportDir);
+    if (stale.length > 0) notices.push(`Removed temporary files a killed run left in ${displayPath(reportDir)}: ${stale.join(", ")}`);
     if (opts.inPlace) await writeInPlace(plan, opts.allowDirty);
-    else result.outDir = await (await outWrite!).finish(plan);
+    else {
+      const out = await outWrite!;
+      for (const s of out.removedStale) {
+        notices.push(`Removed ${displayPath(s.dir)}, left by a killed run (pid ${s.owner.pid})${s.restored ? `; put back the output it had moved aside` : ""}`);
+      }
+      // The reports are rendered while the converted app is still staged and take their names
+      // right after it: a kill never leaves them half-written beside a complete-looking output.
+      result.outDir = await out.finish(plan, async () => {
+        staged = await stageReportFiles(report, reportDir, reportProgress);
+      });
+    }
     appWritten = true;
-    await writeReportFiles(report, reportDir);
-    if (Object.keys(plan.secrets).length > 0) await writeSecretsFile(secretsFile, plan.secrets);
+    staged ??= await stageReportFiles(report, reportDir, reportProgress);
+    await staged.commit();
+    if (Object.keys(plan.secrets).length > 0) {
+      await writeSecretsFile(secretsFile, plan.secrets);
+      await writeSecretsScript(path.join(reportDir, SECRETS_SCRIPT), renderSecretsScript(report));
+    }
     result.reportDir = reportDir;
   } catch (e) {
+    await staged?.discard();
     // A report folder this run made for a run that wrote nothing goes again.
     if (madeReportDir && !appWritten) await rm(madeReportDir, { recursive: true, force: true });
     const message = e instanceof Error ? e.message : String(e);
     result.code = EXIT.error;
-    result.errors.push(finding("error", "write-failed", message, { hint: e instanceof WriteError ? e.hint : "Check that the folder is writable." }));
+    const we = e instanceof WriteError ? e : undefined;
+    result.errors.push(finding("error", we?.code ?? "write-failed", message, { hint: we ? we.hint : "Check that the folder is writable.", file: we?.file }));
   }
   return result;
 }
@@ -106,9 +167,10 @@ interface Planned {
 
 /** Reads the app and plans its migration; `stop` when the options do not fit the app. */
 async function readAndPlan(root: string, opts: MigrateOptions): Promise<Planned | { stop: MigrateResult }> {
+  opts.onProgress?.({ phase: "read", done: 0, total: 0 });
   const detection = await detectApp(root, await realpath(root).catch(() => root));
-  const app = await readApp(root, detection);
-  const planOptions = { removeWebhooks: opts.removeWebhooks, rules: opts.rules, skipRules: opts.skipRules, callerChanges: opts.callerChanges };
+  const app = await readApp(root, detection, opts.onProgress);
+  const planOptions = { removeWebhooks: opts.removeWebhooks, rules: opts.rules, skipRules: opts.skipRules, callerChanges: opts.callerChanges, onProgress: opts.onProgress };
   if (opts.targetFormat === "20210101" && app.configVersion === "20230101") {
     return { stop: usageError("--target-format 20210101 would downgrade this 20230101 app; hookshift only upgrades", "Leave --target-format out to keep 20230101.") };
   }
@@ -116,6 +178,8 @@ async function readAndPlan(root: string, opts: MigrateOptions): Promise<Planned 
   const plan = needsUpgrade(app.configVersion, format) ? await planWithUpgrade(app, planOptions, format) : planMigration(app, planOptions);
 
   const mode = opts.dryRun ? "dry-run" : opts.inPlace ? "in-place" : "out";
+  // Links the --out write replaces by real copies (no-follow.ts); --in-place refuses them when it writes.
+  if (mode !== "in-place" && !plan.blocked) plan.findings.push(...linkFindings(root, plan.files));
   const target = opts.inPlace ? root : opts.out ? path.resolve(opts.out) : root;
   const reportDir = opts.report ? path.resolve(opts.report) : `${target}-hookshift-report`;
   const secretsFile = path.join(reportDir, "secrets.json");
@@ -125,8 +189,30 @@ async function readAndPlan(root: string, opts: MigrateOptions): Promise<Planned 
     root: displayPath(root),
     outDir: opts.dryRun ? undefined : displayPath(target),
     secretsFile: displayPath(secretsFile),
+    app: opts.app,
+    reportDir: displayPath(reportDir),
+    removeWebhooks: opts.removeWebhooks,
   });
   return { plan, report, reportDir, secretsFile };
+}
+
+/** `migrate <app> --recover`: finishes or undoes an interrupted --in-place run, and nothing else. */
+async function recover(opts: MigrateOptions): Promise<MigrateResult> {
+  if (opts.out || opts.dryRun || opts.inPlace) return usageError("--recover takes no --out, --in-place or --dry-run", "Run `hookshift migrate <app> --recover` alone.");
+  const root = path.resolve(opts.app);
+  if (!(await isDirectory(root))) return usageError(`${opts.app} is not a folder`, "Pass the folder of an exported app.", opts.app);
+  try {
+    const r = recoverJournal(root);
+    return { code: EXIT.ok, errors: [], notices: [r ? describeRecovery(displayPath(root), r) : `Nothing to recover: ${displayPath(root)} has no interrupted --in-place run.`] };
+  } catch (e) {
+    return recoveryFailed(e, []);
+  }
+}
+
+function recoveryFailed(e: unknown, notices: string[]): MigrateResult {
+  const message = e instanceof Error ? e.message : String(e);
+  const hint = e instanceof JournalError ? e.hint : "Check that the app folder is writable, then run `hookshift migrate <app> --recover`.";
+  return { code: EXIT.error, errors: [finding("error", "recovery-failed", message, { hint })], notices };
 }
 
 function usageError(message: string, hint?: string, file?: string): MigrateResult {
@@ -144,4 +230,12 @@ export function exitCode(plan: MigrationPlan): 0 | 1 | 2 {
 export function displayPath(abs: string): string {
   const rel = path.relative(process.cwd(), abs);
   return rel === "" ? "." : rel.startsWith("..") || path.isAbsolute(rel) ? abs : rel;
+}
+
+/** <report>/create-secrets.sh, mode 0700 (secrets-script.ts): it holds names, never values. */
+async function writeSecretsScript(file: string, text: string): Promise<void> {
+  const tmp = `${file}.hookshift-tmp-${process.pid}`;
+  await writeFile(tmp, text, { mode: 0o700 });
+  await chmod(tmp, 0o700); // whatever the umask
+  await rename(tmp, file);
 }

@@ -1,5 +1,5 @@
 // The report model: one JSON document (report.json) that every printer renders. Built from the
-// plan, with unified diffs per file and every secret value redacted from every string in it.
+// plan, with unified diffs per file, secret values redacted in them where they are values.
 //
 // The text hookshift itself puts into the report (summary, descriptions, findings, the compat
 // code rules append) stays within Latin-1: no arrows or typographic dashes. V8 stores such strings
@@ -11,6 +11,9 @@ import { sortFindings, type Finding } from "../app/findings.js";
 import type { ChangeKind, MigrationPlan, Production, Risk, UpgradeSummary, WebhookStatus } from "../migrate/types.js";
 import { RULES } from "../rewrite/registry.js";
 import { twoFilesPatch } from "./patch.js";
+import { appReviewText } from "./markdown.js";
+import { Redactor } from "./redact.js";
+import { migrateNextSteps, type NextStep } from "./next-steps.js";
 
 export const REPORT_FORMAT_VERSION = 1;
 
@@ -41,6 +44,13 @@ export interface ReportFile {
   rules: string[];
   /** Unified diff (a/ and b/ prefixes, git style). */
   diff: string;
+  /**
+   * A new function: the webhook source it was made from (`base`) and the unified diff from it
+   * (`a/<source.js>` to `b/<path>`, git's copy form): only the lines the rules added or changed.
+   * No hunks when the function is the source byte for byte.
+   */
+  base?: string;
+  baseDiff?: string;
 }
 
 export interface Report {
@@ -54,6 +64,8 @@ export interface Report {
     webhooks: number;
     converted: number;
     needsReview: number;
+    /** App-level findings that need review (the format upgrade's, for instance); `needsReview` counts webhooks. */
+    appNeedsReview: number;
     alreadyConverted: number;
     failed: number;
     endpointsAdded: number;
@@ -66,6 +78,8 @@ export interface Report {
   webhooks: ReportWebhook[];
   files: ReportFile[];
   findings: Finding[];
+  /** What to do next, with the exact commands for this app (next-steps.ts); first in report.md. */
+  nextSteps: NextStep[];
 }
 
 export interface ReportContext {
@@ -76,6 +90,12 @@ export interface ReportContext {
   outDir?: string;
   /** Path of secrets.json as the user should type it, for the commands in the report. */
   secretsFile: string;
+  /** The app folder as the user typed it (for the commands of the next steps; default `root`). */
+  app?: string;
+  /** The report folder as shown to the user (for the next steps). */
+  reportDir?: string;
+  /** The run removes the converted webhooks. */
+  removeWebhooks?: boolean;
 }
 
 export function buildReport(plan: MigrationPlan, ctx: ReportContext): Report {
@@ -84,7 +104,12 @@ export function buildReport(plan: MigrationPlan, ctx: ReportContext): Report {
   const needsReview = count("needs-review");
   const failed = count("failed");
   const alreadyConverted = count("already-converted");
-  const endpointsAdded = converted + needsReview;
+  const endpointsAdded = plan.webhooks.filter((w) => (w.status === "converted" || w.status === "needs-review") && !w.existingEndpoint).length;
+  // App-level review items make migrate exit 2 like a webhook's do, so the summary counts them too.
+  const appNeedsReview = plan.findings.filter((f) => f.needsReview).length;
+  // Secret values are redacted in the file texts the diffs are made of, where they are values
+  // (redact.ts); names, paths, URLs, commands and hookshift's own text are never touched.
+  const redactor = new Redactor([...Object.values(plan.secrets), ...(plan.secretValues ?? [])]);
   const report: Report = {
     formatVersion: REPORT_FORMAT_VERSION,
     tool: { name: "hookshift", version: ctx.version },
@@ -95,12 +120,14 @@ export function buildReport(plan: MigrationPlan, ctx: ReportContext): Report {
       webhooks: plan.webhooks.length,
       converted,
       needsReview,
+      appNeedsReview,
       alreadyConverted,
       failed,
       endpointsAdded,
       filesChanged: plan.files.length,
-      line: summaryLine(plan.webhooks.length, endpointsAdded, needsReview, failed, alreadyConverted, plan.blocked),
+      line: summaryLine(plan.webhooks.length, endpointsAdded, needsReview, failed, alreadyConverted, plan.blocked, appNeedsReview),
     },
+    nextSteps: [], // filled in below, from the rest of the report
     secrets: Object.keys(plan.secrets)
       .sort()
       .map((name) => ({
@@ -133,17 +160,22 @@ export function buildReport(plan: MigrationPlan, ctx: ReportContext): Report {
       change: f.kind,
       rules: f.rules,
       ruleRisks: f.rules.map((rule) => ({ rule, risk: riskOf(rule) })),
-      diff: unifiedDiff(f.path, f.kind, f.before, f.after, f.from),
+      diff: unifiedDiff(f.path, f.kind, redactor.file(f.from ?? f.path, f.before), redactor.file(f.path, f.after), f.from),
+      ...(f.base && f.after !== undefined
+        ? { base: f.base.path, baseDiff: copyDiff(f.base.path, f.path, redactor.file(f.base.path, f.base.text) ?? "", redactor.file(f.path, f.after) ?? "") }
+        : {}),
     })),
     findings: sortFindings(plan.findings),
   };
-  return redact(report, Object.values(plan.secrets));
+  report.nextSteps = migrateNextSteps(report, { app: ctx.app ?? ctx.root, outDir: ctx.outDir, reportDir: ctx.reportDir, removedWebhooks: ctx.removeWebhooks });
+  return report;
 }
 
-export function summaryLine(total: number, endpoints: number, review: number, failed: number, already: number, blocked: boolean): string {
+export function summaryLine(total: number, endpoints: number, review: number, failed: number, already: number, blocked: boolean, appReview = 0): string {
   if (blocked) return `${total} webhook${total === 1 ? "" : "s"} found; nothing written (see the errors)`;
   const parts = [`${total} webhook${total === 1 ? "" : "s"}`, `${endpoints} endpoint${endpoints === 1 ? "" : "s"} added`];
   parts.push(`${review} need${review === 1 ? "s" : ""} review`);
+  if (appReview > 0) parts.push(appReviewText(appReview));
   if (already > 0) parts.push(`${already} already converted`);
   parts.push(`${failed} failed`);
   return parts.join("; ");
@@ -167,6 +199,13 @@ export function unifiedDiff(path: string, kind: ChangeKind, before?: string, aft
   return `diff --git a/${path} b/${path}\n${mode}` + patch.replace(/^={10,}\n/m, "");
 }
 
+/** A file made from another (a new function from its webhook's source.js), in git's copy form. */
+export function copyDiff(from: string, path: string, before: string, after: string): string {
+  const header = `diff --git a/${from} b/${path}\nsimilarity index ${similarity(before, after)}%\ncopy from ${from}\ncopy to ${path}\n`;
+  if (before === after) return header;
+  return header + twoFilesPatch(`a/${from}`, `b/${path}`, before, after).replace(/^={10,}\n/m, "");
+}
+
 /** Git's rename similarity, approximated by the share of unchanged lines. */
 function similarity(before?: string, after?: string): number {
   if (before === undefined || after === undefined || before === after) return 100;
@@ -180,63 +219,10 @@ function similarity(before?: string, after?: string): number {
 export function riskOf(rule: string): Risk {
   const rewrite = RULES.find((r) => r.meta.id === rule);
   if (rewrite) return rewrite.meta.risk;
+  if (rule === "upgrade/stitch-rules") return "needs-review"; // early Stitch rules rewritten as roles (src/upgrade/stitch-rules.ts)
   return rule === "convert/remove-webhook" ? "semantic-change" : "safe";
 }
 
 function shellQuote(s: string): string {
   return /^[\w./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
-}
-
-export const REDACTED = "«redacted»";
-
-/**
- * Replaces every secret value in every string of `value` (diffs of removed webhook configs and
- * sources that hard-code a secret would otherwise show it). Longest first, so a secret that
- * contains another is redacted whole.
- */
-export function redact<T>(value: T, secrets: string[]): T {
-  const list = [...new Set(secrets.filter((s) => s.length > 0))].sort((a, b) => b.length - a.length);
-  if (list.length === 0) return value;
-  // One pass per string whatever the number of secrets: the secrets as a trie-shaped pattern,
-  // so a position that starts no secret fails at its first character.
-  const pattern = new RegExp(trieSource(list), "g");
-  const scrub = (s: string) => s.replace(pattern, REDACTED);
-  const walk = (v: unknown): unknown => {
-    if (typeof v === "string") return scrub(v);
-    if (Array.isArray(v)) return v.map(walk);
-    if (v && typeof v === "object") {
-      const copy: Record<string, unknown> = {};
-      for (const k of Object.keys(v)) copy[k] = walk((v as Record<string, unknown>)[k]);
-      return copy;
-    }
-    return v;
-  };
-  return walk(value) as T;
-}
-
-interface Trie {
-  [ch: string]: Trie | true;
-}
-
-/** A regex source matching any of `words`, longest first, shaped as a trie (`a(?:bc|d)`). */
-export function trieSource(words: string[]): string {
-  const root: Trie = {};
-  for (const w of words) {
-    let node = root;
-    for (const ch of w) {
-      const next = node[ch];
-      node = typeof next === "object" ? next : (node[ch] = {});
-    }
-    node[""] = true;
-  }
-  const esc = (c: string) => c.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
-  const walk = (node: Trie): string => {
-    const keys = Object.keys(node).filter((k) => k !== "");
-    // Longer matches first: the end-of-word branch goes last.
-    const alts = keys.map((k) => esc(k) + walk(node[k] as Trie));
-    if (node[""] === true) alts.push("");
-    if (alts.length === 1) return alts[0]!;
-    return `(?:${alts.join("|")})`;
-  };
-  return walk(root);
 }

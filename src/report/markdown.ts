@@ -15,7 +15,8 @@ export const STATUS_LABEL: Record<WebhookStatus, string> = {
 
 export const STATUS_MEANING: Record<WebhookStatus, string> = {
   converted: "an endpoint and a function were added; hookshift knows of no difference in behaviour that callers would see",
-  "needs-review": "an endpoint and a function were added, but something behaves differently from the webhook; a person has to check its findings",
+  "needs-review":
+    "an endpoint and a function were added (or were there already), but something behaves differently from the webhook or needs a step outside the app; a person has to check its findings",
   "already-converted": "the app already has the endpoint for this webhook; nothing was added",
   failed: "not converted; its errors say why",
 };
@@ -90,6 +91,20 @@ export const OLD_HOST_NOTE =
   "Old webhook URLs are shown with the documented host webhooks.mongodb-realm.com; callers set up years ago may use an older host " +
   "(webhooks.mongodb-stitch.com or a regional one) for the same webhook.";
 
+/** "1 app-level item needs review": the summary's count of app-level review items (they make migrate exit 2). */
+export function appReviewText(n: number): string {
+  return `${n} app-level item${n === 1 ? " needs" : "s need"} review`;
+}
+
+/** Rows of the Secrets table before it points to create-secrets.sh for the rest. */
+export const SECRETS_TABLE_ROWS = 20;
+
+/** "This app was a 20180301 export; hookshift upgraded it to 20210101.": said wherever a run is summed up. */
+export function upgradeNotice(u: UpgradeSummary): string {
+  const why = u.from === "20180301" || u.from === "20200603" ? ", the format HTTPS endpoints need" : " as --target-format asked";
+  return `Export format upgraded: this app was a ${u.from} export; hookshift upgraded it to ${u.to}${why}`;
+}
+
 export function renderMarkdown(report: Report): string {
   const sink = new StringSink();
   renderMarkdownTo(report, sink);
@@ -105,6 +120,13 @@ export function renderMarkdownTo(report: Report, sink: TextSink): void {
 
   push(`# hookshift migration report: ${prose(appTitle(report))}`, "");
   push(`**${prose(report.summary.line)}**`, "");
+  if (report.upgrade) push(prose(upgradeNotice(report.upgrade)) + " (see Format upgrade below).", "");
+  const steps = report.nextSteps ?? [];
+  if (steps.length > 0) {
+    push("## Next steps", "");
+    steps.forEach((st, i) => push(`${i + 1}. ${prose(st.text)}${st.command ? `: ${code(st.command)}` : ""}`));
+    push("");
+  }
   push(prose(introText(report)), "");
   push(
     `- App folder: ${code(report.app.root)}${report.app.appId ? ` (app id ${code(report.app.appId)})` : ""}`,
@@ -113,6 +135,7 @@ export function renderMarkdownTo(report: Report, sink: TextSink): void {
     `- ${report.summary.webhooks} webhook${plural(report.summary.webhooks)}: ${report.summary.converted} converted, ` +
       `${report.summary.needsReview} need${report.summary.needsReview === 1 ? "s" : ""} review, ` +
       `${report.summary.alreadyConverted} already converted, ${report.summary.failed} failed; ` +
+      (report.summary.appNeedsReview > 0 ? `${appReviewText(report.summary.appNeedsReview)}; ` : "") +
       `${report.summary.endpointsAdded} endpoint${plural(report.summary.endpointsAdded)} added, ` +
       `${report.summary.filesChanged} file${plural(report.summary.filesChanged)} changed`,
     `- Made by ${report.tool.name} ${prose(report.tool.version)} (report format ${report.formatVersion})`,
@@ -153,14 +176,24 @@ export function renderMarkdownTo(report: Report, sink: TextSink): void {
         "The values are only in `secrets.json` next to this report (file mode 0600), never in this report; treat that file like a password.",
       "",
     );
+    push(
+      "Run `create-secrets.sh` next to this report (`sh create-secrets.sh`): it creates each Secret with the App Services CLI " +
+        "(`appservices secrets create`), or updates its value when the app has it already (`appservices secrets update`). " +
+        "The script holds no value: it reads each one from `secrets.json` when it runs, so values stay out of the script, this report " +
+        "and your shell history. The App Services CLI takes a value only on its command line (`--value`), so while each of those " +
+        "commands runs its value is visible in the process list (`ps`) to other users of the machine: run it on a machine you do not share.",
+      "",
+    );
     push(tableRow(["Secret", "Used by"]), tableRow(["---", "---"]));
     const usersOf = secretUsers(report);
-    for (const s of report.secrets) {
+    const shown = report.secrets.length > SECRETS_TABLE_ROWS ? report.secrets.slice(0, SECRETS_TABLE_ROWS - 1) : report.secrets;
+    for (const s of shown) {
       const users = (usersOf.get(s.name) ?? []).map(code);
       push(tableRow([code(s.name), users.length ? users.join(", ") : "—"]));
     }
-    push("", "Commands for the App Services CLI (`appservices`):", "");
-    push(...fenced("sh", report.secrets.map((s) => s.command).join("\n")), "");
+    const more = report.secrets.length - shown.length;
+    if (more > 0) push(tableRow([`… and ${more} more`, "every name is in `create-secrets.sh`"]));
+    push("");
   }
 
   // URL map
@@ -407,9 +440,10 @@ export function prose(text: string): string {
       s.code
         ? s.raw.replace(/\r?\n/g, " ")
         : s.text
-            .replace(/&(?=[#A-Za-z0-9]+;)/g, "&amp;")
-            .replace(/</g, "&lt;")
-            .replace(/>/g, "&gt;")
+            // Backslash escapes (CommonMark), not entities: the raw report.md stays readable.
+            .replace(/&(?=[#A-Za-z0-9]+;)/g, "\\&")
+            .replace(/</g, "\\<")
+            .replace(/>/g, "\\>")
             .replace(/\*/g, "\\*")
             .replace(/\r?\n/g, "<br>"),
     )

@@ -11,6 +11,7 @@
 // the inspector, so verify's coverage and the permission model exclude each other.
 
 import { existsSync, realpathSync } from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -36,9 +37,32 @@ function withRealPath(p: string): string[] {
   }
 }
 
-/** The folders a function worker reads: hookshift's own, and the app's `functions/node_modules` (for `require`). */
+/** Packages the worker's own code imports (bson for EJSON, jsonwebtoken for the auth helpers). */
+const WORKER_PACKAGES = ["bson", "jsonwebtoken"];
+
+/**
+ * The node_modules folders the worker's packages load from. Installed as a project's dependency,
+ * npm hoists them beside hookshift (`<project>/node_modules/bson`), outside hookshift's folder.
+ */
+function packageFolders(): string[] {
+  const require = createRequire(import.meta.url);
+  const marker = `${path.sep}node_modules${path.sep}`;
+  const out: string[] = [];
+  for (const name of WORKER_PACKAGES) {
+    try {
+      const entry = require.resolve(name);
+      const at = entry.lastIndexOf(marker);
+      if (at >= 0) out.push(entry.slice(0, at + marker.length - 1));
+    } catch {
+      // not installed: the worker's import fails with its own message
+    }
+  }
+  return out;
+}
+
+/** The folders a function worker reads: hookshift's own, its packages', and the app's `functions/node_modules` (for `require`). */
 export function functionReadPaths(nodeModules?: string): string[] {
-  const paths = [...withRealPath(hookshiftRoot())];
+  const paths = [...withRealPath(hookshiftRoot()), ...packageFolders().flatMap(withRealPath)];
   if (nodeModules) paths.push(...withRealPath(nodeModules));
   return [...new Set(paths)];
 }

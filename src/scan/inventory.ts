@@ -11,6 +11,7 @@ import { DIFFERENCE_RULE } from "../migrate/differences.js";
 import { planMigration } from "../migrate/plan.js";
 import type { WebhookPlan } from "../migrate/types.js";
 import { toPosix } from "../util/fs.js";
+import type { OnProgress } from "../util/progress.js";
 
 export interface InventoryWebhook {
   id: string;
@@ -43,12 +44,15 @@ export interface Inventory {
   findings: Finding[];
 }
 
-export async function scanFolders(dirs: string[], cwd = process.cwd()): Promise<{ inventory: Inventory; apps: App[] }> {
+export async function scanFolders(dirs: string[], cwd = process.cwd(), onProgress?: OnProgress): Promise<{ inventory: Inventory; apps: App[] }> {
   const apps: App[] = [];
   const inventory: Inventory = { apps: [], findings: [] };
   const missing: Finding[] = [];
+  let toRead = 0;
   for (const dir of dirs) {
+    onProgress?.({ phase: "read", done: apps.length, total: toRead, unit: "apps" });
     const found = await discoverApps(dir);
+    toRead += found.length;
     if (found.length === 0) {
       missing.push({
         severity: "error",
@@ -62,6 +66,7 @@ export async function scanFolders(dirs: string[], cwd = process.cwd()): Promise<
       if (apps.some((a) => a.root === f.root)) continue;
       try {
         apps.push(await readApp(f.root, f.detection));
+        onProgress?.({ phase: "read", done: apps.length, total: toRead, unit: "apps" });
       } catch (e) {
         // Readers report bad input as findings; this is for what they did not foresee. One app
         // that cannot be read must not hide the others.
@@ -76,6 +81,7 @@ export async function scanFolders(dirs: string[], cwd = process.cwd()): Promise<
     }
   }
   for (const app of apps) {
+    onProgress?.({ phase: "scan", done: inventory.apps.length, total: apps.length, unit: "apps" });
     const root = rel(cwd, app.root);
     const fix = (f: Finding): Finding => (f.file === undefined ? f : { ...f, file: f.file === "." ? root : `${root}/${f.file}` });
     // The planner knows what the reader cannot: collisions, and which webhooks are already converted.
@@ -113,7 +119,8 @@ function inventoryWebhook(w: Webhook, plan: WebhookPlan | undefined, root: strin
     authMode: w.authMode ?? null,
     respondResult: cfg ? cfg.respondResult : null,
     source: `${root}/${w.sourcePath}`,
-    alreadyConverted: plan?.status === "already-converted",
+    // An endpoint /S/W calling S_W exists (its differences from the webhook are among the findings).
+    alreadyConverted: plan?.existingEndpoint === true,
     findings: sortFindings((plan?.findings ?? w.findings).filter(shownInScan).map(fix)),
   };
 }

@@ -6,9 +6,10 @@
 
 import { spawn, type ChildProcess } from "node:child_process";
 import { cp, mkdir, writeFile } from "node:fs/promises";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import type { AppSpec, CallRequest, CallResult, UserSpec } from "../../src/runtime/functions/protocol.js";
@@ -194,6 +195,19 @@ describe("function workers: the in-worker hardening (harden.ts)", () => {
   });
 });
 
+/** `names` and every package they depend on, by package-lock.json (all hoisted in this checkout). */
+function dependencyClosure(names: string[]): string[] {
+  const lock = JSON.parse(readFileSync(path.join(REPO, "package-lock.json"), "utf8")) as { packages: Record<string, { dependencies?: Record<string, string> }> };
+  const seen = new Set<string>();
+  const visit = (name: string) => {
+    if (seen.has(name)) return;
+    seen.add(name);
+    for (const dep of Object.keys(lock.packages[`node_modules/${name}`]?.dependencies ?? {})) visit(dep);
+  };
+  names.forEach(visit);
+  return [...seen];
+}
+
 describe("function workers: Node's permission model (permissions.ts)", () => {
   it("holds with the in-worker hardening off: the escape gets process, but no command, no read outside, no write", async () => {
     const t = await target();
@@ -236,6 +250,29 @@ describe("function workers: Node's permission model (permissions.ts)", () => {
     expect(await call(rt, 'exports = () => require("shout")("hi");')).toMatchObject({ ok: true, value: '"HI!"' });
     const beside = await call(rt, `exports = function () { return this.constructor.constructor("return process")().getBuiltinModule("fs").readFileSync(${JSON.stringify(path.join(app, "functions", "private.txt"))}, "utf8"); };`);
     expect(beside).toMatchObject({ ok: false, error: { message: expect.stringContaining("Access to this API has been restricted") } });
+  });
+
+  it("loads hookshift's packages where npm hoisted them, outside hookshift's folder", async () => {
+    // `npm install hookshift` in a project puts bson beside hookshift (<project>/node_modules/bson),
+    // not inside it: the workers must be allowed to read there too, or no function runs.
+    const nm = path.join(await tempDir("hookshift-installed-"), "node_modules");
+    const home = path.join(nm, "hookshift");
+    await mkdir(home, { recursive: true });
+    for (const part of ["dist", "bin", "package.json"]) await cp(path.join(REPO, part), path.join(home, part), { recursive: true });
+    // What the worker imports, with their dependencies (as package-lock.json has them), hoisted.
+    for (const dep of dependencyClosure(["bson", "jsonwebtoken"])) await cp(path.join(REPO, "node_modules", dep), path.join(nm, dep), { recursive: true });
+    const installed = (p: string) => pathToFileURL(path.join(home, "dist", "src", p)).href;
+    const pool = (await import(installed("runtime/functions/pool.js"))) as typeof PoolModule;
+    const perms = (await import(installed("runtime/permissions.js"))) as typeof PermissionsModule;
+    expect(perms.hookshiftRoot()).toBe(home);
+    const rt = new pool.FunctionRuntime({ db: async () => "null", watchdogMarginMs: 300, permissions: { read: perms.functionReadPaths() } });
+    rt.setApp(APP);
+    runtimes.push(rt);
+    const r = await call(rt, 'exports = () => EJSON.stringify({ id: BSON.ObjectId.createFromHexString("64a0000000000000000000cc") });');
+    expect(r, JSON.stringify(r)).toMatchObject({
+      ok: true,
+      value: JSON.stringify('{"id":{"$oid":"64a0000000000000000000cc"}}'),
+    });
   });
 
   it("gives each folder once: Node 20 aborts on a repeated path or a folder inside another", () => {

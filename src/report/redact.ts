@@ -1,0 +1,159 @@
+// Secret values in the report: redacted where they are values, and nowhere else.
+//
+// A webhook secret can be any string, an ordinary word included (`query`, `http`, `1`). Replacing
+// it wherever it occurs as a substring mangled hookshift's own text (finding codes, messages), the
+// URL map, routes and function names in the diffs, and the `appservices secrets create` commands.
+// So only the texts of the files that go into diffs are redacted, and in them only the values:
+// - JSON files: string values (never keys), e.g. `"secret": "…"`, a header value in `can_evaluate`;
+// - JavaScript sources: string literals, template text and comments (never identifiers, property
+//   names or `obj["key"]` keys), e.g. `"Bearer …"`, `"https://…?secret=…"`, `// key: …` (a
+//   comment is where a person pastes a value for later);
+// - other files: the whole text.
+// Inside a value, a secret is redacted where it stands apart: not preceded or followed by a letter,
+// digit, `_`, `$`, `-` or `/`. A value that is the secret is redacted whole; a route such as
+// `/http/hook` or a name such as `http_hook` in a value keeps its bytes (docs/report-format.md).
+// The diffs are computed from the redacted texts, so their headers (paths) are never touched.
+
+import type * as TS from "typescript";
+import { ts } from "../util/typescript.js";
+
+export const REDACTED = "«redacted»";
+
+interface Trie {
+  [ch: string]: Trie | true;
+}
+
+/** A regex source matching any of `words`, longest first, shaped as a trie (`a(?:bc|d)`). */
+export function trieSource(words: string[]): string {
+  const root: Trie = {};
+  for (const w of words) {
+    let node = root;
+    for (const ch of w) {
+      const next = node[ch];
+      node = typeof next === "object" ? next : (node[ch] = {});
+    }
+    node[""] = true;
+  }
+  const esc = (c: string) => c.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
+  const walk = (node: Trie): string => {
+    const keys = Object.keys(node).filter((k) => k !== "");
+    // Longer matches first: the end-of-word branch goes last.
+    const alts = keys.map((k) => esc(k) + walk(node[k] as Trie));
+    if (node[""] === true) alts.push("");
+    if (alts.length === 1) return alts[0]!;
+    return `(?:${alts.join("|")})`;
+  };
+  return walk(root);
+}
+
+/** Characters that continue a name: a secret next to one is part of a longer name, not a value of its own. */
+const NAME_CHAR = "[\\w$/\\-\\u00C0-\\uFFFF]";
+
+/** Redacts secret values in file texts; one per report (the patterns are built once). */
+export class Redactor {
+  /** Any occurrence of a secret (or its JSON-escaped form): a quick test before a file is scanned. */
+  readonly #any: RegExp | undefined;
+  /** An occurrence that stands apart inside a value. */
+  readonly #apart: RegExp | undefined;
+
+  constructor(secrets: string[]) {
+    const forms = new Set<string>();
+    for (const s of secrets) {
+      if (s.length === 0) continue;
+      forms.add(s);
+      forms.add(JSON.stringify(s).slice(1, -1)); // as written inside a JSON or JS string
+    }
+    const list = [...forms].sort((a, b) => b.length - a.length);
+    if (list.length === 0) return;
+    const trie = trieSource(list);
+    this.#any = new RegExp(trie);
+    this.#apart = new RegExp(`(?<!${NAME_CHAR})${trie}(?!${NAME_CHAR})`, "g");
+  }
+
+  /** `text` of the file at `path` with every secret value replaced by «redacted». */
+  file(path: string, text: string): string;
+  file(path: string, text: string | undefined): string | undefined;
+  file(path: string, text: string | undefined): string | undefined {
+    if (text === undefined || !this.#any || !this.#any.test(text)) return text;
+    const lower = path.toLowerCase();
+    if (lower.endsWith(".json")) return this.#spans(text, jsonValueSpans(text));
+    if (/\.(?:[cm]?js|jsx|[cm]?ts|tsx)$/.test(lower)) return this.#spans(text, sourceValueSpans(text, lower));
+    return this.value(text);
+  }
+
+  /** Redacts one value's text. */
+  value(text: string): string {
+    return this.#apart ? text.replace(this.#apart, REDACTED) : text;
+  }
+
+  /** Redacts inside the given [start, end) ranges of `text` (sorted, not overlapping). */
+  #spans(text: string, spans: [number, number][]): string {
+    let out = "";
+    let at = 0;
+    for (const [start, end] of spans) {
+      const inner = text.slice(start, end);
+      if (!this.#any!.test(inner)) continue;
+      out += text.slice(at, start) + this.value(inner);
+      at = end;
+    }
+    return at === 0 ? text : out + text.slice(at);
+  }
+}
+
+/** The contents of a JSON(C) file's string values (between the quotes), not of its keys or comments. */
+export function jsonValueSpans(text: string): [number, number][] {
+  const out: [number, number][] = [];
+  const token = /"(?:[^"\\\n]|\\.)*"|\/\/[^\n]*|\/\*[\s\S]*?\*\//g;
+  const colon = /(?:\s|\/\/[^\n]*|\/\*[\s\S]*?\*\/)*:/y;
+  for (let m = token.exec(text); m; m = token.exec(text)) {
+    if (m[0].charCodeAt(0) !== 34) continue; // a comment
+    colon.lastIndex = token.lastIndex;
+    if (colon.test(text)) continue; // a key
+    out.push([m.index + 1, token.lastIndex - 1]);
+  }
+  return out;
+}
+
+/** The contents of a source's string literals, template texts and comments, not of property names or element-access keys. */
+export function sourceValueSpans(text: string, path: string): [number, number][] {
+  const kind = path.endsWith("x") ? (path.endsWith("tsx") ? ts.ScriptKind.TSX : ts.ScriptKind.JSX) : path.endsWith("ts") ? ts.ScriptKind.TS : ts.ScriptKind.JS;
+  const sf = ts.createSourceFile("x", text, ts.ScriptTarget.Latest, true, kind);
+  const out: [number, number][] = [];
+  const K = ts.SyntaxKind;
+  const comments = new Set<number>();
+  const comment = (r: TS.CommentRange) => {
+    if (comments.has(r.pos)) return;
+    comments.add(r.pos);
+    out.push([r.pos + 2, r.end - (r.kind === K.MultiLineCommentTrivia ? 2 : 0)]); // inside `//`, `/* */`
+  };
+  const visit = (node: TS.Node): void => {
+    for (const r of ts.getLeadingCommentRanges(text, node.getFullStart()) ?? []) comment(r);
+    for (const r of ts.getTrailingCommentRanges(text, node.end) ?? []) comment(r);
+    switch (node.kind) {
+      case K.StringLiteral:
+      case K.NoSubstitutionTemplateLiteral:
+      case K.TemplateHead:
+      case K.TemplateMiddle:
+      case K.TemplateTail: {
+        if (isNamePosition(node)) return;
+        const start = node.getStart(sf) + 1; // after the quote, backtick or `}`
+        const end = node.end - (node.kind === K.TemplateHead || node.kind === K.TemplateMiddle ? 2 : 1); // before `${` or the closing quote
+        if (end > start) out.push([start, end]);
+        return;
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
+  return out.filter(([start, end]) => end > start).sort((a, b) => a[0] - b[0]);
+}
+
+/** A string literal that names something: `{ "key": … }`, `obj["key"]`, a module specifier. */
+function isNamePosition(node: TS.Node): boolean {
+  const p = node.parent;
+  if (!p) return false;
+  if ((ts.isPropertyAssignment(p) || ts.isMethodDeclaration(p) || ts.isPropertyDeclaration(p) || ts.isEnumMember(p)) && p.name === node) return true;
+  if (ts.isElementAccessExpression(p) && p.argumentExpression === node) return true;
+  if ((ts.isImportDeclaration(p) || ts.isExportDeclaration(p)) && p.moduleSpecifier === node) return true;
+  return false;
+}
