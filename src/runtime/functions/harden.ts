@@ -2,10 +2,12 @@
 //
 // node:vm is no security boundary: `this.constructor.constructor('return process')()` gives
 // function code the worker's own `process`, and from there every Node module. The wall is Node's
-// permission model, under which `shim` and `verify` run (src/runtime/permissions.ts: file reads
-// limited to hookshift and the command's inputs, no file writes in the function workers, no child
-// processes, no further workers). Node 20's permission model does not cover the network, and
-// refusing loudly is better than failing deep inside Node, so this module also:
+// permission model, under which the function workers of `shim` and of `verify --no-coverage` run
+// (src/runtime/permissions.ts: file reads limited to hookshift, its packages and the app's
+// functions/node_modules, no file writes, no child processes, no further workers). verify's
+// coverage workers cannot run under it (Node 20's model closes the inspector): this hardening is
+// all they have. Node 20's permission model does not cover the network, and refusing loudly is
+// better than failing deep inside Node, so this module also:
 //
 // - classifies the built-in modules function code asks for (`require` in sandbox.ts /
 //   globals.ts, `process.getBuiltinModule` here): the file system, child processes and worker

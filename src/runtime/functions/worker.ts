@@ -36,7 +36,23 @@ const EMPTY_APP: AppSpec = {
 const coverage = (workerData as { coverage?: boolean } | undefined)?.coverage ? await warmedCollector() : undefined;
 
 async function warmedCollector(): Promise<CoverageCollector> {
-  const warm = 'exports = function (p, r) { r.setStatusCode(201); r.setHeader("A", "b"); r.setBody("x"); return { a: [1, "b", p.query] }; };';
+  // What a typical webhook touches: the response object, the body, EJSON and BSON, a collection's
+  // reads and writes (the stub answers null; a failure is caught), a timer the call waits for.
+  const warm = `exports = async function (p, r) {
+    r.setStatusCode(201); r.setHeader("A", "b"); r.addHeader("A", "c"); r.setBody("x");
+    const out = { a: [1, "b", p.query, p.headers], body: JSON.parse(p.body.text()), e: EJSON.stringify(EJSON.parse('{"n":{"$numberInt":"1"}}')) };
+    out.id = new BSON.ObjectId("64a000000000000000000001").toHexString();
+    try {
+      const c = context.services.get("mongodb-atlas").db("d").collection("c");
+      out.found = await c.findOne({ _id: new BSON.ObjectId(out.id) });
+      await c.insertOne({ a: 1 });
+      await c.updateOne({ a: 1 }, { $set: { b: 2 } });
+      out.list = await c.find({ a: 1 }).toArray();
+    } catch (e) { out.error = String(e); }
+    try { out.v = context.values.get("x"); } catch (e) { out.error = String(e); }
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    return out;
+  };`;
   const user = { id: "warm", type: "system" as const, data: {}, custom_data: {}, identities: [] };
   const args = '[{"query":{"q":"1"},"headers":{"H":["v"]},"body":{"$binary":{"base64":"e30=","subType":"00"}}}]';
   for (let i = 0; i < 3; i++) await runInProcess(EMPTY_APP, { source: warm, sourceFile: "hookshift:warm", args, withResponse: true, user, runningAsSystem: true, timeLimitMs: 1000, allowNetwork: false }, () => Promise.resolve("null"));
