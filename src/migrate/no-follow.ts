@@ -177,7 +177,9 @@ function copyFolder(from: string, to: string, staging: string, realInput: string
     const src = path.join(from, e.path);
     const dest = path.join(to, e.path);
     if (!e.dirent.isSymbolicLink()) {
-      copyFileSync(src, dest);
+      // Only regular files: opening a named pipe blocks forever, and the reader already reports
+      // special files (copy-app.ts leaves them out of the copy the same way).
+      if (e.dirent.isFile()) copyFileSync(src, dest);
       continue;
     }
     const text = readlinkSync(src);

@@ -35,13 +35,21 @@ export function trieSource(words: string[]): string {
     node[""] = true;
   }
   const esc = (c: string) => c.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
-  const walk = (node: Trie): string => {
+  const walk = (start: Trie): string => {
+    // A run of nodes with one child and no word end is a loop, not recursion: one secret of a
+    // million characters is one run (recursing per character overflowed the stack; bench/fuzz.mjs).
+    let node = start;
+    let run = "";
+    for (let only = Object.keys(node); only.length === 1 && only[0] !== ""; only = Object.keys(node)) {
+      run += esc(only[0]!);
+      node = node[only[0]!] as Trie;
+    }
     const keys = Object.keys(node).filter((k) => k !== "");
     // Longer matches first: the end-of-word branch goes last.
     const alts = keys.map((k) => esc(k) + walk(node[k] as Trie));
     if (node[""] === true) alts.push("");
-    if (alts.length === 1) return alts[0]!;
-    return `(?:${alts.join("|")})`;
+    if (alts.length === 1) return run + alts[0]!;
+    return `${run}(?:${alts.join("|")})`;
   };
   return walk(root);
 }
@@ -49,12 +57,29 @@ export function trieSource(words: string[]): string {
 /** Characters that continue a name: a secret next to one is part of a longer name, not a value of its own. */
 const NAME_CHAR = "[\\w$/\\-\\u00C0-\\uFFFF]";
 
+/** Secrets this long are redacted wherever they occur inside a value, not only where they stand apart. */
+const MIN_EVERYWHERE = 8;
+
 /** Redacts secret values in file texts; one per report (the patterns are built once). */
 export class Redactor {
   /** Any occurrence of a secret (or its JSON-escaped form): a quick test before a file is scanned. */
   readonly #any: RegExp | undefined;
-  /** An occurrence that stands apart inside a value. */
+  /** An occurrence of a short secret (under MIN_EVERYWHERE characters) that stands apart inside a value. */
   readonly #apart: RegExp | undefined;
+  /**
+   * Any occurrence of a longer secret inside a value, whatever its neighbours: a token at the end of
+   * a URL path (`/hooks/<secret>`) or after a prefix (`sk-<secret>`) is still the secret. The
+   * "stands apart" rule is for short secrets that are also ordinary words (`query`, `http`, `1`).
+   */
+  readonly #everywhere: RegExp | undefined;
+  /**
+   * Secrets over 256 characters (and any past 100,000 characters of patterns), longest first:
+   * replaced wherever they occur, without a regular expression. V8 refuses a pattern of about a
+   * megabyte (a 1 MB secret crashed migrate), and a long secret tried at every position of a
+   * longer run of its own characters took quadratic time (bench/fuzz.mjs). The "stands apart" rule
+   * is for short secrets that are also words; a secret this long is the secret wherever it is.
+   */
+  readonly #long: string[] = [];
 
   constructor(secrets: string[]) {
     const forms = new Set<string>();
@@ -63,18 +88,32 @@ export class Redactor {
       forms.add(s);
       forms.add(JSON.stringify(s).slice(1, -1)); // as written inside a JSON or JS string
     }
-    const list = [...forms].sort((a, b) => b.length - a.length);
+    const list: string[] = [];
+    let room = 100_000;
+    for (const s of [...forms].sort((a, b) => a.length - b.length)) {
+      if (s.length <= Math.min(room, 256)) list.push(s);
+      else this.#long.push(s);
+      room -= Math.min(room, s.length);
+    }
+    list.reverse();
+    this.#long.reverse();
     if (list.length === 0) return;
-    const trie = trieSource(list);
-    this.#any = new RegExp(trie);
-    this.#apart = new RegExp(`(?<!${NAME_CHAR})${trie}(?!${NAME_CHAR})`, "g");
+    this.#any = new RegExp(trieSource(list));
+    const short = list.filter((x) => x.length < MIN_EVERYWHERE);
+    const longer = list.filter((x) => x.length >= MIN_EVERYWHERE);
+    if (short.length) this.#apart = new RegExp(`(?<!${NAME_CHAR})${trieSource(short)}(?!${NAME_CHAR})`, "g");
+    if (longer.length) this.#everywhere = new RegExp(trieSource(longer), "g");
+  }
+
+  #has(text: string): boolean {
+    return (this.#any?.test(text) ?? false) || this.#long.some((s) => text.includes(s));
   }
 
   /** `text` of the file at `path` with every secret value replaced by «redacted». */
   file(path: string, text: string): string;
   file(path: string, text: string | undefined): string | undefined;
   file(path: string, text: string | undefined): string | undefined {
-    if (text === undefined || !this.#any || !this.#any.test(text)) return text;
+    if (text === undefined || !this.#has(text)) return text;
     const lower = path.toLowerCase();
     if (lower.endsWith(".json")) return this.#spans(text, jsonValueSpans(text));
     if (/\.(?:[cm]?js|jsx|[cm]?ts|tsx)$/.test(lower)) return this.#spans(text, sourceValueSpans(text, lower));
@@ -83,7 +122,10 @@ export class Redactor {
 
   /** Redacts one value's text. */
   value(text: string): string {
-    return this.#apart ? text.replace(this.#apart, REDACTED) : text;
+    let out = text;
+    for (const secret of this.#long) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
+    if (this.#everywhere) out = out.replace(this.#everywhere, REDACTED);
+    return this.#apart ? out.replace(this.#apart, REDACTED) : out;
   }
 
   /** Redacts inside the given [start, end) ranges of `text` (sorted, not overlapping). */
@@ -92,7 +134,7 @@ export class Redactor {
     let at = 0;
     for (const [start, end] of spans) {
       const inner = text.slice(start, end);
-      if (!this.#any!.test(inner)) continue;
+      if (!this.#has(inner)) continue;
       out += text.slice(at, start) + this.value(inner);
       at = end;
     }

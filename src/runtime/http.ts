@@ -48,9 +48,23 @@ export function headersOf(rawHeaders: string[], mode: Semantics["headerCase"]): 
     const lower = sent.toLowerCase();
     const key = keyOf.get(lower) ?? (mode === "canonical" ? canonicalHeaderName(sent) : sent);
     keyOf.set(lower, key);
-    (out[key] ??= []).push(rawHeaders[i + 1]!);
+    pushOwn(out, key, rawHeaders[i + 1]!);
   }
   return out;
+}
+
+/**
+ * Appends to the list under `key` as an own property: a name a request chose (`__proto__`,
+ * `constructor`, `toString`) must never reach an inherited one (found by bench/fuzz.mjs).
+ */
+function pushOwn(o: Record<string, string[]>, key: string, value: string): void {
+  if (Object.hasOwn(o, key)) o[key]!.push(value);
+  else setOwn(o, key, [value]);
+}
+
+/** `o[key] = value` as an own data property, even for `__proto__` (whose assignment sets the prototype). */
+function setOwn<T>(o: Record<string, T>, key: string, value: T): void {
+  Object.defineProperty(o, key, { value, writable: true, enumerable: true, configurable: true });
 }
 
 /** First value of a header, by case-insensitive name. */
@@ -68,8 +82,8 @@ export function parseQuery(raw: string): { first: Record<string, string>; all: R
   const first: Record<string, string> = {};
   const all: Record<string, string[]> = {};
   for (const [k, v] of new URLSearchParams(raw)) {
-    if (!(k in first)) first[k] = v;
-    (all[k] ??= []).push(v);
+    if (!Object.hasOwn(first, k)) setOwn(first, k, v);
+    pushOwn(all, k, v);
   }
   return { first, all };
 }
@@ -163,7 +177,10 @@ export function credentialsInBody(body: Record<string, unknown>): Credentials | 
 /** Lower-cased header map for credential lookup. */
 export function lowerHeaders(rawHeaders: string[]): Record<string, string> {
   const out: Record<string, string> = {};
-  for (let i = 0; i + 1 < rawHeaders.length; i += 2) out[rawHeaders[i]!.toLowerCase()] ??= rawHeaders[i + 1]!;
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i]!.toLowerCase();
+    if (!Object.hasOwn(out, name)) setOwn(out, name, rawHeaders[i + 1]!);
+  }
   return out;
 }
 

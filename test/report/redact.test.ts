@@ -44,6 +44,13 @@ describe("secret redaction in file texts", () => {
     );
   });
 
+  it("a secret of 8 characters or more goes wherever it is inside a value: the end of a URL path, after a prefix", () => {
+    const r = new Redactor(["S3cr3tV4lue", "http"]);
+    const src = 'const u = "https://api.example.com/hooks/S3cr3tV4lue"; const t = `token-S3cr3tV4lue`; const p = "/http/hook";';
+    expect(r.file("functions/f.js", src)).toBe(`const u = "https://api.example.com/hooks/${REDACTED}"; const t = \`token-${REDACTED}\`; const p = "/http/hook";`);
+    expect(r.file("a/config.json", '{"url": "https://x/y/S3cr3tV4lue", "S3cr3tV4lue": 1}')).toBe(`{"url": "https://x/y/${REDACTED}", "S3cr3tV4lue": 1}`);
+  });
+
   it("other files: the whole text, still only where the secret stands apart", () => {
     expect(new Redactor(["tok"]).file("hosting/files/a.txt", "tok tokens atok tok.")).toBe(`${REDACTED} tokens atok ${REDACTED}.`);
   });
@@ -123,6 +130,24 @@ function renderings(plan: MigrationPlan): Record<string, string> {
 }
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+describe("secrets of any length (bench/fuzz.mjs)", () => {
+  it("a secret of a megabyte is redacted: too long for one regular expression, found without one", () => {
+    const long = "A".repeat(1_000_000);
+    const r = new Redactor([long, "short-one", "B".repeat(300_000)]);
+    const text = `{"secret": "${long}", "b": "${"B".repeat(300_000)}", "s": "short-one", "n": "x${long}"}`;
+    // Over 256 characters a secret is redacted wherever it is, even inside a longer name.
+    expect(r.file("c/config.json", text)).toBe(`{"secret": "${REDACTED}", "b": "${REDACTED}", "s": "${REDACTED}", "n": "x${REDACTED}"}`);
+    expect(trieSource(["ab".repeat(200_000)])).toBe("ab".repeat(200_000));
+  });
+
+  // Quadratic matching took minutes here (bench/fuzz.mjs seed 1388); the test's time-out is the guard.
+  it("a long secret made of one character in a longer run of it is found in one pass", () => {
+    const r = new Redactor(["A".repeat(600_000), "B".repeat(200)]);
+    const out = r.file("f.js", `// ${"A".repeat(1_900_000)}\n// ${"B".repeat(500_000)}\n`);
+    expect(out).toBe(`// ${REDACTED.repeat(3)}${"A".repeat(100_000)}\n// ${REDACTED.repeat(2500)}\n`);
+  }, 30_000);
+});
 
 describe("redaction keeps the report's own bytes (secrets query, param, http and 1)", () => {
   it("differs from an unredacted report only where a secret value was replaced, in md, html, json and console", async () => {

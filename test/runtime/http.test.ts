@@ -24,6 +24,15 @@ describe("HTTP pieces of the shim", () => {
     expect(withoutSecret("x=1&secret=s&secret=t")).toBe("x=1");
   });
 
+  it("names a request chooses (__proto__, constructor) become own keys, never inherited ones (bench/fuzz.mjs)", () => {
+    const q = parseQuery("__proto__=x&constructor=y&constructor=z&toString=1");
+    expect(Object.entries(q.first)).toEqual([["__proto__", "x"], ["constructor", "y"], ["toString", "1"]]);
+    expect(Object.entries(q.all)).toEqual([["__proto__", ["x"]], ["constructor", ["y", "z"]], ["toString", ["1"]]]);
+    expect(Object.getPrototypeOf(q.first)).toBe(Object.prototype);
+    const h = headersOf(["__proto__", "1", "constructor", "2", "constructor", "3"], "as-sent");
+    expect(Object.entries(h)).toEqual([["__proto__", ["1"]], ["constructor", ["2", "3"]]]);
+  });
+
   it("credentials from headers or a body, email+password before api-key before jwt", () => {
     expect(credentialsIn({ email: "a@b.c", password: "p" })).toEqual({ kind: "local-userpass", email: "a@b.c", password: "p" });
     expect(credentialsIn({ apikey: "k" })).toEqual({ kind: "api-key", key: "k" });
