@@ -75,6 +75,10 @@ describe("FunctionRuntime: memory outside the heap", () => {
     const hog = "exports = () => { const keep = []; for (let i = 0; i < 10; i++) keep.push(Buffer.alloc(100 * 1024 * 1024)); return keep.length; };";
     expect(await rt.call(req({ source: hog }))).toMatchObject({ ok: false, error: { code: "FunctionExecutionError", message: "function exceeded the memory limit (64 MB)" } });
     expect(await rt.call(req({ functionName: "hello", args: '["survivor"]' }))).toMatchObject({ ok: true, value: '"hello survivor"' });
+    // The real Buffer behind any Buffer value is guarded too: the allocation is refused before it
+    // happens (unguarded, the buffer would be made, dropped, collected, and the call would succeed).
+    const around = "exports = () => { const B = Buffer.from('').constructor; B.allocUnsafe(200 * 1024 * 1024); return 'allocated'; };";
+    expect(await rt.call(req({ source: around }))).toMatchObject({ ok: false, error: { message: "function exceeded the memory limit (64 MB)" } });
   });
 
   it("Buffers made by Buffer.from / concat and typed arrays held across an await count too", async () => {

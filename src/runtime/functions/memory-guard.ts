@@ -4,8 +4,10 @@
 // limit). This module, loaded by worker.ts, counts the worker's heap plus its ArrayBuffer memory
 // (`process.memoryUsage()`: both are this worker's own) against the same limit:
 //
-// - before each Buffer allocation of the sandbox's `Buffer` (alloc, allocUnsafe, allocUnsafeSlow)
-//   and after Buffer.from / Buffer.concat, so a synchronous loop is stopped before it grows;
+// - before each Buffer allocation (alloc, allocUnsafe, allocUnsafeSlow) and after Buffer.from /
+//   Buffer.concat, so a synchronous loop is stopped before it grows. The worker's own `Buffer`
+//   function is patched, not wrapped: the worker runs nothing but function calls, and function
+//   code reaches the real Buffer anyway (`Buffer.from("").constructor`);
 // - after every call, and every 100 ms while the worker's event loop runs, for the rest (typed
 //   arrays made with `new`, binary values made by the runtime).
 //
@@ -73,25 +75,17 @@ function note(bytes: number, before: boolean): void {
 export function installMemoryGuard(limitMb: number | undefined): void {
   limitBytes = limitMb && limitMb > 0 ? limitMb * 1024 * 1024 : 0;
   gc ??= fetchGc();
-  if (limitBytes > 0) setInterval(() => checkMemory(), INTERVAL_MS).unref();
+  if (limitBytes <= 0) return;
+  setInterval(() => checkMemory(), INTERVAL_MS).unref();
+  const statics = Buffer as unknown as Record<string, (...a: unknown[]) => unknown>;
+  for (const key of [...SIZED, ...MADE]) statics[key] = wrap(Buffer, key, statics[key]!) as (...a: unknown[]) => unknown;
 }
 
 const SIZED = new Set(["alloc", "allocUnsafe", "allocUnsafeSlow"]);
 const MADE = new Set(["from", "concat"]);
 
-const wrappers = new Map<string, unknown>();
-/**
- * The `Buffer` function code sees: Node's own, whose allocators check the memory limit (see the
- * header). `instanceof Buffer`, `Buffer.isBuffer` and the prototype are Node's.
- */
-export const guardedBuffer: typeof Buffer = new Proxy(Buffer, {
-  get(target, key, receiver) {
-    const value = Reflect.get(target, key, receiver) as unknown;
-    if (typeof key !== "string" || typeof value !== "function" || !(SIZED.has(key) || MADE.has(key))) return value;
-    if (!wrappers.has(key)) wrappers.set(key, wrap(target, key, value as (...a: unknown[]) => unknown));
-    return wrappers.get(key);
-  },
-});
+/** The `Buffer` function code sees: Node's own, its allocators patched by installMemoryGuard. */
+export const guardedBuffer: typeof Buffer = Buffer;
 
 function wrap(target: typeof Buffer, key: string, value: (...a: unknown[]) => unknown): unknown {
   if (SIZED.has(key)) {

@@ -53,9 +53,21 @@ async function warmedCollector(): Promise<CoverageCollector> {
     await new Promise((resolve) => setTimeout(resolve, 0));
     return out;
   };`;
+  // And the way out of a function that throws (its error and line go back with the result), and
+  // of one whose outbound request is refused (recorded as not sent).
+  const failing = `exports = async function (p) {
+    try { await context.http.get({ url: "http://127.0.0.1:9/" }); } catch (e) { /* refused: the network is off */ }
+    if (p.query.q) throw new Error("warm-up");
+    return null;
+  };`;
   const user = { id: "warm", type: "system" as const, data: {}, custom_data: {}, identities: [] };
   const args = '[{"query":{"q":"1"},"headers":{"H":["v"]},"body":{"$binary":{"base64":"e30=","subType":"00"}}}]';
-  for (let i = 0; i < 3; i++) await runInProcess(EMPTY_APP, { source: warm, sourceFile: "hookshift:warm", args, withResponse: true, user, runningAsSystem: true, timeLimitMs: 1000, allowNetwork: false }, () => Promise.resolve("null"));
+  const call = (source: string, withResponse: boolean) =>
+    runInProcess(EMPTY_APP, { source, sourceFile: "hookshift:warm", args, withResponse, user, runningAsSystem: true, timeLimitMs: 1000, allowNetwork: false }, () => Promise.resolve("null"));
+  for (let i = 0; i < 3; i++) {
+    await call(warm, true);
+    await call(failing, false);
+  }
   return new CoverageCollector();
 }
 
