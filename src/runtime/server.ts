@@ -151,8 +151,9 @@ async function serve(req: http.IncomingMessage, res: http.ServerResponse, deps: 
         `the shim holds ${mb} MB of request bodies at most (--max-inflight-body-mb); try again when earlier requests have been answered`,
         "busy",
       );
-      send({ ...busy, headers: { ...busy.headers, "Retry-After": ["1"] } });
-      req.destroy();
+      // The rest of the body is read and dropped (Node dumps an unread request after the answer),
+      // not cut off: a client still sending would see a reset instead of this 503.
+      send({ ...busy, headers: { ...busy.headers, "Retry-After": ["1"], Connection: ["close"] } });
       return;
     }
     const shimReq: ShimRequest = {
