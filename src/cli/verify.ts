@@ -154,7 +154,7 @@ export function verifyNextSteps(result: VerifyResult, report: string | undefined
     { text: `Every webhook is equal on the cases run (${where})` },
     {
       text: "Create the Secrets and push the migrated app: the migrate report's Next steps have the commands (create-secrets.sh, then appservices push --dry-run)",
-      ...(apps ? { command: `appservices push --local ${shellWord(apps.migrated)} --remote <app-id> --dry-run` } : {}),
+      ...(apps ? { command: `appservices push --local ${shellWord(apps.migrated)} --remote ${result.appId ? shellWord(result.appId) : "<app-id>"} --dry-run` } : {}),
     },
   ];
 }

@@ -116,7 +116,8 @@ export async function verify(opts: VerifyOptions): Promise<VerifyResult> {
       opts.onWebhook?.(result, results.length, webhooks.length);
     }
     const markers = Object.entries(migrated.served.spec.functions).flatMap(([name, f]) => markersIn(f.source).map((m) => ({ function: name, ...m })));
-    return { webhooks: results, markers, summary: summarise(results, opts.minCoverage), ...(coverage ? { views } : {}) };
+    const appId = originalApp.appId;
+    return { ...(appId ? { appId } : {}), webhooks: results, markers, summary: summarise(results, opts.minCoverage), ...(coverage ? { views } : {}) };
   } finally {
     await original.close();
     if (noise !== original) await noise.close();

@@ -119,6 +119,8 @@ export interface VerifySummary {
 }
 
 export interface VerifyResult {
+  /** The original app's id (what `appservices push --remote` names), when its config has one. */
+  appId?: string;
   webhooks: WebhookVerification[];
   /** Unresolved `hookshift-todo` markers in the migrated functions: verify fails while any remain. */
   markers: { function: string; rule: string; line: number; message: string }[];

@@ -198,6 +198,8 @@ describe("Next steps", () => {
     expect(verifyNextSteps(result({ different: 1 }), undefined, apps)[1]!.command).toBe("hookshift verify demo demo-migrated");
     expect(verifyNextSteps(result({ unproven: 1 }), undefined, apps)[0]!.command).toBe("hookshift verify demo demo-migrated --requests requests.jsonl");
     expect(verifyNextSteps(result({}), undefined, apps)[1]!.command).toBe("appservices push --local demo-migrated --remote <app-id> --dry-run");
+    const withId = { ...(result({}) as object), appId: "demo-abcde" } as never;
+    expect(verifyNextSteps(withId, undefined, apps)[1]!.command).toBe("appservices push --local demo-migrated --remote demo-abcde --dry-run");
   });
 });
 
