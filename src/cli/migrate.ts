@@ -41,7 +41,11 @@ export async function runMigrate(cliOpts: MigrateCliOptions, io: Io): Promise<nu
     else io.err(findingLine(e, c) + "\n");
   }
   const report = result.report;
-  if (!report) return result.code;
+  if (!report) {
+    // Nothing was planned or written (a precondition failed): --json still answers with a document.
+    if (opts.json) io.out(JSON.stringify({ written: false, errors: result.errors.map((e) => ({ code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}) })) }, null, 2) + "\n");
+    return result.code;
+  }
   // --check: 0 nothing would change, 2 something would, 1 errors (terraform plan -detailed-exitcode).
   const code = !cliOpts.check || result.code === 1 ? result.code : report.files.length > 0 ? 2 : 0;
   if (result.noWebhooks && !opts.json) {

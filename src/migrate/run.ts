@@ -1,6 +1,7 @@
 // The `migrate` use-case: read → plan → write → report. The CLI calls this and prints; this
 // owns the order of IO and the exit code, so tests can drive it without a terminal.
 
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { mkdir, realpath, rm } from "node:fs/promises";
 import { detectApp } from "../app/detect.js";
@@ -16,7 +17,7 @@ import { planMigration } from "./plan.js";
 import type { MigrationPlan } from "./types.js";
 import { linkFindings } from "./no-follow.js";
 import { describeRecovery, hasJournal, JOURNAL_FILE, JournalError, recoverJournal } from "./journal.js";
-import { startOutWrite, WriteError, writeInPlace, writeSecretsFile } from "./write.js";
+import { checkOutFolder, startOutWrite, WriteError, writeInPlace, writeSecretsFile } from "./write.js";
 import { renderSecretsScript, SECRETS_SCRIPT } from "../report/secrets-script.js";
 import type { OnProgress } from "../util/progress.js";
 import { chmod, rename, writeFile } from "node:fs/promises";
@@ -85,6 +86,21 @@ export async function migrate(opts: MigrateOptions): Promise<MigrateResult> {
       return recoveryFailed(e, notices);
     }
   }
+  // What would stop the write is checked before anything is planned: a run that cannot write
+  // prints no success lines (and --json says "written": false with the error).
+  try {
+    if (!opts.dryRun && !opts.inPlace && opts.out) checkOutFolder(root, opts.out, opts.force);
+  } catch (e) {
+    if (e instanceof WriteError) return writeRefused(e, notices);
+    throw e;
+  }
+  if (!opts.dryRun && opts.report !== undefined && !opts.force && holdsReport(path.resolve(opts.report))) {
+    return usageError(
+      `--report ${opts.report} holds an earlier report`,
+      "Choose a new folder, or pass --force to replace that report (and its secrets.json).",
+      opts.report,
+    );
+  }
   // The copy of the app into --out depends on neither the reading nor the plan: it runs in a
   // worker meanwhile. A folder that cannot be used is reported where the write would have failed,
   // after the plan (a blocked plan reports its own errors first).
@@ -144,6 +160,10 @@ export async function migrate(opts: MigrateOptions): Promise<MigrateResult> {
     if (Object.keys(plan.secrets).length > 0) {
       await writeSecretsFile(secretsFile, plan.secrets);
       await writeSecretsScript(path.join(reportDir, SECRETS_SCRIPT), renderSecretsScript(report));
+    } else {
+      // An earlier run's Secrets must not sit beside a report that says there are none.
+      await rm(secretsFile, { force: true });
+      await rm(path.join(reportDir, SECRETS_SCRIPT), { force: true });
     }
     result.reportDir = reportDir;
   } catch (e) {
@@ -213,6 +233,15 @@ function recoveryFailed(e: unknown, notices: string[]): MigrateResult {
   const message = e instanceof Error ? e.message : String(e);
   const hint = e instanceof JournalError ? e.hint : "Check that the app folder is writable, then run `hookshift migrate <app> --recover`.";
   return { code: EXIT.error, errors: [finding("error", "recovery-failed", message, { hint })], notices };
+}
+
+/** Report files of an earlier run (render-files.ts names them). */
+function holdsReport(dir: string): boolean {
+  return ["report.md", "report.json", "report.html", "secrets.json"].some((f) => existsSync(path.join(dir, f)));
+}
+
+function writeRefused(e: WriteError, notices: string[]): MigrateResult {
+  return { code: EXIT.error, errors: [finding("error", e.code ?? "write-failed", e.message, { hint: e.hint, file: e.file })], notices };
 }
 
 function usageError(message: string, hint?: string, file?: string): MigrateResult {

@@ -50,13 +50,7 @@ export interface OutWrite {
  * in a worker thread. Throws a WriteError when the folder cannot be used.
  */
 export async function startOutWrite(root: string, outArg: string, force: boolean): Promise<OutWrite> {
-  const out = path.resolve(outArg);
-  if (isInside(root, out)) {
-    throw new WriteError(`--out ${outArg} is inside the app being migrated`, "Choose an output folder outside the app.");
-  }
-  if (isInside(out, root)) {
-    throw new WriteError(`--out ${outArg} contains the app being migrated`, "Choose an output folder that does not contain the app.");
-  }
+  const out = checkOutFolder(root, outArg);
   // Synchronous up to the worker's start: the caller plans right after this without yielding,
   // and a worker started after an await would only start once the plan is done.
   // First what killed runs left (which may put back an output a killed --force run moved aside).
@@ -65,6 +59,29 @@ export async function startOutWrite(root: string, outArg: string, force: boolean
   if (present && !force) {
     throw new WriteError(`--out ${outArg} exists and is not empty`, "Choose a new folder, or pass --force to replace it.");
   }
+  return startCopy(root, out, present, removedStale);
+}
+
+/**
+ * The --out folder's preconditions, checked before anything is planned (so a run that cannot
+ * write prints no success lines): not inside the app, not holding it, and (without --force)
+ * absent or empty. Returns the absolute path; throws a WriteError.
+ */
+export function checkOutFolder(root: string, outArg: string, force?: boolean): string {
+  const out = path.resolve(outArg);
+  if (isInside(root, out)) {
+    throw new WriteError(`--out ${outArg} is inside the app being migrated`, "Choose an output folder outside the app.");
+  }
+  if (isInside(out, root)) {
+    throw new WriteError(`--out ${outArg} contains the app being migrated`, "Choose an output folder that does not contain the app.");
+  }
+  if (force === false && nonEmpty(out)) {
+    throw new WriteError(`--out ${outArg} exists and is not empty`, "Choose a new folder, or pass --force to replace it.");
+  }
+  return out;
+}
+
+function startCopy(root: string, out: string, present: boolean, removedStale: StaleStaging[]): OutWrite {
   mkdirSync(path.dirname(out), { recursive: true });
   // Marked as this run's (staging.ts), so that the next run can tell a killed run's leftovers.
   const staging = makeStaging(out);

@@ -151,9 +151,14 @@ async function serve(req: http.IncomingMessage, res: http.ServerResponse, deps: 
         `the shim holds ${mb} MB of request bodies at most (--max-inflight-body-mb); try again when earlier requests have been answered`,
         "busy",
       );
-      // The rest of the body is read and dropped (Node dumps an unread request after the answer),
-      // not cut off: a client still sending would see a reset instead of this 503.
-      send({ ...busy, headers: { ...busy.headers, "Retry-After": ["1"], Connection: ["close"] } });
+      // The answer waits until the rest of the body has been read and dropped (nothing of it is
+      // kept): cut off, a client still sending sees a reset instead of this 503.
+      const answer = () => send({ ...busy, headers: { ...busy.headers, "Retry-After": ["1"], Connection: ["close"] } });
+      if (req.readableEnded) answer();
+      else {
+        req.once("end", answer);
+        req.resume();
+      }
       return;
     }
     const shimReq: ShimRequest = {

@@ -185,7 +185,7 @@ describe("--dry-run and --in-place", () => {
       await readFile(path.join(app, "http_endpoints/legacy/incoming_webhooks/hook/source.js"), "utf8"),
     );
     const once = await treeFingerprint(app);
-    const again = await migrate({ ...base, app, inPlace: true, allowDirty: true, report: path.join(app, "..", "report") });
+    const again = await migrate({ ...base, app, inPlace: true, allowDirty: true, report: path.join(app, "..", "report"), force: true });
     expect(again.plan?.files).toEqual([]);
     expect(await treeFingerprint(app)).toEqual(once);
     expect(Object.keys(once).some((f) => f.includes("hookshift-tmp"))).toBe(false);
@@ -216,5 +216,42 @@ describe("--dry-run and --in-place", () => {
     expect((await migrate({ ...base, app: fixture("demo"), inPlace: true, out: "/tmp/x" })).code).toBe(1);
     expect((await migrate({ ...base, app: fixture("demo") })).errors[0]?.message).toMatch(/--out/);
     expect((await migrate({ ...base, app: fixture("demo"), dryRun: true, allowDirty: true })).code).toBe(1);
+  });
+});
+
+describe("migrate checks what would stop the write before it plans", () => {
+  it("an --out that exists, or lies inside the app, is refused with no plan and nothing written", async () => {
+    const tmp = await tempDir();
+    const app = await copyFixture("demo", tmp);
+    const out = path.join(tmp, "out");
+    await mkdir(out);
+    await writeFile(path.join(out, "keep.txt"), "mine");
+    const r = await migrate({ ...base, app, out });
+    expect(r.code).toBe(1);
+    expect(r.plan).toBeUndefined(); // no success lines can be printed from a plan that was never made
+    expect(r.errors.map((e) => [e.code, e.message])).toEqual([["write-failed", `--out ${out} exists and is not empty`]]);
+    expect((await readdir(tmp)).sort()).toEqual(["demo", "out"]); // no staging folder, no report folder
+    const inside = await migrate({ ...base, app, out: path.join(app, "converted") });
+    expect(inside.plan).toBeUndefined();
+    expect(inside.errors[0]!.message).toMatch(/is inside the app being migrated$/);
+  });
+
+  it("--report into a folder holding an earlier report needs --force; a report without Secrets leaves no old secrets.json beside it", async () => {
+    const tmp = await tempDir();
+    const app = await copyFixture("demo", tmp);
+    const report = path.join(tmp, "report");
+    expect((await migrate({ ...base, app, out: path.join(tmp, "out1"), report })).code).toBe(2);
+    expect(await readdir(report)).toContain("secrets.json");
+    const again = await migrate({ ...base, app, out: path.join(tmp, "out2"), report });
+    expect(again.plan).toBeUndefined();
+    expect(again.errors.map((e) => [e.code, e.message])).toEqual([["usage", `--report ${report} holds an earlier report`]]);
+    // An app with no Secrets, reported with --force into the same folder.
+    const plain = await copyFixture("head-method", tmp);
+    const forced = await migrate({ ...base, app: plain, out: path.join(tmp, "out3"), report, force: true });
+    expect(forced.code).not.toBe(1);
+    expect(Object.keys(forced.plan!.secrets)).toEqual([]);
+    const files = await readdir(report);
+    expect(files).not.toContain("secrets.json");
+    expect(files).not.toContain("create-secrets.sh");
   });
 });
