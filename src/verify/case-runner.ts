@@ -8,7 +8,10 @@ import type { ShimRequest, ShimResponse } from "../runtime/http.js";
 import type { ScriptCoverage } from "../runtime/functions/protocol.js";
 import { dispatch } from "../runtime/server.js";
 import type { Session } from "../runtime/session.js";
-import { loadSeedFile, openStore, parseSeed } from "../runtime/store/index.js";
+import { openStore, parseSeed } from "../runtime/store/index.js";
+
+/** Documents by database and collection, as a seed file holds them (store/index.ts parseSeed). */
+export type SeedData = ReturnType<typeof parseSeed>;
 import type { LogicalCase } from "./cases.js";
 import { classify, compareRuns, type Observation } from "./compare.js";
 import { measure, type Measured } from "./coverage.js";
@@ -22,7 +25,8 @@ export interface RunContext {
   noise: Session;
   migrated: Session;
   creds: Credentials;
-  seed: string | undefined;
+  /** --seed's documents, parsed once (every run loads a copy: the store copies what it stores). */
+  seed: SeedData | undefined;
   coverage: boolean;
   maxCases: number;
 }
@@ -74,10 +78,11 @@ export class CaseRunner {
       if (own && this.#untaken) await this.#takeOriginal();
       const toWebhook = renderForWebhook(c, appId, w, run.creds);
       const toEndpoint = renderForEndpoint(c, appId, w, this.endpoint, run.migrated.served.secrets, run.creds);
-      const o1 = await observe(run.original, toWebhook, run.seed, c.seed);
+      const caseSeed = c.seed !== undefined ? parseSeed(c.seed) : undefined;
+      const o1 = await observe(run.original, toWebhook, run.seed, caseSeed);
       this.#untaken = true;
-      const o2 = await observe(run.noise, toWebhook, run.seed, c.seed);
-      const m = await observe(run.migrated, toEndpoint, run.seed, c.seed);
+      const o2 = await observe(run.noise, toWebhook, run.seed, caseSeed);
+      const m = await observe(run.migrated, toEndpoint, run.seed, caseSeed);
       const cmp = compareRuns(o1, o2, m);
       const { outcome, reason } = classify(cmp, o1, m);
       this.results.push({ name: c.name, round, webhookStatus: o1.status, endpointStatus: m.status, equal: cmp.equal, outcome, ...(reason ? { reason } : {}), differences: cmp.differences });
@@ -102,12 +107,12 @@ export class CaseRunner {
 }
 
 /** One run on a fresh copy of the seeded database, plus the case's own documents. */
-export async function observe(session: Session, req: ShimRequest, seed: string | undefined, caseSeed: string | undefined): Promise<Observation> {
+export async function observe(session: Session, req: ShimRequest, seed: SeedData | undefined, caseSeed: SeedData | undefined): Promise<Observation> {
   const store = await openStore({});
-  if (seed !== undefined) await loadSeedFile(store, seed);
+  if (seed !== undefined) await store.load(seed);
   if (caseSeed !== undefined) {
     // A case's documents sit beside --seed's; one that clashes with a seeded `_id` gives way to it.
-    for (const [db, colls] of Object.entries(parseSeed(caseSeed))) {
+    for (const [db, colls] of Object.entries(caseSeed)) {
       for (const [coll, docs] of Object.entries(colls)) for (const doc of docs) await store.collection(db, coll).insertOne(doc).catch(() => undefined);
     }
   }

@@ -16,6 +16,7 @@ import { readSecretsFile } from "../runtime/app-spec.js";
 import type { ServedApp } from "../runtime/app-spec.js";
 import { openSession } from "../runtime/session.js";
 import type { ScriptCoverage } from "../runtime/functions/protocol.js";
+import { parseSeed } from "../runtime/store/index.js";
 import { parseUsersFile, UserStore, type UsersFile } from "../runtime/users.js";
 import { UsageError } from "../util/errors.js";
 import { baseCase, casesFor, payloadTemplate, type LogicalCase, type RecordedRequest } from "./cases.js";
@@ -79,7 +80,7 @@ function checkSelection(app: App, only: string[] | undefined): void {
 export async function verify(opts: VerifyOptions): Promise<VerifyResult> {
   const usersFile: UsersFile = opts.usersFile ? parseUsersFile(await readFile(opts.usersFile, "utf8"), opts.usersFile) : UserStore.forVerify().file;
   const creds = firstCredentials(usersFile);
-  const seed = opts.seedFile ? await readFile(opts.seedFile, "utf8") : undefined;
+  const seed = opts.seedFile ? parseSeed(await readFile(opts.seedFile, "utf8")) : undefined;
   const recorded = opts.requestsFile ? parseRecorded(await readFile(opts.requestsFile, "utf8")) : [];
   const sem = defaultSemantics();
   sem.timeLimitMs = opts.timeLimitMs ?? 10_000;

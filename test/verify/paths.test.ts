@@ -192,3 +192,15 @@ describe("recorded requests and realistic events for GitHub and Twilio webhooks"
     expect(byId(r, "gh/onPush").cases.map((c) => c.name)).toEqual(expect.arrayContaining(["github push event", "github pull_request event", "github ping event"]));
   }, 60_000);
 });
+
+describe("--seed", () => {
+  it("is read once for the run: a bad seed file stops verify with its reason; a good one seeds every case", async () => {
+    const out = await migrated(fixture("verify-paths"));
+    const dir = await tempDir();
+    await writeFile(path.join(dir, "bad.json"), "{bad");
+    await expect(verify({ original: fixture("verify-paths"), migrated: out, seedFile: path.join(dir, "bad.json"), timeLimitMs: 5000 })).rejects.toThrow(/seed file is not valid Extended JSON/);
+    await writeFile(path.join(dir, "seed.json"), JSON.stringify({ shop: { customers: [{ _id: { $oid: "64a000000000000000000099" }, email: "seeded@example.com", plan: "pro" }] } }));
+    const r = await verify({ original: fixture("verify-paths"), migrated: out, seedFile: path.join(dir, "seed.json"), webhooks: ["shop/plan"], timeLimitMs: 5000 });
+    expect(byId(r, "shop/plan").verdict).toBe("equal");
+  }, 60_000);
+});
