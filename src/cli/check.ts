@@ -3,8 +3,6 @@
 
 import { realpath, stat } from "node:fs/promises";
 import path from "node:path";
-import { discoverApps } from "../app/discover.js";
-import { JOURNAL_DIR, JOURNAL_FILE } from "../migrate/journal.js";
 import { UsageError } from "../util/errors.js";
 
 export { UsageError };
@@ -39,6 +37,8 @@ export async function checkAppFolder(arg: string, label: string, opts: { allowJo
   const info = await statOf(abs);
   if (info instanceof Error) throw unreadable(label, where, info);
   if (!info.isDirectory()) throw new UsageError(`${label} ${where} is ${info.isFile() ? "a file" : "not a folder"}, not an app folder`);
+  // Loaded here, not at the top: main.ts imports this file for every command, --help included.
+  const [{ discoverApps }, { JOURNAL_DIR, JOURNAL_FILE }] = await Promise.all([import("../app/discover.js"), import("../migrate/journal.js")]);
   if (opts.allowJournal) {
     for (const j of [JOURNAL_FILE, JOURNAL_DIR]) if (!((await statOf(path.join(abs, j))) instanceof Error)) return;
   }
