@@ -1,0 +1,55 @@
+// Start-up: a command loads only the modules it needs (issue 14; timings are in bench/startup.mjs).
+// A resolve hook and a require hook in the child process list every package the CLI imports, so these fail as soon
+// as a heavy module is imported at the top of main.ts again.
+
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { REPO, fixture } from "../helpers.js";
+
+const BIN = path.join(REPO, "bin/hookshift.js");
+const HOOK = `data:text/javascript,${encodeURIComponent(`
+import Module, { register } from "node:module";
+// require() (the TypeScript compiler is loaded with it: src/util/typescript.ts)
+const load = Module._load;
+Module._load = function (request, ...rest) {
+  const m = /^(@[^/]+\\/[^/]+|[^./][^/:]*)/.exec(request);
+  if (m && !request.startsWith("node:")) process.stderr.write("import " + m[1] + "\\n");
+  return load.call(this, request, ...rest);
+};
+// import
+register("data:text/javascript," + encodeURIComponent(\`
+export async function resolve(spec, ctx, next) {
+  const m = /^(@[^/]+\\\\/[^/]+|[^./][^/:]*)/.exec(spec);
+  if (m && !spec.startsWith("node:")) process.stderr.write("import " + m[1] + "\\\\n");
+  return next(spec, ctx);
+}\`));`)}`;
+
+function packagesLoaded(args: string[]): { out: string; packages: Set<string> } {
+  const r = spawnSync(process.execPath, ["--import", HOOK, BIN, ...args], { encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+  const packages = new Set([...r.stderr.matchAll(/^import (\S+)$/gm)].map((m) => m[1]));
+  return { out: r.stdout, packages };
+}
+
+describe("start-up", () => {
+  it("--version prints the package version without loading yargs or the compiler", () => {
+    const { out, packages } = packagesLoaded(["--version"]);
+    const version = (JSON.parse(readFileSync(path.join(REPO, "package.json"), "utf8")) as { version: string }).version;
+    expect(out).toBe(version + "\n");
+    expect(packages.has("yargs")).toBe(false);
+    expect(packages.has("typescript")).toBe(false);
+  });
+
+  it("--help loads yargs but no command's modules", () => {
+    const { out, packages } = packagesLoaded(["--help"]);
+    expect(out).toContain("Usage: hookshift <command>");
+    expect(packages.has("yargs")).toBe(true);
+    for (const heavy of ["typescript", "ts-morph", "mongodb", "mingo", "ajv", "diff2html"]) expect(packages.has(heavy), heavy).toBe(false);
+  });
+
+  it("scan loads what it plans with (so the hook sees packages at all)", () => {
+    const { packages } = packagesLoaded(["scan", fixture("demo")]);
+    expect(packages.has("typescript")).toBe(true);
+  });
+});
