@@ -5,6 +5,8 @@ import { VERSION } from "../version.js";
 import { processIo, type Io } from "./io.js";
 import { checkAppFolder, checkInputFile, numberArg, UsageError } from "./check.js";
 import { argumentError, commandOf, printUsageError } from "./usage.js";
+import { semanticsOptions } from "./semantics-flags.js";
+import { DEFAULT_LIMITS } from "../runtime/limits.js";
 
 /** `--rules a,b --rules c` → [a, b, c]. */
 function splitList(v: string[] | undefined): string[] | undefined {
@@ -47,11 +49,11 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       },
     )
     .command(
-      "migrate <app>",
-      "Convert the app's webhooks into HTTPS endpoints and write a report",
+      "migrate <apps..>",
+      "Convert each app's webhooks into HTTPS endpoints and write a report",
       (y) =>
         y
-          .positional("app", { type: "string", demandOption: true, describe: "Folder of the exported app" })
+          .positional("apps", { type: "string", demandOption: true, default: undefined, describe: "Folder of the exported app (several, or a folder of apps: a fleet, README \"Fleets\")" })
           .option("out", { type: "string", describe: "Write the converted app to this new folder" })
           .option("report", { type: "string", describe: "Folder for report.md/html/json and secrets.json (default: <out>-hookshift-report)" })
           .option("dry-run", { type: "boolean", default: false, describe: "Write nothing; print the summary and the unified diff" })
@@ -72,22 +74,55 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
           .option("verbose", { type: "boolean", default: false, describe: "List every webhook in the summary (default: those to look at, and a count of the converted rest)" })
           .option("stat", { type: "boolean", default: false, describe: "Files changed with their +/- lines, like git diff --stat (with --dry-run: instead of the diff)" })
           .option("check", { type: "boolean", default: false, describe: "Dry run for CI: write nothing; exit 2 when anything would change, 0 when nothing would, 1 on errors" })
+          .option("jobs", { requiresArg: true, coerce: numberArg("--jobs", { min: 1, integer: true }), describe: "Fleets: apps migrated at once, each in its own worker process (default: one per core)" })
+          .option("resume", { type: "boolean", default: false, describe: "Fleets: skip the apps an earlier run finished for the same input and hookshift version; redo the rest" })
           .example("$0 migrate ./myapp --out ./myapp-migrated", "Converted copy plus ./myapp-migrated-hookshift-report/")
           .example("$0 migrate ./myapp --dry-run", "Show the plan and diff, write nothing")
           .example("$0 migrate ./myapp --check --stat", "In CI: fail (exit 2) while the app still has webhooks to convert")
           .example("$0 migrate ./myapp --recover", "Finish (or undo) an --in-place run that was killed")
+          .example("$0 migrate ./exports --out ./migrated", "Every app under ./exports; summary in ./migrated-hookshift-report/")
           .epilogue(
             "Exit codes: 0 all converted, nothing to review; 2 written, items need review; 1 errors (a webhook failed, or nothing could be written: bad arguments, no app at <app>). " +
-              "With --check: 0 nothing would change; 2 something would change; 1 errors.",
+              "With --check: 0 nothing would change; 2 something would change; 1 errors. A fleet exits with the worst of its apps' codes (1, else 2, else 0).",
           ),
       async (args) => {
         if (failedArgs) return;
         // Each command's modules load when it runs (TypeScript, ts-morph and the runtime are heavy):
         // `--version` and `--help` load none of them.
+        const apps = args.apps as unknown as string[]; // a variadic positional (<apps..>) is an array
+        const { isFleet } = await import("../fleet/find.js");
+        if (await isFleet(apps)) {
+          const { runMigrateFleet } = await import("./fleet.js");
+          code = await runMigrateFleet(
+            apps,
+            {
+              out: args.out,
+              report: args.report,
+              dryRun: args.dryRun,
+              inPlace: args.inPlace,
+              allowDirty: args.allowDirty,
+              removeWebhooks: args.removeWebhooks,
+              force: args.force,
+              recover: args.recover,
+              targetFormat: args.targetFormat,
+              rules: splitList(args.rules as string[] | undefined),
+              skipRules: splitList(args.skipRules as string[] | undefined),
+              callerChanges: args.callerChanges,
+              json: args.json,
+              verbose: args.verbose,
+              stat: args.stat,
+              check: args.check,
+              jobs: args.jobs,
+              resume: args.resume,
+            },
+            io,
+          );
+          return;
+        }
         const { runMigrate } = await import("./migrate.js");
         code = await runMigrate(
           {
-            app: args.app,
+            app: apps[0]!,
             out: args.out,
             report: args.report,
             dryRun: args.dryRun,
@@ -113,7 +148,8 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       "shim <app>",
       "Serve the app locally: old webhook URLs with webhook semantics, endpoint URLs with endpoint semantics",
       (y) =>
-        y
+        semanticsOptions(
+          y
           .positional("app", { type: "string", demandOption: true, describe: "Folder of the exported app" })
           .option("port", { default: 8080, requiresArg: true, coerce: numberArg("--port", { min: 0, max: 65535, integer: true }), describe: "Port to listen on, 0-65535 (0: any free port)" })
           .option("host", { type: "string", default: "127.0.0.1", describe: "Address to listen on (loopback unless told otherwise)" })
@@ -125,21 +161,10 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
           .option("mongodb-uri", { type: "string", describe: "Use a real MongoDB through the official driver instead of the embedded store" })
           .option("environment", { type: "string", describe: "environments/<name>.json for context.environment" })
           .option("allow-network", { type: "boolean", default: false, describe: "Let context.http calls reach the network (recorded and refused otherwise)" })
-          .option("sandbox-permissions", { type: "boolean", default: true, describe: "Run function code under Node's permission model: reads of hookshift and the app only, no writes, child processes or workers (README.md, Security; --no-sandbox-permissions turns it off)" })
-          .option("error-status", { type: "string", array: true, default: [], describe: "Override an error status: <kind>=<code> (docs/parity.md)" })
-          .option("webhook-no-result-status", { default: 200, requiresArg: true, coerce: numberArg("--webhook-no-result-status", { min: 100, max: 599, integer: true, what: "an HTTP status" }), describe: "Webhook status with respond_result off and no response set" })
-          .option("endpoint-no-result-status", { default: 204, requiresArg: true, coerce: numberArg("--endpoint-no-result-status", { min: 100, max: 599, integer: true, what: "an HTTP status" }), describe: "Endpoint status with respond_result off and no body set" })
-          .option("header-case", { choices: ["canonical", "as-sent"] as const, default: "canonical" as const, describe: "Header names in payload.headers" })
-          .option("query-secret", { choices: ["visible", "hidden"] as const, default: "visible" as const, describe: "Whether payload.query / request.query keep the secret parameter" })
-          .option("raw-query-question-mark", { type: "boolean", default: false, describe: "Start context.request.rawQueryString with '?'" })
-          .option("webhook-empty-body", { choices: ["undefined", "empty-binary"] as const, default: "undefined" as const, describe: "payload.body of a body-less webhook request" })
-          .option("webhook-signature-over", { choices: ["raw", "ejson"] as const, default: "raw" as const, describe: "What X-Hook-Signature signs: the raw body or its EJSON re-serialisation" })
-          .option("endpoint-head-as-get", { type: "boolean", default: false, describe: "Serve HEAD requests from the route's GET endpoint (default: endpoints have no HEAD method, docs/parity.md)" })
-          .option("set-body-other", { choices: ["error", "string", "ejson"] as const, default: "error" as const, describe: "response.setBody with neither a string nor a BSON.Binary: fail, String(value), or its EJSON" })
-          .option("time-limit", { default: 300, requiresArg: true, coerce: numberArg("--time-limit", { min: 0 }), describe: "Seconds a function may run (App Services' limit)" })
+          .option("sandbox-permissions", { type: "boolean", default: true, describe: "Run function code under Node's permission model: reads of hookshift and the app only, no writes, child processes or workers (README.md, Security; --no-sandbox-permissions turns it off)" }),
+        )
           .option("workers", { requiresArg: true, coerce: numberArg("--workers", { min: 1, integer: true }), describe: "Function worker threads, each running one call at a time (default: one per core)" })
           .option("max-inflight-body-mb", { default: 256, requiresArg: true, coerce: numberArg("--max-inflight-body-mb", { min: 1 }), describe: "MB of request bodies held at once; past it requests get 503" })
-          .option("await-pending", { type: "boolean", default: true, describe: "Answer once the work a function did not await (database calls, context.http, timers) has settled (--no-await-pending: answer when it returns)" })
           .epilogue(
             "Exit codes: 0 served until Ctrl-C or SIGTERM (then --dump is written); 1 could not start: bad arguments, no app at <app>, " +
               "a missing --secrets/--users/--seed file, or the port is taken.",
@@ -185,13 +210,140 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
         );
       },
     )
+    // hookshift serve (issue 15): the shim's pipeline as a production server; src/cli/serve.ts.
     .command(
-      "verify <original> <migrated>",
+      "serve <app>",
+      "Serve the app's HTTPS endpoints in production on your MongoDB: JSON logs, health checks, metrics, graceful stop",
+      (y) =>
+        semanticsOptions(
+          y
+            .positional("app", { type: "string", demandOption: true, describe: "Folder of the (migrated) exported app" })
+            .option("port", { default: 8080, requiresArg: true, coerce: numberArg("--port", { min: 0, max: 65535, integer: true }), describe: "Port to listen on, 0-65535 (0: any free port)" })
+            .option("host", { type: "string", default: "127.0.0.1", describe: "Address to listen on; anything but loopback (0.0.0.0 in a container) must be asked for" })
+            .option("webhooks", { type: "boolean", default: false, describe: "Also serve the old incoming-webhook URLs with webhook semantics, for callers not yet moved" })
+            .option("mongodb-uri", { type: "string", describe: "Your MongoDB, through the official driver (default: the MONGODB_URI environment variable)" })
+            .option("embedded", { type: "boolean", default: false, describe: "Use the embedded in-memory database instead (data is lost at exit; not for production)" })
+            .option("seed", { type: "string", describe: "With --embedded: EJSON file { db: { coll: [docs] } } loaded at start" })
+            .option("dump", { type: "string", describe: "With --embedded: write the database as EJSON to this file at exit" })
+            .option("secrets", { type: "string", describe: "JSON file of Secret name → value (secrets.json from migrate); HOOKSHIFT_SECRET_<name> variables win over it (docs/deploy.md)" })
+            .option("users", { type: "string", describe: "Local users, API keys and custom-JWT secret for application auth (the shim's --users file), next to those in the database" })
+            .option("auth-db", { type: "string", describe: "Database of the users and api_keys collections serve-admin manages (default: hookshift)" })
+            .option("app-id", { type: "string", describe: "App id in the URLs (default: the app's config)" })
+            .option("environment", { type: "string", describe: "environments/<name>.json for context.environment" })
+            .option("allow-network", { type: "boolean", default: false, describe: "Let context.http calls reach any host (refused otherwise)" })
+            .option("allow-host", { type: "string", array: true, describe: "Let context.http reach this host only (repeatable; *.example.com for its subdomains)" })
+            .option("sandbox-permissions", { type: "boolean", default: true, describe: "Run function code under Node's permission model (docs/security.md; --no-sandbox-permissions turns it off)" }),
+        )
+          .option("pool-size", { requiresArg: true, coerce: numberArg("--pool-size", { min: 1, integer: true }), describe: "Function worker threads a process, each running one call at a time (default: one per core)" })
+          .option("max-body-mb", { default: DEFAULT_LIMITS.maxBodyBytes / 1024 / 1024, requiresArg: true, coerce: numberArg("--max-body-mb", { min: 0 }), describe: "Largest request body in MB (413 past it)" })
+          .option("max-header-kb", { default: DEFAULT_LIMITS.maxHeaderBytes / 1024, requiresArg: true, coerce: numberArg("--max-header-kb", { min: 1 }), describe: "Largest request line and headers in KB (431 past it)" })
+          .option("memory-limit-mb", { default: DEFAULT_LIMITS.memoryLimitMb, requiresArg: true, coerce: numberArg("--memory-limit-mb", { min: 16 }), describe: "Memory of each function worker in MB" })
+          .option("request-timeout", { default: DEFAULT_LIMITS.requestTimeoutMs / 1000, requiresArg: true, coerce: numberArg("--request-timeout", { min: 1 }), describe: "Seconds a client has to send a whole request" })
+          .option("max-inflight-body-mb", { default: DEFAULT_LIMITS.maxInflightBodyBytes / 1024 / 1024, requiresArg: true, coerce: numberArg("--max-inflight-body-mb", { min: 1 }), describe: "MB of request bodies held at once; past it requests get 503" })
+          .option("shutdown-timeout", { default: 30, requiresArg: true, coerce: numberArg("--shutdown-timeout", { min: 0 }), describe: "Seconds a stop (SIGTERM) waits for the requests in flight; a second signal exits at once" })
+          .option("workers", { default: 1, requiresArg: true, coerce: numberArg("--workers", { min: 1, integer: true }), describe: "Server processes sharing the port (node:cluster), each with its own --pool-size" })
+          .option("log-level", { choices: ["fatal", "error", "warn", "info", "debug", "silent"] as const, default: "info" as const, describe: "Lowest level of the JSON log on stdout" })
+          .example("$0 serve ./myapp-migrated --mongodb-uri mongodb://db:27017", "Serve the endpoints on your MongoDB at 127.0.0.1:8080")
+          .example("HOOKSHIFT_SECRET_orders_x2D_key=... $0 serve ./app --host 0.0.0.0 --workers 4", "Secrets from the environment; every interface; four processes")
+          .example("$0 serve ./app --embedded --seed seed.json", "Try it with an in-memory database")
+          .epilogue(
+            "Reserved paths: /healthz, /readyz (database reachable), /metrics (Prometheus). Secrets: HOOKSHIFT_SECRET_<name>, Values: HOOKSHIFT_VALUE_<name> (docs/deploy.md). " +
+              "Exit codes: 0 stopped by SIGTERM or Ctrl-C after finishing the requests in flight; 1 could not start: bad arguments, no database chosen, a Secret not set, " +
+              "no app at <app>, a missing input file, or the port is taken; 130/143 a second SIGINT/SIGTERM cut the stop short.",
+          ),
+      async (args) => {
+        if (failedArgs) return;
+        await checkAppFolder(args.app, "app");
+        await checkInputFile("--secrets", args.secrets);
+        await checkInputFile("--users", args.users);
+        await checkInputFile("--seed", args.seed);
+        const { runServeCommand } = await import("./serve-cluster.js");
+        code = await runServeCommand(
+          {
+            app: args.app,
+            port: args.port,
+            host: args.host,
+            appId: args.appId,
+            environment: args.environment,
+            webhooks: args.webhooks,
+            mongodbUri: args.mongodbUri,
+            embedded: args.embedded,
+            seed: args.seed,
+            dump: args.dump,
+            secrets: args.secrets,
+            users: args.users,
+            allowNetwork: args.allowNetwork,
+            allowHost: args.allowHost as string[] | undefined,
+            sandboxPermissions: args.sandboxPermissions,
+            errorStatus: args.errorStatus as string[],
+            webhookNoResultStatus: args.webhookNoResultStatus,
+            endpointNoResultStatus: args.endpointNoResultStatus,
+            headerCase: args.headerCase,
+            querySecret: args.querySecret,
+            rawQueryQuestionMark: args.rawQueryQuestionMark,
+            webhookEmptyBody: args.webhookEmptyBody,
+            webhookSignatureOver: args.webhookSignatureOver,
+            endpointHeadAsGet: args.endpointHeadAsGet,
+            setBodyOther: args.setBodyOther,
+            timeLimit: args.timeLimit,
+            awaitPending: args.awaitPending,
+            poolSize: args.poolSize,
+            maxBodyMb: args.maxBodyMb,
+            maxHeaderKb: args.maxHeaderKb,
+            memoryLimitMb: args.memoryLimitMb,
+            requestTimeout: args.requestTimeout,
+            maxInflightBodyMb: args.maxInflightBodyMb,
+            shutdownTimeout: args.shutdownTimeout,
+            logLevel: args.logLevel,
+            authDb: args.authDb,
+            workers: args.workers,
+          },
+          io,
+        );
+      },
+    )
+    // hookshift serve-admin (issue 15): serve's users and API keys; src/cli/serve-admin.ts.
+    .command(
+      "serve-admin <action> [name]",
+      "Create, list and delete the users and API keys serve authenticates (kept in your MongoDB)",
+      (y) =>
+        y
+          .positional("action", { choices: ["user-add", "user-list", "user-delete", "key-add", "key-list", "key-delete"] as const, demandOption: true, describe: "What to do" })
+          .positional("name", { type: "string", describe: "key-add: a name for the new key; user-delete: the user's id or email; key-delete: the key's id or name" })
+          .option("email", { type: "string", describe: "user-add: the user's email (the password comes from HOOKSHIFT_ADMIN_PASSWORD)" })
+          .option("mongodb-uri", { type: "string", describe: "Your MongoDB (default: the MONGODB_URI environment variable)" })
+          .option("embedded-file", { type: "string", describe: "Instead: an EJSON file (created if missing) that serve --embedded --seed loads" })
+          .option("auth-db", { type: "string", describe: "Database of the users and api_keys collections (default: hookshift)" })
+          .option("json", { type: "boolean", default: false, describe: "Print the result as JSON" })
+          .example("HOOKSHIFT_ADMIN_PASSWORD=... $0 serve-admin user-add --email ada@example.com", "A user for email/password authentication")
+          .example("$0 serve-admin key-add billing", "An API key named billing (printed once)")
+          .epilogue("Exit codes: 0 done; 1 bad arguments, no database, a user or key that exists already, or nothing to delete."),
+      async (args) => {
+        if (failedArgs) return;
+        const { runServeAdmin } = await import("./serve-admin.js");
+        code = await runServeAdmin(
+          {
+            action: args.action,
+            target: args.name,
+            email: args.email,
+            mongodbUri: args.mongodbUri,
+            embeddedFile: args.embeddedFile,
+            authDb: args.authDb,
+            json: args.json,
+          },
+          io,
+        );
+      },
+    )
+    .command(
+      "verify [original] [migrated]",
       "Send the same requests to each webhook and its migrated endpoint and compare what they do",
       (y) =>
         y
-          .positional("original", { type: "string", demandOption: true, describe: "The app before migration" })
-          .positional("migrated", { type: "string", demandOption: true, describe: "The app after migration" })
+          .positional("original", { type: "string", describe: "The app before migration" })
+          .positional("migrated", { type: "string", describe: "The app after migration" })
+          .option("fleet", { type: "string", describe: "Verify every migrated app of a fleet run: its report folder (with fleet.json), instead of <original> <migrated>" })
+          .option("jobs", { requiresArg: true, coerce: numberArg("--jobs", { min: 1, integer: true }), describe: "With --fleet: apps verified at once, each in its own worker process (default: one per core)" })
           .option("secrets", { type: "string", describe: "secrets.json written by migrate" })
           .option("users", { type: "string", describe: "Users file (default: verify makes its own test users)" })
           .option("seed", { type: "string", describe: "EJSON seed data for every run" })
@@ -207,10 +359,37 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
           .epilogue(
             "Exit codes: 0 every webhook equal and proven; 1 a difference, a webhook without endpoint, an unresolved marker, or an error " +
               "(bad arguments, no app at <original> or <migrated>, an app without webhooks, a --webhook it does not have, a missing input file); " +
-              "2 no difference, but a webhook is unproven (no case ran its function to an answer on both sides) or below --min-coverage.",
+              "2 no difference, but a webhook is unproven (no case ran its function to an answer on both sides) or below --min-coverage. " +
+              "With --fleet: the worst of the apps' codes (an app that was not migrated counts as 2).",
           ),
       async (args) => {
         if (failedArgs) return;
+        if (args.fleet !== undefined) {
+          if (args.original !== undefined) throw new UsageError("--fleet takes no <original> <migrated>: the pairs come from the fleet's fleet.json");
+          const one = ["--secrets", args.secrets, "--users", args.users, "--seed", args.seed, "--requests", args.requests, "--webhook", args.webhook, "--report", args.report];
+          for (let i = 0; i < one.length; i += 2) {
+            if (one[i + 1] !== undefined) throw new UsageError(`${one[i]} applies to one app, not to --fleet`, "Each app is verified with its own secrets.json; verify one app with `hookshift verify <original> <migrated>` to pass more.");
+          }
+          const { runVerifyFleet } = await import("./fleet.js");
+          code = await runVerifyFleet(
+            {
+              fleet: args.fleet,
+              jobs: args.jobs,
+              coverage: args.coverage,
+              sandboxPermissions: args.sandboxPermissions,
+              maxCases: args.cases,
+              timeLimitMs: args.timeLimit * 1000,
+              minCoverage: args.minCoverage,
+              json: args.json,
+            },
+            io,
+          );
+          return;
+        }
+        if (args.original === undefined || args.migrated === undefined) {
+          const missing = args.original === undefined ? "missing <original> and <migrated>" : "missing <migrated>";
+          throw new UsageError(missing, "hookshift verify <original> <migrated>, or --fleet <report-dir> for a fleet run.");
+        }
         await checkAppFolder(args.original, "original app");
         await checkAppFolder(args.migrated, "migrated app");
         for (const [option, file] of [["--secrets", args.secrets], ["--users", args.users], ["--seed", args.seed], ["--requests", args.requests]] as const) {
@@ -239,6 +418,36 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       },
     )
     .command(
+      "callers <report> <dirs..>",
+      "Find the old webhook URLs of migrated apps in client code and configuration; rewrite them with --write",
+      (y) =>
+        y
+          .positional("report", { type: "string", demandOption: true, describe: "The migration's report folder (report.json) or a fleet report folder (fleet.json)" })
+          .positional("dirs", { type: "string", array: true, demandOption: true, describe: "Folders (or files) of client code to search, recursively" })
+          .option("json", { type: "boolean", default: false, describe: "Print the result as JSON (docs/callers.md)" })
+          .option("dry-run", { type: "boolean", default: false, describe: "Write nothing; print the unified diff --write would apply" })
+          .option("write", { type: "boolean", default: false, describe: "Rewrite the exact old URL literals in place (staged; refuses a dirty git tree)" })
+          .option("allow-dirty", { type: "boolean", default: false, describe: "With --write: allow uncommitted changes in the git work tree" })
+          .example("$0 callers ./myapp-report ../web ../ios", "List every old URL, the endpoint URL it becomes, and what its callers must change")
+          .example("$0 callers ./report ../web --dry-run", "Show the rewrite as a unified diff; write nothing")
+          .example("$0 callers ./report ../web --write", "Rewrite the URLs in place (a clean git tree, or --allow-dirty)")
+          .example("$0 callers ./fleet-report . --json", "Every app of a fleet run, as JSON")
+          .epilogue(
+            "Searches every text file (not binary ones, node_modules, .git, or what .gitignore ignores). URLs built from parts, paths without a host " +
+              "and other hosts are listed for review and never rewritten; secret values are never printed. " +
+              "Exit codes: 0 no old URL of the apps found (with --write: all rewritten, nothing left for a person); 2 old URLs or places to review found " +
+              "(with --write: written, but something still needs a person); 1 errors (bad arguments, an unreadable report or file, a refused write).",
+          ),
+      async (args) => {
+        if (failedArgs) return;
+        const { runCallers } = await import("./callers.js");
+        code = await runCallers(
+          { report: args.report, dirs: args.dirs as string[], json: args.json, dryRun: args.dryRun, write: args.write, allowDirty: args.allowDirty },
+          io,
+        );
+      },
+    )
+    .command(
       "rules",
       "List the source-rewrite rules, or explain one",
       (y) =>
@@ -256,7 +465,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .middleware((a) => {
       if (typeof a.color === "boolean") io.color = a.color;
     })
-    .demandCommand(1, "Name a command: scan, migrate, shim, verify or rules (hookshift --help lists them).")
+    .demandCommand(1, "Name a command: scan, migrate, verify, callers, shim, serve, serve-admin or rules (hookshift --help lists them).")
     .strict()
     .recommendCommands()
     .version(VERSION)

@@ -13,6 +13,8 @@ const PHASE: Record<string, string> = {
   report: "Writing the reports",
   scan: "Scanning apps",
   verify: "Verifying webhooks",
+  fleet: "Migrating apps",
+  "fleet-verify": "Verifying apps",
 };
 
 export interface ProgressBar {
@@ -30,12 +32,16 @@ export function progressBar(io: Io, opts: { json?: boolean } = {}): ProgressBar 
   const multi = new cliProgress.MultiBar(
     {
       stream: process.stderr,
-      format: (_options, params, payload: { phase?: string; counted?: boolean; unit?: string }) => {
+      format: (_options, params, payload: { phase?: string; counted?: boolean; unit?: string; detail?: string }) => {
         const phase = payload.phase ?? "";
         if (!payload.counted) return `${phase} ...`;
         const width = 24;
         const filled = params.total > 0 ? Math.min(width, Math.round((params.value / params.total) * width)) : 0;
-        return `${phase} [${"#".repeat(filled)}${"-".repeat(width - filled)}] ${params.value}/${params.total}${payload.unit ? ` ${payload.unit}` : ""}`;
+        const line = `${phase} [${"#".repeat(filled)}${"-".repeat(width - filled)}] ${params.value}/${params.total}${payload.unit ? ` ${payload.unit}` : ""}${payload.detail ? `; ${payload.detail}` : ""}`;
+        // One terminal line: a wrapped bar would be drawn again below itself on every redraw.
+        // (A pseudo-terminal may report no width: 0.)
+        const columns = process.stderr.columns || 100;
+        return columns >= 40 && line.length > columns - 1 ? line.slice(0, columns - 2) + "…" : line;
       },
       clearOnComplete: true,
       // The cursor stays visible: a run killed by Ctrl-C must not leave the terminal without one
@@ -53,7 +59,7 @@ export function progressBar(io: Io, opts: { json?: boolean } = {}): ProgressBar 
   return {
     update(p) {
       if (stopped) return;
-      const payload = { phase: PHASE[p.phase] ?? p.phase, counted: p.total > 0, unit: p.unit };
+      const payload = { phase: PHASE[p.phase] ?? p.phase, counted: p.total > 0, unit: p.unit, detail: p.detail };
       if (!bar) bar = multi.create(Math.max(p.total, 1), p.done, payload);
       else {
         bar.setTotal(Math.max(p.total, 1));

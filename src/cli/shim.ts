@@ -2,13 +2,13 @@ import { writeFile } from "node:fs/promises";
 import { createColors } from "picocolors";
 import { defaultWorkerCount } from "../runtime/functions/pool.js";
 import { routeTable, startShimServer } from "../runtime/server.js";
-import { applyErrorStatus, defaultSemantics } from "../runtime/semantics.js";
 import { openSession } from "../runtime/session.js";
 import { dumpStore } from "../runtime/store/index.js";
 import type { Io } from "./io.js";
+import { semanticsFrom, type SemanticsFlags } from "./semantics-flags.js";
 import { printUsageError } from "./usage.js";
 
-export interface ShimOptions {
+export interface ShimOptions extends SemanticsFlags {
   app: string;
   port: number;
   host: string;
@@ -22,47 +22,21 @@ export interface ShimOptions {
   allowNetwork: boolean;
   /** `--no-sandbox-permissions`: run the function workers outside Node's permission model (README.md, "Security"). */
   sandboxPermissions?: boolean;
-  errorStatus: string[];
-  webhookNoResultStatus: number;
-  endpointNoResultStatus: number;
-  headerCase: "canonical" | "as-sent";
-  querySecret: "visible" | "hidden";
-  rawQueryQuestionMark: boolean;
-  webhookEmptyBody: "undefined" | "empty-binary";
-  webhookSignatureOver: "raw" | "ejson";
-  /** Serve HEAD requests from the route's GET endpoint (default: endpoints have no HEAD method). */
-  endpointHeadAsGet?: boolean;
-  timeLimit: number;
   /** `--workers`: function worker threads (default: one per core). */
   workers?: number;
   /** `--max-inflight-body-mb`: request bodies held at once before 503 (default 256). */
   maxInflightBodyMb?: number;
-  /** `--set-body-other`: response.setBody with a value that is neither a string nor a BSON.Binary. */
-  setBodyOther?: "error" | "string" | "ejson";
-  /** `--no-await-pending`: answer when the function returns, not once its pending work has settled. */
-  awaitPending?: boolean;
 }
 
 /** `hookshift shim`: serves until SIGINT/SIGTERM, then writes --dump and exits 0. */
 export async function runShim(opts: ShimOptions, io: Io, until?: Promise<void>): Promise<number> {
   const c = createColors(io.color);
-  const sem = defaultSemantics();
-  const bad = applyErrorStatus(sem, opts.errorStatus);
-  if (bad) {
-    printUsageError(io, bad, { command: "shim" });
+  const parsed = semanticsFrom(opts);
+  if (!parsed.ok) {
+    printUsageError(io, parsed.message, { command: "shim" });
     return 1;
   }
-  sem.webhookNoResultStatus = opts.webhookNoResultStatus;
-  sem.endpointNoResultStatus = opts.endpointNoResultStatus;
-  sem.headerCase = opts.headerCase;
-  sem.querySecretVisible = opts.querySecret === "visible";
-  sem.rawQueryLeadingQuestionMark = opts.rawQueryQuestionMark;
-  sem.webhookEmptyBody = opts.webhookEmptyBody;
-  sem.webhookSignatureOver = opts.webhookSignatureOver;
-  sem.endpointHeadAsGet = opts.endpointHeadAsGet ?? false;
-  if (opts.setBodyOther) sem.setBodyOther = opts.setBodyOther;
-  sem.timeLimitMs = opts.timeLimit * 1000;
-  if (opts.awaitPending === false) sem.awaitPending = false;
+  const sem = parsed.sem;
   const workers = opts.workers ?? defaultWorkerCount();
   let session;
   try {

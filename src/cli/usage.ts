@@ -10,7 +10,7 @@
 
 import type { Io } from "./io.js";
 
-export const COMMANDS = ["scan", "migrate", "shim", "verify", "rules"] as const;
+export const COMMANDS = ["scan", "migrate", "shim", "serve", "serve-admin", "verify", "callers", "rules"] as const;
 
 /** The command the arguments name, if any (the first word that is not an option). */
 export function commandOf(argv: string[]): string | undefined {

@@ -10,6 +10,7 @@ import { UsageError } from "../util/errors.js";
 import { renderNextSteps } from "../report/console.js";
 import { shellWord, type NextStep } from "../report/next-steps.js";
 import { progressBar } from "./progress.js";
+import { verifyExitCode } from "../verify/summary.js";
 
 /**
  * `hookshift verify`: exit 0 when every webhook is equal and proven; 1 on a difference, a webhook
@@ -50,9 +51,7 @@ export async function runVerify(opts: VerifyOptions & { json: boolean; report?: 
 }
 
 export function exitCode(result: VerifyResult): number {
-  const s = result.summary;
-  if (s.different > 0 || s.unpaired > 0 || s.errors > 0 || result.markers.length > 0) return 1;
-  return s.unproven > 0 || s.belowMinCoverage.length > 0 ? 2 : 0;
+  return verifyExitCode(result);
 }
 
 type Colors = ReturnType<typeof createColors>;

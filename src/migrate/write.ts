@@ -5,19 +5,16 @@
 // `--in-place` is one journaled transaction (journal.ts). A kill leaves the old app, the new
 // one, or a journal or staging folder that the next run finishes or removes; never a mix.
 
-import { execFile } from "node:child_process";
 import { mkdirSync, readdirSync, renameSync, rmdirSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { promisify } from "node:util";
 import type { FileChange, MigrationPlan } from "./types.js";
 import { copyEntrySync, isInside } from "../util/fs.js";
 import { copyAppInWorker } from "./copy-app.js";
 import { materialiseLinks, refuseLinks } from "./no-follow.js";
 import { applyJournaled, JournalError, type JournalHooks } from "./journal.js";
 import { makeStaging, removeStaleStaging, type StaleStaging } from "./staging.js";
-
-const run = promisify(execFile);
+import { gitDirty } from "../util/git.js";
 
 export class WriteError extends Error {
   constructor(
@@ -235,17 +232,8 @@ function nonEmpty(dir: string): boolean {
   }
 }
 
-/** `git status --porcelain` of the app folder, or "" when clean or not in a work tree. */
-export async function gitDirty(dir: string): Promise<string> {
-  try {
-    const inside = await run("git", ["-C", dir, "rev-parse", "--is-inside-work-tree"]);
-    if (inside.stdout.trim() !== "true") return "";
-    const status = await run("git", ["-C", dir, "status", "--porcelain", "--", "."]);
-    return status.stdout.trimEnd();
-  } catch {
-    return "";
-  }
-}
+// `git status --porcelain` of the app folder (util/git.ts, shared with callers --write).
+export { gitDirty };
 
 /** Writes `secrets.json` readable by its owner only (mode 0600), atomically. */
 export async function writeSecretsFile(file: string, secrets: Record<string, string>): Promise<void> {

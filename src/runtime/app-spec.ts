@@ -27,6 +27,8 @@ export interface ServedApp {
   customUserData?: { mongo_service_name?: string; database_name?: string; collection_name?: string; user_id_field?: string };
   /** Problems the shim could not resolve (a from_secret Value without its secret ...). */
   warnings: string[];
+  /** Every Secret the app refers to (an endpoint's secret_name, a from_secret Value), with what uses it; serve checks them at start. */
+  secretRefs: { name: string; usedBy: string }[];
 }
 
 export interface ServeOptions {
@@ -57,9 +59,11 @@ export async function buildServedApp(app: App, opts: ServeOptions = {}): Promise
 
   // Values: values/*.json; from_secret ones resolve through the secrets file.
   const values: Record<string, unknown> = {};
+  const secretRefs: ServedApp["secretRefs"] = [];
   for (const f of app.files.filter((x) => /^values\/[^/]+\.json$/.test(x))) {
     const v = parseJson((await read(f)) ?? "", f).value as { name?: string; value?: unknown; from_secret?: boolean } | undefined;
     if (!v || typeof v.name !== "string") continue;
+    if (v.from_secret && typeof v.value === "string") secretRefs.push({ name: v.value, usedBy: `Value ${v.name} (${f})` });
     if (v.from_secret) {
       const secret = typeof v.value === "string" ? secrets[v.value] : undefined;
       if (secret !== undefined) values[v.name] = secret;
@@ -112,6 +116,8 @@ export async function buildServedApp(app: App, opts: ServeOptions = {}): Promise
     for (const entry of file.value) {
       if (!entry || typeof entry.route !== "string") continue;
       endpoints.push({ entry, fn: entries.get(entry.function_name), source: functions[entry.function_name]?.source });
+      const validated = entry.validation_method === "SECRET_AS_QUERY_PARAM" || entry.validation_method === "VERIFY_PAYLOAD";
+      if (validated && !entry.disabled && typeof entry.secret_name === "string") secretRefs.push({ name: entry.secret_name, usedBy: `endpoint ${String(entry.http_method)} ${entry.route}` });
     }
   }
 
@@ -122,7 +128,7 @@ export async function buildServedApp(app: App, opts: ServeOptions = {}): Promise
     if (v?.enabled === true) customUserData = v as ServedApp["customUserData"];
   }
 
-  return { app, appId, spec, webhooks: app.webhooks.filter((w) => w.config && w.source !== undefined), endpoints, secrets, customUserData, warnings };
+  return { app, appId, spec, webhooks: app.webhooks.filter((w) => w.config && w.source !== undefined), endpoints, secrets, customUserData, warnings, secretRefs };
 }
 
 /**

@@ -125,7 +125,7 @@ async function authenticate(
   // all, an incomplete set (an email without its password), and credentials no user matches.
   if (!creds && hasCredentialFields(headers)) return { ok: false, response: errorResponse(deps.sem.errors.endpointPartialCredentials, undefined, "partial-credentials") };
   if (!creds) return { ok: false, response: errorResponse(deps.sem.errors.endpointNoCredentials, undefined, "missing-credentials") };
-  const auth = deps.users.authenticate(creds, ep.entry.create_user_on_auth === true);
+  const auth = await deps.users.authenticate(creds, ep.entry.create_user_on_auth === true);
   if (!auth.ok) return { ok: false, response: errorResponse(deps.sem.errors.endpointInvalidCredentials, undefined, "invalid-credentials", { logs: [auth.message] }) };
   return { ok: true, user: auth.user, system: false, notes: auth.created ? [`created user ${auth.user.id} (create_user_on_auth)`] : [] };
 }

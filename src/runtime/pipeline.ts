@@ -8,7 +8,7 @@ import { evaluateExpression } from "./expressions.js";
 import type { CallRequest, CallResult, RequestSpec, UserSpec } from "./functions/protocol.js";
 import { errorResponse, type ShimResponse } from "./http.js";
 import type { Semantics } from "./semantics.js";
-import { SYSTEM_USER, type UserStore } from "./users.js";
+import { SYSTEM_USER, type UserDirectory } from "./users.js";
 
 export interface Runner {
   /** `signal` cancels the call (server.ts: the HTTP client went away); see FunctionRuntime.call. */
@@ -18,7 +18,7 @@ export interface Runner {
 export interface PipelineDeps {
   served: ServedApp;
   runner: Runner;
-  users: UserStore;
+  users: UserDirectory;
   store: Store;
   sem: Semantics;
   allowNetwork: boolean;
@@ -30,8 +30,8 @@ export const encodeArgs = (args: unknown[]): string => EJSON.stringify(args, { r
 export type UserResolution = { ok: true; user: UserSpec; system: boolean; notes: string[] } | { ok: false; response: ShimResponse };
 
 /** Fixed user id: runs as that id even when the user store does not know it, with a note (as App Services would). */
-export function fixedUser(deps: PipelineDeps, id: string): UserResolution {
-  const { user, known } = deps.users.byId(id);
+export async function fixedUser(deps: PipelineDeps, id: string): Promise<UserResolution> {
+  const { user, known } = await deps.users.byId(id);
   return { ok: true, user, system: false, notes: known ? [] : [`run_as_user_id ${id} is not in the --users file; running as that id with no data`] };
 }
 

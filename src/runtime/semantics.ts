@@ -2,6 +2,8 @@
 // that changes it; docs/parity.md lists each with its source and confidence. One object carries
 // the choices so the webhook and endpoint pipelines and verify agree.
 
+import { DEFAULT_LIMITS } from "./limits.js";
+
 export type ErrorKind =
   | "webhookNotFound"
   | "endpointNotFound"
@@ -100,9 +102,9 @@ export function defaultSemantics(): Semantics {
     webhookSignatureOver: "raw",
     endpointHeadAsGet: false,
     webhookEmptyBody: "undefined",
-    timeLimitMs: 300_000,
+    timeLimitMs: DEFAULT_LIMITS.timeLimitMs,
     awaitPending: true,
-    maxBodyBytes: 18 * 1024 * 1024,
+    maxBodyBytes: DEFAULT_LIMITS.maxBodyBytes,
     setBodyOther: "error",
   };
 }

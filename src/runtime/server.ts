@@ -7,9 +7,11 @@
 
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { handleEndpoint, endpointPrefix } from "./endpoint.js";
+import { randomUUID } from "node:crypto";
+import { handleEndpoint, endpointPrefix, matchEndpoint } from "./endpoint.js";
 import { errorResponse, malformedQuery, type ShimRequest, type ShimResponse } from "./http.js";
 import type { PipelineDeps, Runner } from "./pipeline.js";
+import { DEFAULT_LIMITS, type RuntimeLimits } from "./limits.js";
 import { handleWebhook, matchWebhookPath, webhookPath } from "./webhook.js";
 
 export interface RouteRow {
@@ -39,19 +41,46 @@ export function routeTable(deps: PipelineDeps): RouteRow[] {
   return rows;
 }
 
+/** Which URL families a server answers: `shim` both; `serve` endpoints, webhooks with `--webhooks`. */
+export interface DispatchOptions {
+  webhooks?: boolean;
+}
+
 /** Routes one request to its pipeline. Exported for verify, which calls it without a socket. */
-export async function dispatch(req: ShimRequest, deps: PipelineDeps): Promise<ShimResponse> {
+export async function dispatch(req: ShimRequest, deps: PipelineDeps, opts: DispatchOptions = {}): Promise<ShimResponse> {
   // A %-escape that is not `%` and two hex digits (RFC 3986, section 2.1) in the query string:
   // a malformed request, whatever the route (inferred, docs/parity.md).
   const bad = malformedQuery(req.rawQuery);
   if (bad) return errorResponse({ status: 400, code: "InvalidParameter", message: "malformed query string" }, `malformed query string: ${bad}`, "bad-request");
-  const res = await route(req, deps);
+  const res = await route(req, deps, opts.webhooks !== false);
   // HEAD answers carry no body (HTTP); node:http would drop it on the wire anyway.
   return req.method === "HEAD" ? { ...res, body: Buffer.alloc(0) } : res;
 }
 
-async function route(req: ShimRequest, deps: PipelineDeps): Promise<ShimResponse> {
-  if (matchWebhookPath(req.path)) return handleWebhook(req, deps);
+/**
+ * What a request reached, for logs and metrics: the endpoint route (the configured one, so a
+ * label's values stay bounded) or the webhook, and the function it runs.
+ */
+export function describeTarget(req: Pick<ShimRequest, "method" | "path">, deps: PipelineDeps, opts: DispatchOptions = {}): { kind: "webhook" | "endpoint" | "none"; route: string; functionName?: string } {
+  const w = matchWebhookPath(req.path);
+  if (w) {
+    const hook = opts.webhooks !== false && w.appId === deps.served.appId ? deps.served.webhooks.find((x) => x.service.name === w.service && x.name === w.name) : undefined;
+    return hook ? { kind: "webhook", route: `${hook.service.name}/${hook.name}`, functionName: `${hook.service.name}/${hook.name}` } : { kind: "none", route: "unmatched" };
+  }
+  const prefix = endpointPrefix(deps.served.appId);
+  if (!req.path.startsWith(prefix + "/")) return { kind: "none", route: "unmatched" };
+  let route: string;
+  try {
+    route = decodeURIComponent(req.path.slice(prefix.length));
+  } catch {
+    return { kind: "none", route: "unmatched" };
+  }
+  const { found } = matchEndpoint(deps.served.endpoints, route, req.method, deps.sem.endpointHeadAsGet);
+  return found ? { kind: "endpoint", route: found.entry.route, functionName: found.entry.function_name } : { kind: "none", route: "unmatched" };
+}
+
+async function route(req: ShimRequest, deps: PipelineDeps, webhooks: boolean): Promise<ShimResponse> {
+  if (matchWebhookPath(req.path)) return webhooks ? handleWebhook(req, deps) : errorResponse(deps.sem.errors.webhookNotFound, "webhook URLs are served with --webhooks", "not-found");
   if (req.path.startsWith(endpointPrefix(deps.served.appId) + "/")) return handleEndpoint(req, deps);
   if (req.path.startsWith("/app/") && req.path.includes("/endpoint/")) return errorResponse(deps.sem.errors.endpointNotFound, "unknown app id", "not-found");
   return errorResponse(deps.sem.errors.endpointNotFound, "no webhook or endpoint at this path", "not-found");
@@ -63,7 +92,7 @@ export interface ShimServer {
 }
 
 /** Default bound of the request bodies the server holds at once (`shim --max-inflight-body-mb`). */
-export const DEFAULT_MAX_INFLIGHT_BODY_BYTES = 256 * 1024 * 1024;
+export const DEFAULT_MAX_INFLIGHT_BODY_BYTES = DEFAULT_LIMITS.maxInflightBodyBytes;
 
 /** Bytes of request bodies read and not yet answered, against their bound. */
 interface BodyBudget {
@@ -71,17 +100,92 @@ interface BodyBudget {
   limit: number;
 }
 
+/** One answered (or abandoned) request, for the request log and metrics. Its URL has secrets hidden (loggedUrl). */
+export interface RequestEvent {
+  requestId: string;
+  method: string;
+  url: string;
+  kind: "webhook" | "endpoint" | "none";
+  route: string;
+  functionName?: string;
+  status: number;
+  outcome: string;
+  durationMs: number;
+  /** The client closed the connection before the answer; nothing was sent. */
+  cancelled: boolean;
+  /** A failed function call's message (it may quote anything the function held: redact before logging). */
+  failure?: string;
+}
+
+export interface HttpServerOptions {
+  host: string;
+  port: number;
+  /** Connection limits; unset ones come from DEFAULT_LIMITS. */
+  limits?: Partial<Pick<RuntimeLimits, "maxHeaderBytes" | "requestTimeoutMs" | "headersTimeoutMs" | "keepAliveTimeoutMs" | "maxInflightBodyBytes">>;
+  dispatch?: DispatchOptions;
+  /** Called once per request after its answer (or its cancellation). */
+  onRequest?: (e: RequestEvent) => void;
+  /**
+   * Paths the server answers itself before routing (serve's /healthz, /readyz, /metrics): return
+   * true when the request was handled. App Services' URLs all start with /app/ or /api/.
+   */
+  reserved?: (req: http.IncomingMessage, res: http.ServerResponse) => boolean;
+}
+
+export interface HttpServer extends ShimServer {
+  /** Requests read and not yet answered. */
+  inflight(): number;
+  /**
+   * Graceful stop: no new connections, kept-alive ones close after their current answer, and the
+   * requests in flight finish until `deadlineMs`; then every connection closes. Resolves with
+   * whether every request finished in time.
+   */
+  drain(deadlineMs: number): Promise<boolean>;
+}
+
+/** The shim's server: both URL families, one text line a request on `log`. */
 export async function startShimServer(
   deps: PipelineDeps,
   opts: { host: string; port: number; log: (line: string) => void; maxInflightBodyBytes?: number },
 ): Promise<ShimServer> {
-  const budget: BodyBudget = { used: 0, limit: opts.maxInflightBodyBytes ?? DEFAULT_MAX_INFLIGHT_BODY_BYTES };
-  const server = http.createServer({ requestTimeout: 60_000, headersTimeout: 15_000, keepAliveTimeout: 5_000 }, (req, res) => {
-    void serve(req, res, deps, opts.log, budget);
+  return startHttpServer(deps, {
+    host: opts.host,
+    port: opts.port,
+    limits: opts.maxInflightBodyBytes !== undefined ? { maxInflightBodyBytes: opts.maxInflightBodyBytes } : {},
+    onRequest: (e) =>
+      opts.log(
+        e.cancelled
+          ? `${e.method} ${e.url} → cancelled: the client closed the connection (${e.durationMs} ms)`
+          : `${e.method} ${e.url} → ${e.status} ${e.outcome} (${e.durationMs} ms)`,
+      ),
   });
-  server.on("clientError", (_err, socket) => {
-    // Malformed request lines and headers never reach a handler: answer 400 and close.
-    if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+}
+
+/** The request pipeline over node:http that `shim` and `serve` share. */
+export async function startHttpServer(deps: PipelineDeps, opts: HttpServerOptions): Promise<HttpServer> {
+  const limits = { ...DEFAULT_LIMITS, ...opts.limits };
+  const budget: BodyBudget = { used: 0, limit: limits.maxInflightBodyBytes };
+  const state = { inflight: 0, draining: false, idle: [] as (() => void)[] };
+  const ctx: ServeContext = { deps, budget, dispatch: opts.dispatch ?? {}, onRequest: opts.onRequest, state };
+  const server = http.createServer(
+    { requestTimeout: limits.requestTimeoutMs, headersTimeout: limits.headersTimeoutMs, keepAliveTimeout: limits.keepAliveTimeoutMs, maxHeaderSize: limits.maxHeaderBytes },
+    (req, res) => {
+      // While draining, a kept-alive connection carries this answer and closes.
+      if (state.draining) res.shouldKeepAlive = false;
+      if (opts.reserved?.(req, res)) return;
+      state.inflight++;
+      res.once("close", () => {
+        state.inflight--;
+        if (state.inflight === 0) for (const f of state.idle.splice(0)) f();
+      });
+      void serve(req, res, ctx);
+    },
+  );
+  server.on("clientError", (err: NodeJS.ErrnoException, socket) => {
+    // Malformed request lines and headers never reach a handler: answer 400 (431 for headers over
+    // the limit) and close.
+    const status = err.code === "HPE_HEADER_OVERFLOW" ? "431 Request Header Fields Too Large" : "400 Bad Request";
+    if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     else socket.destroy();
   });
   await new Promise<void>((resolve, reject) => {
@@ -90,18 +194,52 @@ export async function startShimServer(
   });
   const addr = server.address() as AddressInfo;
   const host = addr.family === "IPv6" ? `[${addr.address}]` : addr.address;
+  const closed = new Promise<void>((resolve) => server.once("close", () => resolve()));
   return {
     url: `http://${host}:${addr.port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    inflight: () => state.inflight,
+    close: async () => {
+      server.close();
+      server.closeAllConnections();
+      await closed;
+    },
+    drain: async (deadlineMs) => {
+      state.draining = true;
+      server.close();
+      server.closeIdleConnections();
+      let timer: NodeJS.Timeout | undefined;
+      const finished =
+        state.inflight === 0 ||
+        (await new Promise<boolean>((resolve) => {
+          state.idle.push(() => resolve(true));
+          timer = setTimeout(() => resolve(false), deadlineMs);
+        }));
+      clearTimeout(timer);
+      server.closeAllConnections();
+      await closed;
+      return finished;
+    },
   };
 }
 
-async function serve(req: http.IncomingMessage, res: http.ServerResponse, deps: PipelineDeps, log: (line: string) => void, budget: BodyBudget): Promise<void> {
-  const started = Date.now();
+interface ServeContext {
+  deps: PipelineDeps;
+  budget: BodyBudget;
+  dispatch: DispatchOptions;
+  onRequest?: (e: RequestEvent) => void;
+  state: { inflight: number; draining: boolean };
+}
+
+/** A caller's X-Request-Id when it is a plain token, else a new one. */
+function requestIdOf(req: http.IncomingMessage): string {
+  const given = req.headers["x-request-id"];
+  return typeof given === "string" && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID();
+}
+
+async function serve(req: http.IncomingMessage, res: http.ServerResponse, ctx: ServeContext): Promise<void> {
+  const { deps, budget } = ctx;
+  const started = performance.now();
+  const requestId = requestIdOf(req);
   // The client went away before the answer (its socket closed): cancel the function call. The
   // body bytes this request holds are released when its response closes, either way.
   const cancel = new AbortController();
@@ -118,9 +256,22 @@ async function serve(req: http.IncomingMessage, res: http.ServerResponse, deps: 
     if (!res.writableFinished) cancel.abort();
   });
   const runner: Runner = { call: (r, o) => deps.runner.call(r, { ...o, signal: cancel.signal }) };
+  let target: ReturnType<typeof describeTarget> = { kind: "none", route: "unmatched" };
+  const report = (r: ShimResponse, cancelled: boolean) =>
+    ctx.onRequest?.({
+      requestId,
+      method: req.method ?? "GET",
+      url: loggedUrl(req.url ?? "/"),
+      ...target,
+      status: r.status,
+      outcome: r.outcome,
+      durationMs: Math.round(performance.now() - started),
+      cancelled,
+      ...(r.failure ? { failure: r.failure.message } : {}),
+    });
   const send = (r: ShimResponse) => {
     if (cancel.signal.aborted) {
-      log(`${req.method} ${loggedUrl(req.url ?? "/")} → cancelled: the client closed the connection (${Date.now() - started} ms)`);
+      report(r, true);
       return;
     }
     if (res.headersSent) return;
@@ -128,7 +279,7 @@ async function serve(req: http.IncomingMessage, res: http.ServerResponse, deps: 
     for (const [k, v] of Object.entries(r.headers)) res.setHeader(k, v);
     res.setHeader("Content-Length", r.body.length);
     res.end(r.body);
-    log(`${req.method} ${loggedUrl(req.url ?? "/")} → ${r.status} ${r.outcome} (${Date.now() - started} ms)`);
+    report(r, false);
   };
   try {
     let url: URL;
@@ -138,6 +289,7 @@ async function serve(req: http.IncomingMessage, res: http.ServerResponse, deps: 
       send(errorResponse({ status: 400, code: "InvalidParameter", message: "malformed request URL" }, undefined, "bad-request"));
       return;
     }
+    target = describeTarget({ method: req.method ?? "GET", path: url.pathname }, deps, ctx.dispatch);
     const body = await readBody(req, deps.sem.maxBodyBytes, take);
     if (body === "too-large") {
       send(errorResponse({ status: 413, code: "ReadSizeLimitExceeded", message: `request body exceeds ${deps.sem.maxBodyBytes} bytes` }, undefined, "too-large"));
@@ -169,7 +321,7 @@ async function serve(req: http.IncomingMessage, res: http.ServerResponse, deps: 
       body,
       remoteAddress: req.socket.remoteAddress ?? "127.0.0.1",
     };
-    send(await dispatch(shimReq, { ...deps, runner }));
+    send(await dispatch(shimReq, { ...deps, runner }, ctx.dispatch));
   } catch (e) {
     send(errorResponse({ status: 500, code: "InternalServerError", message: "internal shim error" }, `internal shim error: ${e instanceof Error ? e.message : String(e)}`, "shim-error"));
   }

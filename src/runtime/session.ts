@@ -39,6 +39,14 @@ export interface SessionOptions {
   sandboxPermissions?: boolean;
   /** Function worker threads (default 1; `shim --workers`, whose default is one per core). */
   workers?: number;
+  /** Memory limit of each function worker (default DEFAULT_LIMITS.memoryLimitMb). */
+  memoryLimitMb?: number;
+  /** Open a `mongodbUri` store without waiting for the server (serve: /readyz reports it). */
+  lazyStore?: boolean;
+  /** Values that replace the app's own, given the app's Value names (serve: HOOKSHIFT_VALUE_<name>). */
+  valueOverrides?: (names: string[]) => Record<string, unknown>;
+  /** context.http may reach only these hosts (with allowNetwork); empty or absent: any host. */
+  allowHosts?: string[];
 }
 
 export interface Session {
@@ -54,7 +62,8 @@ export async function openSession(opts: SessionOptions): Promise<Session> {
   const secrets = opts.secrets ?? (opts.secretsFile ? await readSecretsFile(opts.secretsFile) : {});
   const served = await buildServedApp(app, { appId: opts.appId, environment: opts.environment, secrets });
   const usersFile = opts.users ?? (opts.usersFile ? parseUsersFile(await readFile(opts.usersFile, "utf8"), opts.usersFile) : {});
-  const store = opts.store ?? (await openStore({ mongodbUri: opts.mongodbUri }));
+  if (opts.valueOverrides) Object.assign(served.spec.values, opts.valueOverrides(Object.keys(served.spec.values)));
+  const store = opts.store ?? (await openStore({ mongodbUri: opts.mongodbUri, lazy: opts.lazyStore }));
   const seed = opts.seedText ?? (opts.seedFile ? await readFile(opts.seedFile, "utf8") : undefined);
   if (seed !== undefined) await loadSeedFile(store, seed);
   // The database is looked up per call: verify swaps in a fresh store for every run.
@@ -63,8 +72,10 @@ export async function openSession(opts: SessionOptions): Promise<Session> {
     db: storeBackend(() => deps!.store),
     coverage: opts.coverage,
     workers: opts.workers,
+    memoryLimitMb: opts.memoryLimitMb,
     ...(opts.sandboxPermissions !== false ? { permissions: { read: functionReadPaths(served.spec.dependencies?.nodeModules) } } : {}),
     allowNetwork: opts.allowNetwork ?? false,
+    allowHosts: opts.allowHosts,
   });
   runtime.setApp(served.spec);
   deps = {

@@ -62,7 +62,20 @@ const equal = (a: string, b: string) => {
   return timingSafeEqual(x, y);
 };
 
-export class UserStore {
+type MaybePromise<T> = T | Promise<T>;
+
+/**
+ * Where users come from: the --users file (UserStore), or serve's users kept in the app's
+ * database (src/serve/db-users.ts). The pipelines await every answer.
+ */
+export interface UserDirectory {
+  byId(id: string): MaybePromise<{ user: UserSpec; known: boolean }>;
+  authenticate(c: Credentials, createUserOnAuth: boolean, creating?: ReadonlySet<CreatingProvider>): MaybePromise<AuthOutcome>;
+  /** Custom data kept with the user itself, used when the app has no custom user data collection. */
+  fileCustomData(id: string): Record<string, unknown>;
+}
+
+export class UserStore implements UserDirectory {
   private readonly users: LocalUser[];
   private readonly apiKeys: NonNullable<UsersFile["apiKeys"]>;
   constructor(private readonly file: UsersFile = {}) {

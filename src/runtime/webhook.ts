@@ -207,7 +207,7 @@ async function resolveUser(req: ShimRequest, webhook: Webhook, payload: unknown,
   // create_user_on_auth: "if they don't match an already existing user (e.g. no other user has the
   // specified email address)" (https://www.mongodb.com/docs/atlas/app-services/reference/config/v20210101/http_endpoints/):
   // email/password and custom JWT credentials can create a user; an API key cannot (users.ts).
-  const auth = deps.users.authenticate(creds, cfg.createUserOnAuth, WEBHOOK_CREATING_PROVIDERS);
+  const auth = await deps.users.authenticate(creds, cfg.createUserOnAuth, WEBHOOK_CREATING_PROVIDERS);
   if (!auth.ok) return { ok: false, response: errorResponse(deps.sem.errors.invalidCredentials, auth.message, "invalid-credentials") };
   return { ok: true, user: auth.user, system: false, notes: auth.created ? [`created user ${auth.user.id} (create_user_on_auth)`] : [] };
 }

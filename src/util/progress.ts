@@ -10,6 +10,8 @@ export interface Progress {
   total: number;
   /** What `done` and `total` count ("webhooks", "services", "files", "apps"); shown after n/N. */
   unit?: string;
+  /** More to show after n/N (a fleet run: webhooks done, the apps in flight, time so far). */
+  detail?: string;
 }
 
 export type OnProgress = (p: Progress) => void;

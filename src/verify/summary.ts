@@ -2,7 +2,17 @@
 // unproven webhook gives; pure functions of the webhooks' results.
 
 import { percent } from "./coverage.js";
-import type { CaseResult, VerifySummary, WebhookCoverage, WebhookVerification } from "./types.js";
+import type { CaseResult, VerifyResult, VerifySummary, WebhookCoverage, WebhookVerification } from "./types.js";
+
+/**
+ * verify's exit code: 1 on a difference, a webhook without its endpoint, an unresolved marker or
+ * an error; 2 when nothing differs but a webhook is unproven or below --min-coverage; else 0.
+ */
+export function verifyExitCode(result: Pick<VerifyResult, "summary" | "markers">): 0 | 1 | 2 {
+  const s = result.summary;
+  if (s.different > 0 || s.unpaired > 0 || s.errors > 0 || result.markers.length > 0) return 1;
+  return s.unproven > 0 || s.belowMinCoverage.length > 0 ? 2 : 0;
+}
 
 /** Why no case is evidence: the most frequent shared failure, or the platform answers that stopped every case. */
 export function unprovenReason(cases: CaseResult[]): string {

@@ -8,7 +8,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { REPO } from "../helpers.js";
 
-const ROOTS = ["src", "rules", "docs", "test", "fixtures", "bench", "scripts", "README.md"];
+const ROOTS = ["src", "docs", "test", "fixtures", "bench", "scripts", "README.md"];
 const SKIP_DIRS = new Set(["node_modules", "dist", ".git"]);
 
 const SECTION = String.fromCharCode(0xa7);

@@ -200,7 +200,9 @@ describe("argument errors: one message, one pointer", () => {
     const dir = await workspace();
     const r = hookshift(dir, ["verify", "shim-basic"]);
     expectUsageError(r, "hookshift: error: missing <migrated>", "verify");
-    expect(r.stderr.trimEnd().split("\n")).toHaveLength(2);
+    // <original> and <migrated> are optional to yargs since `verify --fleet`: the check is ours, with the fleet form as the hint.
+    expect(r.stderr.trimEnd().split("\n")[1]).toBe("hookshift verify <original> <migrated>, or --fleet <report-dir> for a fleet run.");
+    expect(r.stderr.trimEnd().split("\n")).toHaveLength(3);
   });
 
   it("a value that is not one of the choices", async () => {
@@ -216,7 +218,7 @@ describe("argument errors: one message, one pointer", () => {
 
   it("no command", async () => {
     const dir = await workspace();
-    expectUsageError(hookshift(dir, []), "hookshift: error: Name a command: scan, migrate, shim, verify or rules (hookshift --help lists them).");
+    expectUsageError(hookshift(dir, []), "hookshift: error: Name a command: scan, migrate, verify, callers, shim, serve, serve-admin or rules (hookshift --help lists them).");
   });
 });
 

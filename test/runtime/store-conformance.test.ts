@@ -600,6 +600,12 @@ function conformance(factory: Factory): void {
       expect(await store.listDatabases()).toEqual([]);
     });
   });
+
+  describe("ping (serve's /readyz)", () => {
+    it("answers while the database can be reached", async () => {
+      await expect(store.ping()).resolves.toBeUndefined();
+    });
+  });
 }
 
 describe("embedded store", () => {

@@ -16,6 +16,7 @@
 // - The reply is the canonical EJSON of the method's result.
 // db-bridge.ts implements this contract against a `Store`.
 
+import { allowHostsMessage, hostAllowed, hostsRestricted } from "./allow-hosts.js";
 import type { AppSpec, CallRequest, DbRequest, OutboundCall } from "./protocol.js";
 import { AppBinary, bytesOf, copyToRealm, decodeEJSON, encodeEJSON, type Realm, safeEncodeEJSON } from "./globals.js";
 import { EJSON as BsonEJSON } from "bson";
@@ -306,13 +307,30 @@ async function sendHttp(method: string, a: HttpArgs, state: CallState): Promise<
       else body = BsonEJSON.stringify(a.body, { relaxed: true });
     }
   }
-  const res = await fetch(url, {
-    method: method.toUpperCase(),
-    headers,
-    ...(body !== undefined ? { body } : {}),
-    redirect: a.followRedirects ? "follow" : "manual",
-    signal: state.abort.signal,
-  });
+  // With an --allow-host list, redirects are followed here so each hop's host is checked (at
+  // most 20, as fetch does; a 303, or a 301/302 after POST, continues as GET without a body).
+  let res: Response;
+  let hopUrl = url;
+  let hopMethod = method.toUpperCase();
+  let hopBody = body;
+  for (let hop = 0; ; hop++) {
+    if (!hostAllowed(hopUrl.hostname)) throw new Error(allowHostsMessage(hopUrl.hostname));
+    res = await fetch(hopUrl, {
+      method: hopMethod,
+      headers,
+      ...(hopBody !== undefined ? { body: hopBody } : {}),
+      redirect: a.followRedirects && !hostsRestricted() ? "follow" : "manual",
+      signal: state.abort.signal,
+    });
+    const location = res.headers.get("location");
+    if (!a.followRedirects || !hostsRestricted() || res.status < 300 || res.status > 399 || res.status === 304 || !location || hop >= 20) break;
+    await res.arrayBuffer();
+    hopUrl = new URL(location, hopUrl);
+    if (res.status === 303 || ((res.status === 301 || res.status === 302) && hopMethod === "POST")) {
+      hopMethod = "GET";
+      hopBody = undefined;
+    }
+  }
   const bytes = new Uint8Array(await res.arrayBuffer());
   const outHeaders: Record<string, string[]> = {};
   res.headers.forEach((value, name) => {
@@ -370,6 +388,8 @@ function httpClient(state: CallState, allowNetwork: boolean, prefix: string, ser
     }
     try {
       state.assertActive(kind);
+      const host = requestUrl(a).hostname;
+      if (!hostAllowed(host)) throw new Error(allowHostsMessage(host));
     } catch (err) {
       return rejected(err as Error);
     }

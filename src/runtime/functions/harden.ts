@@ -22,6 +22,7 @@
 //   `--allow-network` every socket (net, tls, http, https, http2, dgram), DNS lookup and `fetch`
 //   refuses.
 
+import { allowHostsMessage, hostAllowed, hostsRestricted } from "./allow-hosts.js";
 import { syncBuiltinESMExports } from "node:module";
 import type { OutboundCall } from "./protocol.js";
 
@@ -109,7 +110,8 @@ export function refuse(kind: string, what: string, network: boolean, sink: Refus
  */
 export function checkModule(kind: string, spec: string, allowNetwork: boolean, sink: RefusalSink | undefined = active?.sink): void {
   const base = moduleBase(spec);
-  if (NETWORK_MODULES.has(base) && !allowNetwork) refuse(kind, spec, true, sink);
+  // With an --allow-host list only context.http and fetch go out (they check the host); a raw socket would not.
+  if (NETWORK_MODULES.has(base) && (!allowNetwork || hostsRestricted())) refuse(kind, spec, true, sink);
   if (HOST_MODULES.has(base)) refuse(kind, spec, false, sink);
 }
 
@@ -216,11 +218,26 @@ export function hardenWorker(opts: HardenOptions): void {
     if (typeof original !== "function") continue;
     g[name] = function (this: unknown, ...args: unknown[]): unknown {
       if (offline()) refuse(name, describeTarget(args[0]), true);
+      if (hostsRestricted()) {
+        const host = hostOf(args[0]);
+        if (host === undefined || !hostAllowed(host)) throw new SandboxRefusal(allowHostsMessage(host ?? describeTarget(args[0])));
+      }
       return (original as (...a: unknown[]) => unknown).apply(this, args);
     };
   }
   // `import("node:child_process")` and friends read the module objects' current exports.
   syncBuiltinESMExports();
+}
+
+/** The host name a fetch-like call's first argument names, if it names one. */
+function hostOf(arg: unknown): string | undefined {
+  try {
+    if (typeof arg === "string" || arg instanceof URL) return new URL(String(arg)).hostname;
+    if (arg && typeof arg === "object" && typeof (arg as { url?: unknown }).url === "string") return new URL((arg as { url: string }).url).hostname;
+  } catch {
+    return undefined;
+  }
+  return undefined;
 }
 
 /** A short text for the first argument of a refused call (a URL, a host, a command, options). */

@@ -18,6 +18,7 @@ import type { DbBackend } from "./context.js";
 import { compiledScript } from "../../util/compiled-script.js";
 import { workerEnv, workerPermissionArgs } from "../permissions.js";
 import { MEMORY_EXIT_CODE } from "./memory-guard.js";
+import { DEFAULT_LIMITS } from "../limits.js";
 
 export interface FunctionRuntimeOptions {
   /** Answers the workers' database calls (see the DbRequest contract in context.ts; db-bridge.ts for a Store). */
@@ -42,6 +43,8 @@ export interface FunctionRuntimeOptions {
   permissions?: { read: string[] };
   /** The calls may use the network (`--allow-network`): the worker's hardening lets sockets through (harden.ts). */
   allowNetwork?: boolean;
+  /** With allowNetwork: only these hosts (serve --allow-host; allow-hosts.ts). */
+  allowHosts?: string[];
 }
 
 /**
@@ -105,6 +108,7 @@ export class FunctionRuntime {
   readonly #coverage: boolean;
   readonly #execArgv: string[];
   readonly #allowNetwork: boolean;
+  readonly #allowHosts: string[];
   readonly #takes = new Map<number, { worker: Worker; resolve: (scripts: ScriptCoverage[]) => void }>();
   #app: AppSpec | undefined;
   #nextId = 1;
@@ -112,12 +116,13 @@ export class FunctionRuntime {
 
   constructor(opts: FunctionRuntimeOptions) {
     this.#db = opts.db;
-    this.#memoryLimitMb = opts.memoryLimitMb ?? 350;
+    this.#memoryLimitMb = opts.memoryLimitMb ?? DEFAULT_LIMITS.memoryLimitMb;
     this.#marginMs = opts.watchdogMarginMs ?? 1000;
     this.#url = workerScriptUrl();
     this.#coverage = opts.coverage ?? false;
     this.#execArgv = opts.permissions && !this.#coverage ? workerPermissionArgs(opts.permissions.read) : [];
     this.#allowNetwork = opts.allowNetwork ?? false;
+    this.#allowHosts = opts.allowHosts ?? [];
     const count = Math.max(1, Math.floor(opts.workers ?? 1));
     for (let i = 0; i < count; i++) {
       const slot: Slot = { worker: undefined, online: false, job: undefined, watchdog: undefined, crashes: 0, respawn: undefined, calls: 0 };
@@ -194,6 +199,11 @@ export class FunctionRuntime {
     take?.resolve(scripts);
   }
 
+  /** Worker threads, those running a call, and calls waiting for one (serve's pool-saturation metrics). */
+  stats(): { workers: number; busy: number; queued: number } {
+    return { workers: this.#slots.length, busy: this.#slots.filter((s) => s.job !== undefined).length, queued: this.#queue.length };
+  }
+
   /** Terminates the workers; pending and queued calls are answered with an error. */
   async close(): Promise<void> {
     if (this.#closed) return;
@@ -217,7 +227,7 @@ export class FunctionRuntime {
   #spawn(slot: Slot): void {
     const worker = new Worker(this.#url, {
       resourceLimits: { maxOldGenerationSizeMb: this.#memoryLimitMb },
-      workerData: { coverage: this.#coverage, memoryLimitMb: this.#memoryLimitMb, allowNetwork: this.#allowNetwork },
+      workerData: { coverage: this.#coverage, memoryLimitMb: this.#memoryLimitMb, allowNetwork: this.#allowNetwork, allowHosts: this.#allowHosts },
       // Not the parent's flags (test runners and loaders add their own); only the permission
       // model's. A worker started without them runs outside it, whatever the parent runs under.
       execArgv: this.#execArgv,

@@ -2,6 +2,7 @@
 // keeps the latest AppSpec, runs CallRequests one at a time with runInProcess, forwards database
 // calls to the main thread as DbRequests and posts CallResults.
 
+import { setAllowedHosts } from "./allow-hosts.js";
 import { parentPort, workerData } from "node:worker_threads";
 import { CoverageCollector } from "./coverage.js";
 import type { AppSpec, CallRequest, CoverageRequest, DbReply, FromWorker, ToWorker } from "./protocol.js";
@@ -18,6 +19,7 @@ setVmTimeouts(false);
 // The heap limit is the pool's resourceLimits; memory outside the heap (Buffers) is bounded here.
 installMemoryGuard((workerData as { memoryLimitMb?: number } | undefined)?.memoryLimitMb);
 // Defence in depth before any function code runs (harden.ts; the wall is the permission model, permissions.ts).
+setAllowedHosts((workerData as { allowHosts?: string[] } | undefined)?.allowHosts);
 hardenWorker({ allowNetwork: (workerData as { allowNetwork?: boolean } | undefined)?.allowNetwork === true });
 
 const EMPTY_APP: AppSpec = {

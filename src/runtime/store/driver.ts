@@ -149,10 +149,15 @@ class DriverCollection implements CollectionApi {
   }
 }
 
-export async function createDriverStore(uri: string, opts: { dbPrefix?: string } = {}): Promise<Store> {
+/**
+ * `lazy` (serve): return without waiting for the server; the driver connects on the first
+ * operation and `ping` says whether it can be reached, so a server that starts before its
+ * database (or loses it) reports not ready instead of failing.
+ */
+export async function createDriverStore(uri: string, opts: { dbPrefix?: string; lazy?: boolean } = {}): Promise<Store> {
   const prefix = opts.dbPrefix ?? "";
   const client = new MongoClient(uri, { ignoreUndefined: false });
-  await client.connect();
+  if (!opts.lazy) await client.connect();
   const db = (name: string): Db => client.db(prefix + name);
 
   const listDatabases = async (): Promise<string[]> => {
@@ -198,6 +203,9 @@ export async function createDriverStore(uri: string, opts: { dbPrefix?: string }
           else if (!(await listCollections(dbName)).includes(name)) await db(dbName).createCollection(name);
         }
       }
+    },
+    async ping() {
+      await client.db("admin").command({ ping: 1 });
     },
     async close() {
       try {

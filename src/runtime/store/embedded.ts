@@ -525,6 +525,9 @@ export function createEmbeddedStore(): Store {
       }
       for (const [coll, docs] of staged) coll.replaceAll(docs);
     },
+    async ping() {
+      // In this process: always reachable.
+    },
     async close() {
       // Nothing to release; the data lives as long as the store object.
     },

@@ -14,8 +14,8 @@ export { StoreError } from "./values.js";
 export type * from "./types.js";
 
 /** The official driver on `mongodbUri` when given, else the embedded store. */
-export async function openStore(opts: { mongodbUri?: string } = {}): Promise<Store> {
-  if (opts.mongodbUri) return createDriverStore(opts.mongodbUri);
+export async function openStore(opts: { mongodbUri?: string; lazy?: boolean } = {}): Promise<Store> {
+  if (opts.mongodbUri) return createDriverStore(opts.mongodbUri, { lazy: opts.lazy });
   return createEmbeddedStore();
 }
 

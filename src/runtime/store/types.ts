@@ -77,5 +77,7 @@ export interface Store {
   snapshot(): Promise<Record<string, Record<string, Document[]>>>;
   /** Loads documents (`{ "<db>": { "<coll>": [docs] } }`), replacing what those collections held. */
   load(data: Record<string, Record<string, Document[]>>): Promise<void>;
+  /** Rejects while the database cannot be reached (serve's /readyz); the embedded store always answers. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }

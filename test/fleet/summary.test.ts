@@ -1,0 +1,69 @@
+// The pure parts of a fleet run: where each app goes (find.ts), the totals and exit code over the
+// rows (fleet-model.ts), and url-map.csv's quoting (RFC 4180).
+
+import { cp, mkdir } from "node:fs/promises";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { commonParent, findFleet, isFleet } from "../../src/fleet/find.js";
+import { summarise, worstExit, type FleetApp } from "../../src/report/fleet-model.js";
+import { csvField, renderUrlMapCsv } from "../../src/report/url-map-csv.js";
+import { FIXTURES, tempDir } from "../helpers.js";
+
+function row(p: Partial<FleetApp>): FleetApp {
+  return {
+    path: "a", root: "a", format: "20210101", status: "migrated", exit: 0, webhooks: 0, converted: 0, needsReview: 0, appNeedsReview: 0,
+    alreadyConverted: 0, failed: 0, filesChanged: 0, line: "", links: { original: "../a" }, errors: [], review: [], secrets: [], urls: [], notices: [], ...p,
+  };
+}
+
+describe("fleet: where the apps go", () => {
+  it("takes each app's path relative to the common parent of the inputs (an app input counts as its parent)", async () => {
+    const dir = await tempDir();
+    for (const [name, at] of [["demo", "x/team1/demo"], ["head-method", "x/team2/deep/head"], ["head-method", "y/other"]]) {
+      await mkdir(path.dirname(path.join(dir, at!)), { recursive: true });
+      await cp(path.join(FIXTURES, name!), path.join(dir, at!), { recursive: true });
+    }
+    const folder = await findFleet([path.join(dir, "x")]);
+    expect(folder.base).toBe(path.join(dir, "x"));
+    expect(folder.apps.map((a) => a.rel)).toEqual(["team1/demo", "team2/deep/head"]);
+    const mixed = await findFleet([path.join(dir, "x/team1/demo"), path.join(dir, "y")]);
+    expect(mixed.base).toBe(dir);
+    expect(mixed.apps.map((a) => a.rel)).toEqual(["x/team1/demo", "y/other"]);
+    expect(await isFleet([path.join(dir, "x")])).toBe(true);
+    expect(await isFleet([path.join(dir, "x/team1/demo")])).toBe(false);
+    expect(await isFleet([path.join(dir, "x/team1/demo"), path.join(dir, "x/team1/demo/")])).toBe(false);
+    expect(await isFleet([path.join(dir, "x/team2")])).toBe(false); // one app in a subfolder: the one-app migrate says where it is
+    expect(commonParent(["/a/b/c", "/a/b/d/e", "/a/bc"])).toBe("/a");
+  });
+});
+
+describe("fleet: totals and exit code", () => {
+  it("exits 1 if any app failed, else 2 if anything needs review, else 0", () => {
+    expect(worstExit([0, 2, 0])).toBe(2);
+    expect(worstExit([2, 1, 0])).toBe(1);
+    expect(worstExit([])).toBe(0);
+    const s = summarise([
+      row({ path: "a", exit: 2, webhooks: 3, converted: 2, needsReview: 1, secrets: [{ name: "s", command: "c" }] }),
+      row({ path: "b", status: "skipped", exit: 0, webhooks: 2, converted: 2 }),
+      row({ path: "c", status: "failed", exit: 1, webhooks: 1 }),
+    ]);
+    expect(s).toMatchObject({ apps: 3, migrated: 1, skipped: 1, failedApps: 1, webhooks: 6, converted: 4, needsReview: 1, secrets: 1, exit: 1 });
+    expect(s.line).toBe("3 apps, 1 migrated, 1 skipped (unchanged since the last run), 1 not written; 6 webhooks, 4 converted, 1 needs review, 0 failed");
+  });
+});
+
+describe("url-map.csv", () => {
+  it("quotes fields with commas, quotes, line breaks or edge spaces, and ends lines with CRLF", () => {
+    expect(csvField("plain/value")).toBe("plain/value");
+    expect(csvField("a,b")).toBe('"a,b"');
+    expect(csvField('say "hi"')).toBe('"say ""hi"""');
+    expect(csvField("two\nlines")).toBe('"two\nlines"');
+    expect(csvField(" padded")).toBe('" padded"');
+    const csv = renderUrlMapCsv([
+      row({ path: "team,1/app", appId: "app-abcde", urls: [{ webhook: 'svc/"odd"', method: "POST", oldUrl: "https://old?a=1,2", newUrl: "https://new" }, { webhook: "svc/failed", method: "", oldUrl: "https://old2" }] }),
+    ]);
+    expect(csv).toBe(
+      "app,app_id,webhook,method,old_url,new_url\r\n" + '"team,1/app",app-abcde,"svc/""odd""",POST,"https://old?a=1,2",https://new\r\n' + "\"team,1/app\",app-abcde,svc/failed,,https://old2,\r\n",
+    );
+  });
+});

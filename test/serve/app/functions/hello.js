@@ -1,0 +1,3 @@
+exports = function ({ query }) {
+  return { hello: query.name || context.values.get("greeting") };
+};
