@@ -38,11 +38,20 @@ interface Reach {
   lines?: Measured["lines"];
 }
 
+/** A first-round source case as sent to the webhook, kept so that its reach can be measured later (replay). */
+interface Candidate {
+  values: ReadonlyMap<string, unknown>;
+  request: ShimRequest;
+  caseSeed: SeedData | undefined;
+}
+
 export class CaseRunner {
   readonly results: CaseResult[] = [];
-  /** Every take of the original's coverage, in order: together they are what the cases ran. */
-  readonly takes: ScriptCoverage[] = [];
+  /** Every take of the original's coverage, in order: together they are what the cases ran (read them with `coverage()`). */
+  readonly #takes: ScriptCoverage[] = [];
   readonly #reached: Reach[] = [];
+  /** First-round source cases not replayed yet, in the order they were sent. */
+  readonly #candidates: Candidate[] = [];
   /** The same request twice proves nothing new (a source case can repeat a config case). */
   readonly #sent = new Set<string>();
   /** Calls ran on the original since its last take. */
@@ -53,10 +62,10 @@ export class CaseRunner {
     private readonly webhook: Webhook,
     private readonly endpoint: EndpointEntry,
     /**
-     * Whether first-round source cases take their own coverage. A take costs 1-2 ms of the worker
-     * whatever it holds (bench/README.md), so only when a later round can aim from them.
+     * Whether a later round may aim from first-round source cases (coverage on, and the source
+     * has conditions): they are then kept for `prepareReach`.
      */
-    private readonly perCaseTakes: boolean,
+    private readonly aimsLater: boolean,
   ) {}
 
   get budgetLeft(): boolean {
@@ -73,9 +82,6 @@ export class CaseRunner {
       const key = JSON.stringify([c.method, c.query, c.headers, c.body, c.seed, c.secret, c.credentials]);
       if (this.#sent.has(key)) continue;
       this.#sent.add(key);
-      const own = this.perCaseTakes && round === 1 && c.values !== undefined;
-      // The counts of the cases before (config cases) go in before a case's own take.
-      if (own && this.#untaken) await this.#takeOriginal();
       const toWebhook = renderForWebhook(c, appId, w, run.creds);
       const toEndpoint = renderForEndpoint(c, appId, w, this.endpoint, run.migrated.served.secrets, run.creds);
       const caseSeed = c.seed !== undefined ? parseSeed(c.seed) : undefined;
@@ -87,22 +93,47 @@ export class CaseRunner {
       const { outcome, reason } = classify(cmp, o1, m);
       this.results.push({ name: c.name, round, webhookStatus: o1.status, endpointStatus: m.status, equal: cmp.equal, outcome, ...(reason ? { reason } : {}), differences: cmp.differences });
       outcomes.push(o1.outcome ?? "ok");
-      if (own) this.#reached.push({ values: c.values!, take: await this.#takeOriginal() });
+      if (this.aimsLater && round === 1 && c.values !== undefined) this.#candidates.push({ values: c.values, request: toWebhook, caseSeed });
     }
-    if (run.coverage && this.#untaken) await this.#takeOriginal();
     return outcomes;
   }
 
-  /** The values of a first-round case that ran `line` of `source`, if one did. */
+  /**
+   * Learns which first-round source cases reached `lines` (the conditions a later round aims at),
+   * by running them again on the original alone, each with its own take, until every line has a
+   * case or none is left. A take costs 1.5-2 ms of the worker's CPU whatever it holds
+   * (bench/README.md), so cases are not taken one by one as they are sent: most webhooks are
+   * covered after the first round and never need this. The replays' takes stay out of `takes`
+   * (the report counts each case once).
+   */
+  async prepareReach(source: string, lines: ReadonlySet<number>): Promise<void> {
+    if (this.#untaken) await this.#takeOriginal();
+    const missing = () => [...lines].filter((line) => this.reachedBy(source, line) === undefined);
+    while (this.#candidates.length > 0 && missing().length > 0) {
+      const c = this.#candidates.shift()!;
+      await observe(this.run.original, c.request, this.run.seed, c.caseSeed);
+      this.#reached.push({ values: c.values, take: await this.run.original.takeCoverage(this.webhook.sourcePath) });
+    }
+  }
+
+  /** The values of a first-round case that ran `line` of `source`, if one did (among those `prepareReach` replayed). */
   reachedBy(source: string, line: number): ReadonlyMap<string, unknown> | undefined {
     return this.#reached.find((r) => (r.lines ??= measure(source, r.take).lines)[line - 1] === "covered")?.values;
   }
 
-  async #takeOriginal(): Promise<ScriptCoverage[]> {
+  /**
+   * What the original's cases ran so far. Taken only when asked (before a round is aimed, and at
+   * the end), since each take costs the same whatever it holds. Every webhook's cases are taken
+   * before the next webhook's run: a take resets the counts of every script in the worker.
+   */
+  async coverage(): Promise<ScriptCoverage[]> {
+    if (this.#untaken) await this.#takeOriginal();
+    return this.#takes;
+  }
+
+  async #takeOriginal(): Promise<void> {
     this.#untaken = false;
-    const take = await this.run.original.takeCoverage(this.webhook.sourcePath);
-    this.takes.push(...take);
-    return take;
+    this.#takes.push(...(await this.run.original.takeCoverage(this.webhook.sourcePath)));
   }
 }
 

@@ -186,8 +186,9 @@ async function verifyWebhook(w: Webhook, run: Run, knownDifferences: string[]): 
   const source = w.source ?? "";
   // Later rounds aim at the branches no case took yet; each stops early when it finds nothing new to try.
   for (let round = 2; run.coverage && round <= BRANCH_ROUNDS + 1 && runner.budgetLeft; round++) {
-    const open = new Set(measure(source, runner.takes).branches.filter((b) => !b.taken).map((b) => b.line));
+    const open = new Set(measure(source, await runner.coverage()).branches.filter((b) => !b.taken).map((b) => b.line));
     if (open.size === 0) break;
+    await runner.prepareReach(source, new Set(reads.conditions.filter((c) => open.has(c.line)).map((c) => c.line)));
     const cases = branchCases(w, reads, open, from, (line) => runner.reachedBy(source, line));
     if ((await runner.send(gated(cases), round)).length === 0) break;
   }
@@ -209,7 +210,7 @@ async function verifyWebhook(w: Webhook, run: Run, knownDifferences: string[]): 
   };
   if (!run.coverage) return { result };
   // The migrated function's coverage is taken once, at the end: no round aims from it.
-  const takes = { original: runner.takes, migrated: await migrated.takeCoverage(`functions/${fn}.js`) };
+  const takes = { original: await runner.coverage(), migrated: await migrated.takeCoverage(`functions/${fn}.js`) };
   const { coverage, view } = coverageOf(w, source, migrated.served.spec.functions[fn]?.source, takes);
   return { result: { ...result, coverage }, view };
 }
