@@ -82,6 +82,21 @@ export class SourceTooDeep extends Error {
   }
 }
 
+// The parse each facts object came from, kept for the rewrite rules (src/rewrite/engine.ts wraps it
+// in ts-morph nodes), so a source is parsed once from reading to rewriting. A WeakMap, not a field:
+// the facts stay plain data (copied, logged, compared) and the tree goes with them.
+const trees = new WeakMap<SourceFacts, TS.SourceFile>();
+
+/** The syntax tree `facts` were computed from, when they came from `factsOf` (and it is still kept). */
+export function treeOf(facts: SourceFacts): TS.SourceFile | undefined {
+  return trees.get(facts);
+}
+
+/** Lets the tree go once its last user (the rewrite) is done: a migrate of many sources keeps none. */
+export function releaseTree(facts: SourceFacts): void {
+  trees.delete(facts);
+}
+
 export function factsOf(sf: TS.SourceFile): SourceFacts {
   const methods = new Set<string>();
   let returnsValue = false;
@@ -122,5 +137,7 @@ export function factsOf(sf: TS.SourceFile): SourceFacts {
     depth--;
   };
   visit(sf);
-  return { responseMethods: [...methods].sort(), returnsValue, servicesUsed: [...servicesUsed].sort(), firstResponseCall, serviceCalls };
+  const facts: SourceFacts = { responseMethods: [...methods].sort(), returnsValue, servicesUsed: [...servicesUsed].sort(), firstResponseCall, serviceCalls };
+  trees.set(facts, sf);
+  return facts;
 }

@@ -5,7 +5,6 @@
 import { finding } from "../app/findings.js";
 import type { App, Webhook, WebhookConfig } from "../app/model.js";
 import { rewriteSource } from "../rewrite/engine.js";
-import { RESOLVES } from "../rewrite/registry.js";
 import type { Rule, RuleContext } from "../rewrite/types.js";
 import type { WebhookPlan } from "./types.js";
 
@@ -38,7 +37,7 @@ export function applyRewrites(app: App, webhook: Webhook, cfg: WebhookConfig, wp
     endpoint: wp.endpoint!,
     services,
     callerChanges: setup.callerChanges,
-  });
+  }, webhook.sourceFacts);
   wp.functionSource = outcome.text;
   const endpoint = { ...wp.endpoint!, ...outcome.endpointPatch };
   for (const k of outcome.endpointDrop) delete endpoint[k];
@@ -48,7 +47,7 @@ export function applyRewrites(app: App, webhook: Webhook, cfg: WebhookConfig, wp
   const byId = new Map(setup.rules.map((r) => [r.meta.id, r]));
   for (const a of outcome.applied) {
     wp.produced.push({ rule: a.rule, risk: a.risk, file: wp.functionFile!, description: byId.get(a.rule)?.meta.description ?? a.rule });
-    for (const code of RESOLVES[a.rule] ?? []) {
+    for (const code of byId.get(a.rule)?.resolves ?? []) {
       for (const f of wp.findings.filter((x) => x.code === code && x.needsReview)) {
         f.needsReview = false;
         f.severity = "info";

@@ -262,7 +262,7 @@ export function introText(report: Report): string {
     "and turned each incoming webhook of an HTTP service (and of the GitHub and Twilio services) into an HTTPS endpoint plus a function, " +
     "the same conversion App Services' own \"Convert\" button made: the endpoint carries over the webhook's HTTP method, authentication, " +
     "request validation and Respond With Result setting, and the function's source is the webhook's source copied byte for byte. " +
-    "Where endpoints behave differently, hookshift's rewrite rules add a short, commented wrapper that keeps the webhook's behaviour; " +
+    "Where endpoints behave differently, hookshift's rewrite rules change the function to keep the webhook's behaviour (commented statements at the start of its body, or one compat block after it for what depends on the run-time path); " +
     "each change below names its rule and risk. " +
     (removed
       ? "The original webhooks were removed, so their old URLs stop answering once the migrated app is pushed."

@@ -1,61 +1,95 @@
-// The compat code rules append to a function: one small wrapper around `exports`, written in the
-// plain JavaScript App Services runs (no Proxy, Reflect or BigInt), commented, and tagged with
-// `hookshift:<rule-id>` so a second run sees it is there and adds nothing.
+// What rules cannot write into the function itself: the parts of a rewrite that depend on the
+// run-time path (was a response method called before the function returned, what did it return,
+// sync or async). Each rule hands the engine a `CompatPart`; the engine writes them all as ONE
+// block around `exports`, commented once, after the source. Plain JavaScript App Services runs (no
+// Proxy, Reflect or BigInt), ASCII only (the report quotes it; see report/build.ts). Every rule's
+// line in the block's comment carries its tag `hookshift:<rule-id>`, so a second run adds nothing.
+
+export type ResponseMethod = "setStatusCode" | "setHeader" | "addHeader" | "setBody";
+
+export const COMPAT_TAG = "hookshift:compat";
+
+export interface CompatPart {
+  /** One line: what this rule's part does and why. */
+  comment: string;
+  /**
+   * Lines run before the handler, with `request` and `response` in scope; they may `return` to
+   * answer without the handler, and may set `arg` (what the handler gets as its first argument).
+   */
+  before?: string[];
+  /** The part sets `arg` in `before` (the block then declares it). */
+  setsArg?: boolean;
+  /** Response methods whose call sets `used` (a tracked response object goes to the handler). */
+  track?: readonly ResponseMethod[];
+  /**
+   * Lines run once the handler's result `value` is known (sync or async). `res` is the response
+   * the handler got (tracked or not); `used` and `bodySet` exist when some part tracks.
+   */
+  after?: string[];
+}
 
 export function hasCompat(text: string, ruleId: string): boolean {
   return text.includes(`hookshift:${ruleId} `) || text.includes(`hookshift:${ruleId}\n`) || text.includes(`hookshift:${ruleId}\r\n`);
 }
 
 /**
- * Appends `lines` (already indented) after the source, with the tag comment first. ASCII only:
- * the code must survive any editor, and the report quotes it (see report/build.ts).
+ * The one block for every part, in the rules' order: `before` lines run in that order, `after`
+ * lines too (so the first rule's reply is what a later rule sees).
  */
-export function appendWrapper(text: string, ruleId: string, comment: string[], lines: string[], eol: string): { start: number; end: number; text: string } {
+export function compatBlock(parts: { rule: string; part: CompatPart }[], eol: string): string {
+  const tracks = new Set(parts.flatMap((p) => p.part.track ?? []));
+  const setsArg = parts.some((p) => p.part.setsArg);
+  const after = parts.flatMap((p) => p.part.after ?? []);
+  const lines = [
+    `// ${COMPAT_TAG} - what depends on the run-time path, which the function's own code cannot say:`,
+    ...parts.map((p) => `// - hookshift:${p.rule} - ${p.part.comment}`),
+    "exports = (function (handler) {",
+    "  return function (request, response) {",
+    ...(setsArg ? ["    var arg = request;"] : []),
+    ...parts.flatMap((p) => p.part.before ?? []).map((l) => `    ${l}`),
+  ];
+  const u = (m: ResponseMethod) => (tracks.has(m) ? "used = true; " : "");
+  if (tracks.size > 0) {
+    lines.push(
+      "    var used = false, bodySet = false;",
+      "    var res = {",
+      `      setStatusCode: function (code) { ${u("setStatusCode")}response.setStatusCode(code); return res; },`,
+      `      setHeader: function (name, value) { ${u("setHeader")}response.setHeader(name, value); return res; },`,
+      `      addHeader: function (name, value) { ${u("addHeader")}response.addHeader(name, value); return res; },`,
+      `      setBody: function (body) { ${u("setBody")}bodySet = true; response.setBody(body); return res; }`,
+      "    };",
+    );
+  } else if (after.length > 0) lines.push("    var res = response;");
+  const handlerRes = tracks.size > 0 || after.length > 0 ? "res" : "response";
+  const call = `handler.call(this, ${setsArg ? "arg" : "request"}, ${handlerRes})`;
+  if (after.length === 0) lines.push(`    return ${call};`);
+  else {
+    lines.push(
+      "    var finish = function (value) {",
+      ...after.map((l) => `      ${l}`),
+      // A handler that returns its response object gets the real one back out.
+      `      return value === res ? response : value;`,
+      "    };",
+      `    var result = ${call};`,
+      '    return result && typeof result.then === "function" ? result.then(finish) : finish(result);',
+    );
+  }
+  lines.push("  };", "})(exports);");
+  return lines.join(eol) + eol;
+}
+
+/** The block as an edit at the end of `text` (after a line break). */
+export function compatEdit(text: string, parts: { rule: string; part: CompatPart }[], eol: string): { start: number; end: number; text: string } {
+  const sep = text.endsWith("\n") ? "" : eol;
+  return { start: text.length, end: text.length, text: sep + eol + compatBlock(parts, eol) };
+}
+
+/**
+ * Appends `lines` after the source with a tag comment first: for helpers the function calls
+ * (declarations, not wrappers), which a second run sees by the tag.
+ */
+export function appendHelper(text: string, ruleId: string, comment: string[], lines: string[], eol: string): { start: number; end: number; text: string } {
   const sep = text.endsWith("\n") ? "" : eol;
   const body = [eol + `// hookshift:${ruleId} - ${comment[0]}`, ...comment.slice(1).map((c) => `// ${c}`), ...lines].join(eol) + eol;
   return { start: text.length, end: text.length, text: sep + body };
-}
-
-export type ResponseMethod = "setStatusCode" | "setHeader" | "addHeader" | "setBody";
-
-const ALL_METHODS: readonly ResponseMethod[] = ["setStatusCode", "setHeader", "addHeader", "setBody"];
-
-/**
- * A response object that records which methods ran and forwards them to the real one; chaining
- * returns the tracker, and a handler that returns it gets the real response back out. `used`
- * turns true when one of `usedBy` runs (default: any of the four).
- */
-export function trackedResponseLines(usedBy: readonly ResponseMethod[] = ALL_METHODS): string[] {
-  const u = (m: ResponseMethod) => (usedBy.includes(m) ? "used = true; " : "");
-  return [
-    "    var used = false;",
-    "    var bodySet = false;",
-    "    var tracked = {",
-    `      setStatusCode: function (code) { ${u("setStatusCode")}response.setStatusCode(code); return tracked; },`,
-    `      setHeader: function (name, value) { ${u("setHeader")}response.setHeader(name, value); return tracked; },`,
-    `      addHeader: function (name, value) { ${u("addHeader")}response.addHeader(name, value); return tracked; },`,
-    `      setBody: function (body) { ${u("setBody")}bodySet = true; response.setBody(body); return tracked; }`,
-    "    };",
-  ];
-}
-
-/**
- * `exports` wrapped so the handler gets a tracked response; `finish` (lines that may read `used`
- * and `bodySet`) runs once the handler's result is known, sync or async. `usedBy`: the methods
- * that set `used` (see trackedResponseLines).
- */
-export function trackedWrapperLines(finish: string[], usedBy?: readonly ResponseMethod[]): string[] {
-  return [
-    "exports = (function (handler) {",
-    "  return function (request, response) {",
-    ...trackedResponseLines(usedBy),
-    "    var finish = function (value) {",
-    ...finish.map((l) => `      ${l}`),
-    "      return value === tracked ? response : value;",
-    "    };",
-    "    var result = handler.call(this, request, tracked);",
-    '    return result && typeof result.then === "function" ? result.then(finish) : finish(result);',
-    "  };",
-    "})(exports);",
-  ];
 }

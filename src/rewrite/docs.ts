@@ -1,13 +1,14 @@
-// Rule documentation from the rules' own metadata and example fixtures: `hookshift rules`,
-// `hookshift rules --explain <id>`, and docs/rules.md (`npm run docs:rules`) are the same text.
+// Rule documentation from the rules' own metadata, Markdown pages and example fixtures:
+// `hookshift rules`, `hookshift rules --explain <id>`, and docs/rules.md (`npm run docs:rules`) are
+// the same text. Pages and examples come embedded (rules/docs.generated.ts), so an installed
+// package, which has no fixtures/ folder, explains its rules too.
 
 import { RULES } from "./registry.js";
-import { ruleCases } from "./fixtures.js";
+import { RULE_EXAMPLES } from "./rules/docs.generated.js";
 import { MARKER, IGNORE, type Rule } from "./types.js";
 
 export function ruleExample(rule: Rule): { before: string; after: string } | undefined {
-  const basic = ruleCases(rule.meta.id).find((c) => c.name === "basic");
-  return basic?.output !== undefined ? { before: basic.input, after: basic.output } : undefined;
+  return RULE_EXAMPLES[rule.meta.id];
 }
 
 export function explainRule(rule: Rule): string {
@@ -19,25 +20,31 @@ export function explainRule(rule: Rule): string {
 
 export function rulesTable(): string {
   const w = Math.max(...RULES.map((r) => r.meta.id.length));
-  return RULES.map((r) => `${r.meta.id.padEnd(w)}  ${r.meta.risk.padEnd(15)}  ${r.meta.description}`).join("\n") + "\n";
+  return RULES.map((r) => `${r.meta.id.padEnd(w)}  ${r.meta.risk.padEnd(15)}  ${r.transform ? "fix   " : "report"}  ${r.meta.description}`).join("\n") + "\n";
 }
 
 export function renderRulesDoc(): string {
   const out = [
     "# Rewrite rules",
     "",
-    "<!-- Generated from the rules' metadata and fixtures by `npm run docs:rules`; do not edit by hand. -->",
+    "<!-- Generated from the rules' metadata, pages (src/rewrite/rules/<id>.md) and fixtures by `npm run docs:rules`; do not edit by hand. -->",
     "",
-    "`hookshift migrate` copies each webhook's source into the endpoint's function and then applies these rules, in",
-    "this order, where the webhook's config and source call for them. Each rule appends at most one short, commented",
-    "wrapper (tagged `// hookshift:<rule-id>`, so a second run adds nothing) or replaces an expression; untouched text stays",
-    `byte for byte. Where a rule cannot prove a rewrite safe it changes nothing and leaves a \`// ${MARKER}(<rule-id>): …\``,
+    "Each rule is one unit: the behaviour difference it detects (a finding in the report), how it fixes it, and this page",
+    "(`src/rewrite/rules/<id>.ts` and `<id>.md`). `hookshift migrate` copies each webhook's source into the endpoint's",
+    "function and then applies the fixes, in this order, where the webhook's config and source call for them. A fix changes",
+    "the function itself where the code decides the behaviour: a statement at the start of the exported function's body,",
+    "a call rewritten in place. What depends on the run-time path (was a response method called before the function",
+    "returned, what did it return) goes into one compat block per function, after the source, commented once with a line",
+    "per rule. Every edit is tagged `hookshift:<rule-id>`, so a second run changes nothing; untouched text stays byte for",
+    "byte. A rule without a fix only reports its difference for review.",
+    `Where a rule cannot prove a rewrite safe it changes nothing and leaves a \`// ${MARKER}(<rule-id>): …\``,
     `marker; \`migrate\` and \`verify\` exit non-zero while markers remain; \`// ${IGNORE}(<rule-id>): <reason>\` silences one.`,
-    "Select rules with `migrate --rules <ids>` / `--skip-rules <ids>`; `hookshift rules --explain <id>` prints a rule's page.",
+    "Select the fixes that run with `migrate --rules <ids>` / `--skip-rules <ids>` (every rule still reports its difference);",
+    "`hookshift rules --explain <id>` prints a rule's page.",
     "",
-    "| rule | risk | what it does |",
-    "| --- | --- | --- |",
-    ...RULES.map((r) => `| [\`${r.meta.id}\`](#${r.meta.id}) | ${r.meta.risk} | ${r.meta.description.replace(/\|/g, "\\|")} |`),
+    "| rule | risk | fix | what it does |",
+    "| --- | --- | --- | --- |",
+    ...RULES.map((r) => `| [\`${r.meta.id}\`](#${r.meta.id}) | ${r.meta.risk} | ${r.transform ? "yes" : "report only"} | ${r.meta.description.replace(/\|/g, "\\|")} |`),
     "",
   ];
   for (const r of RULES) out.push(explainRule(r).replace(/^# /, "## ").replace(/^## Example/m, "### Example"), "");

@@ -5,7 +5,9 @@
 import type { SourceFile } from "ts-morph";
 import type { Finding } from "../app/findings.js";
 import type { AuthMode, EndpointEntry, WebhookConfig } from "../app/model.js";
+import type { SourceFacts } from "../app/source-facts.js";
 import type { Risk } from "../migrate/types.js";
+import type { CompatPart } from "./compat.js";
 
 export interface RuleMeta {
   id: string;
@@ -54,16 +56,43 @@ export interface RuleResult {
   /** Endpoint fields to remove (e.g. secret_name when the check moves into code). */
   endpointDrop?: (keyof EndpointEntry)[];
   values?: ValueFile[];
+  /** The rule's run-time part, which the engine writes with the others' into one block (compat.ts). */
+  compat?: CompatPart;
 }
 
+/** What a rule's detection sees of one webhook (src/migrate/differences.ts builds it). */
+export interface DetectContext {
+  serviceType: string;
+  config: WebhookConfig;
+  authMode?: AuthMode;
+  /** The app's services. */
+  services: { name: string; type: string }[];
+  /** The source's facts; undefined when it has no source or could not be parsed. */
+  facts?: SourceFacts;
+  /** The webhook's source file, for findings about the code. */
+  sourceFile?: string;
+  /** The webhook's config file (or folder), for findings about the config. */
+  configFile: string;
+  /** `configFile` with the position of a JSON path in it, where known. */
+  at(path: (string | number)[]): { file: string; line?: number; column?: number };
+}
+
+/**
+ * One unit per rule (src/rewrite/rules/<id>.ts, its page <id>.md beside it): the behaviour
+ * difference it detects, and how it fixes it; a rule without `transform` only reports.
+ */
 export interface Rule {
   meta: RuleMeta;
+  /** The difference findings of this webhook the rule is about (whether or not its fix runs). */
+  detect?(d: DetectContext): Finding[];
+  /** Codes of `detect`'s findings that the fix resolves once it has changed the source. */
+  resolves?: string[];
   /**
-   * What the rule does to this webhook's source, decided from config and source. Prefer the facts
-   * of `analyseSource(text)` (the reader's parse, no second one); `tree()` parses the source with
-   * ts-morph on its first call only, for a rule that needs the full tree.
+   * What the rule does to this webhook's source, decided from config and source; absent for a
+   * rule that only reports a difference. `tree()` is the source's tree as ts-morph nodes (the
+   * reader's parse, wrapped on the first call); `analyseSource(text)` its facts.
    */
-  transform(text: string, ctx: RuleContext, tree: () => SourceFile): RuleResult;
+  transform?(text: string, ctx: RuleContext, tree: () => SourceFile): RuleResult;
 }
 
 /** The single greppable prefix of manual-work markers, and their ignore form. */

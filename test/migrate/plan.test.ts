@@ -144,7 +144,7 @@ describe("with the rewrite rules (the default)", () => {
     const f = w.findings.find((x) => x.code === "respond-result-response-methods")!;
     expect(f).toMatchObject({ needsReview: false, severity: "info" });
     expect(f.message).toMatch(/^Handled by rule respond-result-response-methods: /);
-    expect(w.functionSource).toContain("// hookshift:respond-result-response-methods");
+    expect(w.functionSource).toContain("// - hookshift:respond-result-response-methods - "); // its part of the compat block
   });
 
   it("VERIFY_PAYLOAD keeps its callers: the check moves into code, with a Value for the Secret", async () => {

@@ -1,12 +1,16 @@
-// The rewrite engine's own contract, with small made-up rules: the ts-morph tree is built once per
-// source, edits apply in one pass leaving other bytes alone, overlapping edits and a
-// throwing rule become findings while the other rules still apply.
+// The rewrite engine's own contract, with small made-up rules and the real ones: the ts-morph tree
+// wraps the reader's own parse (no second one), edits apply in one pass leaving other bytes alone,
+// the rules' run-time parts make one compat block, overlapping edits and a throwing rule become
+// findings while the other rules still apply.
 
 import { describe, expect, it } from "vitest";
 import type { SourceFile } from "ts-morph";
-import { SyntaxKind } from "ts-morph";
+import { SyntaxKind, ts as morphTs } from "ts-morph";
+import { ts } from "../../src/util/typescript.js";
+import { factsOf, parseSource, treeOf } from "../../src/app/source-facts.js";
 import { rewriteSource } from "../../src/rewrite/engine.js";
-import { ruleCases } from "../../src/rewrite/fixtures.js";
+import { ruleCases, webhookContext } from "../../src/rewrite/fixtures.js";
+import { RULES } from "../../src/rewrite/registry.js";
 import type { Rule, RuleResult } from "../../src/rewrite/types.js";
 
 const ctx = ruleCases("legacy-http-service").find((c) => c.name === "basic")!.context;
@@ -53,5 +57,47 @@ describe("rewrite engine", () => {
       ["overlapping-edits", "second"],
     ]);
     expect(out.findings[1]).toMatchObject({ line: 3, needsReview: true });
+  });
+
+  it("the reader's compiler and ts-morph's bundled one number syntax kinds alike (createWrappedNode over the reader's tree needs it)", () => {
+    const names = Object.keys(ts.SyntaxKind).filter((k) => Number.isNaN(Number(k)));
+    expect(names.length).toBeGreaterThan(300);
+    for (const k of names) expect(morphTs.SyntaxKind[k as keyof typeof morphTs.SyntaxKind], k).toBe(ts.SyntaxKind[k as keyof typeof ts.SyntaxKind]);
+  });
+
+  it("wraps the reader's parse: the tree rules get is the one the reader's facts came from", () => {
+    const facts = factsOf(parseSource(SOURCE));
+    const readers = treeOf(facts);
+    let seen: unknown;
+    const look = rule("look", (_text, _ctx, tree) => {
+      seen = tree().compilerNode;
+      return { edits: [], findings: [] };
+    });
+    rewriteSource(SOURCE, "f.js", [look], ctx, facts);
+    expect(seen).toBe(readers);
+    expect(treeOf(facts)).toBeUndefined(); // released after its last use
+  });
+
+  it("puts every rule's run-time part in one compat block, and adds a missing parameter once for all the rules that need it", () => {
+    const source = "exports = function(payload) {\n    context.functions.execute(\"ping\", payload.query);\n    return { ok: true };\n};\n";
+    const pick = (...ids: string[]) => RULES.filter((r) => ids.includes(r.meta.id));
+    // HEAD, VERIFY_PAYLOAD, Respond With Result off: two statements at the start, one block after.
+    const c = webhookContext({ config: { httpMethod: "HEAD", validationMethod: "VERIFY_PAYLOAD", secret: "s", respondResult: false } });
+    const out = rewriteSource(source, "f.js", pick("respond-result-off", "signature-header", "head-method"), c);
+    expect(out.text.startsWith("exports = function(payload, response) {\n    // hookshift:respond-result-off - ")).toBe(true);
+    expect(out.text.match(/exports = \(function \(handler\)/g)).toHaveLength(1);
+    expect(out.text).toContain("// - hookshift:head-method - ");
+    expect(out.applied.map((a) => a.rule)).toEqual(["respond-result-off", "signature-header", "head-method"]);
+    expect(out.findings).toEqual([]);
+    // A second run changes nothing.
+    expect(rewriteSource(out.text, "f.js", pick("respond-result-off", "signature-header", "head-method"), c).text).toBe(out.text);
+
+    // Response methods and HEAD: both run-time parts share one block and one tracked response.
+    const methods = "exports = function(payload, response) {\n    response.setStatusCode(201);\n    return { ok: true };\n};\n";
+    const both = rewriteSource(methods, "f.js", pick("respond-result-response-methods", "head-method"), webhookContext({ config: { httpMethod: "HEAD" } }));
+    expect(both.text.startsWith(methods)).toBe(true);
+    const block = both.text.slice(methods.length);
+    expect(block.match(/hookshift:/g)).toHaveLength(3);
+    expect(block).toContain('if (used && !bodySet) response.setBody("");\n      response.setBody("");');
   });
 });

@@ -5,7 +5,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { rule } from "../../rules/respond-result-off.js";
+import { rule } from "../../src/rewrite/rules/respond-result-off.js";
 import { readApp } from "../../src/app/read/index.js";
 import { ruleCases, runCase } from "../../src/rewrite/fixtures.js";
 import { buildServedApp } from "../../src/runtime/app-spec.js";
