@@ -75,7 +75,16 @@ export function migrateNextSteps(report: Report, ctx: NextStepsContext): NextSte
   const remote = shellWord(report.app.appId ?? "<app-id>");
   steps.push({ text: "See what the push would change in App Services", command: `appservices push --local ${local} --remote ${remote} --dry-run` });
   steps.push({ text: "Push the converted app", command: `appservices push --local ${local} --remote ${remote}` });
-  if (s.webhooks > 0) steps.push({ text: `Point each caller at its new endpoint URL (the URL map in ${reportMd}).` });
+  if (s.webhooks > 0) {
+    steps.push(
+      ctx.reportDir
+        ? {
+            text: `Point each caller at its new endpoint URL (the URL map in ${reportMd}); find the old URLs in your client code (--write rewrites them)`,
+            command: `hookshift callers ${shellWord(ctx.reportDir)} path/to/client-code`,
+          }
+        : { text: `Point each caller at its new endpoint URL (the URL map in ${reportMd}).` },
+    );
+  }
   if (!ctx.removedWebhooks && s.converted + s.needsReview + s.alreadyConverted > 0) {
     steps.push(
       out

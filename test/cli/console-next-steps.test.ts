@@ -164,6 +164,7 @@ describe("Next steps", () => {
       "sh demo-migrated-hookshift-report/create-secrets.sh",
       "appservices push --local demo-migrated --remote demo-abcde --dry-run",
       "appservices push --local demo-migrated --remote demo-abcde",
+      "hookshift callers demo-migrated-hookshift-report path/to/client-code",
       "hookshift migrate demo --out demo-migrated --force --remove-webhooks",
     ];
     for (const c of commands) expect(console).toContain(`       ${c}\n`);
@@ -292,7 +293,7 @@ describe("migrateNextSteps", () => {
       files: [],
     } as unknown as Report;
     const steps = migrateNextSteps(report, { app: "myapp", outDir: "myapp", reportDir: "myapp-hookshift-report" });
-    expect(steps.map((s) => s.command).filter(Boolean)).toEqual(["appservices push --local myapp --remote a-1 --dry-run", "appservices push --local myapp --remote a-1"]);
+    expect(steps.map((s) => s.command).filter(Boolean)).toEqual(["appservices push --local myapp --remote a-1 --dry-run", "appservices push --local myapp --remote a-1", "hookshift callers myapp-hookshift-report path/to/client-code"]);
     expect(steps[0]!.text).toContain("hookshift verify <copy of the app before the change> myapp");
   });
 });
