@@ -22,9 +22,11 @@ COPY --from=build /src/dist ./dist
 # Function code runs in node:vm, which is no security boundary (docs/security.md): the server
 # runs as an unprivileged user that owns nothing here.
 USER node
+# serve listens on $PORT (its --port default), and the health check below asks the same port.
+ENV PORT=8080
 EXPOSE 8080
 # /healthz: the process is up (a load balancer's readiness check should use /readyz instead).
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:' + (process.env.PORT || 8080) + '/healthz').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"
 ENTRYPOINT ["node", "/opt/hookshift/bin/hookshift.js"]
-CMD ["serve", "/app", "--host", "0.0.0.0", "--port", "8080"]
+CMD ["serve", "/app", "--host", "0.0.0.0"]

@@ -218,7 +218,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
         semanticsOptions(
           y
             .positional("app", { type: "string", demandOption: true, describe: "Folder of the (migrated) exported app" })
-            .option("port", { default: 8080, requiresArg: true, coerce: numberArg("--port", { min: 0, max: 65535, integer: true }), describe: "Port to listen on, 0-65535 (0: any free port)" })
+            .option("port", { default: process.env.PORT ?? 8080, defaultDescription: "$PORT, else 8080", requiresArg: true, coerce: numberArg("--port", { min: 0, max: 65535, integer: true }), describe: "Port to listen on, 0-65535 (0: any free port); PORT in the environment sets the default, as container platforms do" })
             .option("host", { type: "string", default: "127.0.0.1", describe: "Address to listen on; anything but loopback (0.0.0.0 in a container) must be asked for" })
             .option("webhooks", { type: "boolean", default: false, describe: "Also serve the old incoming-webhook URLs with webhook semantics, for callers not yet moved" })
             .option("mongodb-uri", { type: "string", describe: "Your MongoDB, through the official driver (default: the MONGODB_URI environment variable)" })
@@ -248,6 +248,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
           .example("$0 serve ./app --embedded --seed seed.json", "Try it with an in-memory database")
           .epilogue(
             "Reserved paths: /healthz, /readyz (database reachable), /metrics (Prometheus). Secrets: HOOKSHIFT_SECRET_<name>, Values: HOOKSHIFT_VALUE_<name> (docs/deploy.md). " +
+              "Logins (POST /api/client/v2.0/app/<app id>/auth/providers/<provider>/login; anonymous users too) need HOOKSHIFT_TOKEN_SECRET (docs/deploy.md, Users). " +
               "Exit codes: 0 stopped by SIGTERM or Ctrl-C after finishing the requests in flight; 1 could not start: bad arguments, no database chosen, a Secret not set, " +
               "no app at <app>, a missing input file, or the port is taken; 130/143 a second SIGINT/SIGTERM cut the stop short.",
           ),

@@ -46,7 +46,7 @@ export async function runServeAdmin(opts: ServeAdminOptions, io: Io, env: NodeJS
     store = await openStore(uri ? { mongodbUri: uri } : {});
     if (opts.embeddedFile) {
       const text = await readFile(opts.embeddedFile, "utf8").catch((e: NodeJS.ErrnoException) => (e.code === "ENOENT" ? undefined : Promise.reject(e)));
-      if (text !== undefined) await loadSeedFile(store, text);
+      if (text !== undefined) await loadSeedFile(store, text).catch((e: Error) => Promise.reject(new Error(`${opts.embeddedFile}: ${e.message}`)));
     }
   } catch (e) {
     io.err(`hookshift: error: cannot open the database: ${e instanceof Error ? e.message : String(e)}\n`);

@@ -133,10 +133,11 @@ export async function runServe(opts: ServeOptions, io: Io, envIn: ServeEnvironme
   for (const w of running.served.warnings) logger.warn({ event: "app-warning" }, w);
   if (opts.host !== "127.0.0.1" && opts.host !== "::1" && opts.host !== "localhost") logger.warn({ event: "listen", host: opts.host }, `listening on ${opts.host}: reachable from other machines`);
   logger.info(
-    { event: "listening", url: running.url, appId: running.served.appId, routes: running.routes.map((r) => `${r.method} ${r.path}`), secrets: running.secretSources },
+    { event: "listening", url: running.url, appId: running.served.appId, routes: running.routes.map((r) => `${r.method} ${r.path}`), logins: running.logins, secrets: running.secretSources },
     `serving ${running.served.app.name ?? opts.app} at ${running.url}`,
   );
   io.err(`hookshift serve: ${running.routes.length} route${running.routes.length === 1 ? "" : "s"} at ${running.url} (health ${running.url}/healthz, readiness /readyz, metrics /metrics). Stop with SIGTERM or Ctrl-C.\n`);
+  if (running.logins.length > 0) io.err(`Logins (${running.logins.join(", ")}): POST ${running.url}/api/client/v2.0/app/${running.served.appId}/auth/providers/<provider>/login\n`);
 
   // A --workers process stops on its primary's SIGTERM only: Ctrl-C reaches every process of the
   // terminal's group, and the primary passes it on as SIGTERM (serve-cluster.ts).

@@ -83,7 +83,11 @@ export function argumentError(messages: string[], argv: string[], options: strin
   }
   if ((m = /^Not enough arguments following: (.+)$/.exec(first))) return `${optionName(m[1]!)} needs a value`;
   if ((m = /Argument: (.+?), Given: (.+?), Choices: (.+)$/m.exec(first))) {
-    return `${optionName(m[1]!)} must be one of ${m[3]!.replace(/"/g, "")}, not ${m[2]!.replace(/^"|"$/g, "'")}`;
+    // A positional with choices (serve-admin's <action>): its value was given bare, never as --name.
+    const [name, given] = [m[1]!, m[2]!.replace(/^"|"$/g, "")];
+    const asOption = argv.some((a) => a === `--${name}` || a.startsWith(`--${name}=`));
+    const label = !asOption && argv.includes(given) ? `<${name}>` : optionName(name);
+    return `${label} must be one of ${m[3]!.replace(/"/g, "")}, not '${given}'`;
   }
   if ((m = /^Too many non-option arguments: got (\d+), maximum of (\d+)$/.exec(first))) {
     return `too many arguments: got ${m[1]}, expected at most ${m[2]}`;

@@ -165,25 +165,29 @@ export async function startShimServer(
 export async function startHttpServer(deps: PipelineDeps, opts: HttpServerOptions): Promise<HttpServer> {
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
   const budget: BodyBudget = { used: 0, limit: limits.maxInflightBodyBytes };
-  const state = { inflight: 0, draining: false, idle: [] as (() => void)[] };
+  // `active`: the responses not yet finished, so a stop can make each close its connection.
+  const state = { inflight: 0, draining: false, idle: [] as (() => void)[], active: new Set<http.ServerResponse>() };
   const ctx: ServeContext = { deps, budget, dispatch: opts.dispatch ?? {}, onRequest: opts.onRequest, state };
   const server = http.createServer(
     { requestTimeout: limits.requestTimeoutMs, headersTimeout: limits.headersTimeoutMs, keepAliveTimeout: limits.keepAliveTimeoutMs, maxHeaderSize: limits.maxHeaderBytes },
     (req, res) => {
       // While draining, a kept-alive connection carries this answer and closes.
       if (state.draining) res.shouldKeepAlive = false;
-      if (opts.reserved?.(req, res)) return;
+      // Counted before the reserved paths: a stop also waits for a login (a scrypt hash) in flight.
       state.inflight++;
+      state.active.add(res);
       res.once("close", () => {
+        state.active.delete(res);
         state.inflight--;
         if (state.inflight === 0) for (const f of state.idle.splice(0)) f();
       });
+      if (opts.reserved?.(req, res)) return;
       void serve(req, res, ctx);
     },
   );
   server.on("clientError", (err: NodeJS.ErrnoException, socket) => {
     // Malformed request lines and headers never reach a handler: answer 400 (431 for headers over
-    // the limit) and close.
+    // the limit, RFC 6585 section 5) and close.
     const status = err.code === "HPE_HEADER_OVERFLOW" ? "431 Request Header Fields Too Large" : "400 Bad Request";
     if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     else socket.destroy();
@@ -205,6 +209,9 @@ export async function startHttpServer(deps: PipelineDeps, opts: HttpServerOption
     },
     drain: async (deadlineMs) => {
       state.draining = true;
+      // The requests in flight answer with "Connection: close": a kept-alive client that reused
+      // the connection after an answer saying keep-alive would meet a reset once the stop closes it.
+      for (const res of state.active) if (!res.headersSent) res.shouldKeepAlive = false;
       server.close();
       server.closeIdleConnections();
       let timer: NodeJS.Timeout | undefined;

@@ -10,6 +10,7 @@ import { createHash, randomBytes, scrypt as scryptCb, timingSafeEqual, type Scry
 import jwt from "jsonwebtoken";
 import type { UserSpec } from "../runtime/functions/protocol.js";
 import type { Store } from "../runtime/store/types.js";
+import type { AccessClaims, AccessTokens } from "./access-tokens.js";
 import { ENDPOINT_CREATING_PROVIDERS, type AuthOutcome, type CreatingProvider, type Credentials, type UserDirectory, type UserStore } from "../runtime/users.js";
 
 export const DEFAULT_AUTH_DB = "hookshift";
@@ -72,7 +73,18 @@ export class DbUserDirectory implements UserDirectory {
   constructor(
     private readonly store: Store,
     private readonly file: UserStore,
-    private readonly opts: { db?: string; customJwt?: CustomJwtConfig } = {},
+    private readonly opts: {
+      db?: string;
+      customJwt?: CustomJwtConfig;
+      accessTokens?: AccessTokens;
+      /**
+       * The provider types the app's auth/providers.json enables; a credential of another one is
+       * refused ("You must enable an authentication provider before users can authenticate with
+       * it": https://www.mongodb.com/docs/atlas/app-services/data-api/authenticate/). Undefined
+       * when the app has no such file: every provider then works, as in the shim.
+       */
+      enabled?: ReadonlySet<string>;
+    } = {},
   ) {}
 
   private users() {
@@ -93,6 +105,7 @@ export class DbUserDirectory implements UserDirectory {
   }
 
   async authenticate(c: Credentials, createUserOnAuth: boolean, creating: ReadonlySet<CreatingProvider> = ENDPOINT_CREATING_PROVIDERS): Promise<AuthOutcome> {
+    if (c.kind !== "bearer" && !this.enables(c.kind)) return notEnabled(c.kind);
     switch (c.kind) {
       case "local-userpass": {
         const u = (await this.users().findOne({ email: c.email.toLowerCase() })) as UserDoc | null;
@@ -134,16 +147,55 @@ export class DbUserDirectory implements UserDirectory {
         await this.users().insertOne(made as never);
         return { ok: true, user: this.spec(made), created: true };
       }
-      case "bearer":
-        // App Services access tokens come from its login API, which serve does not have.
-        return this.file.authenticate(c, createUserOnAuth, creating);
+      case "bearer": {
+        // serve's own access tokens (its login route); then the --users file's access tokens.
+        const claims = this.opts.accessTokens?.verify(c.token);
+        if (!claims) return this.file.authenticate(c, createUserOnAuth, creating);
+        if (!this.enables(claims.prov)) return notEnabled(claims.prov);
+        const user = await this.tokenUser(claims);
+        return user ? { ok: true, user, created: false } : { ok: false, code: "InvalidSession", message: `invalid session: user ${claims.sub} no longer exists` };
+      }
     }
+  }
+
+  /**
+   * The user an access token names. One kept in the database must still be there (a deleted user
+   * or API key loses its sessions at once); an anonymous user is kept nowhere, and the --users
+   * file cannot change while serve runs.
+   */
+  private async tokenUser(c: AccessClaims): Promise<UserSpec | undefined> {
+    const identities = [{ id: c.sub, provider_type: c.prov }];
+    if (c.src === "db") {
+      if (c.utype === "server") {
+        const k = (await this.keys().findOne({ _id: c.sub })) as { _id: string; name?: string; disabled?: boolean } | null;
+        return k && !k.disabled ? { id: k._id, type: "server", data: { name: k.name ?? "" }, custom_data: {}, identities } : undefined;
+      }
+      const u = (await this.users().findOne({ _id: c.sub })) as UserDoc | null;
+      return u ? this.spec(u) : undefined;
+    }
+    if (c.src === "file" && c.utype === "normal") {
+      const f = this.file.byId(c.sub);
+      return f.known ? { ...f.user, identities } : undefined;
+    }
+    return { id: c.sub, type: c.utype, data: c.data ?? {}, custom_data: {}, identities };
+  }
+
+  private enables(provider: string): boolean {
+    return this.opts.enabled === undefined || this.opts.enabled.has(provider);
+  }
+
+  /** Where a user that just authenticated is kept, for the claims of its access token. */
+  async storedIn(user: UserSpec): Promise<"db" | "file"> {
+    const coll = user.type === "server" ? this.keys() : this.users();
+    return (await coll.findOne({ _id: user.id })) ? "db" : "file";
   }
 
   fileCustomData(id: string): Record<string, unknown> {
     return this.file.fileCustomData(id);
   }
 }
+
+const notEnabled = (provider: string): AuthOutcome => ({ ok: false, code: "AuthProviderNotFound", message: `the app does not enable the ${provider} authentication provider (auth/providers.json)` });
 
 /**
  * The app's custom-token provider from auth/providers.json

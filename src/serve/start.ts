@@ -4,6 +4,7 @@
 // secrets, /healthz, /readyz, /metrics, and a graceful stop.
 
 import { readFile, writeFile } from "node:fs/promises";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import path from "node:path";
 import type { Logger } from "pino";
 import { readApp } from "../app/read/index.js";
@@ -17,7 +18,9 @@ import { dumpStore, loadSeedFile, openStore } from "../runtime/store/index.js";
 import type { Store } from "../runtime/store/types.js";
 import { parseJson } from "../app/json.js";
 import type { UserStore } from "../runtime/users.js";
+import { accessTokens, MIN_TOKEN_SECRET_LENGTH } from "./access-tokens.js";
 import { customTokenProvider, DbUserDirectory } from "./db-users.js";
+import { enabledProviders, LOGIN_PROVIDERS, loginRoutes } from "./login-routes.js";
 import { resolveSecrets, valueOverrides } from "./env-names.js";
 import { createMetrics } from "./metrics.js";
 import { opsRoutes, pingStore } from "./ops-routes.js";
@@ -56,6 +59,8 @@ export interface RunningServe {
   url: string;
   served: ServedApp;
   routes: RouteRow[];
+  /** The providers the login route answers for (none without HOOKSHIFT_TOKEN_SECRET). */
+  logins: string[];
   /** Names of the Secrets in use and where each came from (never their values). */
   secretSources: Record<string, "environment" | "file">;
   /** Stop accepting, finish the requests in flight until `deadlineMs`, write --dump, close the database. */
@@ -72,7 +77,12 @@ export async function startServe(cfg: ServeConfig): Promise<RunningServe> {
   // A first look at the app names the Secrets it needs; each must be set before anything listens.
   const probe = await buildServedApp(app, { appId: cfg.appId, environment: cfg.environment, secrets: {} });
   const providersText = await readFile(path.join(app.root, "auth", "providers.json"), "utf8").catch(() => undefined);
-  const jwtProvider = providersText === undefined ? undefined : customTokenProvider(parseJson(providersText, "auth/providers.json").value);
+  const providers = providersText === undefined ? undefined : parseJson(providersText, "auth/providers.json").value;
+  const jwtProvider = customTokenProvider(providers);
+  // serve's access tokens (login route, Bearer) are signed with this; without it logins are off.
+  const tokenSecret = cfg.env.HOOKSHIFT_TOKEN_SECRET || undefined;
+  if (tokenSecret !== undefined && tokenSecret.length < MIN_TOKEN_SECRET_LENGTH)
+    throw new ServeStartError(`HOOKSHIFT_TOKEN_SECRET is ${tokenSecret.length} characters long; give at least ${MIN_TOKEN_SECRET_LENGTH} random ones (for example: openssl rand -base64 48)`);
   if (jwtProvider?.jwkUri) throw new ServeStartError(`auth/providers.json: the custom-token provider verifies with a JWK URI (${jwtProvider.jwkUri}), which serve does not support; give it signing keys (secret_config.signingKeys) instead`);
   const refs = [...probe.secretRefs, ...(jwtProvider?.keyNames ?? []).map((name) => ({ name, usedBy: "the custom-token provider's signing keys (auth/providers.json)" }))];
   const resolved = resolveSecrets(refs, cfg.env, fileSecrets);
@@ -105,11 +115,17 @@ export async function startServe(cfg: ServeConfig): Promise<RunningServe> {
   }
   const runtime = session.deps.runner as FunctionRuntime;
   // Users and API keys in the database (serve-admin makes them), then the --users file.
-  session.deps.users = new DbUserDirectory(store, session.deps.users as UserStore, {
+  const tokens = tokenSecret === undefined ? undefined : accessTokens(tokenSecret, session.served.appId);
+  const enabled = enabledProviders(providers);
+  const directory = new DbUserDirectory(store, session.deps.users as UserStore, {
     db: cfg.authDb,
+    ...(providers !== undefined ? { enabled } : {}),
+    ...(tokens ? { accessTokens: tokens } : {}),
     ...(jwtProvider ? { customJwt: { algorithm: jwtProvider.algorithm, keys: jwtProvider.keyNames.map((n) => resolved.secrets[n]!), audience: jwtProvider.audience } } : {}),
   });
+  session.deps.users = directory;
   const served = session.served;
+  if (enabled.has("anon-user") && !tokens) log.warn({ event: "auth" }, "the app enables anonymous users, but logins are off: set HOOKSHIFT_TOKEN_SECRET so callers can log in (docs/deploy.md, Users)");
 
   const pingTimeoutMs = cfg.pingTimeoutMs ?? 2000;
   if (cfg.database.kind === "driver") {
@@ -118,7 +134,7 @@ export async function startServe(cfg: ServeConfig): Promise<RunningServe> {
     else log.warn({ event: "database", reason: first.reason }, "MongoDB unreachable at start: /readyz answers 503 until it answers");
   }
 
-  const redact = secretRedactor([...Object.values(resolved.secrets), ...served.webhooks.map((w) => w.config?.secret).filter((s): s is string => typeof s === "string")]);
+  const redact = secretRedactor([...Object.values(resolved.secrets), ...(tokenSecret ? [tokenSecret] : []), ...served.webhooks.map((w) => w.config?.secret).filter((s): s is string => typeof s === "string")]);
   const metrics = createMetrics(() => runtime.stats());
   let draining = false;
   const onRequest = (e: RequestEvent) => {
@@ -148,7 +164,10 @@ export async function startServe(cfg: ServeConfig): Promise<RunningServe> {
       limits: cfg.limits,
       dispatch: { webhooks: cfg.webhooks },
       onRequest,
-      reserved: opsRoutes({ store, registry: metrics.registry, draining: () => draining, pingTimeoutMs }),
+      reserved: reservedRoutes(
+        opsRoutes({ store, registry: metrics.registry, draining: () => draining, pingTimeoutMs }),
+        loginRoutes({ appId: served.appId, enabled, users: directory, tokens, log }),
+      ),
     });
   } catch (e) {
     await session.close();
@@ -162,6 +181,7 @@ export async function startServe(cfg: ServeConfig): Promise<RunningServe> {
     served,
     routes,
     secretSources: resolved.sources,
+    logins: tokens ? LOGIN_PROVIDERS.filter((p) => enabled.has(p)) : [],
     async shutdown(deadlineMs) {
       draining = true;
       const finished = await running.drain(deadlineMs);
@@ -171,6 +191,11 @@ export async function startServe(cfg: ServeConfig): Promise<RunningServe> {
       return { finished };
     },
   };
+}
+
+/** Each hook in turn until one answers the request. */
+function reservedRoutes(...hooks: ((req: IncomingMessage, res: ServerResponse) => boolean)[]): (req: IncomingMessage, res: ServerResponse) => boolean {
+  return (req, res) => hooks.some((h) => h(req, res));
 }
 
 async function openDatabase(db: DatabaseChoice): Promise<Store> {
@@ -183,6 +208,12 @@ async function openDatabase(db: DatabaseChoice): Promise<Store> {
     }
   }
   const store = await openStore();
-  if (db.seed) await loadSeedFile(store, await readFile(db.seed, "utf8"));
+  if (db.seed) {
+    const seed = db.seed;
+    await loadSeedFile(store, await readFile(seed, "utf8")).catch(async (e: Error) => {
+      await store.close();
+      throw new ServeStartError(`--seed ${seed}: ${e.message}`);
+    });
+  }
   return store;
 }

@@ -26,6 +26,9 @@ describe("argumentError", () => {
     const choices = 'Invalid values:\n  Argument: target-format, Given: "2019", Choices: "20210101", "20230101"';
     expect(argumentError([choices], ["migrate"], [])).toBe("--target-format must be one of 20210101, 20230101, not '2019'");
     expect(argumentError(["Not enough arguments following: port"], ["shim"], [])).toBe("--port needs a value");
+    // A positional with choices is named as one.
+    const action = 'Invalid values:\n  Argument: action, Given: "bogus", Choices: "user-add", "key-add"';
+    expect(argumentError([action], ["serve-admin", "bogus"], [])).toBe("<action> must be one of user-add, key-add, not 'bogus'");
   });
 
   it("finds the command", () => {

@@ -1,6 +1,7 @@
 // `hookshift serve` as an operator runs it: start-up errors, the JSON log without secrets, the
 // reserved paths, and a graceful stop on SIGTERM that finishes the request in flight.
 
+import net from "node:net";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { ep, logLines, runServeCli, SERVE_APP, startServeCli } from "./helpers.js";
@@ -33,6 +34,24 @@ describe("hookshift serve: start-up", () => {
     expect(both.code).toBe(1);
     expect(both.stderr).toContain("give either MONGODB_URI or --embedded, not both");
   });
+});
+
+describe("hookshift serve: the port", () => {
+  it("listens on $PORT when --port is not given (the container image's health check asks that port)", async () => {
+    const port = await new Promise<number>((resolve) => {
+      const probe = net.createServer().listen(0, "127.0.0.1", () => {
+        const p = (probe.address() as net.AddressInfo).port;
+        probe.close(() => resolve(p));
+      });
+    });
+    const s = await startServeCli([SERVE_APP, "--embedded"], { ...SECRETS, PORT: String(port) });
+    try {
+      expect(s.url).toBe(`http://127.0.0.1:${port}`);
+    } finally {
+      s.child.kill("SIGTERM");
+      await s.exit;
+    }
+  }, 30_000);
 });
 
 describe("hookshift serve: running", () => {
