@@ -23,6 +23,17 @@ export function positionAt(text: string, offset: number): Position {
   return { line, column: offset - lineStart + 1 };
 }
 
+/**
+ * Where a text JSON.parse rejected is first wrong (V8's message names a position only for some
+ * errors): jsonc-parser's first error, strict (no comments, no trailing commas), or undefined
+ * when it finds none.
+ */
+export function jsonErrorPosition(text: string): Position | undefined {
+  const errors: ParseError[] = [];
+  parseTree(text, errors, { allowTrailingComma: false, disallowComments: true });
+  return errors[0] ? positionAt(text, errors[0].offset) : undefined;
+}
+
 export interface ParsedJson {
   value: unknown;
   /** The position tree (jsonc-parser), built on first use for plain JSON. */

@@ -49,7 +49,7 @@ export function renderCallers(r: CallersResult, opts: { color: boolean }): strin
   if (f.binary) skipped.push(`${f.binary} binary`);
   if (f.tooLarge) skipped.push(`${f.tooLarge} over ${MAX_FILE_BYTES / 1024 / 1024} MB`);
   if (f.ignored) skipped.push(`${f.ignored} ignored by .gitignore`);
-  if (f.excluded) skipped.push(`${f.excluded} node_modules/.git folder${f.excluded === 1 ? "" : "s"}`);
+  if (f.excluded) skipped.push(`${f.excluded} node_modules/.git or report folder${f.excluded === 1 ? "" : "s"}`);
   if (f.links) skipped.push(`${f.links} symbolic link${f.links === 1 ? "" : "s"} or special file${f.links === 1 ? "" : "s"}`);
   if (skipped.length) out.push("", c.dim(`Skipped: ${skipped.join(", ")}.`));
   return out.join("\n") + "\n";

@@ -11,6 +11,7 @@ import path from "node:path";
 import { Redactor } from "../report/redact.js";
 import { shellWord, type NextStep } from "../report/next-steps.js";
 import { UsageError } from "../util/errors.js";
+import { isInside } from "../util/fs.js";
 import { gitDirty } from "../util/git.js";
 import type { OnProgress } from "../util/progress.js";
 import { loadReports } from "./load-reports.js";
@@ -96,8 +97,14 @@ export async function findCallers(opts: CallersOptions): Promise<CallersResult> 
     }
   };
 
+  // The reports read hold every old URL of the apps: never searched, never rewritten.
+  const isReport = (abs: string) => loaded.folders.some((d) => isInside(d, abs));
   for (const [ri, root] of roots.entries()) {
-    const source: AsyncIterator<WalkedFile> = root.isFile ? single(root.abs) : walkFiles(root.abs, counts);
+    if (isReport(root.abs)) {
+      counts.excluded++;
+      continue;
+    }
+    const source: AsyncIterator<WalkedFile> = root.isFile ? single(root.abs) : walkFiles(root.abs, counts, isReport);
     const worker = async () => {
       for (let r = await source.next(); !r.done; r = await source.next()) {
         const f = r.value;
@@ -134,7 +141,7 @@ export async function findCallers(opts: CallersOptions): Promise<CallersResult> 
 
   // Output order: as the folders were given, then by path, then by place in the file.
   found.sort((a, b) => a.root - b.root || (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
-  const redactor = new Redactor([...secrets]);
+  const redactor = new Redactor([...secrets, ...loaded.secretValues]);
   const matches = found.flatMap((f) => f.matches);
   for (const m of matches) if (m.excerpt) m.excerpt = redactor.value(m.excerpt);
 
@@ -181,6 +188,8 @@ async function* single(abs: string): AsyncGenerator<WalkedFile> {
   yield { abs, rel: path.basename(abs) };
 }
 
+const SEARCH_HINT = "After the report, pass the folders (or files) of client code to search: repositories, configuration, scripts.";
+
 async function checkRoots(dirs: string[]): Promise<Root[]> {
   const out: Root[] = [];
   for (const arg of dirs) {
@@ -190,9 +199,9 @@ async function checkRoots(dirs: string[]): Promise<Root[]> {
       info = await stat(abs);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      throw new UsageError(code === "ENOENT" ? `folder ${arg} does not exist` : `folder ${arg} cannot be read (${code ?? String(e)})`);
+      throw new UsageError(code === "ENOENT" ? `folder ${arg} does not exist` : `folder ${arg} cannot be read (${code ?? String(e)})`, SEARCH_HINT);
     }
-    if (!info.isDirectory() && !info.isFile()) throw new UsageError(`${arg} is neither a folder nor a file`);
+    if (!info.isDirectory() && !info.isFile()) throw new UsageError(`${arg} is neither a folder nor a file`, SEARCH_HINT);
     out.push({ arg, abs, isFile: info.isFile() });
   }
   return out;

@@ -21,7 +21,7 @@ export interface WalkedFile {
 export interface WalkCounts {
   /** Entries a .gitignore ignores (a folder counts once). */
   ignored: number;
-  /** node_modules, .git … folders. */
+  /** node_modules, .git … folders, and the report folders callers reads. */
   excluded: number;
   /** Symbolic links and special files. */
   links: number;
@@ -82,8 +82,11 @@ function isIgnored(rules: Rules[], rel: string, isDir: boolean): boolean {
   return false;
 }
 
-/** Every file to read under `root` (absolute), depth first, in name order. */
-export async function* walkFiles(root: string, counts: WalkCounts): AsyncGenerator<WalkedFile> {
+/**
+ * Every file to read under `root` (absolute), depth first, in name order. A folder for which
+ * `skipFolder` (absolute path) is true is not entered and counts as excluded.
+ */
+export async function* walkFiles(root: string, counts: WalkCounts, skipFolder: (abs: string) => boolean = () => false): AsyncGenerator<WalkedFile> {
   const base = await rulesAbove(root);
   const stack: { dir: string; rel: string; rules: Rules[] }[] = [{ dir: root, rel: "", rules: base }];
   while (stack.length > 0) {
@@ -105,7 +108,7 @@ export async function* walkFiles(root: string, counts: WalkCounts): AsyncGenerat
     for (const e of entries) {
       const childRel = rel ? `${rel}/${e.name}` : e.name;
       if (e.isDirectory()) {
-        if (NEVER.has(e.name)) counts.excluded++;
+        if (NEVER.has(e.name) || skipFolder(path.join(dir, e.name))) counts.excluded++;
         else if (isIgnored(rules, childRel, true)) counts.ignored++;
         else subdirs.push({ dir: path.join(dir, e.name), rel: childRel, rules });
       } else if (e.isFile()) {

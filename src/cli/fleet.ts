@@ -74,8 +74,9 @@ export async function runMigrateFleet(paths: string[], opts: FleetCliOptions, io
   if (opts.recover) throw new UsageError("--recover takes one app", "Run `hookshift migrate <app> --recover` for each app that holds an interrupted --in-place run.");
   for (const p of paths) {
     const info = await stat(p).catch(() => undefined);
-    if (!info) throw new UsageError(`input ${path.resolve(p)} does not exist`);
-    if (!info.isDirectory()) throw new UsageError(`input ${path.resolve(p)} is a file, not a folder of apps`);
+    const hint = "Pass exported app folders, or folders that hold them (`hookshift scan <folder>` lists the apps it finds).";
+    if (!info) throw new UsageError(`input ${path.resolve(p)} does not exist`, hint);
+    if (!info.isDirectory()) throw new UsageError(`input ${path.resolve(p)} is a file, not a folder of apps`, hint);
   }
   const found = await findFleet(paths);
   if (found.empty.length > 0) {
@@ -114,10 +115,10 @@ export async function runMigrateFleet(paths: string[], opts: FleetCliOptions, io
     io.out(JSON.stringify(report, null, 2) + "\n");
     return result.code;
   }
-  const failed = report.apps.filter((a) => a.status === "failed");
-  if (failed.length > 0) {
-    for (const a of failed) for (const e of a.errors) io.err(findingLine({ ...e, file: fleetLocation(a, e), line: undefined, column: undefined }, c) + "\n");
-  }
+  // The errors of the apps not written (index.md lists the others'); a dry run writes no index.md,
+  // so there every app's errors are printed.
+  const withErrors = report.apps.filter((a) => a.status === "failed" || report.mode === "dry-run");
+  for (const a of withErrors) for (const e of a.errors) io.err(findingLine({ ...e, file: fleetLocation(a, e), line: undefined, column: undefined }, c) + "\n");
   io.out(`\n${c.bold(report.summary.line)} (${track.elapsed().toFixed(1)} s, --jobs ${opts.jobs ?? defaultJobs()})\n`);
   if (report.mode === "dry-run") {
     io.out(`\nDry run: nothing written.${opts.check ? ` --check: ${result.code === 2 ? "changes" : result.code === 0 ? "no changes" : "errors"} (exit ${result.code}).` : " Run one app with --dry-run to see its diff."}\n`);

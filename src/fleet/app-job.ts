@@ -65,14 +65,17 @@ export async function runAppJob(job: MigrateAppJob): Promise<FleetApp> {
     rules: job.rules,
     skipRules: job.skipRules,
     callerChanges: job.callerChanges,
+    // A worker process migrates app after app: no worker thread per small app's copy.
+    copySmallAppHere: true,
   });
   const report = result.report;
   const written = !job.dryRun && report !== undefined && !report.blocked && result.reportDir !== undefined;
   const row = report ? rowOf(job, report, written) : failedRow(job, result.errors);
   if (report) {
     row.errors = [...result.errors, ...row.errors];
-    if (!written && !job.dryRun) {
-      // Nothing was written: no webhook of it is converted, whatever the plan said.
+    if (!written && (!job.dryRun || report.blocked)) {
+      // Nothing was written (or, a dry run of a blocked app, nothing could be): no webhook of it is
+      // converted, whatever the plan said.
       Object.assign(row, { status: "failed", converted: 0, needsReview: 0, appNeedsReview: 0, alreadyConverted: 0, filesChanged: 0, review: [], secrets: [] });
       row.urls = row.urls.map(({ newUrl: _new, ...u }) => u);
     }

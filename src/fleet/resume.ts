@@ -7,8 +7,9 @@
 
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { lstat, mkdir, readFile, readdir, readlink, rename, writeFile } from "node:fs/promises";
+import { lstat, readFile, readdir, readlink } from "node:fs/promises";
 import path from "node:path";
+import { writeTextFile } from "../migrate/write.js";
 import type { FleetApp } from "../report/fleet-model.js";
 import { byCodePoint } from "../util/fs.js";
 
@@ -66,10 +67,7 @@ export async function readMarker(file: string): Promise<AppMarker | undefined> {
 }
 
 export async function writeMarker(file: string, marker: AppMarker): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true });
-  const tmp = `${file}.hookshift-tmp-${process.pid}`;
-  await writeFile(tmp, JSON.stringify(marker) + "\n");
-  await rename(tmp, file);
+  await writeTextFile(file, JSON.stringify(marker) + "\n");
 }
 
 /** The marker when it proves the app done: same hash and version, output and report present. */

@@ -3,10 +3,12 @@
 // report folder: fleet.json, index.md, index.html, url-map.csv. The CLI calls this and prints.
 
 import { existsSync, readdirSync } from "node:fs";
-import { mkdir, rename, writeFile } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { finding, type Finding } from "../app/findings.js";
 import { displayPath } from "../migrate/run.js";
+import { removeStaleStaging } from "../migrate/staging.js";
+import { writeTextFile } from "../migrate/write.js";
 import type { TargetFormat } from "../upgrade/plan-with-upgrade.js";
 import { FLEET_FORMAT_VERSION, summarise, type FleetApp, type FleetReport } from "../report/fleet-model.js";
 import { renderFleetHtml } from "../report/fleet-html.js";
@@ -73,6 +75,12 @@ export async function migrateFleet(found: FoundFleet, opts: FleetMigrateOptions)
     if (folder) return usage(`${what} ${displayPath(dir)} lies inside the input ${displayPath(folder)}`, "The next run would find the migrated apps there as apps to migrate: choose a folder outside the inputs.");
     if (app) return usage(`${what} ${displayPath(dir)} ${isInside(dir, app.root) ? "holds" : "lies inside"} the app ${displayPath(app.root)}`, "Choose a folder outside the apps, e.g. beside the folder that holds them.");
   }
+  // <out>/<rel> and <report>/<rel> must not meet: an app's output is renamed into place whole, so
+  // a report staged in the same folder is lost (every app failed with a bare ENOENT).
+  if (out && reportDir && (isInside(out, reportDir) || isInside(reportDir, out))) {
+    const how = out === reportDir ? "is the --out folder" : isInside(out, reportDir) ? `lies inside --out ${displayPath(out)}` : `holds --out ${displayPath(out)}`;
+    return usage(`--report ${displayPath(reportDir)} ${how}`, "Each app's converted copy goes to <out>/<app> and its report to <report>/<app>: keep the two folders apart (leave out --report for <out>-hookshift-report).");
+  }
   if (out && nonEmpty(out) && !opts.force && !opts.resume) {
     return usage(`--out ${displayPath(out)} exists and is not empty`, "Pass --resume to finish an interrupted fleet run there (finished apps are skipped), or --force to migrate every app again.");
   }
@@ -108,6 +116,13 @@ export async function migrateFleet(found: FoundFleet, opts: FleetMigrateOptions)
     onStart: (i) => opts.onStart?.(found.apps[i]!),
     onDone: (i, row) => opts.onDone?.(row, found.apps[i]!),
   });
+  // A worker of a killed run lives on until its synchronous work yields (its parent's death reaches
+  // it as an IPC disconnect), so a run started meanwhile finds its staging folder still owned by a
+  // live process and leaves it. Once every app is done, what such workers left is removed.
+  jobs.forEach((job, i) => {
+    if (!job.out) return;
+    for (const s of removeStaleStaging(job.out)) rows[i]!.notices.push(`Removed ${displayPath(s.dir)}, left by a killed run (pid ${s.owner.pid})`);
+  });
   const report: FleetReport = {
     formatVersion: FLEET_FORMAT_VERSION,
     kind: "fleet",
@@ -131,9 +146,5 @@ export async function writeFleetFiles(dir: string, report: FleetReport, again?: 
     ["index.md", renderFleetMarkdown(report, again)],
     ["index.html", renderFleetHtml(report, again)],
   ];
-  for (const [name, text] of files) {
-    const tmp = path.join(dir, `${name}.hookshift-tmp-${process.pid}`);
-    await writeFile(tmp, text);
-    await rename(tmp, path.join(dir, name));
-  }
+  for (const [name, text] of files) await writeTextFile(path.join(dir, name), text);
 }

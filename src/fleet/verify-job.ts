@@ -4,8 +4,8 @@
 // Runs in a fleet worker process (worker.ts).
 
 import { existsSync } from "node:fs";
-import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { writeTextFile } from "../migrate/write.js";
 import type { FleetVerifyApp } from "../report/fleet-model.js";
 import { UsageError } from "../util/errors.js";
 import { renderVerifyHtml } from "../verify/html.js";
@@ -46,9 +46,10 @@ export async function runVerifyJob(job: VerifyAppJob): Promise<FleetVerifyApp> {
       minCoverage: job.minCoverage,
     });
     const { views: _views, ...data } = result;
-    await mkdir(job.reportDir, { recursive: true });
-    await writeFile(path.join(job.reportDir, "verify.json"), JSON.stringify(data, null, 2) + "\n");
-    await writeFile(path.join(job.reportDir, "verify.html"), renderVerifyHtml(result));
+    // Each renamed into place: a killed run leaves the old file or the new one, and a link in the
+    // report folder is replaced, never written through.
+    await writeTextFile(path.join(job.reportDir, "verify.json"), JSON.stringify(data, null, 2) + "\n");
+    await writeTextFile(path.join(job.reportDir, "verify.html"), renderVerifyHtml(result));
     const s = result.summary;
     const verdict = (v: string) => result.webhooks.filter((w) => w.verdict === v).length;
     return {

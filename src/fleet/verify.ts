@@ -2,10 +2,12 @@
 // (the pairs fleet.json names), in a pool of worker processes (pool.ts, verify-job.ts); writes
 // verify.json (one row per app) and verify-index.html beside fleet.json.
 
-import { readFile, rename, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
+import { jsonErrorPosition } from "../app/json.js";
 import { FLEET_FORMAT_VERSION, worstExit, type FleetReport, type FleetVerifyApp, type FleetVerifyReport } from "../report/fleet-model.js";
 import { renderFleetVerifyHtml } from "../report/fleet-html.js";
+import { writeTextFile } from "../migrate/write.js";
 import { compiledScript } from "../util/compiled-script.js";
 import { UsageError } from "../util/errors.js";
 import { VERSION } from "../version.js";
@@ -37,7 +39,8 @@ export async function readFleetReport(reportDir: string): Promise<FleetReport> {
   try {
     r = JSON.parse(text) as FleetReport;
   } catch (e) {
-    throw new UsageError(`${file} is not JSON (${e instanceof Error ? e.message : String(e)})`, "Run the fleet migrate again (--resume keeps the finished apps).");
+    const at = jsonErrorPosition(text);
+    throw new UsageError(`${file}${at ? `:${at.line}:${at.column}` : ""} is not valid JSON (${e instanceof Error ? e.message : String(e)})`, "Run the fleet migrate again (--resume keeps the finished apps).");
   }
   if (r.kind !== "fleet" || !Array.isArray(r.apps)) throw new UsageError(`${file} is not a fleet report`, "Pass the report folder of a fleet migrate run.");
   return r;
@@ -96,9 +99,7 @@ export async function verifyFleet(reportDir: string, opts: FleetVerifyOptions): 
     ["verify.json", JSON.stringify(report, null, 2) + "\n"],
     ["verify-index.html", renderFleetVerifyHtml(report)],
   ] as const) {
-    const tmp = path.join(dir, `${name}.hookshift-tmp-${process.pid}`);
-    await writeFile(tmp, text);
-    await rename(tmp, path.join(dir, name));
+    await writeTextFile(path.join(dir, name), text);
   }
   return report;
 }

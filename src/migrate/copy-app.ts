@@ -1,5 +1,6 @@
 // Copies the input app into the staging folder of an --out write. The copy does not depend on the
-// plan, so `migrate` runs it in a worker thread while it plans (copy-worker.ts).
+// plan, so `migrate` runs it in a worker thread while it plans (copy-worker.ts); a fleet worker
+// copies a small app in its own thread (copySmallAppHere).
 
 import fg from "fast-glob";
 import { existsSync, mkdirSync } from "node:fs";
@@ -20,7 +21,16 @@ export interface CopyJob {
  * another, was slower still).
  */
 export function copyApp(from: string, to: string): void {
-  const entries = fg.sync("**/*", { cwd: from, dot: true, onlyFiles: false, followSymbolicLinks: false, objectMode: true, ignore: ["**/.git/**", ".git"] });
+  copyEntries(from, to, appEntries(from));
+}
+
+type Entries = ReturnType<typeof appEntries>;
+
+function appEntries(from: string) {
+  return fg.sync("**/*", { cwd: from, dot: true, onlyFiles: false, followSymbolicLinks: false, objectMode: true, ignore: ["**/.git/**", ".git"] });
+}
+
+function copyEntries(from: string, to: string, entries: Entries): void {
   mkdirSync(to, { recursive: true });
   const dirs = entries.filter((e) => e.dirent.isDirectory()).map((e) => e.path);
   // A name that is not valid UTF-8 comes back with U+FFFD in it and leads nowhere: not copied
@@ -32,6 +42,31 @@ export function copyApp(from: string, to: string): void {
     // Named pipes, sockets and devices are not copied (a pipe would block the copy; the reader
     // reports each one: finding special-file).
     if (e.dirent.isFile() || e.dirent.isSymbolicLink()) copyEntrySync(path.join(from, e.path), path.join(to, e.path), e.dirent.isSymbolicLink());
+  }
+}
+
+/**
+ * Apps of at most this many files and folders are copied in the calling thread when it asks (a
+ * fleet worker process, which migrates one app after another): starting a worker thread costs
+ * 0.1-0.2 s of CPU, more than copying a small app, and the fleet keeps every core busy anyway.
+ */
+export const COPY_HERE_MAX_ENTRIES = 2000;
+
+/**
+ * `copyApp` in this thread when the app is small (`maxEntries`), else in a worker thread, as
+ * `copyAppInWorker`. Says which it did. A failed copy is a rejected promise either way.
+ */
+export function copySmallAppHere(from: string, to: string, maxEntries = COPY_HERE_MAX_ENTRIES): Promise<"here" | "worker"> {
+  let entries: Entries;
+  try {
+    entries = appEntries(from);
+    if (entries.length > maxEntries) return copyAppInWorker(from, to).then(() => "worker");
+    copyEntries(from, to, entries);
+    return Promise.resolve("here");
+  } catch (e) {
+    const failed = Promise.reject(e instanceof Error ? e : new Error(String(e)));
+    failed.catch(() => undefined); // awaited later, as the worker's promise is
+    return failed;
   }
 }
 

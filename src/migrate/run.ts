@@ -42,6 +42,11 @@ export interface MigrateOptions {
   recover?: boolean;
   /** Called as the run goes (phases read, plan, write, report; n of N where there is a count). */
   onProgress?: OnProgress;
+  /**
+   * Copy a small app into --out in this thread instead of a worker thread (copy-app.ts,
+   * copySmallAppHere): for a fleet worker process, which migrates app after app. Same output.
+   */
+  copySmallAppHere?: boolean;
 }
 
 export interface MigrateResult {
@@ -104,7 +109,7 @@ export async function migrate(opts: MigrateOptions): Promise<MigrateResult> {
   // The copy of the app into --out depends on neither the reading nor the plan: it runs in a
   // worker meanwhile. A folder that cannot be used is reported where the write would have failed,
   // after the plan (a blocked plan reports its own errors first).
-  const outWrite = !opts.dryRun && !opts.inPlace && opts.out ? startOutWrite(root, opts.out, opts.force) : undefined;
+  const outWrite = !opts.dryRun && !opts.inPlace && opts.out ? startOutWrite(root, opts.out, opts.force, opts.copySmallAppHere) : undefined;
   outWrite?.catch(() => undefined);
   const cancelOut = async () => (await outWrite?.catch(() => undefined))?.cancel();
   let planned: Planned | { stop: MigrateResult };

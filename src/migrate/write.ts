@@ -10,7 +10,7 @@ import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { FileChange, MigrationPlan } from "./types.js";
 import { copyEntrySync, isInside } from "../util/fs.js";
-import { copyAppInWorker } from "./copy-app.js";
+import { copyAppInWorker, copySmallAppHere } from "./copy-app.js";
 import { materialiseLinks, refuseLinks } from "./no-follow.js";
 import { applyJournaled, JournalError, type JournalHooks } from "./journal.js";
 import { makeStaging, removeStaleStaging, type StaleStaging } from "./staging.js";
@@ -46,7 +46,7 @@ export interface OutWrite {
  * Checks the output folder and starts copying the app at `root` into a staging folder beside it,
  * in a worker thread. Throws a WriteError when the folder cannot be used.
  */
-export async function startOutWrite(root: string, outArg: string, force: boolean): Promise<OutWrite> {
+export async function startOutWrite(root: string, outArg: string, force: boolean, copySmallHere = false): Promise<OutWrite> {
   const out = checkOutFolder(root, outArg);
   // Synchronous up to the worker's start: the caller plans right after this without yielding,
   // and a worker started after an await would only start once the plan is done.
@@ -56,7 +56,7 @@ export async function startOutWrite(root: string, outArg: string, force: boolean
   if (present && !force) {
     throw new WriteError(`--out ${outArg} exists and is not empty`, "Choose a new folder, or pass --force to replace it.");
   }
-  return startCopy(root, out, present, removedStale);
+  return startCopy(root, out, present, removedStale, copySmallHere);
 }
 
 /**
@@ -78,11 +78,11 @@ export function checkOutFolder(root: string, outArg: string, force?: boolean): s
   return out;
 }
 
-function startCopy(root: string, out: string, present: boolean, removedStale: StaleStaging[]): OutWrite {
+function startCopy(root: string, out: string, present: boolean, removedStale: StaleStaging[], copySmallHere: boolean): OutWrite {
   mkdirSync(path.dirname(out), { recursive: true });
   // Marked as this run's (staging.ts), so that the next run can tell a killed run's leftovers.
   const staging = makeStaging(out);
-  const copying = copyAppInWorker(root, staging.app);
+  const copying = copySmallHere ? copySmallAppHere(root, staging.app) : copyAppInWorker(root, staging.app);
   return {
     removedStale,
     async finish(plan, beforeRename) {

@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import { esc } from "./escape.js";
 import type { FleetApp, FleetReport, FleetVerifyReport } from "./fleet-model.js";
 import { EXIT_MEANING, fleetLocation, fleetNextSteps } from "./fleet-markdown.js";
+import { shellWord } from "./next-steps.js";
 
 const CSS = `
 body { margin: 0; background: #f6f7f9; color: #1f2328; font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; }
@@ -22,7 +23,10 @@ pre { background: #f0f2f4; padding: 10px; border-radius: 6px; overflow-x: auto; 
 table { border-collapse: collapse; width: 100%; margin: 8px 0 16px; font-size: 0.92em; }
 th, td { border: 1px solid #d0d7de; padding: 4px 8px; text-align: left; vertical-align: top; }
 th { background: #f0f2f4; }
-td.n, th.n { text-align: right; white-space: nowrap; }
+td.n, th.n { text-align: right; }
+td.n { white-space: nowrap; }
+td.app code, td.id code { white-space: nowrap; overflow-wrap: normal; }
+.wide { overflow-x: auto; }
 tr.total td { font-weight: 700; background: #f6f8fa; }
 .exit-0 { color: #1a7f37; font-weight: 700; }
 .exit-2 { color: #9a6700; font-weight: 700; }
@@ -65,17 +69,17 @@ export function renderFleetHtml(r: FleetReport, again?: string): string {
   out.push(`<p>Exit code <span class="exit-${s.exit}">${s.exit}</span>: ${esc(EXIT_MEANING[s.exit])}. Written by hookshift ${esc(r.tool.version)}; apps under ${c(r.base)}${r.out ? `, converted into ${c(r.out)}` : ""}. Data: <a href="fleet.json">fleet.json</a>, <a href="url-map.csv">url-map.csv</a>, <a href="index.md">index.md</a>.</p>\n`);
   out.push(`<h2>Next steps</h2>\n<ol>\n`);
   for (const st of fleetNextSteps(r, again)) out.push(`<li>${esc(st.text)}${st.command ? `<pre><code>${esc(st.command)}</code></pre>` : ""}</li>\n`);
-  out.push(`</ol>\n<h2>Apps</h2>\n<table>\n<thead><tr><th>App</th><th>App id</th><th>Format</th><th class="n">Webhooks</th><th class="n">Converted</th><th class="n">Needs review</th><th class="n">Failed</th><th class="n">Already converted</th><th class="n">Exit</th><th>Report</th></tr></thead>\n<tbody>\n`);
+  out.push(`</ol>\n<h2>Apps</h2>\n<div class="wide"><table>\n<thead><tr><th>App</th><th>App id</th><th>Format</th><th class="n">Webhooks</th><th class="n">Converted</th><th class="n">Needs review</th><th class="n">Failed</th><th class="n">Already converted</th><th class="n">Exit</th><th>Report</th></tr></thead>\n<tbody>\n`);
   for (const a of r.apps) {
     const link = a.links.report ? `<a href="${href(a.links.report)}">report</a>` : "-";
     out.push(
-      `<tr><td>${appCell(a)}</td><td>${a.appId ? c(a.appId) : "-"}</td><td>${esc(a.format)}</td><td class="n">${a.webhooks}</td><td class="n">${a.converted}</td>` +
-        `<td class="n">${a.needsReview + a.appNeedsReview}</td><td class="n">${a.failed}</td><td class="n">${a.alreadyConverted}</td><td class="n exit-${a.exit}">${a.exit}</td><td>${link}</td></tr>\n`,
+      `<tr><td class="app">${appCell(a)}</td><td class="id">${a.appId ? c(a.appId) : "-"}</td><td>${esc(a.format)}</td><td class="n">${a.webhooks}</td><td class="n">${a.converted}</td>` +
+        `<td class="n">${a.needsReview + a.appNeedsReview}</td><td class="n">${a.failed}</td><td class="n">${a.alreadyConverted}</td><td class="n exit-${a.exit}">${a.exit}</td><td class="links">${link}</td></tr>\n`,
     );
   }
   out.push(
     `<tr class="total"><td>Total</td><td></td><td></td><td class="n">${s.webhooks}</td><td class="n">${s.converted}</td><td class="n">${s.needsReview + s.appNeedsReview}</td>` +
-      `<td class="n">${s.failed}</td><td class="n">${s.alreadyConverted}</td><td class="n exit-${s.exit}">${s.exit}</td><td></td></tr>\n</tbody>\n</table>\n`,
+      `<td class="n">${s.failed}</td><td class="n">${s.alreadyConverted}</td><td class="n exit-${s.exit}">${s.exit}</td><td></td></tr>\n</tbody>\n</table></div>\n`,
   );
   const failed = r.apps.filter((a) => a.errors.length > 0);
   if (failed.length > 0) {
@@ -99,7 +103,7 @@ export function renderFleetHtml(r: FleetReport, again?: string): string {
   if (secrets.length === 0) out.push(`<p>None: no converted webhook has a secret.</p>\n`);
   for (const a of secrets) {
     out.push(`<h3>${c(a.path)}${a.appId ? ` <span class="muted">${esc(a.appId)}</span>` : ""}</h3>\n<p>${a.secrets.map((x) => c(x.name)).join(", ")}`);
-    if (r.reportDir) out.push(`: all at once with ${c(`sh ${r.reportDir}/${a.path}/create-secrets.sh`)} (values from that folder's secrets.json)`);
+    if (r.reportDir) out.push(`: all at once with ${c(`sh ${shellWord(`${r.reportDir}/${a.path}/create-secrets.sh`)}`)} (values from that folder's secrets.json)`);
     out.push(`</p>\n`);
   }
   return page(`Fleet migration: ${r.apps.length} apps`, out.join(""));
@@ -110,20 +114,20 @@ export function renderFleetVerifyHtml(r: FleetVerifyReport): string {
   const out: string[] = [];
   out.push(`<h1>Fleet verify: ${r.apps.length} app${r.apps.length === 1 ? "" : "s"}</h1>\n<p class="summary">${esc(s.line)}</p>\n`);
   out.push(`<p>Exit code <span class="exit-${s.exit}">${s.exit}</span>. Data: <a href="verify.json">verify.json</a>; the migration: <a href="index.html">index.html</a>.</p>\n`);
-  out.push(`<table>\n<thead><tr><th>App</th><th>App id</th><th class="n">Webhooks</th><th class="n">Cases</th><th class="n">Equal</th><th class="n">Different</th><th class="n">Unproven</th><th class="n">Unpaired</th><th class="n">Errors</th><th class="n">Lines (median)</th><th class="n">Markers</th><th class="n">Exit</th><th>Links</th></tr></thead>\n<tbody>\n`);
+  out.push(`<div class="wide"><table>\n<thead><tr><th>App</th><th>App id</th><th class="n">Webhooks</th><th class="n">Cases</th><th class="n">Equal</th><th class="n">Different</th><th class="n">Unproven</th><th class="n">Unpaired</th><th class="n">Errors</th><th class="n">Lines (median)</th><th class="n">Markers</th><th class="n">Exit</th><th>Links</th></tr></thead>\n<tbody>\n`);
   for (const a of r.apps) {
     const v = a.verdicts;
     const links = [a.links.verify ? `<a href="${href(a.links.verify)}">verify</a>` : "", a.links.report ? `<a href="${href(a.links.report)}">report</a>` : ""].filter(Boolean).join(" ");
     const note = a.status !== "verified" ? ` <span class="muted">(${esc(a.error ?? a.status)})</span>` : "";
     out.push(
-      `<tr><td>${c(a.path)}${note}</td><td>${a.appId ? c(a.appId) : "-"}</td><td class="n">${a.webhooks}</td><td class="n">${a.cases}</td><td class="n">${v.equal}</td><td class="n">${v.different}</td>` +
+      `<tr><td class="app">${c(a.path)}${note}</td><td class="id">${a.appId ? c(a.appId) : "-"}</td><td class="n">${a.webhooks}</td><td class="n">${a.cases}</td><td class="n">${v.equal}</td><td class="n">${v.different}</td>` +
         `<td class="n">${v.unproven}</td><td class="n">${v.unpaired}</td><td class="n">${v.error}</td><td class="n">${a.medianLineCoverage === undefined ? "-" : `${a.medianLineCoverage}%`}</td>` +
-        `<td class="n">${a.markers}</td><td class="n exit-${a.exit}">${a.exit}</td><td>${links || "-"}</td></tr>\n`,
+        `<td class="n">${a.markers}</td><td class="n exit-${a.exit}">${a.exit}</td><td class="links">${links || "-"}</td></tr>\n`,
     );
   }
   out.push(
     `<tr class="total"><td>Total</td><td></td><td class="n">${s.webhooks}</td><td></td><td class="n">${s.equal}</td><td class="n">${s.different}</td><td class="n">${s.unproven}</td>` +
-      `<td class="n">${s.unpaired}</td><td class="n">${s.error}</td><td></td><td></td><td class="n exit-${s.exit}">${s.exit}</td><td></td></tr>\n</tbody>\n</table>\n`,
+      `<td class="n">${s.unpaired}</td><td class="n">${s.error}</td><td></td><td></td><td class="n exit-${s.exit}">${s.exit}</td><td></td></tr>\n</tbody>\n</table></div>\n`,
   );
   return page(`Fleet verify: ${r.apps.length} apps`, out.join(""));
 }

@@ -27,7 +27,8 @@ export function fleetNextSteps(r: FleetReport, again?: string): NextStep[] {
   if (r.mode === "dry-run") {
     const write = again?.replace(/ --(dry-run|check)\b/g, "");
     const where = write && !/ --(out|in-place)\b/.test(write) ? ` --out ${shellWord(r.base === "." ? "migrated" : `${r.base}-migrated`)}` : "";
-    return [{ text: "Write the converted apps and their reports", ...(write ? { command: write + where } : {}) }];
+    const fix = s.failedApps > 0 || s.failed > 0 ? [{ text: "Fix the errors above (each names its app, file and line); an app that cannot be written stays out of the run, the others go on" }] : [];
+    return [...fix, { text: "Write the converted apps and their reports", ...(write ? { command: write + where } : {}) }];
   }
   const index = r.reportDir ? `${r.reportDir}/index.md` : "index.md";
   if (s.failedApps > 0 || s.failed > 0) {

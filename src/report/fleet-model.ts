@@ -13,7 +13,7 @@ export type FleetAppStatus =
   | "migrated"
   /** Output and report of an earlier run for the same input and hookshift version (--resume). */
   | "skipped"
-  /** Nothing written: an app-level error, bad options for this app, or the worker crashed. */
+  /** Nothing written (in a dry run: nothing could be): an app-level error, bad options for this app, or the worker crashed. */
   | "failed"
   /** --dry-run / --check: planned, nothing written. */
   | "planned";

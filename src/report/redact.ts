@@ -14,8 +14,14 @@
 // `/http/hook` or a name such as `http_hook` in a value keeps its bytes (docs/report-format.md).
 // The diffs are computed from the redacted texts, so their headers (paths) are never touched.
 
+import { createRequire } from "node:module";
 import type * as TS from "typescript";
-import { ts } from "../util/typescript.js";
+
+// The compiler loads with the first source whose values are redacted (by require, as
+// util/typescript.ts does, for the reason it gives): `callers` redacts plain text only, and
+// importing this module no longer costs it the compiler's load (0.36 s of CPU here).
+let ts: typeof TS;
+const loadCompiler = () => (ts ??= createRequire(import.meta.url)("typescript") as typeof TS);
 
 export const REDACTED = "«redacted»";
 
@@ -158,6 +164,7 @@ export function jsonValueSpans(text: string): [number, number][] {
 
 /** The contents of a source's string literals, template texts and comments, not of property names or element-access keys. */
 export function sourceValueSpans(text: string, path: string): [number, number][] {
+  loadCompiler();
   const kind = path.endsWith("x") ? (path.endsWith("tsx") ? ts.ScriptKind.TSX : ts.ScriptKind.JSX) : path.endsWith("ts") ? ts.ScriptKind.TS : ts.ScriptKind.JS;
   const sf = ts.createSourceFile("x", text, ts.ScriptTarget.Latest, true, kind);
   const out: [number, number][] = [];

@@ -62,7 +62,12 @@ describe("hookshift callers", () => {
     const dirty = await run(DEMO_REPORT, empty, "--allow-dirty");
     expect(dirty.err).toContain("--allow-dirty only applies with --write");
     const noDir = await run(DEMO_REPORT, path.join(empty, "nowhere"));
-    expect(noDir.err).toContain("does not exist");
+    expect(noDir.err).toContain(`hookshift: error: folder ${path.join(empty, "nowhere")} does not exist\nAfter the report, pass the folders`);
+    await writeFile(path.join(empty, "report.html"), "<!DOCTYPE html>\n");
+    const notJson = await run(path.join(empty, "report.html"), empty);
+    expect(notJson.code).toBe(1);
+    expect(notJson.err).toContain(`${path.join(empty, "report.html")}:1:1 is not valid JSON`);
+    expect(notJson.err).toContain("Pass the report folder migrate wrote");
   });
 
   it("has help with examples and the exit codes", async () => {

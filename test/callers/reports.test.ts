@@ -47,8 +47,10 @@ describe("loadReports", () => {
     const dir = await tempDir();
     await expect(loadReports(path.join(dir, "nope"))).rejects.toThrow("does not exist");
     await expect(loadReports(dir)).rejects.toThrow("neither report.json nor fleet.json");
-    await writeFile(path.join(dir, "report.json"), "{ not json");
-    await expect(loadReports(dir)).rejects.toThrow("cannot be read as JSON");
+    await writeFile(path.join(dir, "report.json"), "{\n  not json");
+    // Where (file:line:column) and what to pass instead.
+    await expect(loadReports(dir)).rejects.toThrow(`${path.join(dir, "report.json")}:2:3 is not valid JSON`);
+    await expect(loadReports(dir)).rejects.toMatchObject({ hint: expect.stringContaining("Pass the report folder migrate wrote") });
     await writeFile(path.join(dir, "report.json"), '{"apps": 3}');
     await expect(loadReports(dir)).rejects.toThrow('"apps" is not a list');
   });

@@ -2,7 +2,7 @@
 // YAML, a shell script with curl) against the fixture fleet report (demo-abcde, headmeth-hijkl).
 
 import { execFileSync } from "node:child_process";
-import { readFile, symlink, writeFile, mkdir } from "node:fs/promises";
+import { cp, readFile, symlink, writeFile, mkdir } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { findCallers } from "../../src/callers/run.js";
@@ -84,6 +84,44 @@ describe("callers: finding", () => {
     expect(text).not.toContain(SECRET);
     expect(text).toContain("secret=«redacted»");
     expect(r.diffs.map((d) => d.diff).join("\n")).toContain("createOrder?secret=«redacted»&source=yaml");
+  });
+
+  it("redacts the apps' Secret values (secrets.json beside the report) wherever the client code holds them", async () => {
+    const dir = await tempDir();
+    const report = path.join(dir, "report");
+    await mkdir(report);
+    await writeFile(path.join(report, "report.json"), await readFile(path.join(DEMO_REPORT, "report.json")));
+    const value = "kept-in-a-constant-42";
+    await writeFile(path.join(report, "secrets.json"), JSON.stringify({ orders_createOrder: value }));
+    const clients = path.join(dir, "clients");
+    await mkdir(clients);
+    await writeFile(
+      path.join(clients, "api.js"),
+      `const KEY = "${value}";\n` +
+        'const URL = "https://webhooks.mongodb-realm.com/api/client/v2.0/app/demo-abcde/service/orders/incoming_webhook/createOrder?secret=" + KEY;\n' +
+        `const BASE = "https://webhooks.mongodb-realm.com"; // with ${value}\n`,
+    );
+    const r = await findCallers({ report, dirs: [clients], dryRun: true });
+    expect(r.diffs).toHaveLength(1); // the diff's context holds the KEY line
+    expect(r.matches.some((m) => m.kind === "host")).toBe(true); // an excerpt of the BASE line
+    expect(JSON.stringify(r)).not.toContain(value);
+    expect(r.diffs[0]!.diff).toContain('const KEY = "«redacted»";');
+  });
+
+  it("skips the report folders it reads when a folder searched holds them: never listed, never rewritten", async () => {
+    const ws = await tempDir();
+    await cp(REPORTS, path.join(ws, "fleet-report"), { recursive: true });
+    await mkdir(path.join(ws, "web"));
+    await writeFile(path.join(ws, "web", "api.js"), 'fetch("https://webhooks.mongodb-realm.com/api/client/v2.0/app/demo-abcde/service/orders/incoming_webhook/orderStatus");\n');
+    const before = await treeFingerprint(path.join(ws, "fleet-report"));
+    const r = await findCallers({ report: path.join(ws, "fleet-report"), dirs: [ws], write: true });
+    expect(r.matches.map((m) => path.relative(ws, m.file))).toEqual([path.join("web", "api.js")]);
+    expect(r.written).toEqual([path.join(ws, "web", "api.js")]);
+    expect(r.files.excluded).toBe(1);
+    expect(await treeFingerprint(path.join(ws, "fleet-report"))).toEqual(before);
+    // The report folder given as a folder to search: nothing in it is searched.
+    const only = await findCallers({ report: path.join(ws, "fleet-report"), dirs: [path.join(ws, "fleet-report", "demo")] });
+    expect(only.files.searched).toBe(0);
   });
 
   it("exits 0 on a tree without old URLs of the apps", async () => {

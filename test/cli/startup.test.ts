@@ -8,7 +8,8 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { REPO, fixture } from "../helpers.js";
 
-const BIN = path.join(REPO, "bin/hookshift.js");
+// HOOKSHIFT_TEST_BIN: a private build's launcher (as the fleet tests take it).
+const BIN = process.env.HOOKSHIFT_TEST_BIN ?? path.join(REPO, "bin/hookshift.js");
 const HOOK = `data:text/javascript,${encodeURIComponent(`
 import Module, { register } from "node:module";
 // require() (the TypeScript compiler is loaded with it: src/util/typescript.ts)
@@ -45,6 +46,14 @@ describe("start-up", () => {
     const { out, packages } = packagesLoaded(["--help"]);
     expect(out).toContain("Usage: hookshift <command>");
     expect(packages.has("yargs")).toBe(true);
+    for (const heavy of ["typescript", "ts-morph", "mongodb", "mingo", "ajv", "diff2html"]) expect(packages.has(heavy), heavy).toBe(false);
+  });
+
+  it("callers loads no compiler, no runtime and no report renderer (it redacts plain text only)", () => {
+    const clients = path.join(REPO, "fixtures/clients");
+    const { out, packages } = packagesLoaded(["callers", path.join(clients, "reports/demo"), path.join(clients, "mixed"), "--dry-run"]);
+    expect(out).toContain("diff --git"); // it ran, diff and redaction included
+    expect(packages.has("ignore")).toBe(true);
     for (const heavy of ["typescript", "ts-morph", "mongodb", "mingo", "ajv", "diff2html"]) expect(packages.has(heavy), heavy).toBe(false);
   });
 

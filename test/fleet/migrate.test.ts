@@ -110,6 +110,22 @@ describe("migrate of a fleet", () => {
     expect(hookshift(dir, "migrate", "out", "--check").code).toBe(0);
   }, 120_000);
 
+  it("a dry run counts an app that could not be written as not written, and prints every app's errors (it writes no index.md)", async () => {
+    const dir = await fleetWorkspace({ "existing-endpoints": "apps/a", "partial-no-root": "apps/partial", "bad-input": "apps/bad" });
+    const dry = hookshift(dir, "migrate", "apps", "--dry-run");
+    expect(dry.code).toBe(1);
+    expect(dry.stdout).toContain("3 apps, 2 planned, 1 not written;");
+    expect(dry.stderr).toContain("error no-root-config partial: No usable root config");
+    // An app that would be written but has a failing webhook: its error, located in the fleet.
+    expect(dry.stderr).toContain("error json-syntax bad/http_endpoints/api/incoming_webhooks/badJson/config.json:4:5: JSON syntax error");
+    expect(dry.stdout).toContain("Fix the errors above");
+    const json = JSON.parse(hookshift(dir, "migrate", "apps", "--dry-run", "--json").stdout) as FleetReport;
+    const partial = json.apps.find((a) => a.path === "partial")!;
+    expect(partial).toMatchObject({ status: "failed", exit: 1, converted: 0 });
+    expect(json.summary).toMatchObject({ planned: 2, failedApps: 1 });
+    expect((await readdir(dir)).sort()).toEqual(["apps"]);
+  }, 120_000);
+
   it("refuses an --out that holds an earlier run unless --resume or --force, and an --out inside the inputs", async () => {
     const dir = await fleetWorkspace({ "existing-endpoints": "apps/a", "head-method": "apps/b" });
     expect(hookshift(dir, "migrate", "apps", "--out", "out").code).toBe(2);
@@ -119,7 +135,29 @@ describe("migrate of a fleet", () => {
     const inside = hookshift(dir, "migrate", "apps", "--out", "apps/migrated");
     expect(inside.code).toBe(1);
     expect(inside.stderr).toContain("lies inside the input");
+    const missing = hookshift(dir, "migrate", "apps", "nowhere", "--out", "out2");
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain(`hookshift: error: input ${path.join(dir, "nowhere")} does not exist\nPass exported app folders`);
     expect(hookshift(dir, "migrate", "apps", "--out", "out", "--force").code).toBe(2);
+  }, 120_000);
+
+  it("refuses a --report that is the --out folder, or inside it, before anything is written", async () => {
+    const dir = await fleetWorkspace({ "existing-endpoints": "apps/a", "head-method": "apps/b" });
+    for (const [report, says] of [
+      ["out", "hookshift: error: --report out is the --out folder"],
+      [path.join("out", "reports"), `hookshift: error: --report ${path.join("out", "reports")} lies inside --out out`],
+    ] as const) {
+      const r = hookshift(dir, "migrate", "apps", "--out", "out", "--report", report);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(says);
+      expect(r.stderr).toContain("keep the two folders apart");
+      expect(r.stdout).not.toContain("[1/2]"); // refused before any app ran
+      expect((await readdir(dir)).sort()).toEqual(["apps"]);
+    }
+    const holds = hookshift(dir, "migrate", "apps", "--out", path.join("r", "out"), "--report", "r");
+    expect(holds.code).toBe(1);
+    expect(holds.stderr).toContain(`hookshift: error: --report r holds --out ${path.join("r", "out")}`);
+    expect((await readdir(dir)).sort()).toEqual(["apps"]);
   }, 120_000);
 });
 

@@ -18,7 +18,9 @@ describe.skipIf(!SCRIPT)("fleet progress on a terminal (skipped without util-lin
     const text = r.stdout.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, "");
     expect(r.status, text).toBe(2);
     expect(text).toMatch(/Migrating apps \[[#-]+\] 0\/2 apps; 0 webhooks; \d+s; now: demo/);
-    expect(text).toMatch(/Migrating apps \[[#-]+\] 1\/2 apps; 3 webhooks; \d+s; now: head/);
+    // The bar draws at most every 100 ms: the second app, in a warm worker, may start and finish
+    // between two frames, so a later frame shows one or both apps done, with their webhooks.
+    expect(text).toMatch(/Migrating apps \[[#-]+\] (1\/2 apps; 3|2\/2 apps; 4) webhooks; \d+s/);
     expect(text).toMatch(/\[1\/2\] demo: 3 webhooks; 3 endpoints added; 1 needs review; 0 failed \(exit 2\)/);
     expect(text).toContain("2 apps, 2 migrated, 0 not written; 4 webhooks");
   }, 120_000);

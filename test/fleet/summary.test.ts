@@ -5,7 +5,9 @@ import { cp, mkdir } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { commonParent, findFleet, isFleet } from "../../src/fleet/find.js";
-import { summarise, worstExit, type FleetApp } from "../../src/report/fleet-model.js";
+import { renderFleetHtml } from "../../src/report/fleet-html.js";
+import { renderFleetMarkdown } from "../../src/report/fleet-markdown.js";
+import { FLEET_FORMAT_VERSION, summarise, worstExit, type FleetApp, type FleetReport } from "../../src/report/fleet-model.js";
 import { csvField, renderUrlMapCsv } from "../../src/report/url-map-csv.js";
 import { FIXTURES, tempDir } from "../helpers.js";
 
@@ -49,6 +51,29 @@ describe("fleet: totals and exit code", () => {
     ]);
     expect(s).toMatchObject({ apps: 3, migrated: 1, skipped: 1, failedApps: 1, webhooks: 6, converted: 4, needsReview: 1, secrets: 1, exit: 1 });
     expect(s.line).toBe("3 apps, 1 migrated, 1 skipped (unchanged since the last run), 1 not written; 6 webhooks, 4 converted, 1 needs review, 0 failed");
+  });
+});
+
+describe("fleet: index.md and index.html", () => {
+  it("give each app's create-secrets.sh as a command the shell takes, spaces in the paths included", () => {
+    const apps = [row({ path: "team 1/shop", appId: "shop-abcde", links: { report: "team 1/shop/report.html", original: "../x" }, secrets: [{ name: "s", command: "c" }] })];
+    const r: FleetReport = {
+      formatVersion: FLEET_FORMAT_VERSION, kind: "fleet", tool: { name: "hookshift", version: "0.0.0" }, mode: "out", base: "exports", out: "out", reportDir: "my reports",
+      summary: summarise(apps), apps,
+    };
+    const command = "sh 'my reports/team 1/shop/create-secrets.sh'";
+    expect(renderFleetMarkdown(r)).toContain(`(all at once: \`${command}\`)`);
+    expect(renderFleetHtml(r)).toContain(`all at once with <code>${command.replace(/'/g, "&#39;")}</code>`);
+  });
+
+  it("keep app paths and ids on one line (they broke at every hyphen in a narrow column); a wide table scrolls", () => {
+    const apps = [row({ path: "team-a/shop-eu", appId: "shop-abcde" })];
+    const html = renderFleetHtml({
+      formatVersion: FLEET_FORMAT_VERSION, kind: "fleet", tool: { name: "hookshift", version: "0.0.0" }, mode: "out", base: "exports", summary: summarise(apps), apps,
+    });
+    expect(html).toContain("td.app code, td.id code { white-space: nowrap; overflow-wrap: normal; }");
+    expect(html).toContain('<tr><td class="app"><code>team-a/shop-eu</code></td><td class="id"><code>shop-abcde</code></td>');
+    expect(html).toContain('<div class="wide"><table>');
   });
 });
 

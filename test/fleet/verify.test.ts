@@ -2,7 +2,7 @@
 // original, the pairs taken from fleet.json; one row per app in verify.json and verify-index.html.
 
 import { existsSync } from "node:fs";
-import { readFile } from "node:fs/promises";
+import { lstat, readFile, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { Ajv } from "ajv";
 import { describe, expect, it } from "vitest";
@@ -44,16 +44,36 @@ describe("verify --fleet", () => {
     expect(doc.summary).toMatchObject({ apps: 3, verified: 2, notVerified: 1, webhooks: 4, exit: 1 });
   }, 240_000);
 
+  it("replaces an app's verify.json and verify.html, never writing through a link there", async () => {
+    const dir = await fleetWorkspace({ "head-method": "apps/head", "existing-endpoints": "apps/existing" });
+    expect(hookshift(dir, "migrate", "apps", "--out", "out").code).toBe(2);
+    const outside = path.join(dir, "outside.json");
+    await writeFile(outside, "not hookshift's\n");
+    const planted = path.join(dir, "out-hookshift-report", "head", "verify.json");
+    await symlink(outside, planted);
+    hookshift(dir, "verify", "--fleet", "out-hookshift-report", "--no-coverage", "--cases", "4", "--jobs", "1");
+    expect(await readFile(outside, "utf8")).toBe("not hookshift's\n");
+    expect((await lstat(planted)).isFile()).toBe(true);
+    expect(JSON.parse(await readFile(planted, "utf8"))).toHaveProperty("summary");
+  }, 120_000);
+
   it("says what is wrong with a folder that holds no fleet.json, and with apps given alongside --fleet", async () => {
     const dir = await fleetWorkspace({ demo: "apps/demo" });
     const r = hookshift(dir, "verify", "--fleet", "apps");
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`hookshift: error: --fleet ${path.join(dir, "apps")} holds no fleet.json`);
+    await writeFile(path.join(dir, "apps", "fleet.json"), '{\n  "kind": "fleet",\n  "apps": [\n');
+    const cut = hookshift(dir, "verify", "--fleet", "apps");
+    expect(cut.code).toBe(1);
+    expect(cut.stderr).toContain(`hookshift: error: ${path.join(dir, "apps", "fleet.json")}:4:1 is not valid JSON`);
+    expect(cut.stderr).not.toMatch(/\n\s+at /);
     const both = hookshift(dir, "verify", "apps/demo", "--fleet", "apps");
     expect(both.code).toBe(1);
     expect(both.stderr).toContain("--fleet takes no <original> <migrated>");
     const none = hookshift(dir, "verify");
     expect(none.code).toBe(1);
-    expect(none.stderr).toContain("Name the original and the migrated app");
+    // The one-app message, with the --fleet form as its hint.
+    expect(none.stderr).toContain("hookshift: error: missing <original> and <migrated>");
+    expect(none.stderr).toContain("--fleet <report-dir>");
   }, 60_000);
 });
