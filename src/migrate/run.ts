@@ -10,7 +10,7 @@ import { readApp } from "../app/read/index.js";
 import { buildReport, type Report } from "../report/build.js";
 import { stageReportFiles, type StagedReport } from "../report/render-files.js";
 import { VERSION } from "../version.js";
-import { isDirectory } from "../util/fs.js";
+import { isDirectory, isInside } from "../util/fs.js";
 import { removeStaleTmpFiles } from "../util/owner.js";
 import { needsUpgrade, planWithUpgrade, targetFormatFor, type TargetFormat } from "../upgrade/plan-with-upgrade.js";
 import { planMigration } from "./plan.js";
@@ -98,6 +98,15 @@ export async function migrate(opts: MigrateOptions): Promise<MigrateResult> {
   } catch (e) {
     if (e instanceof WriteError) return writeRefused(e, notices);
     throw e;
+  }
+  // The converted app replaces --out whole (staged beside it, then renamed): a report inside it
+  // would be staged there first and then lost with the folder.
+  if (!opts.dryRun && !opts.inPlace && opts.out && opts.report !== undefined && isInside(path.resolve(opts.out), path.resolve(opts.report))) {
+    return usageError(
+      `--report ${opts.report} is ${path.resolve(opts.report) === path.resolve(opts.out) ? "the --out folder" : "inside the --out folder"}: the converted app replaces that folder whole`,
+      "Give the report a folder of its own, e.g. beside the output (the default: <out>-hookshift-report).",
+      opts.report,
+    );
   }
   if (!opts.dryRun && opts.report !== undefined && !opts.force && holdsReport(path.resolve(opts.report))) {
     return usageError(

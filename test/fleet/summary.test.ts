@@ -84,6 +84,11 @@ describe("url-map.csv", () => {
     expect(csvField('say "hi"')).toBe('"say ""hi"""');
     expect(csvField("two\nlines")).toBe('"two\nlines"');
     expect(csvField(" padded")).toBe('" padded"');
+    // CSV injection: a folder or webhook named like a formula stays text in a spreadsheet.
+    expect(csvField("=HYPERLINK(\"x\")")).toBe('"\'=HYPERLINK(""x"")"');
+    expect(csvField("-cmd")).toBe("'-cmd");
+    expect(csvField("@sum")).toBe("'@sum");
+    expect(csvField("https://a.example/x=1")).toBe("https://a.example/x=1");
     const csv = renderUrlMapCsv([
       row({ path: "team,1/app", appId: "app-abcde", urls: [{ webhook: 'svc/"odd"', method: "POST", oldUrl: "https://old?a=1,2", newUrl: "https://new" }, { webhook: "svc/failed", method: "", oldUrl: "https://old2" }] }),
     ]);

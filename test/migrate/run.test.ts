@@ -254,4 +254,19 @@ describe("migrate checks what would stop the write before it plans", () => {
     expect(files).not.toContain("secrets.json");
     expect(files).not.toContain("create-secrets.sh");
   });
+
+  it("refuses a --report that is the --out folder or inside it, before anything is written (the app replaces --out whole)", async () => {
+    const tmp = await tempDir();
+    const app = await copyFixture("demo", tmp);
+    const out = path.join(tmp, "x", "demo");
+    await mkdir(path.join(tmp, "x"));
+    for (const report of [out, path.join(out, "report")]) {
+      const r = await migrate({ ...base, app, out, report, force: true });
+      expect(r.code).toBe(1);
+      expect(r.plan).toBeUndefined();
+      expect(r.errors[0]!.message).toMatch(report === out ? /is the --out folder/ : /is inside the --out folder/);
+      expect(r.errors[0]!.hint).toMatch(/folder of its own/);
+    }
+    expect(await readdir(path.join(tmp, "x"))).toEqual([]); // nothing staged, nothing written
+  });
 });
