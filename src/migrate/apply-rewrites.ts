@@ -6,7 +6,7 @@ import { finding } from "../app/findings.js";
 import type { App, Webhook, WebhookConfig } from "../app/model.js";
 import { rewriteSource } from "../rewrite/engine.js";
 import type { Rule, RuleContext } from "../rewrite/types.js";
-import type { WebhookPlan } from "./types.js";
+import type { WebhookPlan } from "../plan/types.js";
 
 export interface RewriteSetup {
   rules: Rule[];

@@ -27,7 +27,7 @@ import { closeSync, copyFileSync, fsyncSync, linkSync, lstatSync, mkdirSync, ope
 import path from "node:path";
 import { isInside } from "../util/fs.js";
 import { markAlive, ownMark, readMark, type OwnerMark } from "../util/owner.js";
-import type { FileChange } from "./types.js";
+import type { FileChange } from "../plan/types.js";
 
 export const JOURNAL_FILE = ".hookshift-journal.json";
 export const JOURNAL_DIR = ".hookshift-journal";

@@ -13,7 +13,7 @@ import path from "node:path";
 import { finding, type Finding } from "../app/findings.js";
 import { isInside, toPosix } from "../util/fs.js";
 import { realTarget, type LinkOnPath } from "../util/links.js";
-import type { FileChange } from "./types.js";
+import type { FileChange } from "../plan/types.js";
 
 /** A link on the path of one or more changes, with the app-relative paths written through it. */
 export interface LinkedWrite extends LinkOnPath {

@@ -8,7 +8,7 @@ import { validate } from "../app/schemas/index.js";
 import { differenceFindings } from "./differences.js";
 import { appendToArray, newArrayFile } from "./json-append.js";
 import { endpointEntry, functionEntry, mappingFindings, namesFor, RULES } from "./map-webhook.js";
-import type { FileChange, MigrationPlan, PlanOptions, Production, WebhookPlan } from "./types.js";
+import type { FileChange, MigrationPlan, PlanOptions, Production, WebhookPlan } from "../plan/types.js";
 import { newEndpointUrl, oldWebhookUrl } from "./urls.js";
 import { byCodePoint, fileNameProblem } from "../util/fs.js";
 import { selectRules } from "../rewrite/registry.js";

@@ -14,7 +14,7 @@ import { isDirectory, isInside } from "../util/fs.js";
 import { removeStaleTmpFiles } from "../util/owner.js";
 import { needsUpgrade, planWithUpgrade, targetFormatFor, type TargetFormat } from "../upgrade/plan-with-upgrade.js";
 import { planMigration } from "./plan.js";
-import type { MigrationPlan } from "./types.js";
+import type { MigrationPlan } from "../plan/types.js";
 import { linkFindings } from "./no-follow.js";
 import { describeRecovery, hasJournal, JOURNAL_FILE, JournalError, recoverJournal } from "./journal.js";
 import { checkOutFolder, startOutWrite, WriteError, writeInPlace, writeSecretsFile } from "./write.js";

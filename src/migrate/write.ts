@@ -8,7 +8,7 @@
 import { mkdirSync, readdirSync, renameSync, rmdirSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-import type { FileChange, MigrationPlan } from "./types.js";
+import type { FileChange, MigrationPlan } from "../plan/types.js";
 import { copyEntrySync, isInside } from "../util/fs.js";
 import { copyAppInWorker, copySmallAppHere } from "./copy-app.js";
 import { materialiseLinks, refuseLinks } from "./no-follow.js";

@@ -8,7 +8,7 @@
 // quarters of a second of a 5,000-webhook migrate). test/report/latin1.test.ts keeps it so.
 
 import { sortFindings, type Finding } from "../app/findings.js";
-import type { ChangeKind, MigrationPlan, Production, Risk, UpgradeSummary, WebhookStatus } from "../migrate/types.js";
+import type { ChangeKind, MigrationPlan, Production, Risk, UpgradeSummary, WebhookStatus } from "../plan/types.js";
 import { RULES } from "../rewrite/registry.js";
 import { twoFilesPatch } from "./patch.js";
 import { appReviewText } from "./markdown.js";

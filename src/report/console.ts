@@ -3,7 +3,7 @@
 
 import { createColors } from "picocolors";
 import { formatLocation } from "../app/findings.js";
-import type { WebhookStatus } from "../migrate/types.js";
+import type { WebhookStatus } from "../plan/types.js";
 import type { Report, ReportWebhook } from "./build.js";
 import { STATUS_LABEL, upgradeNotice } from "./markdown.js";
 import type { NextStep } from "./next-steps.js";

@@ -21,7 +21,7 @@ import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { html as diffHtml } from "diff2html";
 import { formatLocation, type Finding } from "../app/findings.js";
-import type { WebhookStatus } from "../migrate/types.js";
+import type { WebhookStatus } from "../plan/types.js";
 import type { Report, ReportFile, ReportWebhook } from "./build.js";
 import {
   appTitle,

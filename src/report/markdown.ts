@@ -2,7 +2,7 @@
 // the HTML page, rendered from the report model only, deterministic (no timestamps).
 
 import { formatLocation, type Finding, type Severity } from "../app/findings.js";
-import type { UpgradeSummary, WebhookStatus } from "../migrate/types.js";
+import type { UpgradeSummary, WebhookStatus } from "../plan/types.js";
 import type { Report, ReportFile, ReportWebhook } from "./build.js";
 import { LineWriter, StringSink, type TextSink } from "./sink.js";
 

@@ -11,7 +11,7 @@ import { finding, type Finding } from "../app/findings.js";
 import { positionAt } from "../app/json.js";
 import type { EndpointEntry } from "../app/model.js";
 import { analyseSource, parseSource, releaseTree, treeOf, type SourceFacts } from "../app/source-facts.js";
-import type { Risk } from "../migrate/types.js";
+import type { Risk } from "../plan/types.js";
 import { ts } from "../util/typescript.js";
 import { compatEdit, type CompatPart } from "./compat.js";
 import { morph } from "./ts-morph.js";

@@ -6,7 +6,7 @@ import type { SourceFile } from "ts-morph";
 import type { Finding } from "../app/findings.js";
 import type { AuthMode, EndpointEntry, WebhookConfig } from "../app/model.js";
 import type { SourceFacts } from "../app/source-facts.js";
-import type { Risk } from "../migrate/types.js";
+import type { Risk } from "../plan/types.js";
 import type { CompatPart } from "./compat.js";
 
 export interface RuleMeta {

@@ -9,7 +9,7 @@ import type { App, Webhook } from "../app/model.js";
 import { readApp } from "../app/read/index.js";
 import { DIFFERENCE_RULE } from "../migrate/differences.js";
 import { planMigration } from "../migrate/plan.js";
-import type { WebhookPlan } from "../migrate/types.js";
+import type { WebhookPlan } from "../plan/types.js";
 import { toPosix } from "../util/fs.js";
 import type { OnProgress } from "../util/progress.js";
 

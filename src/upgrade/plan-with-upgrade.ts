@@ -10,7 +10,7 @@ import path from "node:path";
 import type { App } from "../app/model.js";
 import { readApp } from "../app/read/index.js";
 import { planMigration } from "../migrate/plan.js";
-import type { MigrationPlan, PlanOptions, UpgradeSummary } from "../migrate/types.js";
+import type { MigrationPlan, PlanOptions, UpgradeSummary } from "../plan/types.js";
 import { readAppFile } from "../util/fs.js";
 import { applyChanges, changesBetween, composeTrees, identityTree, materialize, textsOf, type Tree } from "./tree.js";
 import { upgradeV1, type Move, type UpgradePlan } from "./v1-to-v2.js";

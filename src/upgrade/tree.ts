@@ -5,7 +5,7 @@
 import { existsSync, lstatSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
-import type { FileChange } from "../migrate/types.js";
+import type { FileChange } from "../plan/types.js";
 import { byCodePoint, copyEntrySync } from "../util/fs.js";
 
 /**

@@ -12,7 +12,7 @@ import { applyJournaled, hasJournal, JOURNAL_DIR, JOURNAL_FILE, recoverJournal, 
 import { bufferIo } from "../../src/cli/io.js";
 import { runMigrate } from "../../src/cli/migrate.js";
 import { migrate, type MigrateOptions } from "../../src/migrate/run.js";
-import type { FileChange } from "../../src/migrate/types.js";
+import type { FileChange } from "../../src/plan/types.js";
 import { copyFixture, tempDir, treeFingerprint } from "../helpers.js";
 
 const base: Omit<MigrateOptions, "app"> = { dryRun: false, inPlace: false, allowDirty: false, removeWebhooks: false, force: false };

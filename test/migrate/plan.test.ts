@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { readApp } from "../../src/app/read/index.js";
 import { planMigration } from "../../src/migrate/plan.js";
-import type { MigrationPlan, WebhookPlan } from "../../src/migrate/types.js";
+import type { MigrationPlan, WebhookPlan } from "../../src/plan/types.js";
 import { RULE_IDS } from "../../src/rewrite/registry.js";
 import { fixture } from "../helpers.js";
 

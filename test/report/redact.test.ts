@@ -3,7 +3,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { readApp } from "../../src/app/read/index.js";
 import { planMigration } from "../../src/migrate/plan.js";
-import type { MigrationPlan } from "../../src/migrate/types.js";
+import type { MigrationPlan } from "../../src/plan/types.js";
 import { buildReport } from "../../src/report/build.js";
 import { renderConsoleSummary } from "../../src/report/console.js";
 import { renderHtml } from "../../src/report/html.js";

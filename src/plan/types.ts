@@ -1,5 +1,7 @@
 // The migration plan: everything `migrate` will do, computed without touching the disk. The
-// writer applies `files`; the report printers read the rest.
+// writer applies `files`; the report printers read the rest. Types only, below every module that
+// uses them (migrate plans, rewrite rules contribute, upgrade and report read), so none of those
+// imports another for its shapes.
 
 import type { OnProgress } from "../util/progress.js";
 import type { Finding } from "../app/findings.js";
