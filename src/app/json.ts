@@ -34,6 +34,12 @@ export function jsonErrorPosition(text: string): Position | undefined {
   return errors[0] ? positionAt(text, errors[0].offset) : undefined;
 }
 
+/** "<shown>:<line>:<column> is not valid JSON (<JSON.parse's message>)", for a text JSON.parse rejected with `e`. */
+export function jsonErrorText(shown: string, text: string, e: unknown): string {
+  const at = jsonErrorPosition(text);
+  return `${shown}${at ? `:${at.line}:${at.column}` : ""} is not valid JSON (${e instanceof Error ? e.message : String(e)})`;
+}
+
 export interface ParsedJson {
   value: unknown;
   /** The position tree (jsonc-parser), built on first use for plain JSON. */

@@ -6,7 +6,7 @@
 
 import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
-import { jsonErrorPosition } from "../app/json.js";
+import { jsonErrorText } from "../app/json.js";
 import { UsageError } from "../util/errors.js";
 import { errorText } from "../util/fs.js";
 import { callerChanges, type ReportWebhookLike } from "./contract.js";
@@ -52,8 +52,7 @@ async function readJson(file: string, shown: string): Promise<unknown> {
   try {
     return JSON.parse(text) as unknown;
   } catch (e) {
-    const at = jsonErrorPosition(text);
-    throw new NotJson(`${shown}${at ? `:${at.line}:${at.column}` : ""} is not valid JSON (${e instanceof Error ? e.message : String(e)})`);
+    throw new NotJson(jsonErrorText(shown, text, e));
   }
 }
 

@@ -164,7 +164,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
           .option("sandbox-permissions", { type: "boolean", default: true, describe: "Run function code under Node's permission model: reads of hookshift and the app only, no writes, child processes or workers (README.md, Security; --no-sandbox-permissions turns it off)" }),
         )
           .option("workers", { requiresArg: true, coerce: numberArg("--workers", { min: 1, integer: true }), describe: "Function worker threads, each running one call at a time (default: one per core)" })
-          .option("max-inflight-body-mb", { default: 256, requiresArg: true, coerce: numberArg("--max-inflight-body-mb", { min: 1 }), describe: "MB of request bodies held at once; past it requests get 503" })
+          .option("max-inflight-body-mb", { default: DEFAULT_LIMITS.maxInflightBodyBytes / 1024 / 1024, requiresArg: true, coerce: numberArg("--max-inflight-body-mb", { min: 1 }), describe: "MB of request bodies held at once; past it requests get 503" })
           .epilogue(
             "Exit codes: 0 served until Ctrl-C or SIGTERM (then --dump is written); 1 could not start: bad arguments, no app at <app>, " +
               "a missing --secrets/--users/--seed file, or the port is taken.",

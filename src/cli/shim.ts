@@ -24,7 +24,7 @@ export interface ShimOptions extends SemanticsFlags {
   sandboxPermissions?: boolean;
   /** `--workers`: function worker threads (default: one per core). */
   workers?: number;
-  /** `--max-inflight-body-mb`: request bodies held at once before 503 (default 256). */
+  /** `--max-inflight-body-mb`: request bodies held at once before 503 (default: runtime/limits.ts). */
   maxInflightBodyMb?: number;
 }
 
@@ -61,7 +61,7 @@ export async function runShim(opts: ShimOptions, io: Io, until?: Promise<void>):
     host: opts.host,
     port: opts.port,
     log: (l) => io.err(l + "\n"),
-    maxInflightBodyBytes: Math.round((opts.maxInflightBodyMb ?? 256) * 1024 * 1024),
+    ...(opts.maxInflightBodyMb !== undefined ? { maxInflightBodyBytes: Math.round(opts.maxInflightBodyMb * 1024 * 1024) } : {}),
   }).catch((e: Error) => e);
   if (server instanceof Error) {
     await session.close();

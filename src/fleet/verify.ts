@@ -4,7 +4,7 @@
 
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { jsonErrorPosition } from "../app/json.js";
+import { jsonErrorText } from "../app/json.js";
 import { FLEET_FORMAT_VERSION, worstExit, type FleetReport, type FleetVerifyApp, type FleetVerifyReport } from "../report/fleet-model.js";
 import { renderFleetVerifyHtml } from "../report/fleet-html.js";
 import { writeTextFile } from "../migrate/write.js";
@@ -39,8 +39,7 @@ export async function readFleetReport(reportDir: string): Promise<FleetReport> {
   try {
     r = JSON.parse(text) as FleetReport;
   } catch (e) {
-    const at = jsonErrorPosition(text);
-    throw new UsageError(`${file}${at ? `:${at.line}:${at.column}` : ""} is not valid JSON (${e instanceof Error ? e.message : String(e)})`, "Run the fleet migrate again (--resume keeps the finished apps).");
+    throw new UsageError(jsonErrorText(file, text, e), "Run the fleet migrate again (--resume keeps the finished apps).");
   }
   if (r.kind !== "fleet" || !Array.isArray(r.apps)) throw new UsageError(`${file} is not a fleet report`, "Pass the report folder of a fleet migrate run.");
   return r;

@@ -232,9 +232,6 @@ function nonEmpty(dir: string): boolean {
   }
 }
 
-// `git status --porcelain` of the app folder (util/git.ts, shared with callers --write).
-export { gitDirty };
-
 /** Writes `secrets.json` readable by its owner only (mode 0600), atomically. */
 export async function writeSecretsFile(file: string, secrets: Record<string, string>): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });

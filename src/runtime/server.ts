@@ -91,8 +91,6 @@ export interface ShimServer {
   close(): Promise<void>;
 }
 
-/** Default bound of the request bodies the server holds at once (`shim --max-inflight-body-mb`). */
-export const DEFAULT_MAX_INFLIGHT_BODY_BYTES = DEFAULT_LIMITS.maxInflightBodyBytes;
 
 /** Bytes of request bodies read and not yet answered, against their bound. */
 interface BodyBudget {
@@ -166,7 +164,7 @@ export async function startHttpServer(deps: PipelineDeps, opts: HttpServerOption
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
   const budget: BodyBudget = { used: 0, limit: limits.maxInflightBodyBytes };
   // `active`: the responses not yet finished, so a stop can make each close its connection.
-  const state = { inflight: 0, draining: false, idle: [] as (() => void)[], active: new Set<http.ServerResponse>() };
+  const state = { draining: false, idle: [] as (() => void)[], active: new Set<http.ServerResponse>() };
   const ctx: ServeContext = { deps, budget, dispatch: opts.dispatch ?? {}, onRequest: opts.onRequest, state };
   const server = http.createServer(
     { requestTimeout: limits.requestTimeoutMs, headersTimeout: limits.headersTimeoutMs, keepAliveTimeout: limits.keepAliveTimeoutMs, maxHeaderSize: limits.maxHeaderBytes },
@@ -174,12 +172,10 @@ export async function startHttpServer(deps: PipelineDeps, opts: HttpServerOption
       // While draining, a kept-alive connection carries this answer and closes.
       if (state.draining) res.shouldKeepAlive = false;
       // Counted before the reserved paths: a stop also waits for a login (a scrypt hash) in flight.
-      state.inflight++;
       state.active.add(res);
       res.once("close", () => {
         state.active.delete(res);
-        state.inflight--;
-        if (state.inflight === 0) for (const f of state.idle.splice(0)) f();
+        if (state.active.size === 0) for (const f of state.idle.splice(0)) f();
       });
       if (opts.reserved?.(req, res)) return;
       void serve(req, res, ctx);
@@ -201,7 +197,7 @@ export async function startHttpServer(deps: PipelineDeps, opts: HttpServerOption
   const closed = new Promise<void>((resolve) => server.once("close", () => resolve()));
   return {
     url: `http://${host}:${addr.port}`,
-    inflight: () => state.inflight,
+    inflight: () => state.active.size,
     close: async () => {
       server.close();
       server.closeAllConnections();
@@ -216,7 +212,7 @@ export async function startHttpServer(deps: PipelineDeps, opts: HttpServerOption
       server.closeIdleConnections();
       let timer: NodeJS.Timeout | undefined;
       const finished =
-        state.inflight === 0 ||
+        state.active.size === 0 ||
         (await new Promise<boolean>((resolve) => {
           state.idle.push(() => resolve(true));
           timer = setTimeout(() => resolve(false), deadlineMs);
@@ -234,7 +230,7 @@ interface ServeContext {
   budget: BodyBudget;
   dispatch: DispatchOptions;
   onRequest?: (e: RequestEvent) => void;
-  state: { inflight: number; draining: boolean };
+  state: { draining: boolean };
 }
 
 /** A caller's X-Request-Id when it is a plain token, else a new one. */

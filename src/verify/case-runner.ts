@@ -107,7 +107,7 @@ export class CaseRunner {
    * (the report counts each case once).
    */
   async prepareReach(source: string, lines: ReadonlySet<number>): Promise<void> {
-    if (this.#untaken) await this.#takeOriginal();
+    await this.coverage(); // the cases sent so far go in before the replays' own takes
     const missing = () => [...lines].filter((line) => this.reachedBy(source, line) === undefined);
     while (this.#candidates.length > 0 && missing().length > 0) {
       const c = this.#candidates.shift()!;
