@@ -36,7 +36,7 @@ const LINES = [
   (i) => `// TODO(${i % 7}): move this into the shared client once the API settles`,
   (i) => `  "description": "Item number ${i}, kept for the catalogue of the spring collection",`,
   (i) => `let retries${i % 31} = 3; while (retries${i % 31}-- > 0) { await sleep(${(i % 9) * 100}); }`,
-  (i) => `    return { id: row.id, name: row.name.trim(), updated: new Date(row.updated_at).toISOString() };`,
+  (_i) => `    return { id: row.id, name: row.name.trim(), updated: new Date(row.updated_at).toISOString() };`,
 ];
 const URL_LINE = (i) =>
   `const hook = "https://webhooks.mongodb-realm.com/api/client/v2.0/app/bench-abcde/service/svc${i % 10}/incoming_webhook/hook${i % 10}?secret=bench-secret-${i}";`;

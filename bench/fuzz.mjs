@@ -825,7 +825,12 @@ function sendRaw(port, req, timeoutMs) {
       try {
         if (!sock.write(req.head)) await new Promise((r) => sock.once("drain", r));
         for (let i = 0; i < req.body.length && !settled && !sock.destroyed; i += 1024 * 1024) {
-          if (!sock.write(req.body.subarray(i, i + 1024 * 1024))) await new Promise((r) => (sock.once("drain", r), sock.once("close", r)));
+          if (!sock.write(req.body.subarray(i, i + 1024 * 1024))) {
+            await new Promise((r) => {
+              sock.once("drain", r);
+              sock.once("close", r);
+            });
+          }
         }
         // No half-close at once: Node answers a client that has ended its side by cancelling.
         // Only a request the server still waits on (an unfinished head or a body shorter than

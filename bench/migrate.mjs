@@ -3,7 +3,8 @@
 // against a baseline that only reads each source, parses and prints it with the TypeScript
 // compiler API and writes it, in the same run. Each side runs in its own child process so peak
 // RSS is its own. Usage: npm run build && node bench/migrate.mjs [--runs K] [N ...]
-// (default: 3 runs of each side at 1000 5000 20000; TMPDIR picks the disk it runs on).
+// (default: 3 runs of each side at 1000 5000 20000; TMPDIR picks the disk it runs on;
+// HOOKSHIFT_DIST=<folder> runs another build than dist/, e.g. a private one or another commit's).
 import { spawnSync } from "node:child_process";
 import { createRequire } from "node:module";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -12,6 +13,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const self = fileURLToPath(import.meta.url);
+const dist = path.resolve(process.env.HOOKSHIFT_DIST ?? path.join(path.dirname(self), "..", "dist"));
 const SHAPES = [
   (i) => `exports = async function(payload, response) {\n  const body = EJSON.parse(payload.body.text());\n  const r = await context.services.get("mongodb-atlas").db("db").collection("c${i % 50}").insertOne(body);\n  response.setStatusCode(201);\n  return { id: r.insertedId };\n};\n`,
   (i) => `// webhook ${i}\nexports = function({ query, headers }) {\n  if (!query.id) { return { error: "missing id" }; }\n  return { id: query.id, agent: headers["User-Agent"] };\n};\n`,
@@ -62,12 +64,15 @@ async function child(mode, app, out) {
       writeFileSync(path.join(out, `f${i++}.js`), printer.printFile(sf));
     }
   } else {
-    const { migrate } = await import("../dist/src/migrate/run.js");
+    const { migrate } = await import(new URL("src/migrate/run.js", `file://${dist}/`).href);
     const r = await migrate({ app, out, report: out + "-report", dryRun: false, inPlace: false, allowDirty: false, removeWebhooks: false, force: true });
     if (r.code === 1) throw new Error(`migrate failed: ${JSON.stringify(r.errors)}`);
   }
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
-  process.stdout.write(JSON.stringify({ ms, maxRssMb: process.resourceUsage().maxRSS / 1024 }));
+  // CPU time of the whole process (every thread: the copy worker too), from its start: on a shared
+  // machine it moves less than the wall time does.
+  const cpu = process.cpuUsage();
+  process.stdout.write(JSON.stringify({ ms, cpuMs: (cpu.user + cpu.system) / 1000, maxRssMb: process.resourceUsage().maxRSS / 1024 }));
 }
 
 if (process.argv[2] === "--child") {
@@ -97,6 +102,7 @@ if (process.argv[2] === "--child") {
       rmSync(out + "-report", { recursive: true, force: true });
       return JSON.parse(r.stdout);
     };
+    const loadBefore = os.loadavg()[0];
     const b = [];
     const m = [];
     for (let i = 0; i < runs; i++) {
@@ -106,10 +112,13 @@ if (process.argv[2] === "--child") {
     const bMs = median(b.map((x) => x.ms));
     const mMs = median(m.map((x) => x.ms));
     const ratios = m.map((x, i) => (x.ms / b[i].ms).toFixed(2)).join(", ");
+    const bCpu = median(b.map((x) => x.cpuMs));
+    const mCpu = median(m.map((x) => x.cpuMs));
     console.log(
       `N=${n}: baseline ${(bMs / 1000).toFixed(2)} s (${Math.max(...b.map((x) => x.maxRssMb)).toFixed(0)} MB), ` +
         `migrate ${(mMs / 1000).toFixed(2)} s (peak RSS ${Math.max(...m.map((x) => x.maxRssMb)).toFixed(0)} MB): ` +
-        `${(mMs / bMs).toFixed(2)}x baseline (pairs: ${ratios}), ${(mMs / n).toFixed(2)} ms/webhook`,
+        `${(mMs / bMs).toFixed(2)}x baseline (pairs: ${ratios}), ${(mMs / n).toFixed(2)} ms/webhook; ` +
+        `CPU time baseline ${(bCpu / 1000).toFixed(2)} s, migrate ${(mCpu / 1000).toFixed(2)} s: ${(mCpu / bCpu).toFixed(2)}x; 1-min load average ${loadBefore.toFixed(2)} before, ${os.loadavg()[0].toFixed(2)} after`,
     );
     rmSync(tmp, { recursive: true, force: true });
   }

@@ -6,8 +6,14 @@
 //
 // Usage: npm run build && node bench/serve.mjs [--duration 10] [--connections 32] [--pool-size N]
 //        node bench/serve.mjs --soak 300 [--rate 1000]   (RSS over a long run at a fixed rate)
+//        --load-workers 1 runs the load generator in a worker thread instead of the main thread, which
+//        both servers otherwise share with it (a deployed serve's main thread has no load generator).
+// Besides requests/s and latency it prints the process's CPU time per request of each run (every
+// thread, the load generator's included, which is the same work on both sides), and the load
+// average: on a loaded machine both swing (bench/README.md, serve).
 // HOOKSHIFT_DIST=<folder> runs another build (default: this repository's dist/).
 import http from "node:http";
+import os from "node:os";
 import path from "node:path";
 import vm from "node:vm";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -31,6 +37,7 @@ const CONNECTIONS = arg("connections", 32);
 const POOL = arg("pool-size", 2);
 const SOAK = arg("soak", 0);
 const RATE = arg("rate", 1000);
+const LOAD_WORKERS = arg("load-workers", 0);
 const app = path.join(here, "serve-app");
 const prefix = "/app/servebench-abcde/endpoint";
 
@@ -70,28 +77,63 @@ const serve = await startServe({
 });
 
 const run = (url, opts = {}) =>
-  new Promise((resolve, reject) => autocannon({ url, connections: CONNECTIONS, duration: DURATION, ...opts }, (err, r) => (err ? reject(err) : resolve(r))));
-const summary = (r) => ({ rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx });
+  new Promise((resolve, reject) =>
+    autocannon({ url, connections: CONNECTIONS, duration: DURATION, ...(LOAD_WORKERS > 0 ? { workers: LOAD_WORKERS } : {}), ...opts }, (err, r) => (err ? reject(err) : resolve(r))),
+  );
+/** One measured run, with the process's CPU time (all threads) per request. */
+const measure = async (url) => {
+  const cpu0 = process.cpuUsage();
+  const r = await run(url);
+  const cpu = process.cpuUsage(cpu0);
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx, cpuMs: (cpu.user + cpu.system) / 1000 / Math.max(1, r.requests.total) };
+};
+const loadAvg = () => os.loadavg().map((l) => l.toFixed(1)).join(" ");
 
 if (SOAK > 0) {
-  const rss = () => process.memoryUsage().rss / 1024 / 1024;
-  await run(`${serve.url}${prefix}/trivial`, { duration: 5 }); // warm up
-  const before = rss();
-  const r = await run(`${serve.url}${prefix}/trivial`, { duration: SOAK, overallRate: RATE, connections: 50 });
-  const after = rss();
-  console.log(`soak ${SOAK} s at ${RATE} req/s: ${r.requests.total} requests, ${r.errors + r.non2xx} errors, p99 ${r.latency.p99} ms`);
-  console.log(`RSS of the process (serve, its worker threads and the load generator): ${before.toFixed(0)} MB → ${after.toFixed(0)} MB (${(((after - before) / before) * 100).toFixed(1)}%; target under 10%)`);
+  const mb = (bytes) => bytes / 1024 / 1024;
+  const url = `${serve.url}${prefix}/trivial`;
+  // Warm-up at the soak's rate (a tenth of it, at least 10 s), so the start figure has the JIT's
+  // code, the workers' heaps and the sockets' buffers in it, not only the start-up.
+  const warm = Math.max(10, Math.round(SOAK / 10));
+  await run(url, { duration: warm, overallRate: RATE, connections: 50 });
+  const start = process.memoryUsage();
+  let peak = start.rss;
+  const t0 = Date.now();
+  // RSS swings by tens of MB with each thread's garbage collection, so besides start and end the
+  // mean of the first and the last fifth of 5-second samples is printed: a leak moves both.
+  const samples = [start.rss];
+  const sampler = setInterval(() => {
+    const m = process.memoryUsage();
+    peak = Math.max(peak, m.rss);
+    samples.push(m.rss);
+    if (samples.length % 6 === 1) console.log(`  ${Math.round((Date.now() - t0) / 1000)} s: RSS ${mb(m.rss).toFixed(0)} MB, heap used ${mb(m.heapUsed).toFixed(0)} MB (load ${loadAvg()})`);
+  }, 5_000);
+  const r = await run(url, { duration: SOAK, overallRate: RATE, connections: 50 });
+  clearInterval(sampler);
+  const end = process.memoryUsage();
+  samples.push(end.rss);
+  const growth = ((end.rss - start.rss) / start.rss) * 100;
+  const fifth = Math.max(1, Math.floor(samples.length / 5));
+  const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const [early, late] = [mean(samples.slice(0, fifth)), mean(samples.slice(-fifth))];
+  console.log(`soak ${SOAK} s at ${RATE} req/s (after ${warm} s of warm-up): ${r.requests.total} requests (${r.requests.average.toFixed(0)}/s), ${r.errors + r.non2xx} errors, p99 ${r.latency.p99} ms, load ${loadAvg()}`);
+  console.log(`RSS of the process (serve, its worker threads and the load generator): start ${mb(start.rss).toFixed(0)} MB, end ${mb(end.rss).toFixed(0)} MB, peak ${mb(peak).toFixed(0)} MB: growth ${growth.toFixed(1)}% (target under 10%: ${growth < 10 ? "met" : "missed"}); main heap used ${mb(start.heapUsed).toFixed(0)} → ${mb(end.heapUsed).toFixed(0)} MB`);
+  console.log(`mean RSS of the first and last fifth of the run: ${mb(early).toFixed(0)} MB → ${mb(late).toFixed(0)} MB (${(((late - early) / early) * 100).toFixed(1)}%)`);
 } else {
-  console.log(`serve bench: ${DURATION} s a run, ${CONNECTIONS} connections, pool size ${POOL}, node ${process.version}`);
+  console.log(`serve bench: ${DURATION} s a run, ${CONNECTIONS} connections, pool size ${POOL}, load generator ${LOAD_WORKERS > 0 ? `in ${LOAD_WORKERS} worker thread(s)` : "on the main thread"}, node ${process.version}, load ${loadAvg()}`);
   for (const [name, route] of [["trivial", "/trivial"], ["database-backed", "/db"]]) {
     await run(`${bareUrl}${prefix}${route}`, { duration: 2 }); // warm up both
     await run(`${serve.url}${prefix}${route}`, { duration: 2 });
-    const b = summary(await run(`${bareUrl}${prefix}${route}`));
-    const s = summary(await run(`${serve.url}${prefix}${route}`));
+    const b = await measure(`${bareUrl}${prefix}${route}`);
+    const s = await measure(`${serve.url}${prefix}${route}`);
     const tput = s.rps / b.rps;
     const p99 = s.p99 / Math.max(b.p99, 1);
-    console.log(`${name.padEnd(16)} bare ${b.rps.toFixed(0).padStart(6)} req/s p50 ${b.p50} ms p99 ${b.p99} ms | serve ${s.rps.toFixed(0).padStart(6)} req/s p50 ${s.p50} ms p99 ${s.p99} ms | throughput ${tput.toFixed(2)}x (target ≥0.70) p99 ${p99.toFixed(2)}x (target <2) | errors ${b.errors}/${s.errors}`);
+    console.log(
+      `${name.padEnd(16)} bare ${b.rps.toFixed(0).padStart(6)} req/s p50 ${b.p50} ms p99 ${b.p99} ms cpu ${b.cpuMs.toFixed(2)} ms/req | serve ${s.rps.toFixed(0).padStart(6)} req/s p50 ${s.p50} ms p99 ${s.p99} ms cpu ${s.cpuMs.toFixed(2)} ms/req | ` +
+        `throughput ${tput.toFixed(2)}x (target ≥0.70) p99 ${p99.toFixed(2)}x (target <2) cpu ${(s.cpuMs / b.cpuMs).toFixed(2)}x | errors ${b.errors}/${s.errors}`,
+    );
   }
+  console.log(`load after: ${loadAvg()}`);
 }
 await serve.shutdown(5000);
 await new Promise((r) => bare.close(r));

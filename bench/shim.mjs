@@ -44,7 +44,7 @@ async function load(url) {
 
 // Baseline: node:http + node:vm, the function compiled once, a fresh context per call like the shim.
 const script = new vm.Script(SOURCE);
-const bare = http.createServer((req, res) => {
+const bare = http.createServer((_req, res) => {
   const ctx = vm.createContext({ exports: undefined });
   script.runInContext(ctx);
   const body = JSON.stringify(ctx.exports({ query: {}, headers: {}, body: undefined }));

@@ -160,16 +160,20 @@ async function child(mode, app, out) {
   }
   const { verify } = await import("../dist/src/verify/run.js");
   const loaded = process.hrtime.bigint();
+  // CPU time of every thread (main and function workers): steadier than wall time on a busy machine.
+  const cpuBefore = process.cpuUsage();
   const coverage = mode === "coverage";
   // migrate writes secrets.json only when some webhook has a secret.
   const secrets = path.join(out + "-report", "secrets.json");
   const r = await verify({ original: app, migrated: out, secretsFile: existsSync(secrets) ? secrets : undefined, coverage });
   const done = process.hrtime.bigint();
+  const cpu = process.cpuUsage(cpuBefore);
   const s = r.summary;
   const result = {
     // verify() alone, and with the module loading a user of `hookshift verify` also waits for.
     ms: Number(done - loaded) / 1e6,
     totalMs: Number(done - started) / 1e6,
+    cpuMs: (cpu.user + cpu.system) / 1000,
     maxRssMb: process.resourceUsage().maxRSS / 1024,
     webhooks: s.webhooks,
     cases: s.cases,
@@ -263,7 +267,8 @@ if (process.argv[2] === "--child") {
         const perCase = (x) => x.ms / x.cases;
         const ratio = median(on.map(perCase)) / median(off.map(perCase));
         const pairs = on.length === off.length && on.length > 1 ? ` (pairs: ${on.map((x, i) => (perCase(x) / perCase(off[i])).toFixed(2)).join(", ")})` : "";
-        line += `: per case ${ratio.toFixed(2)}x${pairs} (target <= 1.5x), whole run ${(a.ms / b.ms).toFixed(2)}x`;
+        const cpuRatio = median(on.map((x) => x.cpuMs / x.cases)) / median(off.map((x) => x.cpuMs / x.cases));
+        line += `: per case ${ratio.toFixed(2)}x${pairs} (target <= 1.5x; CPU time per case ${cpuRatio.toFixed(2)}x), whole run ${(a.ms / b.ms).toFixed(2)}x`;
       }
       const cov = on.map((x) => x.medianLineCoverage).filter((v) => v !== undefined);
       line += cov.length ? `; median line coverage ${median(cov)}%` : "; median line coverage n/a";

@@ -33,7 +33,7 @@ const ROOT_FILE_FOR: Record<string, string> = {
   "20230101": "root_config.json",
 };
 
-export function asConfigVersion(v: unknown): ConfigVersion | undefined {
+function asConfigVersion(v: unknown): ConfigVersion | undefined {
   const s = typeof v === "number" || typeof v === "string" ? String(v) : "";
   return (KNOWN as string[]).includes(s) ? (s as ConfigVersion) : undefined;
 }

@@ -28,7 +28,7 @@ export function positionAt(text: string, offset: number): Position {
  * errors): jsonc-parser's first error, strict (no comments, no trailing commas), or undefined
  * when it finds none.
  */
-export function jsonErrorPosition(text: string): Position | undefined {
+function jsonErrorPosition(text: string): Position | undefined {
   const errors: ParseError[] = [];
   parseTree(text, errors, { allowTrailingComma: false, disallowComments: true });
   return errors[0] ? positionAt(text, errors[0].offset) : undefined;
@@ -130,7 +130,7 @@ function parseLenient(body: string, file: string): ParsedJson {
 }
 
 /** Deeper than any App Services config, and far from where the parsers run out of stack (about 3,500 levels). */
-export const MAX_JSON_DEPTH = 1000;
+const MAX_JSON_DEPTH = 1000;
 
 /** Offset of the first `[` or `{` nested deeper than MAX_JSON_DEPTH (strings and comments skipped), or -1. */
 function tooDeep(text: string): number {

@@ -22,7 +22,7 @@ export interface SourceFacts {
 }
 
 /** A `context.services.get(<arg>)` call, located by offsets into the source text. */
-export interface ServiceCall {
+interface ServiceCall {
   /** Offsets of the whole call, leading comments excluded (the text a rule replaces). */
   start: number;
   end: number;
@@ -62,9 +62,15 @@ export function analyseSource(text: string, known?: SourceFacts): SourceFacts {
   return facts;
 }
 
-/** A function source as TypeScript's parser sees it; no parent pointers (the walks pass `sf`). */
-export function parseSource(text: string, file = "source.js"): TS.SourceFile {
-  return ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, false, ts.ScriptKind.JS);
+/**
+ * A function source as TypeScript's parser sees it; no parent pointers (the walks pass `sf`).
+ * Every tree is named `/source.js` whatever file it came from (findings carry the real path): the
+ * name only files the tree in the file system ts-morph's `createWrappedNode` builds around each
+ * source (engine.ts), and a nested relative path made it build and `stat` a folder per level:
+ * the wrap cost nearly three times as much (bench/README.md, migrate).
+ */
+export function parseSource(text: string): TS.SourceFile {
+  return ts.createSourceFile("/source.js", text, ts.ScriptTarget.ES2022, false, ts.ScriptKind.JS);
 }
 
 /**

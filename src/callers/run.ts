@@ -34,7 +34,7 @@ export interface CallersOptions {
   onProgress?: OnProgress;
 }
 
-export interface FileCounts {
+interface FileCounts {
   searched: number;
   withMatches: number;
   binary: number;

@@ -49,9 +49,9 @@ export interface KnownApp {
  * - `unknown-webhook`: a webhook URL of a known app whose webhook the report does not hold: for review;
  * - `other-app`: a webhook URL of an app no report covers: listed, not counted.
  */
-export type MatchKind = "url" | "path" | "parts" | "host" | "unknown-webhook" | "other-app";
+type MatchKind = "url" | "path" | "parts" | "host" | "unknown-webhook" | "other-app";
 
-export interface SecretInfo {
+interface SecretInfo {
   /** `literal`: the value is in the text (never shown); `runtime`: `secret=` is followed by code that adds it; `empty`. */
   value: "literal" | "runtime" | "empty";
 }

@@ -8,7 +8,7 @@ import { colorDiff, renderNextSteps } from "../report/console.js";
 import type { Io } from "./io.js";
 import { progressBar } from "./progress.js";
 
-export const CALLERS_FORMAT_VERSION = 1;
+const CALLERS_FORMAT_VERSION = 1;
 
 export async function runCallers(opts: CallersOptions & { json: boolean }, io: Io): Promise<number> {
   const c = createColors(io.color);

@@ -12,9 +12,9 @@ import { renderNextSteps } from "../report/console.js";
 import { fleetLocation, fleetNextSteps } from "../report/fleet-markdown.js";
 import type { FleetApp, FleetVerifyApp, FleetVerifyReport } from "../report/fleet-model.js";
 import { shellWord } from "../report/next-steps.js";
-import { findFleet } from "../fleet/find.js";
+import type { FoundFleet } from "../fleet/find.js";
 import { migrateFleet } from "../fleet/run.js";
-import { displayPath } from "../migrate/run.js";
+import { displayPath } from "../util/display-path.js";
 import { UsageError } from "../util/errors.js";
 import type { Io } from "./io.js";
 import type { MigrateCliOptions } from "./migrate.js";
@@ -22,7 +22,7 @@ import { progressBar, type ProgressBar } from "./progress.js";
 import { printUsageError } from "./usage.js";
 
 /** Default --jobs: one app per core. */
-export const defaultJobs = () => os.availableParallelism();
+const defaultJobs = () => os.availableParallelism();
 
 /** Tracks the apps in flight for the progress line: done/total, webhooks, which apps, elapsed. */
 function tracker(bar: ProgressBar, phase: string, total: number) {
@@ -68,8 +68,11 @@ export interface FleetCliOptions extends Omit<MigrateCliOptions, "app"> {
   resume: boolean;
 }
 
-/** `hookshift migrate <path>...` over a fleet: exit 1 if any app failed, else 2 if anything needs review, else 0. */
-export async function runMigrateFleet(paths: string[], opts: FleetCliOptions, io: Io): Promise<number> {
+/**
+ * `hookshift migrate <path>...` over a fleet, the apps `found` in `paths` (fleet/find.ts, fleetOf):
+ * exit 1 if any app failed, else 2 if anything needs review, else 0.
+ */
+export async function runMigrateFleet(paths: string[], found: FoundFleet, opts: FleetCliOptions, io: Io): Promise<number> {
   const c = createColors(io.color);
   if (opts.recover) throw new UsageError("--recover takes one app", "Run `hookshift migrate <app> --recover` for each app that holds an interrupted --in-place run.");
   for (const p of paths) {
@@ -78,7 +81,6 @@ export async function runMigrateFleet(paths: string[], opts: FleetCliOptions, io
     if (!info) throw new UsageError(`input ${path.resolve(p)} does not exist`, hint);
     if (!info.isDirectory()) throw new UsageError(`input ${path.resolve(p)} is a file, not a folder of apps`, hint);
   }
-  const found = await findFleet(paths);
   if (found.empty.length > 0) {
     throw new UsageError(`input ${path.resolve(found.empty[0]!)} holds no App Services app`, "Pass exported app folders, or folders that hold them (as `hookshift scan` finds them).");
   }
@@ -144,7 +146,7 @@ export interface FleetVerifyCliOptions {
 /** `hookshift verify <original> <migrated>` of the first app that did not pass, to work on it alone. */
 function againCommand(report: FleetVerifyReport, fleetDir: string) {
   const a = report.apps.find((x) => x.exit === report.summary.exit && x.status === "verified");
-  if (!a || !a.links.migrated) return [];
+  if (!a?.links.migrated) return [];
   const at = (rel: string) => shellWord(displayPath(path.resolve(fleetDir, rel)));
   const secrets = path.join(fleetDir, ...a.path.split("/"), "secrets.json");
   return [{ text: `Fix the migrated function (or migrate again), then verify that app alone (${a.path})`, command: `hookshift verify ${at(a.links.original)} ${at(a.links.migrated)}${existsSync(secrets) ? ` --secrets ${shellWord(displayPath(path.resolve(secrets)))}` : ""} --report ${shellWord(displayPath(path.resolve(fleetDir, a.path)))}` }];

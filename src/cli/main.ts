@@ -4,9 +4,11 @@
 import { VERSION } from "../version.js";
 import { processIo, type Io } from "./io.js";
 import { checkAppFolder, checkInputFile, numberArg, UsageError } from "./check.js";
-import { argumentError, commandOf, printUsageError } from "./usage.js";
-import { semanticsOptions } from "./semantics-flags.js";
+import { argumentError, commandOf, printJsonError, printUsageError, wantsJson } from "./usage.js";
+import { semanticsArgs, semanticsOptions } from "./semantics-flags.js";
+import * as opt from "./options.js";
 import { DEFAULT_LIMITS } from "../runtime/limits.js";
+import { DEFAULT_MAX_CASES, DEFAULT_VERIFY_TIME_LIMIT_S } from "../verify/defaults.js";
 
 /** `--rules a,b --rules c` → [a, b, c]. */
 function splitList(v: string[] | undefined): string[] | undefined {
@@ -38,7 +40,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       (y) =>
         y
           .positional("dirs", { type: "string", array: true, demandOption: true, describe: "Folders to search (recursively) for exported apps" })
-          .option("json", { type: "boolean", default: false, describe: "Print the inventory as JSON" })
+          .option("json", opt.json("Print the inventory as JSON"))
           .example("$0 scan ./exports", "Inventory every app under ./exports")
           .example("$0 scan ./myapp --json", "Machine-readable inventory")
           .epilogue("Exit codes: 0 every app read without errors; 1 an input has errors, no app was found, or bad arguments."),
@@ -54,14 +56,14 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       (y) =>
         y
           .positional("apps", { type: "string", demandOption: true, default: undefined, describe: "Folder of the exported app (several, or a folder of apps: a fleet, README \"Fleets\")" })
-          .option("out", { type: "string", describe: "Write the converted app to this new folder" })
-          .option("report", { type: "string", describe: "Folder for report.md/html/json and secrets.json (default: <out>-hookshift-report)" })
-          .option("dry-run", { type: "boolean", default: false, describe: "Write nothing; print the summary and the unified diff" })
-          .option("in-place", { type: "boolean", default: false, describe: "Write into the app folder itself" })
-          .option("allow-dirty", { type: "boolean", default: false, describe: "With --in-place: allow uncommitted changes in the app's git work tree" })
-          .option("remove-webhooks", { type: "boolean", default: false, describe: "Remove the converted webhooks (their old URLs stop answering)" })
-          .option("force", { type: "boolean", default: false, describe: "Replace --out if it exists" })
-          .option("recover", { type: "boolean", default: false, describe: "Only finish or undo an interrupted --in-place run of this app (its .hookshift-journal.json)" })
+          .option("out", opt.text("Write the converted app to this new folder"))
+          .option("report", opt.text("Folder for report.md/html/json and secrets.json (default: <out>-hookshift-report)"))
+          .option("dry-run", opt.flag("Write nothing; print the summary and the unified diff"))
+          .option("in-place", opt.flag("Write into the app folder itself"))
+          .option("allow-dirty", opt.flag("With --in-place: allow uncommitted changes in the app's git work tree"))
+          .option("remove-webhooks", opt.flag("Remove the converted webhooks (their old URLs stop answering)"))
+          .option("force", opt.flag("Replace --out if it exists"))
+          .option("recover", opt.flag("Only finish or undo an interrupted --in-place run of this app (its .hookshift-journal.json)"))
           .option("target-format", {
             type: "string",
             choices: ["20210101", "20230101"] as const,
@@ -69,13 +71,13 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
           })
           .option("rules", { type: "string", array: true, describe: "Only these rewrite rules (ids from `hookshift rules`; comma or space separated)" })
           .option("skip-rules", { type: "string", array: true, describe: "Not these rewrite rules" })
-          .option("caller-changes", { type: "boolean", default: false, describe: "Keep endpoint-native contracts (e.g. Endpoint-Signature) and list what callers must change" })
-          .option("json", { type: "boolean", default: false, describe: "Print the report as JSON instead of the summary" })
-          .option("verbose", { type: "boolean", default: false, describe: "List every webhook in the summary (default: those to look at, and a count of the converted rest)" })
-          .option("stat", { type: "boolean", default: false, describe: "Files changed with their +/- lines, like git diff --stat (with --dry-run: instead of the diff)" })
-          .option("check", { type: "boolean", default: false, describe: "Dry run for CI: write nothing; exit 2 when anything would change, 0 when nothing would, 1 on errors" })
-          .option("jobs", { requiresArg: true, coerce: numberArg("--jobs", { min: 1, integer: true }), describe: "Fleets: apps migrated at once, each in its own worker process (default: one per core)" })
-          .option("resume", { type: "boolean", default: false, describe: "Fleets: skip the apps an earlier run finished for the same input and hookshift version; redo the rest" })
+          .option("caller-changes", opt.flag("Keep endpoint-native contracts (e.g. Endpoint-Signature) and list what callers must change"))
+          .option("json", opt.json("Print the report as JSON instead of the summary"))
+          .option("verbose", opt.flag("List every webhook in the summary (default: those to look at, and a count of the converted rest)"))
+          .option("stat", opt.flag("Files changed with their +/- lines, like git diff --stat (with --dry-run: instead of the diff)"))
+          .option("check", opt.flag("Dry run for CI: write nothing; exit 2 when anything would change, 0 when nothing would, 1 on errors"))
+          .option("jobs", opt.jobs("Fleets: apps migrated at once, each in its own worker process (default: one per core)"))
+          .option("resume", opt.flag("Fleets: skip the apps an earlier run finished for the same input and hookshift version; redo the rest"))
           .example("$0 migrate ./myapp --out ./myapp-migrated", "Converted copy plus ./myapp-migrated-hookshift-report/")
           .example("$0 migrate ./myapp --dry-run", "Show the plan and diff, write nothing")
           .example("$0 migrate ./myapp --check --stat", "In CI: fail (exit 2) while the app still has webhooks to convert")
@@ -90,58 +92,34 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
         // Each command's modules load when it runs (TypeScript, ts-morph and the runtime are heavy):
         // `--version` and `--help` load none of them.
         const apps = args.apps as unknown as string[]; // a variadic positional (<apps..>) is an array
-        const { isFleet } = await import("../fleet/find.js");
-        if (await isFleet(apps)) {
+        // What one app and a fleet both take; a fleet adds --jobs and --resume.
+        const options = {
+          out: args.out,
+          report: args.report,
+          dryRun: args.dryRun,
+          inPlace: args.inPlace,
+          allowDirty: args.allowDirty,
+          removeWebhooks: args.removeWebhooks,
+          force: args.force,
+          recover: args.recover,
+          targetFormat: args.targetFormat,
+          rules: splitList(args.rules as string[] | undefined),
+          skipRules: splitList(args.skipRules as string[] | undefined),
+          callerChanges: args.callerChanges,
+          json: args.json,
+          verbose: args.verbose,
+          stat: args.stat,
+          check: args.check,
+        };
+        const { fleetOf } = await import("../fleet/find.js");
+        const fleet = await fleetOf(apps); // searched once: the fleet run goes on with what it found
+        if (fleet) {
           const { runMigrateFleet } = await import("./fleet.js");
-          code = await runMigrateFleet(
-            apps,
-            {
-              out: args.out,
-              report: args.report,
-              dryRun: args.dryRun,
-              inPlace: args.inPlace,
-              allowDirty: args.allowDirty,
-              removeWebhooks: args.removeWebhooks,
-              force: args.force,
-              recover: args.recover,
-              targetFormat: args.targetFormat,
-              rules: splitList(args.rules as string[] | undefined),
-              skipRules: splitList(args.skipRules as string[] | undefined),
-              callerChanges: args.callerChanges,
-              json: args.json,
-              verbose: args.verbose,
-              stat: args.stat,
-              check: args.check,
-              jobs: args.jobs,
-              resume: args.resume,
-            },
-            io,
-          );
+          code = await runMigrateFleet(apps, fleet, { ...options, jobs: args.jobs, resume: args.resume }, io);
           return;
         }
         const { runMigrate } = await import("./migrate.js");
-        code = await runMigrate(
-          {
-            app: apps[0]!,
-            out: args.out,
-            report: args.report,
-            dryRun: args.dryRun,
-            inPlace: args.inPlace,
-            allowDirty: args.allowDirty,
-            removeWebhooks: args.removeWebhooks,
-            force: args.force,
-            recover: args.recover,
-            targetFormat: args.targetFormat,
-            rules: splitList(args.rules as string[] | undefined),
-            skipRules: splitList(args.skipRules as string[] | undefined),
-            callerChanges: args.callerChanges,
-            json: args.json,
-            verbose: args.verbose,
-            stat: args.stat,
-            check: args.check,
-          },
-          io,
-        );
+        code = await runMigrate({ app: apps[0]!, ...options }, io);
       },
     )
     .command(
@@ -151,20 +129,20 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
         semanticsOptions(
           y
           .positional("app", { type: "string", demandOption: true, describe: "Folder of the exported app" })
-          .option("port", { default: 8080, requiresArg: true, coerce: numberArg("--port", { min: 0, max: 65535, integer: true }), describe: "Port to listen on, 0-65535 (0: any free port)" })
-          .option("host", { type: "string", default: "127.0.0.1", describe: "Address to listen on (loopback unless told otherwise)" })
-          .option("app-id", { type: "string", describe: "App id in the URLs (default: the app's config)" })
-          .option("secrets", { type: "string", describe: "secrets.json written by migrate (endpoint Secrets, from_secret Values)" })
-          .option("users", { type: "string", describe: "Local users, API keys and custom-JWT secret for application auth (docs/parity.md)" })
-          .option("seed", { type: "string", describe: "EJSON file { db: { coll: [docs] } } loaded into the database at start" })
-          .option("dump", { type: "string", describe: "Write the database as EJSON to this file on exit" })
-          .option("mongodb-uri", { type: "string", describe: "Use a real MongoDB through the official driver instead of the embedded store" })
-          .option("environment", { type: "string", describe: "environments/<name>.json for context.environment" })
-          .option("allow-network", { type: "boolean", default: false, describe: "Let context.http calls reach the network (recorded and refused otherwise)" })
-          .option("sandbox-permissions", { type: "boolean", default: true, describe: "Run function code under Node's permission model: reads of hookshift and the app only, no writes, child processes or workers (README.md, Security; --no-sandbox-permissions turns it off)" }),
+          .option("port", opt.port("Port to listen on, 0-65535 (0: any free port)"))
+          .option("host", opt.host("Address to listen on (loopback unless told otherwise)"))
+          .option("app-id", opt.appId)
+          .option("secrets", opt.text("secrets.json written by migrate (endpoint Secrets, from_secret Values)"))
+          .option("users", opt.text("Local users, API keys and custom-JWT secret for application auth (docs/parity.md)"))
+          .option("seed", opt.text("EJSON file { db: { coll: [docs] } } loaded into the database at start"))
+          .option("dump", opt.text("Write the database as EJSON to this file on exit"))
+          .option("mongodb-uri", opt.text("Use a real MongoDB through the official driver instead of the embedded store"))
+          .option("environment", opt.environment)
+          .option("allow-network", opt.flag("Let context.http calls reach the network (recorded and refused otherwise)"))
+          .option("sandbox-permissions", opt.sandboxPermissions("Run function code under Node's permission model: reads of hookshift and the app only, no writes, child processes or workers (README.md, Security; --no-sandbox-permissions turns it off)")),
         )
-          .option("workers", { requiresArg: true, coerce: numberArg("--workers", { min: 1, integer: true }), describe: "Function worker threads, each running one call at a time (default: one per core)" })
-          .option("max-inflight-body-mb", { default: DEFAULT_LIMITS.maxInflightBodyBytes / 1024 / 1024, requiresArg: true, coerce: numberArg("--max-inflight-body-mb", { min: 1 }), describe: "MB of request bodies held at once; past it requests get 503" })
+          .option("workers", opt.workers("Function worker threads, each running one call at a time (default: one per core)"))
+          .option("max-inflight-body-mb", opt.maxInflightBodyMb)
           .epilogue(
             "Exit codes: 0 served until Ctrl-C or SIGTERM (then --dump is written); 1 could not start: bad arguments, no app at <app>, " +
               "a missing --secrets/--users/--seed file, or the port is taken.",
@@ -191,18 +169,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
             environment: args.environment,
             allowNetwork: args.allowNetwork,
             sandboxPermissions: args.sandboxPermissions,
-            errorStatus: args.errorStatus as string[],
-            webhookNoResultStatus: args.webhookNoResultStatus,
-            endpointNoResultStatus: args.endpointNoResultStatus,
-            headerCase: args.headerCase,
-            querySecret: args.querySecret,
-            rawQueryQuestionMark: args.rawQueryQuestionMark,
-            webhookEmptyBody: args.webhookEmptyBody,
-            webhookSignatureOver: args.webhookSignatureOver,
-            endpointHeadAsGet: args.endpointHeadAsGet,
-            setBodyOther: args.setBodyOther,
-            timeLimit: args.timeLimit,
-            awaitPending: args.awaitPending,
+            ...semanticsArgs(args),
             workers: args.workers,
             maxInflightBodyMb: args.maxInflightBodyMb,
           },
@@ -218,39 +185,41 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
         semanticsOptions(
           y
             .positional("app", { type: "string", demandOption: true, describe: "Folder of the (migrated) exported app" })
-            .option("port", { default: process.env.PORT ?? 8080, defaultDescription: "$PORT, else 8080", requiresArg: true, coerce: numberArg("--port", { min: 0, max: 65535, integer: true }), describe: "Port to listen on, 0-65535 (0: any free port); PORT in the environment sets the default, as container platforms do" })
-            .option("host", { type: "string", default: "127.0.0.1", describe: "Address to listen on; anything but loopback (0.0.0.0 in a container) must be asked for" })
-            .option("webhooks", { type: "boolean", default: false, describe: "Also serve the old incoming-webhook URLs with webhook semantics, for callers not yet moved" })
-            .option("mongodb-uri", { type: "string", describe: "Your MongoDB, through the official driver (default: the MONGODB_URI environment variable)" })
-            .option("embedded", { type: "boolean", default: false, describe: "Use the embedded in-memory database instead (data is lost at exit; not for production)" })
-            .option("seed", { type: "string", describe: "With --embedded: EJSON file { db: { coll: [docs] } } loaded at start" })
-            .option("dump", { type: "string", describe: "With --embedded: write the database as EJSON to this file at exit" })
-            .option("secrets", { type: "string", describe: "JSON file of Secret name → value (secrets.json from migrate); HOOKSHIFT_SECRET_<name> variables win over it (docs/deploy.md)" })
-            .option("users", { type: "string", describe: "Local users, API keys and custom-JWT secret for application auth (the shim's --users file), next to those in the database" })
-            .option("auth-db", { type: "string", describe: "Database of the users and api_keys collections serve-admin manages (default: hookshift)" })
-            .option("app-id", { type: "string", describe: "App id in the URLs (default: the app's config)" })
-            .option("environment", { type: "string", describe: "environments/<name>.json for context.environment" })
-            .option("allow-network", { type: "boolean", default: false, describe: "Let context.http calls reach any host (refused otherwise)" })
+            .option("port", opt.port("Port to listen on, 0-65535 (0: any free port); PORT in the environment sets the default, as container platforms do", true))
+            .option("host", opt.host("Address to listen on; anything but loopback (0.0.0.0 in a container) must be asked for"))
+            .option("webhooks", opt.flag("Also serve the old incoming-webhook URLs with webhook semantics, for callers not yet moved"))
+            .option("mongodb-uri", opt.text("Your MongoDB, through the official driver (default: the MONGODB_URI environment variable)"))
+            .option("embedded", opt.flag("Use the embedded in-memory database instead (data is lost at exit; not for production)"))
+            .option("seed", opt.text("With --embedded: EJSON file { db: { coll: [docs] } } loaded at start"))
+            .option("dump", opt.text("With --embedded: write the database as EJSON to this file at exit"))
+            .option("secrets", opt.text("JSON file of Secret name → value (secrets.json from migrate); HOOKSHIFT_SECRET_<name> variables win over it (docs/deploy.md)"))
+            .option("users", opt.text("Local users, API keys and custom-JWT secret for application auth (the shim's --users file), next to those in the database"))
+            .option("auth-db", opt.text("Database of the users and api_keys collections serve-admin manages (default: hookshift)"))
+            .option("app-id", opt.appId)
+            .option("environment", opt.environment)
+            .option("allow-network", opt.flag("Let context.http calls reach any host (refused otherwise)"))
             .option("allow-host", { type: "string", array: true, describe: "Let context.http reach this host only (repeatable; *.example.com for its subdomains)" })
-            .option("sandbox-permissions", { type: "boolean", default: true, describe: "Run function code under Node's permission model (docs/security.md; --no-sandbox-permissions turns it off)" }),
+            .option("sandbox-permissions", opt.sandboxPermissions("Run function code under Node's permission model (docs/security.md; --no-sandbox-permissions turns it off)")),
         )
-          .option("pool-size", { requiresArg: true, coerce: numberArg("--pool-size", { min: 1, integer: true }), describe: "Function worker threads a process, each running one call at a time (default: one per core)" })
+          .option("pool-size", opt.poolSize("Function worker threads a process, each running one call at a time (default: one per core)"))
           .option("max-body-mb", { default: DEFAULT_LIMITS.maxBodyBytes / 1024 / 1024, requiresArg: true, coerce: numberArg("--max-body-mb", { min: 0 }), describe: "Largest request body in MB (413 past it)" })
           .option("max-header-kb", { default: DEFAULT_LIMITS.maxHeaderBytes / 1024, requiresArg: true, coerce: numberArg("--max-header-kb", { min: 1 }), describe: "Largest request line and headers in KB (431 past it)" })
           .option("memory-limit-mb", { default: DEFAULT_LIMITS.memoryLimitMb, requiresArg: true, coerce: numberArg("--memory-limit-mb", { min: 16 }), describe: "Memory of each function worker in MB" })
           .option("request-timeout", { default: DEFAULT_LIMITS.requestTimeoutMs / 1000, requiresArg: true, coerce: numberArg("--request-timeout", { min: 1 }), describe: "Seconds a client has to send a whole request" })
-          .option("max-inflight-body-mb", { default: DEFAULT_LIMITS.maxInflightBodyBytes / 1024 / 1024, requiresArg: true, coerce: numberArg("--max-inflight-body-mb", { min: 1 }), describe: "MB of request bodies held at once; past it requests get 503" })
+          .option("max-inflight-body-mb", opt.maxInflightBodyMb)
           .option("shutdown-timeout", { default: 30, requiresArg: true, coerce: numberArg("--shutdown-timeout", { min: 0 }), describe: "Seconds a stop (SIGTERM) waits for the requests in flight; a second signal exits at once" })
-          .option("workers", { default: 1, requiresArg: true, coerce: numberArg("--workers", { min: 1, integer: true }), describe: "Server processes sharing the port (node:cluster), each with its own --pool-size" })
+          .option("workers", opt.withDefault(opt.workers("Server processes sharing the port (node:cluster), each with its own --pool-size"), 1))
           .option("log-level", { choices: ["fatal", "error", "warn", "info", "debug", "silent"] as const, default: "info" as const, describe: "Lowest level of the JSON log on stdout" })
           .example("$0 serve ./myapp-migrated --mongodb-uri mongodb://db:27017", "Serve the endpoints on your MongoDB at 127.0.0.1:8080")
           .example("HOOKSHIFT_SECRET_orders_x2D_key=... $0 serve ./app --host 0.0.0.0 --workers 4", "Secrets from the environment; every interface; four processes")
           .example("$0 serve ./app --embedded --seed seed.json", "Try it with an in-memory database")
           .epilogue(
             "Reserved paths: /healthz, /readyz (database reachable), /metrics (Prometheus). Secrets: HOOKSHIFT_SECRET_<name>, Values: HOOKSHIFT_VALUE_<name> (docs/deploy.md). " +
-              "Logins (POST /api/client/v2.0/app/<app id>/auth/providers/<provider>/login; anonymous users too) need HOOKSHIFT_TOKEN_SECRET (docs/deploy.md, Users). " +
+              "Logins (POST /api/client/v2.0/app/<app id>/auth/providers/<provider>/login; anonymous users too) and refresh tokens (POST/DELETE /api/client/v2.0/auth/session) need HOOKSHIFT_TOKEN_SECRET (docs/deploy.md, Users). " +
+              "A custom-token JWK URI is read at start, again at most every HOOKSHIFT_JWKS_REFETCH_SECONDS (60) for an unknown kid. " +
               "Exit codes: 0 stopped by SIGTERM or Ctrl-C after finishing the requests in flight; 1 could not start: bad arguments, no database chosen, a Secret not set, " +
-              "no app at <app>, a missing input file, or the port is taken; 130/143 a second SIGINT/SIGTERM cut the stop short.",
+              "no app at <app>, a missing input file, a JWK URI that cannot be read, or the port is taken (or --workers processes crash-looped); 3 stopped, but --shutdown-timeout cut requests in flight short; " +
+              "130/143 a second SIGINT/SIGTERM cut the stop short.",
           ),
       async (args) => {
         if (failedArgs) return;
@@ -276,18 +245,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
             allowNetwork: args.allowNetwork,
             allowHost: args.allowHost as string[] | undefined,
             sandboxPermissions: args.sandboxPermissions,
-            errorStatus: args.errorStatus as string[],
-            webhookNoResultStatus: args.webhookNoResultStatus,
-            endpointNoResultStatus: args.endpointNoResultStatus,
-            headerCase: args.headerCase,
-            querySecret: args.querySecret,
-            rawQueryQuestionMark: args.rawQueryQuestionMark,
-            webhookEmptyBody: args.webhookEmptyBody,
-            webhookSignatureOver: args.webhookSignatureOver,
-            endpointHeadAsGet: args.endpointHeadAsGet,
-            setBodyOther: args.setBodyOther,
-            timeLimit: args.timeLimit,
-            awaitPending: args.awaitPending,
+            ...semanticsArgs(args),
             poolSize: args.poolSize,
             maxBodyMb: args.maxBodyMb,
             maxHeaderKb: args.maxHeaderKb,
@@ -311,11 +269,11 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
         y
           .positional("action", { choices: ["user-add", "user-list", "user-delete", "key-add", "key-list", "key-delete"] as const, demandOption: true, describe: "What to do" })
           .positional("name", { type: "string", describe: "key-add: a name for the new key; user-delete: the user's id or email; key-delete: the key's id or name" })
-          .option("email", { type: "string", describe: "user-add: the user's email (the password comes from HOOKSHIFT_ADMIN_PASSWORD)" })
-          .option("mongodb-uri", { type: "string", describe: "Your MongoDB (default: the MONGODB_URI environment variable)" })
-          .option("embedded-file", { type: "string", describe: "Instead: an EJSON file (created if missing) that serve --embedded --seed loads" })
-          .option("auth-db", { type: "string", describe: "Database of the users and api_keys collections (default: hookshift)" })
-          .option("json", { type: "boolean", default: false, describe: "Print the result as JSON" })
+          .option("email", opt.text("user-add: the user's email (the password comes from HOOKSHIFT_ADMIN_PASSWORD)"))
+          .option("mongodb-uri", opt.text("Your MongoDB (default: the MONGODB_URI environment variable)"))
+          .option("embedded-file", opt.text("Instead: an EJSON file (created if missing) that serve --embedded --seed loads"))
+          .option("auth-db", opt.text("Database of the users and api_keys collections (default: hookshift)"))
+          .option("json", opt.json("Print the result as JSON"))
           .example("HOOKSHIFT_ADMIN_PASSWORD=... $0 serve-admin user-add --email ada@example.com", "A user for email/password authentication")
           .example("$0 serve-admin key-add billing", "An API key named billing (printed once)")
           .epilogue("Exit codes: 0 done; 1 bad arguments, no database, a user or key that exists already, or nothing to delete."),
@@ -343,20 +301,20 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
         y
           .positional("original", { type: "string", describe: "The app before migration" })
           .positional("migrated", { type: "string", describe: "The app after migration" })
-          .option("fleet", { type: "string", describe: "Verify every migrated app of a fleet run: its report folder (with fleet.json), instead of <original> <migrated>" })
-          .option("jobs", { requiresArg: true, coerce: numberArg("--jobs", { min: 1, integer: true }), describe: "With --fleet: apps verified at once, each in its own worker process (default: one per core)" })
-          .option("secrets", { type: "string", describe: "secrets.json written by migrate" })
-          .option("users", { type: "string", describe: "Users file (default: verify makes its own test users)" })
-          .option("seed", { type: "string", describe: "EJSON seed data for every run" })
-          .option("requests", { type: "string", describe: "JSONL of recorded requests to add as cases" })
+          .option("fleet", opt.text("Verify every migrated app of a fleet run: its report folder (with fleet.json), instead of <original> <migrated>"))
+          .option("jobs", opt.jobs("With --fleet: apps verified at once, each in its own worker process (default: one per core)"))
+          .option("secrets", opt.text("secrets.json written by migrate"))
+          .option("users", opt.text("Users file (default: verify makes its own test users)"))
+          .option("seed", opt.text("EJSON seed data for every run"))
+          .option("requests", opt.text("JSONL of recorded requests to add as cases"))
           .option("webhook", { type: "string", array: true, describe: "Only this webhook (S/W); repeatable" })
-          .option("cases", { default: 40, requiresArg: true, coerce: numberArg("--cases", { min: 1, integer: true }), describe: "Most cases per webhook, over every round" })
+          .option("cases", { default: DEFAULT_MAX_CASES, requiresArg: true, coerce: numberArg("--cases", { min: 1, integer: true }), describe: "Most cases per webhook, over every round" })
           .option("min-coverage", { requiresArg: true, coerce: numberArg("--min-coverage", { min: 0, max: 100, what: "a percentage" }), describe: "Exit 2 when a webhook's own lines are covered below this percentage" })
-          .option("coverage", { type: "boolean", default: true, describe: "Measure line and branch coverage (--no-coverage: faster, no rounds aimed at branches)" })
-          .option("sandbox-permissions", { type: "boolean", default: true, describe: "Run function code under Node's permission model (README.md, Security); Node 20 cannot measure coverage there, so it applies with --no-coverage; --no-sandbox-permissions turns it off" })
-          .option("time-limit", { default: 10, requiresArg: true, coerce: numberArg("--time-limit", { min: 0 }), describe: "Seconds one function call may run (a looping function fails that case, not the run)" })
-          .option("json", { type: "boolean", default: false, describe: "Print the full result as JSON" })
-          .option("report", { type: "string", describe: "Write verify.json and verify.html to this folder" })
+          .option("coverage", opt.flag("Measure line and branch coverage (--no-coverage: faster, no rounds aimed at branches)", true))
+          .option("sandbox-permissions", opt.sandboxPermissions("Run function code under Node's permission model (README.md, Security); Node 20 cannot measure coverage there, so it applies with --no-coverage; --no-sandbox-permissions turns it off"))
+          .option("time-limit", opt.timeLimit("Seconds one function call may run (a looping function fails that case, not the run)", DEFAULT_VERIFY_TIME_LIMIT_S))
+          .option("json", opt.json("Print the full result as JSON"))
+          .option("report", opt.text("Write verify.json and verify.html to this folder"))
           .epilogue(
             "Exit codes: 0 every webhook equal and proven; 1 a difference, a webhook without endpoint, an unresolved marker, or an error " +
               "(bad arguments, no app at <original> or <migrated>, an app without webhooks, a --webhook it does not have, a missing input file); " +
@@ -425,10 +383,10 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
         y
           .positional("report", { type: "string", demandOption: true, describe: "The migration's report folder (report.json) or a fleet report folder (fleet.json)" })
           .positional("dirs", { type: "string", array: true, demandOption: true, describe: "Folders (or files) of client code to search, recursively" })
-          .option("json", { type: "boolean", default: false, describe: "Print the result as JSON (docs/callers.md)" })
-          .option("dry-run", { type: "boolean", default: false, describe: "Write nothing; print the unified diff --write would apply" })
-          .option("write", { type: "boolean", default: false, describe: "Rewrite the exact old URL literals in place (staged; refuses a dirty git tree)" })
-          .option("allow-dirty", { type: "boolean", default: false, describe: "With --write: allow uncommitted changes in the git work tree" })
+          .option("json", opt.json("Print the result as JSON (docs/callers.md)"))
+          .option("dry-run", opt.flag("Write nothing; print the unified diff --write would apply"))
+          .option("write", opt.flag("Rewrite the exact old URL literals in place (staged; refuses a dirty git tree)"))
+          .option("allow-dirty", opt.flag("With --write: allow uncommitted changes in the git work tree"))
           .example("$0 callers ./myapp-report ../web ../ios", "List every old URL, the endpoint URL it becomes, and what its callers must change")
           .example("$0 callers ./report ../web --dry-run", "Show the rewrite as a unified diff; write nothing")
           .example("$0 callers ./report ../web --write", "Rewrite the URLs in place (a clean git tree, or --allow-dirty)")
@@ -453,8 +411,8 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       "List the source-rewrite rules, or explain one",
       (y) =>
         y
-          .option("explain", { type: "string", describe: "Print a rule's documentation with the before/after of its example" })
-          .option("json", { type: "boolean", default: false, describe: "Print the rules' metadata as JSON" })
+          .option("explain", opt.text("Print a rule's documentation with the before/after of its example"))
+          .option("json", opt.json("Print the rules' metadata as JSON"))
           .epilogue("Exit codes: 0 listed or explained; 1 no such rule, or bad arguments."),
       async (args) => {
         if (failedArgs) return;
@@ -497,11 +455,16 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     else if (!failedArgs) internalError ??= e;
   }
   const command = commandOf(argv);
-  if (usageError) printUsageError(io, usageError.message, { hint: usageError.hint, command });
-  else if (yargsMessages.length) printUsageError(io, argumentError(yargsMessages, argv, commandOptions), { command });
+  // With --json, an error is also JSON on stdout (usage.ts); the exit code stays 1.
+  const json = wantsJson(argv);
+  if (usageError) printUsageError(io, usageError.message, { hint: usageError.hint, command, json });
+  else if (yargsMessages.length) printUsageError(io, argumentError(yargsMessages, argv, commandOptions), { command, json });
   else if (internalError !== undefined) {
     const e = internalError;
-    io.err(`hookshift: internal error: ${e instanceof Error ? e.message : String(e)}\nPlease report it with the command you ran.\n`);
+    const message = `internal error: ${e instanceof Error ? e.message : String(e)}`;
+    const hint = "Please report it with the command you ran.";
+    io.err(`hookshift: ${message}\n${hint}\n`);
+    if (json) printJsonError(io, { code: "internal", message, hint });
   }
   return code;
 }

@@ -2,7 +2,8 @@
 // cli-progress draws it (https://github.com/npkgz/cli-progress); nothing here writes cursor codes.
 // With stderr not a terminal (pipes, CI logs, tests) or with --json, a run shows no progress.
 
-import cliProgress from "cli-progress";
+import type cliProgressTypes from "cli-progress";
+import { createRequire } from "node:module";
 import type { Progress } from "../util/progress.js";
 import type { Io } from "./io.js";
 
@@ -29,6 +30,8 @@ export interface ProgressBar {
 /** A bar when stderr is a terminal and the output is not JSON; otherwise one that shows nothing. */
 export function progressBar(io: Io, opts: { json?: boolean } = {}): ProgressBar {
   if (!io.errIsTTY || opts.json) return { update: () => undefined, log: (t) => io.out(t), stop: () => undefined };
+  // Loaded only for a bar: a run into a pipe or a file (scripts, CI, bench/startup.mjs) does not pay for it.
+  const cliProgress = createRequire(import.meta.url)("cli-progress") as typeof cliProgressTypes;
   const multi = new cliProgress.MultiBar(
     {
       stream: process.stderr,
@@ -52,7 +55,7 @@ export function progressBar(io: Io, opts: { json?: boolean } = {}): ProgressBar 
     },
     cliProgress.Presets.legacy,
   );
-  let bar: cliProgress.SingleBar | undefined;
+  let bar: cliProgressTypes.SingleBar | undefined;
   let stopped = false;
   let phase = "";
   let drawn = 0;

@@ -9,7 +9,7 @@ import { AdminError, adminOps } from "../serve/admin.js";
 import type { Io } from "./io.js";
 import { printUsageError } from "./usage.js";
 
-export type AdminAction = "user-add" | "user-list" | "user-delete" | "key-add" | "key-list" | "key-delete";
+type AdminAction = "user-add" | "user-list" | "user-delete" | "key-add" | "key-list" | "key-delete";
 
 export interface ServeAdminOptions {
   action: AdminAction;

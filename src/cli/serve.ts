@@ -49,11 +49,11 @@ export interface ServeEnvironment {
 const MB = 1024 * 1024;
 
 /** The limits the options ask for, every unset one from DEFAULT_LIMITS. */
-export function limitsFrom(opts: ServeOptions): RuntimeLimits {
+function limitsFrom(opts: ServeOptions): RuntimeLimits {
   const l = { ...DEFAULT_LIMITS };
   if (opts.maxBodyMb !== undefined) l.maxBodyBytes = Math.round(opts.maxBodyMb * MB);
   if (opts.maxHeaderKb !== undefined) l.maxHeaderBytes = Math.round(opts.maxHeaderKb * 1024);
-  l.timeLimitMs = Math.round(opts.timeLimit * 1000);
+  if (opts.timeLimit !== undefined) l.timeLimitMs = Math.round(opts.timeLimit * 1000);
   if (opts.memoryLimitMb !== undefined) l.memoryLimitMb = opts.memoryLimitMb;
   if (opts.requestTimeout !== undefined) l.requestTimeoutMs = Math.round(opts.requestTimeout * 1000);
   if (opts.maxInflightBodyMb !== undefined) l.maxInflightBodyBytes = Math.round(opts.maxInflightBodyMb * MB);
@@ -73,6 +73,13 @@ export function databaseFrom(opts: ServeOptions, env: NodeJS.ProcessEnv): Databa
 }
 
 const SIGNAL_NUMBERS: Record<string, number> = { SIGINT: 2, SIGTERM: 15 };
+
+/**
+ * serve's exit code when a stop reached --shutdown-timeout with requests still running (they were
+ * cut off): the stop worked, but some callers got no answer, which an orchestrator or a deploy
+ * script may want to tell from a clean stop (0). Documented in README.md and docs/deploy.md.
+ */
+export const SHUTDOWN_CUT_SHORT_EXIT_CODE = 3;
 
 export async function runServe(opts: ServeOptions, io: Io, envIn: ServeEnvironment = { env: process.env }): Promise<number> {
   const c = createColors(io.color);
@@ -156,7 +163,11 @@ export async function runServe(opts: ServeOptions, io: Io, envIn: ServeEnvironme
   }
   logger.info({ event: "shutdown", signal, deadlineSeconds: opts.shutdownTimeout }, "stopping: no new connections; finishing the requests in flight");
   const { finished } = await running.shutdown(opts.shutdownTimeout * 1000);
-  if (finished) logger.info({ event: "stopped" }, "stopped: every request in flight was answered");
-  else logger.warn({ event: "stopped" }, `stopped: requests still running after --shutdown-timeout ${opts.shutdownTimeout}s were cut off`);
-  return 0;
+  if (finished) {
+    logger.info({ event: "stopped" }, "stopped: every request in flight was answered");
+    return 0;
+  }
+  logger.warn({ event: "stopped", exitCode: SHUTDOWN_CUT_SHORT_EXIT_CODE }, `stopped: requests still running after --shutdown-timeout ${opts.shutdownTimeout}s were cut off`);
+  io.err(`hookshift serve: stopped with requests still running after --shutdown-timeout ${opts.shutdownTimeout}s; they were cut off (exit ${SHUTDOWN_CUT_SHORT_EXIT_CODE}). Give a longer --shutdown-timeout, and your orchestrator a longer stop grace period, if they should finish.\n`);
+  return SHUTDOWN_CUT_SHORT_EXIT_CODE;
 }

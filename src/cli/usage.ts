@@ -10,7 +10,7 @@
 
 import type { Io } from "./io.js";
 
-export const COMMANDS = ["scan", "migrate", "shim", "serve", "serve-admin", "verify", "callers", "rules"] as const;
+const COMMANDS = ["scan", "migrate", "shim", "serve", "serve-admin", "verify", "callers", "rules"] as const;
 
 /** The command the arguments name, if any (the first word that is not an option). */
 export function commandOf(argv: string[]): string | undefined {
@@ -18,11 +18,40 @@ export function commandOf(argv: string[]): string | undefined {
   return first && (COMMANDS as readonly string[]).includes(first) ? first : undefined;
 }
 
-export function printUsageError(io: Io, message: string, opts: { hint?: string; command?: string } = {}): void {
+/**
+ * With `json` (the command line asked for --json), the error is also one JSON object on stdout,
+ * `{ "errors": [ { "code": "usage", "message", "hint"?, "help" } ] }` (the shape of migrate's
+ * `{"written": false, "errors": [...]}`), so a script that parses stdout gets JSON whatever went
+ * wrong; the text stays on stderr for the person watching. The exit code is the same (1).
+ */
+export function printUsageError(io: Io, message: string, opts: { hint?: string; command?: string; json?: boolean } = {}): void {
+  const help = `hookshift ${opts.command ? opts.command + " " : ""}--help`;
   const lines = [`hookshift: error: ${message}`];
   if (opts.hint) lines.push(opts.hint);
-  lines.push(`Run 'hookshift ${opts.command ? opts.command + " " : ""}--help' for usage.`);
+  lines.push(`Run '${help}' for usage.`);
   io.err(lines.join("\n") + "\n");
+  if (opts.json) printJsonError(io, { code: "usage", message, ...(opts.hint ? { hint: opts.hint } : {}), help });
+}
+
+/** One error as the JSON object --json runs print on stdout (see printUsageError). */
+export function printJsonError(io: Io, error: { code: string; message: string; hint?: string; help?: string }): void {
+  io.out(JSON.stringify({ errors: [error] }, null, 2) + "\n");
+}
+
+/**
+ * Whether the command line asks for JSON, read from the words themselves: a usage error is found
+ * before (or instead of) yargs' parse. As yargs reads a boolean: the last of --json, --json=<v>,
+ * --no-json wins; nothing after `--` counts.
+ */
+export function wantsJson(argv: string[]): boolean {
+  let json = false;
+  for (const a of argv) {
+    if (a === "--") break;
+    if (a === "--json") json = true;
+    else if (a === "--no-json") json = false;
+    else if (a.startsWith("--json=")) json = !["false", "0", ""].includes(a.slice("--json=".length).toLowerCase());
+  }
+  return json;
 }
 
 const optionName = (name: string) => (name.length === 1 ? `-${name}` : `--${name}`);

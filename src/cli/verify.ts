@@ -73,7 +73,7 @@ function coverageText(w: WebhookVerification): string {
 }
 
 /** One webhook: its verdict and coverage, the cases that are not evidence, the first differences. */
-export function renderWebhook(w: WebhookVerification, c: Colors): string {
+function renderWebhook(w: WebhookVerification, c: Colors): string {
   const lines = [`${MARK[w.verdict](c)} ${w.id}${w.endpoint ? ` → ${w.endpoint}` : " (no endpoint /S/W calling S_W)"}`];
   if (w.error) lines.push(c.red(`    verify could not finish this webhook: ${w.error}`));
   if (w.verdict !== "unpaired" && w.verdict !== "error") {
@@ -96,14 +96,8 @@ export function renderWebhook(w: WebhookVerification, c: Colors): string {
   return lines.join("\n") + "\n";
 }
 
-/** The whole result (webhooks and summary), as `verify` prints it without --json. */
-export function renderVerify(result: VerifyResult, color: boolean): string {
-  const c = createColors(color);
-  return result.webhooks.map((w) => renderWebhook(w, c)).join("") + renderSummary(result, color);
-}
-
 /** What follows the webhooks: caller changes, what verify could not exercise, coverage, markers, the summary line. */
-export function renderSummary(result: VerifyResult, color: boolean, report?: string, apps?: { original: string; migrated: string }): string {
+function renderSummary(result: VerifyResult, color: boolean, report?: string, apps?: { original: string; migrated: string }): string {
   const c = createColors(color);
   const lines: string[] = [];
   const changes = result.webhooks.filter((w) => w.callerChanges.length > 1);

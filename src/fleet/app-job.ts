@@ -3,16 +3,16 @@
 // --report …` would run it, then the app's fleet row (report/fleet-model.ts) and, last, its
 // resume marker (resume.ts). Runs in a fleet worker process (worker.ts).
 
-import path from "node:path";
-import { finding, type Finding } from "../app/findings.js";
+import type { Finding } from "../app/findings.js";
+import { hashApp } from "../migrate/input-hash.js";
 import { displayPath, migrate } from "../migrate/run.js";
 import type { TargetFormat } from "../upgrade/plan-with-upgrade.js";
 import type { Report } from "../report/build.js";
 import type { FleetApp } from "../report/fleet-model.js";
 import { reviewItems } from "../report/markdown.js";
-import { toPosix } from "../util/fs.js";
 import { VERSION } from "../version.js";
-import { completedRun, hashInput, markerFile, writeMarker } from "./resume.js";
+import { failedRow, linkPath } from "./failed-row.js";
+import { completedRun, markerFile, writeMarker } from "./resume.js";
 
 export interface MigrateAppJob {
   kind: "migrate";
@@ -37,18 +37,23 @@ export interface MigrateAppJob {
   callerChanges?: boolean;
 }
 
-const rel = (from: string, to: string) => toPosix(path.relative(from, to)) || ".";
-
 export async function runAppJob(job: MigrateAppJob): Promise<FleetApp> {
   // What decides the output besides the input's content: a change to any of these redoes the app.
-  const decides = { targetFormat: job.targetFormat, rules: job.rules, skipRules: job.skipRules, callerChanges: job.callerChanges, removeWebhooks: job.removeWebhooks, inPlace: job.inPlace };
+  const decides = {
+    targetFormat: job.targetFormat,
+    rules: job.rules,
+    skipRules: job.skipRules,
+    callerChanges: job.callerChanges,
+    removeWebhooks: job.removeWebhooks,
+    inPlace: job.inPlace,
+  };
   const marker = job.fleetReport && !job.dryRun ? markerFile(job.fleetReport, job.rel) : undefined;
-  let inputHash: string | undefined;
-  if (marker && !job.inPlace) inputHash = await hashInput(job.root, decides);
-  if (marker && job.resume) {
-    // In place, the marker holds the hash of the app as the run left it.
-    const now = inputHash ?? (await hashInput(job.root, decides));
-    const done = await completedRun(marker, { version: VERSION, inputHash: now, output: job.out, report: job.report! });
+  // --resume takes the hash first, to skip an app that is done (in place, the marker holds the hash
+  // of the app as the run left it). Otherwise an --out run takes it while migrate copies the app,
+  // from the bytes the copy reads, and an --in-place run once it has written.
+  const before = marker && job.resume ? hashApp(job.root, decides) : undefined;
+  if (marker && before !== undefined) {
+    const done = await completedRun(marker, { version: VERSION, inputHash: before, output: job.out, report: job.report! });
     if (done) return { ...done.row, status: "skipped", notices: [] };
   }
   const result = await migrate({
@@ -67,6 +72,7 @@ export async function runAppJob(job: MigrateAppJob): Promise<FleetApp> {
     callerChanges: job.callerChanges,
     // A worker process migrates app after app: no worker thread per small app's copy.
     copySmallAppHere: true,
+    hashInputWith: marker && !job.inPlace && before === undefined ? decides : undefined,
   });
   const report = result.report;
   const written = !job.dryRun && report !== undefined && !report.blocked && result.reportDir !== undefined;
@@ -84,7 +90,7 @@ export async function runAppJob(job: MigrateAppJob): Promise<FleetApp> {
   }
   row.notices = result.notices ?? [];
   if (marker && written) {
-    row.inputHash = job.inPlace ? await hashInput(job.root, decides) : inputHash;
+    row.inputHash = job.inPlace ? hashApp(job.root, decides) : (before ?? result.inputHash ?? hashApp(job.root, decides));
     await writeMarker(marker, { tool: "hookshift", version: VERSION, inputHash: row.inputHash!, row });
   }
   return row;
@@ -94,12 +100,12 @@ function links(job: MigrateAppJob, written: boolean): FleetApp["links"] {
   const base = job.fleetReport ?? process.cwd();
   return {
     ...(written && job.report ? { report: `${job.rel}/report.html` } : {}),
-    ...(written ? { output: rel(base, job.out ?? job.root) } : {}),
-    original: rel(base, job.root),
+    ...(written ? { output: linkPath(base, job.out ?? job.root) } : {}),
+    original: linkPath(base, job.root),
   };
 }
 
-export function rowOf(job: MigrateAppJob, r: Report, written: boolean): FleetApp {
+function rowOf(job: MigrateAppJob, r: Report, written: boolean): FleetApp {
   const s = r.summary;
   const errors: Finding[] = [...r.findings.filter((f) => f.severity === "error")];
   for (const w of r.webhooks) if (w.status === "failed") errors.push(...w.findings.filter((f) => f.severity === "error"));
@@ -127,39 +133,4 @@ export function rowOf(job: MigrateAppJob, r: Report, written: boolean): FleetApp
     urls: r.webhooks.map((w) => ({ webhook: w.id, method: w.httpMethod ?? "", oldUrl: w.oldUrl, ...(w.newUrl ? { newUrl: w.newUrl } : {}) })),
     notices: [],
   };
-}
-
-/** An app that produced no report: the errors that stopped it (or the worker's crash). */
-export function failedRow(job: Pick<MigrateAppJob, "root" | "rel" | "fleetReport">, errors: Finding[]): FleetApp {
-  return {
-    path: job.rel,
-    root: displayPath(job.root),
-    format: "unknown",
-    status: "failed",
-    exit: 1,
-    webhooks: 0,
-    converted: 0,
-    needsReview: 0,
-    appNeedsReview: 0,
-    alreadyConverted: 0,
-    failed: 0,
-    filesChanged: 0,
-    line: errors[0]?.message ?? "not migrated",
-    links: { original: rel(job.fleetReport ?? process.cwd(), job.root) },
-    errors,
-    review: [],
-    secrets: [],
-    urls: [],
-    notices: [],
-  };
-}
-
-/** The row of an app whose worker died or threw: one error that says so, the rest of the fleet goes on. */
-export function crashedRow(job: Pick<MigrateAppJob, "root" | "rel" | "fleetReport">, why: string): FleetApp {
-  return failedRow(job, [
-    finding("error", "app-crashed", `migrating this app stopped: ${why}`, {
-      hint: "The other apps went on. Run `hookshift migrate` on this app alone to see more, and please report it.",
-      file: ".",
-    }),
-  ]);
 }

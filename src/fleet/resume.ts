@@ -1,17 +1,16 @@
 // What `migrate --resume` trusts: a marker per app, written after the app's output and report are
 // complete (both are renamed into place by migrate itself: src/migrate/staging.ts,
-// src/report/render-files.ts), holding the hash of the input and options and the app's fleet row.
+// src/report/render-files.ts), holding the hash of the input and options (src/migrate/input-hash.ts)
+// and the app's fleet row.
 // An app is skipped only when its marker says the same hash and hookshift version and its output
 // and report are still there. The marker is written last, through a temporary file and a rename,
 // so a run killed at any point leaves either no marker (the app is done again) or a whole one.
 
-import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { lstat, readFile, readdir, readlink } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { writeTextFile } from "../migrate/write.js";
+import { writeTextFile } from "../util/write-text.js";
 import type { FleetApp } from "../report/fleet-model.js";
-import { byCodePoint } from "../util/fs.js";
 
 /** Folder in the fleet report folder that holds the markers, `<dir>/<rel>/app.json`. */
 export const MARKER_DIR = ".hookshift-fleet";
@@ -25,39 +24,7 @@ export interface AppMarker {
 
 export const markerFile = (reportDir: string, rel: string) => path.join(reportDir, MARKER_DIR, ...rel.split("/"), "app.json");
 
-/** Folders hookshift writes into an app (an --in-place journal) or that are not the app's content. */
-const SKIP = new Set([".git", ".hookshift-journal", ".hookshift-journal.json"]);
-
-/**
- * sha256 over every entry of the app folder (path, kind, content or link target, in code-point
- * order of paths) and `options` (what else decides the output: rules, target format ...).
- */
-export async function hashInput(root: string, options: unknown): Promise<string> {
-  const h = createHash("sha256");
-  h.update(JSON.stringify(options) + "\0");
-  const walk = async (dir: string, rel: string): Promise<void> => {
-    const names = (await readdir(dir).catch(() => [] as string[])).sort(byCodePoint);
-    for (const name of names) {
-      if (rel === "" && SKIP.has(name)) continue;
-      const abs = path.join(dir, name);
-      const r = rel ? `${rel}/${name}` : name;
-      const info = await lstat(abs).catch(() => undefined);
-      if (!info) continue;
-      if (info.isSymbolicLink()) h.update(`L ${r}\0${await readlink(abs).catch(() => "")}\0`);
-      else if (info.isDirectory()) {
-        h.update(`D ${r}\0`);
-        await walk(abs, r);
-      } else if (info.isFile()) {
-        h.update(`F ${r}\0${info.size}\0`);
-        h.update(await readFile(abs));
-      } else h.update(`S ${r}\0`);
-    }
-  };
-  await walk(root, "");
-  return h.digest("hex");
-}
-
-export async function readMarker(file: string): Promise<AppMarker | undefined> {
+async function readMarker(file: string): Promise<AppMarker | undefined> {
   try {
     const m = JSON.parse(await readFile(file, "utf8")) as Partial<AppMarker>;
     return m.tool === "hookshift" && typeof m.inputHash === "string" && typeof m.version === "string" && m.row ? (m as AppMarker) : undefined;

@@ -6,9 +6,9 @@ import { existsSync, readdirSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { finding, type Finding } from "../app/findings.js";
-import { displayPath } from "../migrate/run.js";
+import { displayPath } from "../util/display-path.js";
 import { removeStaleStaging } from "../migrate/staging.js";
-import { writeTextFile } from "../migrate/write.js";
+import { writeTextFile } from "../util/write-text.js";
 import type { TargetFormat } from "../upgrade/plan-with-upgrade.js";
 import { FLEET_FORMAT_VERSION, summarise, type FleetApp, type FleetReport } from "../report/fleet-model.js";
 import { renderFleetHtml } from "../report/fleet-html.js";
@@ -17,7 +17,8 @@ import { renderUrlMapCsv } from "../report/url-map-csv.js";
 import { compiledScript } from "../util/compiled-script.js";
 import { isInside, toPosix } from "../util/fs.js";
 import { VERSION } from "../version.js";
-import { crashedRow, type MigrateAppJob } from "./app-job.js";
+import type { MigrateAppJob } from "./app-job.js";
+import { crashedRow } from "./failed-row.js";
 import type { FleetMember, FoundFleet } from "./find.js";
 import { MARKER_DIR } from "./resume.js";
 import { runPool } from "./pool.js";
@@ -52,7 +53,7 @@ export interface FleetMigrateResult {
   errors: Finding[];
 }
 
-export const FLEET_FILES = ["fleet.json", "index.md", "index.html", "url-map.csv"];
+const FLEET_FILES = ["fleet.json", "index.md", "index.html", "url-map.csv"];
 
 function usage(message: string, hint?: string): FleetMigrateResult {
   return { code: 1, errors: [finding("error", "usage", message, { hint })] };
@@ -139,7 +140,7 @@ export async function migrateFleet(found: FoundFleet, opts: FleetMigrateOptions)
 }
 
 /** The summary files, each written beside its final name and renamed into place. */
-export async function writeFleetFiles(dir: string, report: FleetReport, again?: string): Promise<void> {
+async function writeFleetFiles(dir: string, report: FleetReport, again?: string): Promise<void> {
   const files: [string, string][] = [
     ["fleet.json", JSON.stringify(report, null, 2) + "\n"],
     ["url-map.csv", renderUrlMapCsv(report.apps)],

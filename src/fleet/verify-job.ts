@@ -5,7 +5,7 @@
 
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { writeTextFile } from "../migrate/write.js";
+import { writeTextFile } from "../util/write-text.js";
 import type { FleetVerifyApp } from "../report/fleet-model.js";
 import { UsageError } from "../util/errors.js";
 import { renderVerifyHtml } from "../verify/html.js";

@@ -7,7 +7,7 @@ import path from "node:path";
 import { jsonErrorText } from "../app/json.js";
 import { FLEET_FORMAT_VERSION, worstExit, type FleetReport, type FleetVerifyApp, type FleetVerifyReport } from "../report/fleet-model.js";
 import { renderFleetVerifyHtml } from "../report/fleet-html.js";
-import { writeTextFile } from "../migrate/write.js";
+import { writeTextFile } from "../util/write-text.js";
 import { compiledScript } from "../util/compiled-script.js";
 import { UsageError } from "../util/errors.js";
 import { VERSION } from "../version.js";
@@ -27,7 +27,7 @@ export interface FleetVerifyOptions {
   onPlan?: (total: number) => void;
 }
 
-export async function readFleetReport(reportDir: string): Promise<FleetReport> {
+async function readFleetReport(reportDir: string): Promise<FleetReport> {
   const file = path.join(reportDir, "fleet.json");
   let text: string;
   try {

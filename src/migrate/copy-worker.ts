@@ -1,8 +1,7 @@
-// Worker thread: copies the input app into an --out staging folder (copy-app.ts).
+// Worker thread: copies the input app into an --out staging folder (copy-app.ts) and posts the
+// input hash when the job asks for it (else undefined).
 
 import { parentPort, workerData } from "node:worker_threads";
 import { copyApp, type CopyJob } from "./copy-app.js";
 
-const job = workerData as CopyJob;
-copyApp(job.from, job.to);
-parentPort!.postMessage("done");
+parentPort!.postMessage(copyApp(workerData as CopyJob));

@@ -18,7 +18,7 @@ export interface ExistingEndpoint {
   index: number;
 }
 
-export const EXISTING_CODES = {
+const EXISTING_CODES = {
   method: "converted-method-differs",
   validation: "converted-validation-differs",
   user: "converted-user-differs",

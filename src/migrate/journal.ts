@@ -33,15 +33,15 @@ export const JOURNAL_FILE = ".hookshift-journal.json";
 export const JOURNAL_DIR = ".hookshift-journal";
 
 /** A path's state before or after the change. `blob` is relative to the journal folder. */
-export type PathState = { kind: "file"; blob: string } | { kind: "link"; target: string } | { kind: "absent" };
+type PathState = { kind: "file"; blob: string } | { kind: "link"; target: string } | { kind: "absent" };
 
-export interface JournalEntry {
+interface JournalEntry {
   path: string;
   before: PathState;
   after: PathState;
 }
 
-export interface Journal {
+interface Journal {
   version: 1;
   owner: OwnerMark;
   /** In the order they are applied (rolled back in reverse). */
@@ -73,7 +73,7 @@ export class JournalError extends Error {
   }
 }
 
-export type RecoveryAction = "rolled-forward" | "rolled-back";
+type RecoveryAction = "rolled-forward" | "rolled-back";
 
 export interface Recovery {
   /** What the app is now: the interrupted run's result, or the app before it. */
@@ -224,7 +224,7 @@ type Final = { text: string } | { copyOf: string } | { absent: true };
  * The state every touched path ends in, applied in the order write.ts's applyChanges used
  * (copies and renames, which read originals, then writes, then removals; the last word wins).
  */
-export function finalStates(changes: FileChange[]): Map<string, Final> {
+function finalStates(changes: FileChange[]): Map<string, Final> {
   const order = (c: FileChange) => (c.kind === "renamed" || (c.kind === "added" && c.from) ? 0 : c.kind === "removed" ? 2 : 1);
   const sorted = [...changes].sort((a, b) => order(a) - order(b));
   const final = new Map<string, Final>();

@@ -18,7 +18,7 @@ export function newArrayFile(entries: unknown[]): string {
 export function appendToArray(text: string, entries: unknown[]): AppendResult {
   if (entries.length === 0) return { ok: true, text };
   const tree = parseTree(text, [], { allowTrailingComma: true });
-  if (!tree || tree.type !== "array") return { ok: false, text };
+  if (tree?.type !== "array") return { ok: false, text };
   const eol = text.includes("\r\n") ? "\r\n" : "\n";
   const children = tree.children ?? [];
   const open = tree.offset;

@@ -24,7 +24,7 @@ export function namesFor(service: string, webhook: string): { route: string; fun
  * (https://www.mongodb.com/docs/atlas/app-services/reference/config/https_endpoints/); how the UI
  * conversion handled it is undocumented. GET is what HEAD is defined against.
  */
-export function endpointMethod(cfg: WebhookConfig): EndpointMethod {
+function endpointMethod(cfg: WebhookConfig): EndpointMethod {
   const m = cfg.httpMethod ?? "POST";
   if (m === "ANY") return "*";
   if (m === "HEAD") return "GET";
@@ -67,7 +67,6 @@ export function functionEntry(webhook: Webhook, cfg: WebhookConfig): FunctionEnt
     case "script":
       entry.run_as_user_id_script_source = cfg.runAsUserIdScriptSource;
       break;
-    case "application":
     default:
       // Application authentication: the function carries no run_as field
       // (https://www.mongodb.com/docs/atlas/app-services/reference/config/functions/).

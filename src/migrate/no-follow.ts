@@ -16,7 +16,7 @@ import { realTarget, type LinkOnPath } from "../util/links.js";
 import type { FileChange } from "../plan/types.js";
 
 /** A link on the path of one or more changes, with the app-relative paths written through it. */
-export interface LinkedWrite extends LinkOnPath {
+interface LinkedWrite extends LinkOnPath {
   /** True when the link resolves inside the app. */
   inside: boolean;
   writes: string[];
@@ -33,7 +33,7 @@ function touched(c: FileChange): [string, boolean][] {
 }
 
 /** Every link on the path of a change under `root` (nested ones too: links inside linked folders), first the outermost. */
-export function linkedWrites(root: string, changes: FileChange[]): LinkedWrite[] {
+function linkedWrites(root: string, changes: FileChange[]): LinkedWrite[] {
   const realRoot = realTarget(root) ?? root;
   const found = new Map<string, { link: LinkOnPath; writes: Set<string> }>();
   const seen: Seen = new Map();

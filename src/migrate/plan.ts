@@ -166,7 +166,7 @@ function chooseEndpointFile(app: App): { path: string; existing?: JsonFile<Endpo
   return { path: preferred };
 }
 
-export interface KnownEndpoint {
+interface KnownEndpoint {
   entry: EndpointEntry;
   file: string;
   index: number;

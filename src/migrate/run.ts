@@ -11,6 +11,7 @@ import { buildReport, type Report } from "../report/build.js";
 import { stageReportFiles, type StagedReport } from "../report/render-files.js";
 import { VERSION } from "../version.js";
 import { isDirectory, isInside } from "../util/fs.js";
+import { displayPath } from "../util/display-path.js";
 import { removeStaleTmpFiles } from "../util/owner.js";
 import { needsUpgrade, planWithUpgrade, targetFormatFor, type TargetFormat } from "../upgrade/plan-with-upgrade.js";
 import { planMigration } from "./plan.js";
@@ -47,6 +48,11 @@ export interface MigrateOptions {
    * copySmallAppHere): for a fleet worker process, which migrates app after app. Same output.
    */
   copySmallAppHere?: boolean;
+  /**
+   * With --out: take the input hash of a fleet's resume marker (input-hash.ts) with these options
+   * while the app is copied, from the bytes the copy reads; it comes back as `inputHash`.
+   */
+  hashInputWith?: Record<string, unknown>;
 }
 
 export interface MigrateResult {
@@ -61,9 +67,11 @@ export interface MigrateResult {
   notices?: string[];
   /** The app has no incoming webhooks and nothing to change, so nothing was written (no --report asked for the report). */
   noWebhooks?: boolean;
+  /** The input hash of the app as it was copied into --out (`hashInputWith`), once the output is written. */
+  inputHash?: string;
 }
 
-export const EXIT = { ok: 0, error: 1, review: 2 } as const;
+const EXIT = { ok: 0, error: 1, review: 2 } as const;
 
 export async function migrate(opts: MigrateOptions): Promise<MigrateResult> {
   if (opts.recover) return recover(opts);
@@ -118,7 +126,7 @@ export async function migrate(opts: MigrateOptions): Promise<MigrateResult> {
   // The copy of the app into --out depends on neither the reading nor the plan: it runs in a
   // worker meanwhile. A folder that cannot be used is reported where the write would have failed,
   // after the plan (a blocked plan reports its own errors first).
-  const outWrite = !opts.dryRun && !opts.inPlace && opts.out ? startOutWrite(root, opts.out, opts.force, opts.copySmallAppHere) : undefined;
+  const outWrite = !opts.dryRun && !opts.inPlace && opts.out ? startOutWrite(root, opts.out, opts.force, { here: opts.copySmallAppHere, hashWith: opts.hashInputWith }) : undefined;
   outWrite?.catch(() => undefined);
   const cancelOut = async () => (await outWrite?.catch(() => undefined))?.cancel();
   let planned: Planned | { stop: MigrateResult };
@@ -167,6 +175,7 @@ export async function migrate(opts: MigrateOptions): Promise<MigrateResult> {
       result.outDir = await out.finish(plan, async () => {
         staged = await stageReportFiles(report, reportDir, reportProgress);
       });
+      result.inputHash = await out.copied;
     }
     appWritten = true;
     staged ??= await stageReportFiles(report, reportDir, reportProgress);
@@ -269,11 +278,7 @@ export function exitCode(plan: MigrationPlan): 0 | 1 | 2 {
   return EXIT.ok;
 }
 
-/** A path as the user would type it: relative to the working directory when below it, else absolute. */
-export function displayPath(abs: string): string {
-  const rel = path.relative(process.cwd(), abs);
-  return rel === "" ? "." : rel.startsWith("..") || path.isAbsolute(rel) ? abs : rel;
-}
+export { displayPath };
 
 /** <report>/create-secrets.sh, mode 0700 (secrets-script.ts): it holds names, never values. */
 async function writeSecretsScript(file: string, text: string): Promise<void> {

@@ -7,7 +7,7 @@
 
 import type { App } from "../app/model.js";
 
-export const WEBHOOK_HOST = "webhooks.mongodb-realm.com";
+const WEBHOOK_HOST = "webhooks.mongodb-realm.com";
 const PLACEHOLDER_APP_ID = "<app-id>";
 
 /** realm_config.json `location` → endpoint host prefix for LOCAL apps (AWS regions only). */
@@ -27,7 +27,7 @@ export function oldWebhookUrl(app: Pick<App, "appId">, service: string, webhook:
   return `https://${WEBHOOK_HOST}/api/client/v2.0/app/${app.appId ?? PLACEHOLDER_APP_ID}/service/${encodeURIComponent(service)}/incoming_webhook/${encodeURIComponent(webhook)}`;
 }
 
-export function endpointBase(app: Pick<App, "appId" | "rootConfig">): string {
+function endpointBase(app: Pick<App, "appId" | "rootConfig">): string {
   const cfg = app.rootConfig?.value ?? {};
   const id = app.appId ?? PLACEHOLDER_APP_ID;
   if (cfg.deployment_model === "LOCAL") {

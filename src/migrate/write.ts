@@ -40,13 +40,21 @@ export interface OutWrite {
   cancel(): Promise<void>;
   /** Staging folders of killed runs that were removed first (staging.ts). */
   removedStale: StaleStaging[];
+  /** The copy: resolves with the input hash when asked for (`hashWith`, copy-app.ts), once the app is copied. */
+  copied: Promise<string | undefined>;
+}
+
+/** How the copy runs: a small app in this thread (a fleet worker), the input hash taken on the way. */
+export interface CopyOptions {
+  here?: boolean;
+  hashWith?: Record<string, unknown>;
 }
 
 /**
  * Checks the output folder and starts copying the app at `root` into a staging folder beside it,
  * in a worker thread. Throws a WriteError when the folder cannot be used.
  */
-export async function startOutWrite(root: string, outArg: string, force: boolean, copySmallHere = false): Promise<OutWrite> {
+export async function startOutWrite(root: string, outArg: string, force: boolean, copy: CopyOptions = {}): Promise<OutWrite> {
   const out = checkOutFolder(root, outArg);
   // Synchronous up to the worker's start: the caller plans right after this without yielding,
   // and a worker started after an await would only start once the plan is done.
@@ -56,7 +64,7 @@ export async function startOutWrite(root: string, outArg: string, force: boolean
   if (present && !force) {
     throw new WriteError(`--out ${outArg} exists and is not empty`, "Choose a new folder, or pass --force to replace it.");
   }
-  return startCopy(root, out, present, removedStale, copySmallHere);
+  return startCopy(root, out, present, removedStale, copy);
 }
 
 /**
@@ -78,13 +86,16 @@ export function checkOutFolder(root: string, outArg: string, force?: boolean): s
   return out;
 }
 
-function startCopy(root: string, out: string, present: boolean, removedStale: StaleStaging[], copySmallHere: boolean): OutWrite {
+function startCopy(root: string, out: string, present: boolean, removedStale: StaleStaging[], copy: CopyOptions): OutWrite {
   mkdirSync(path.dirname(out), { recursive: true });
   // Marked as this run's (staging.ts), so that the next run can tell a killed run's leftovers.
   const staging = makeStaging(out);
-  const copying = copySmallHere ? copySmallAppHere(root, staging.app) : copyAppInWorker(root, staging.app);
+  const job = { from: root, to: staging.app, hashWith: copy.hashWith };
+  const copying = copy.here ? copySmallAppHere(job).then((c) => c.inputHash) : copyAppInWorker(job);
+  copying.catch(() => undefined); // awaited by finish or cancel
   return {
     removedStale,
+    copied: copying,
     async finish(plan, beforeRename) {
       if (plan.root !== root) throw new Error(`internal: the copy is of ${root}, the plan of ${plan.root}`);
       try {
@@ -237,12 +248,5 @@ export async function writeSecretsFile(file: string, secrets: Record<string, str
   await mkdir(path.dirname(file), { recursive: true });
   const tmp = `${file}.hookshift-tmp-${process.pid}`;
   await writeFile(tmp, JSON.stringify(secrets, null, 4) + "\n", { mode: 0o600 });
-  await rename(tmp, file);
-}
-
-export async function writeTextFile(file: string, text: string | Uint8Array): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true });
-  const tmp = `${file}.hookshift-tmp-${process.pid}`;
-  await writeFile(tmp, text, "utf8");
   await rename(tmp, file);
 }

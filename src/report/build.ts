@@ -15,7 +15,7 @@ import { appReviewText } from "./markdown.js";
 import { Redactor } from "./redact.js";
 import { migrateNextSteps, type NextStep } from "./next-steps.js";
 
-export const REPORT_FORMAT_VERSION = 1;
+const REPORT_FORMAT_VERSION = 1;
 
 export interface ReportWebhook {
   id: string;
@@ -171,7 +171,7 @@ export function buildReport(plan: MigrationPlan, ctx: ReportContext): Report {
   return report;
 }
 
-export function summaryLine(total: number, endpoints: number, review: number, failed: number, already: number, blocked: boolean, appReview = 0): string {
+function summaryLine(total: number, endpoints: number, review: number, failed: number, already: number, blocked: boolean, appReview = 0): string {
   if (blocked) return `${total} webhook${total === 1 ? "" : "s"} found; nothing written (see the errors)`;
   const parts = [`${total} webhook${total === 1 ? "" : "s"}`, `${endpoints} endpoint${endpoints === 1 ? "" : "s"} added`];
   parts.push(`${review} need${review === 1 ? "s" : ""} review`);
@@ -181,7 +181,7 @@ export function summaryLine(total: number, endpoints: number, review: number, fa
   return parts.join("; ");
 }
 
-export function unifiedDiff(path: string, kind: ChangeKind, before?: string, after?: string, from?: string): string {
+function unifiedDiff(path: string, kind: ChangeKind, before?: string, after?: string, from?: string): string {
   if (kind === "renamed" && from) {
     const header = `diff --git a/${from} b/${path}\nsimilarity index ${similarity(before, after)}%\nrename from ${from}\nrename to ${path}\n`;
     if (after === undefined || before === after) return header;
@@ -200,7 +200,7 @@ export function unifiedDiff(path: string, kind: ChangeKind, before?: string, aft
 }
 
 /** A file made from another (a new function from its webhook's source.js), in git's copy form. */
-export function copyDiff(from: string, path: string, before: string, after: string): string {
+function copyDiff(from: string, path: string, before: string, after: string): string {
   const header = `diff --git a/${from} b/${path}\nsimilarity index ${similarity(before, after)}%\ncopy from ${from}\ncopy to ${path}\n`;
   if (before === after) return header;
   return header + twoFilesPatch(`a/${from}`, `b/${path}`, before, after).replace(/^={10,}\n/m, "");
@@ -216,7 +216,7 @@ function similarity(before?: string, after?: string): number {
 }
 
 /** Risk class of a rule: rewrite rules say theirs; removing webhooks changes what callers see; mappings and moves are faithful copies. */
-export function riskOf(rule: string): Risk {
+function riskOf(rule: string): Risk {
   const rewrite = RULES.find((r) => r.meta.id === rule);
   if (rewrite) return rewrite.meta.risk;
   if (rule === "upgrade/stitch-rules") return "needs-review"; // early Stitch rules rewritten as roles (src/upgrade/stitch-rules.ts)

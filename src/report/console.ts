@@ -91,7 +91,7 @@ export function colorDiff(diff: string, opts: { color: boolean }): string {
     .join("\n");
 }
 
-export interface FileStat {
+interface FileStat {
   path: string;
   added: number;
   removed: number;
@@ -99,7 +99,7 @@ export interface FileStat {
 }
 
 /** Lines added and removed per file, counted in the hunks of its unified diff (headers excluded). */
-export function diffStats(files: { path: string; diff: string }[]): FileStat[] {
+function diffStats(files: { path: string; diff: string }[]): FileStat[] {
   return files.map((f) => {
     let added = 0;
     let removed = 0;

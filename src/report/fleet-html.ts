@@ -39,7 +39,7 @@ details { margin: 6px 0; }
 summary { cursor: pointer; }
 `;
 
-export function page(title: string, body: string): string {
+function page(title: string, body: string): string {
   const hash = createHash("sha256").update(CSS, "utf8").digest("base64");
   return (
     `<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n` +

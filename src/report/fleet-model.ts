@@ -8,7 +8,7 @@ import type { Finding } from "../app/findings.js";
 export const FLEET_FORMAT_VERSION = 1;
 
 /** What became of one app of the fleet. */
-export type FleetAppStatus =
+type FleetAppStatus =
   /** Written (some webhooks may have failed or need review: see `exit`). */
   | "migrated"
   /** Output and report of an earlier run for the same input and hookshift version (--resume). */
@@ -18,13 +18,13 @@ export type FleetAppStatus =
   /** --dry-run / --check: planned, nothing written. */
   | "planned";
 
-export interface FleetReviewItem {
+interface FleetReviewItem {
   /** `service/name` of the webhook, absent for an app-level item. */
   webhook?: string;
   finding: Finding;
 }
 
-export interface FleetUrl {
+interface FleetUrl {
   webhook: string;
   /** The endpoint's method (`GET`, `POST`, `*` ...), or the webhook's when nothing was converted. */
   method: string;

@@ -42,12 +42,12 @@ import {
 import { esc } from "./escape.js";
 import { StringSink, type TextSink } from "./sink.js";
 
-export { esc };
+let css: Promise<string> | undefined;
 
-/** The diff2html stylesheet, for `renderHtml`. */
-export async function loadDiff2HtmlCss(): Promise<string> {
-  const path = createRequire(import.meta.url).resolve("diff2html/bundles/css/diff2html.min.css");
-  return readFile(path, "utf8");
+/** The diff2html stylesheet, for `renderHtml`; read once a process (a fleet worker renders app after app). */
+export function loadDiff2HtmlCss(): Promise<string> {
+  css ??= readFile(createRequire(import.meta.url).resolve("diff2html/bundles/css/diff2html.min.css"), "utf8");
+  return css;
 }
 
 /**
@@ -63,7 +63,7 @@ export const LARGE_DIFF_LINES = 3000;
  * Diffs longer than this (up to LARGE_DIFF_LINES) are shown as numbered lines without diff2html,
  * whose markup for a line is ten times larger (a 300-webhook app's function manifest: 600 KB).
  */
-export const DRAWN_DIFF_LINES = 500;
+const DRAWN_DIFF_LINES = 500;
 
 /** Above this many webhooks the report is split into pages of at most this many. */
 export const WEBHOOKS_PER_PAGE = 200;
@@ -256,7 +256,7 @@ function planLayout(report: Report, files: boolean): Layout {
 }
 
 /** Link to a webhook's or file's block from `from` (a page name). */
-function href(layout: Layout, page: string | undefined, id: string, from: string): string {
+function href(page: string | undefined, id: string, from: string): string {
   return `${page && page !== from ? page : ""}#${id}`;
 }
 
@@ -350,11 +350,11 @@ function renderIndexPage(report: Report, layout: Layout, css: string, sink: Text
       `<p>${items.length.toLocaleString("en-US")} places where an endpoint may behave differently from its webhook. ` +
         `Each page of webhooks lists its own; here they are counted by finding. Check them before callers move to the new URLs.</p>`,
     );
-    push(reviewByCode(items, layout, report));
-    if (appItems.length > 0) push(checklist(appItems, layout, report, INDEX));
+    push(reviewByCode(items, layout));
+    if (appItems.length > 0) push(checklist(appItems, layout, INDEX));
   } else {
     push(`<p>Each item below is a place where the endpoint may behave differently from the webhook. Check it before callers move to the new URL.</p>`);
-    push(checklist(items, layout, report, INDEX));
+    push(checklist(items, layout, INDEX));
   }
   const failed = report.webhooks.filter((w) => w.status === "failed");
   if (failed.length > 0) {
@@ -471,7 +471,7 @@ function renderWebhookPage(report: Report, layout: Layout, index: number, css: s
   const onPage = new Set(page.webhooks.map((w) => w.id));
   const items = layout.reviewItems.filter((i) => i.webhook !== undefined && onPage.has(i.webhook));
   if (items.length === 0) push(`<p class="ok">Nothing on this page needs review.</p>`);
-  else push(checklist(items, layout, report, page.name));
+  else push(checklist(items, layout, page.name));
   push(`</section>`);
 
   push(`<section id="url-map"><h2>URL map</h2>`);
@@ -528,11 +528,11 @@ function indexSection(report: Report, layout: Layout, from: string, page?: Page)
     out.push(`<div class="ib">`);
     for (const w of webhooks.slice(i, i + INDEX_BLOCK)) {
       const files = layout.filesOf.get(w) ?? [];
-      const diffs = files.map((f) => `<a href="${href(layout, layout.filePage.get(f), layout.fileAnchor.get(f)!, from)}">${esc(diffLabel(w, f))}</a>`);
+      const diffs = files.map((f) => `<a href="${href(layout.filePage.get(f), layout.fileAnchor.get(f)!, from)}">${esc(diffLabel(w, f))}</a>`);
       // Compact: thousands of rows on one page. The route is shown when it is not /<id>.
       const endpoint = w.route ? esc(w.route === `/${w.id}` ? (w.httpMethod ?? "?") : `${w.httpMethod ?? "?"} ${w.route}`) : "";
       out.push(
-        `<div class="wh status-${w.status}"><a href="${href(layout, layout.pageOf.get(w), layout.webhookAnchor.get(w)!, from)}">${esc(w.id)}</a>` +
+        `<div class="wh status-${w.status}"><a href="${href(layout.pageOf.get(w), layout.webhookAnchor.get(w)!, from)}">${esc(w.id)}</a>` +
           `<i>${STATUS_LABEL[w.status]}</i><i>${endpoint}</i><i>${findingCounts(w, layout, "")}</i><i>${diffs.join(" ")}</i></div>`,
       );
     }
@@ -550,7 +550,7 @@ function diffLabel(w: ReportWebhook, f: ReportFile): string {
 }
 
 function webhookLink(layout: Layout, w: ReportWebhook, from: string): string {
-  return `<a href="${href(layout, layout.pageOf.get(w), layout.webhookAnchor.get(w)!, from)}">${code(w.id)}</a>`;
+  return `<a href="${href(layout.pageOf.get(w), layout.webhookAnchor.get(w)!, from)}">${code(w.id)}</a>`;
 }
 
 /** "1 error, 2 warnings", without the info findings listed once under "Shared notes". */
@@ -563,7 +563,7 @@ function findingCounts(w: ReportWebhook, layout: Layout, none = "&mdash;"): stri
   return parts.join(", ") || none;
 }
 
-function checklist(items: ReviewItem[], layout: Layout, report: Report, from: string): string {
+function checklist(items: ReviewItem[], layout: Layout, from: string): string {
   const byId = layout.byId;
   const out = [`<ul class="checklist">`];
   for (const { webhook, finding: f } of items) {
@@ -581,7 +581,7 @@ function checklist(items: ReviewItem[], layout: Layout, report: Report, from: st
 }
 
 /** The review items of a large report, counted by finding code, with the pages that have them. */
-function reviewByCode(items: ReviewItem[], layout: Layout, report: Report): string {
+function reviewByCode(items: ReviewItem[], layout: Layout): string {
   const byId = layout.byId;
   const groups = new Map<string, { n: number; first: Finding; pages: Set<string> }>();
   for (const { webhook, finding } of items) {
@@ -711,7 +711,7 @@ function webhookSection(w: ReportWebhook, layout: Layout, from: string): string 
   if (w.secretName) out.push(`<li>Secret: ${code(w.secretName)}</li>`);
   const files = layout.filesOf.get(w) ?? [];
   if (files.length > 0) {
-    out.push(`<li>Diffs: ${files.map((f) => `<a href="${href(layout, layout.filePage.get(f), layout.fileAnchor.get(f)!, from)}">${code(f.path)}</a>`).join(", ")}</li>`);
+    out.push(`<li>Diffs: ${files.map((f) => `<a href="${href(layout.filePage.get(f), layout.fileAnchor.get(f)!, from)}">${code(f.path)}</a>`).join(", ")}</li>`);
   }
   out.push(`</ul>`);
   if (w.produced.length > 0) {
@@ -748,7 +748,7 @@ function webhookSection(w: ReportWebhook, layout: Layout, from: string): string 
     const notePage = layout.pages.length > 0 ? INDEX : undefined;
     out.push(
       `<p class="shared">Shared notes (listed once for every webhook): ` +
-        shared.map((c) => `<a href="${href(layout, notePage, layout.notes.get(c)!.anchor, from)}">${code(c)}</a>`).join(", ") +
+        shared.map((c) => `<a href="${href(notePage, layout.notes.get(c)!.anchor, from)}">${code(c)}</a>`).join(", ") +
         `</p>`,
     );
   }

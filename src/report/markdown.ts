@@ -271,7 +271,7 @@ export function introText(report: Report): string {
 }
 
 /** The moved files of a format upgrade: what a reviewer needs to see the upgrade as well as the conversion. */
-export function upgradeSection(u: UpgradeSummary): string[] {
+function upgradeSection(u: UpgradeSummary): string[] {
   const moved = u.moves.filter((m) => m.kind !== "carried unchanged");
   const carried = u.moves.length - moved.length;
   const out = [
@@ -344,7 +344,7 @@ function fileSection(f: ReportFile): string[] {
 const plural = (n: number) => (n === 1 ? "" : "s");
 
 /** A fenced code block whose fence is longer than any backtick run in `text`. */
-export function fenced(info: string, text: string): string[] {
+function fenced(info: string, text: string): string[] {
   const fence = "`".repeat(Math.max(3, longestRun(text, "`") + 1));
   return [fence + info, text, fence];
 }
@@ -451,7 +451,7 @@ export function prose(text: string): string {
 }
 
 /** Escapes a cell's Markdown for a GFM table: `|` becomes `\|` (also inside code spans), newlines `<br>`. */
-export function cell(markdown: string): string {
+function cell(markdown: string): string {
   // Most cells hold neither: skip the two regex passes (a 5,000-webhook report has 40,000 cells).
   if (!markdown.includes("\n") && !markdown.includes("|")) return markdown;
   return markdown

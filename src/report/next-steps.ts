@@ -106,7 +106,7 @@ function countReviewItems(report: Report): number {
 }
 
 /** The --out folder hookshift suggests for an app folder: `<app>-migrated`. */
-export function defaultOut(app: string): string {
+function defaultOut(app: string): string {
   const trimmed = app.replace(/[\\/]+$/, "");
   return `${trimmed === "" || trimmed === "." ? "app" : trimmed}-migrated`;
 }

@@ -163,7 +163,7 @@ export function jsonValueSpans(text: string): [number, number][] {
 }
 
 /** The contents of a source's string literals, template texts and comments, not of property names or element-access keys. */
-export function sourceValueSpans(text: string, path: string): [number, number][] {
+function sourceValueSpans(text: string, path: string): [number, number][] {
   loadCompiler();
   const kind = path.endsWith("x") ? (path.endsWith("tsx") ? ts.ScriptKind.TSX : ts.ScriptKind.JSX) : path.endsWith("ts") ? ts.ScriptKind.TS : ts.ScriptKind.JS;
   const sf = ts.createSourceFile("x", text, ts.ScriptTarget.Latest, true, kind);

@@ -15,7 +15,7 @@ import { loadDiff2HtmlCss, PAGE_NAME, RAW_DIFF_NAME, renderHtmlFiles, renderHtml
 import { renderMarkdownTo } from "./markdown.js";
 import { FileSink, type TextSink } from "./sink.js";
 
-export type ReportFormat = "markdown" | "html";
+type ReportFormat = "markdown" | "html";
 
 /** Writes the three report files into `dir` (which must exist). */
 export async function writeReportFiles(report: Report, dir: string): Promise<void> {
@@ -113,7 +113,7 @@ function indent(json: string, newline: string): string {
 }
 
 /** Renders one report file, streamed to `file`. */
-export async function renderFile(report: Report, format: ReportFormat, file: string): Promise<void> {
+async function renderFile(report: Report, format: ReportFormat, file: string): Promise<void> {
   const css = format === "html" ? await loadDiff2HtmlCss() : "";
   const sink = new FileSink(file);
   try {

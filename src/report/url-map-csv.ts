@@ -6,7 +6,7 @@
 
 import type { FleetApp } from "./fleet-model.js";
 
-export const URL_MAP_HEADER = ["app", "app_id", "webhook", "method", "old_url", "new_url"];
+const URL_MAP_HEADER = ["app", "app_id", "webhook", "method", "old_url", "new_url"];
 
 export function csvField(s: string): string {
   // A cell a spreadsheet would run as a formula (=, +, -, @ first: a folder or webhook named so) is
@@ -16,7 +16,7 @@ export function csvField(s: string): string {
   return /[",\r\n]|^\s|\s$/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-export function csvRow(fields: string[]): string {
+function csvRow(fields: string[]): string {
   return fields.map(csvField).join(",") + "\r\n";
 }
 

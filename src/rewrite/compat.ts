@@ -5,9 +5,9 @@
 // Proxy, Reflect or BigInt), ASCII only (the report quotes it; see report/build.ts). Every rule's
 // line in the block's comment carries its tag `hookshift:<rule-id>`, so a second run adds nothing.
 
-export type ResponseMethod = "setStatusCode" | "setHeader" | "addHeader" | "setBody";
+type ResponseMethod = "setStatusCode" | "setHeader" | "addHeader" | "setBody";
 
-export const COMPAT_TAG = "hookshift:compat";
+const COMPAT_TAG = "hookshift:compat";
 
 export interface CompatPart {
   /** One line: what this rule's part does and why. */
@@ -36,7 +36,7 @@ export function hasCompat(text: string, ruleId: string): boolean {
  * The one block for every part, in the rules' order: `before` lines run in that order, `after`
  * lines too (so the first rule's reply is what a later rule sees).
  */
-export function compatBlock(parts: { rule: string; part: CompatPart }[], eol: string): string {
+function compatBlock(parts: { rule: string; part: CompatPart }[], eol: string): string {
   const tracks = new Set(parts.flatMap((p) => p.part.track ?? []));
   const setsArg = parts.some((p) => p.part.setsArg);
   const after = parts.flatMap((p) => p.part.after ?? []);

@@ -7,7 +7,7 @@ import { RULES } from "./registry.js";
 import { RULE_EXAMPLES } from "./rules/docs.generated.js";
 import { MARKER, IGNORE, type Rule } from "./types.js";
 
-export function ruleExample(rule: Rule): { before: string; after: string } | undefined {
+function ruleExample(rule: Rule): { before: string; after: string } | undefined {
   return RULE_EXAMPLES[rule.meta.id];
 }
 

@@ -11,8 +11,18 @@ import type { TextEdit } from "./types.js";
 
 export type ExportedFunction = FunctionExpression | ArrowFunction | FunctionDeclaration;
 
+// One search per tree, whichever rules ask (respond-result-off, signature-header, github-payload
+// and twilio-payload all do): the engine hands every rule the same wrapped tree.
+const found = new WeakMap<SourceFile, ExportedFunction | null>();
+
 /** The exported function whose body a rule may edit, or undefined when that cannot be decided. */
 export function exportedFunction(sf: SourceFile): ExportedFunction | undefined {
+  let fn = found.get(sf);
+  if (fn === undefined) found.set(sf, (fn = findExportedFunction(sf) ?? null));
+  return fn ?? undefined;
+}
+
+function findExportedFunction(sf: SourceFile): ExportedFunction | undefined {
   const { Node } = morph();
   const assigned: MorphNode[] = [];
   for (const st of sf.getStatements()) {
@@ -64,7 +74,7 @@ function identifiersIn(node: MorphTs.Node): Set<string> {
 }
 
 /** The name of parameter `i` when it is a plain identifier (no pattern, no rest). */
-export function paramName(fn: ExportedFunction, i: number): string | undefined {
+function paramName(fn: ExportedFunction, i: number): string | undefined {
   const { Node } = morph();
   const p = fn.getParameters()[i];
   if (!p || p.isRestParameter()) return undefined;

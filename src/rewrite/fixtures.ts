@@ -44,7 +44,7 @@ export interface WebhookOverrides {
   services?: (Partial<RuleContext["services"][number]> & { name: string; type: string })[];
 }
 
-export interface ExpectedFinding {
+interface ExpectedFinding {
   code: string;
   message?: string;
   line?: number;

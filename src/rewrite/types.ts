@@ -9,7 +9,7 @@ import type { SourceFacts } from "../app/source-facts.js";
 import type { Risk } from "../plan/types.js";
 import type { CompatPart } from "./compat.js";
 
-export interface RuleMeta {
+interface RuleMeta {
   id: string;
   /** One sentence: what the rule changes and why. */
   description: string;

@@ -3,6 +3,7 @@
 
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { Binary, BSONRegExp, Decimal128, Double, EJSON, Int32, Long, MaxKey, MinKey, ObjectId, Timestamp } from "bson";
+import { binaryBytes } from "./bson-values.js";
 import type { OutboundCall } from "./functions/protocol.js";
 import type { ErrorSpec, Semantics } from "./semantics.js";
 import type { Credentials } from "./users.js";
@@ -212,7 +213,7 @@ export function toDataApiJson(v: unknown): unknown {
   if (v instanceof Int32 || v instanceof Double) return v.valueOf();
   if (v instanceof Long) return v.toNumber();
   if (v instanceof Decimal128) return v.toString();
-  if (v instanceof Binary) return { Subtype: v.sub_type, Data: Buffer.from(v.buffer).toString("base64") };
+  if (v instanceof Binary) return { Subtype: v.sub_type, Data: Buffer.from(binaryBytes(v)).toString("base64") };
   if (v instanceof BSONRegExp) return { Pattern: v.pattern, Options: v.options };
   if (v instanceof RegExp) return { Pattern: v.source, Options: v.flags };
   if (v instanceof Timestamp) return { T: v.t, I: v.i };

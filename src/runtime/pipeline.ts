@@ -4,6 +4,7 @@
 import { EJSON } from "bson";
 import type { Store } from "./store/types.js";
 import type { ServedApp } from "./app-spec.js";
+import { relaxedJson } from "./bson-values.js";
 import { evaluateExpression } from "./expressions.js";
 import type { CallRequest, CallResult, RequestSpec, UserSpec } from "./functions/protocol.js";
 import { errorResponse, type ShimResponse } from "./http.js";
@@ -25,7 +26,7 @@ export interface PipelineDeps {
 }
 
 /** Arguments cross into the sandbox as EJSON; relaxed keeps plain numbers plain, as a request's JSON is. */
-export const encodeArgs = (args: unknown[]): string => EJSON.stringify(args, { relaxed: true });
+const encodeArgs = (args: unknown[]): string => EJSON.stringify(args, { relaxed: true });
 
 export type UserResolution = { ok: true; user: UserSpec; system: boolean; notes: string[] } | { ok: false; response: ShimResponse };
 
@@ -63,7 +64,7 @@ export async function withCustomData(deps: PipelineDeps, user: UserSpec): Promis
       .collection(cfg.database_name, cfg.collection_name)
       .findOne({ [cfg.user_id_field ?? "user_id"]: user.id })
       .catch(() => null);
-    if (doc) return { ...user, custom_data: JSON.parse(EJSON.stringify(doc, { relaxed: true })) };
+    if (doc) return { ...user, custom_data: relaxedJson(doc) as Record<string, unknown> };
   }
   return { ...user, custom_data: deps.users.fileCustomData(user.id) };
 }

@@ -4,7 +4,7 @@
 
 import { DEFAULT_LIMITS } from "./limits.js";
 
-export type ErrorKind =
+type ErrorKind =
   | "webhookNotFound"
   | "endpointNotFound"
   | "methodNotAllowed"
@@ -31,7 +31,7 @@ export interface ErrorSpec {
  * Defaults: error codes from App Services' client SDK list; statuses inferred, none documented
  * (https://github.com/mongodb/stitch-js-sdk/blob/master/packages/core/sdk/src/StitchServiceErrorCode.ts).
  */
-export const DEFAULT_ERRORS: Record<ErrorKind, ErrorSpec> = {
+const DEFAULT_ERRORS: Record<ErrorKind, ErrorSpec> = {
   webhookNotFound: { status: 404, code: "IncomingWebhookNotFound", message: "incoming webhook not found" },
   endpointNotFound: { status: 404, code: "FunctionNotFound", message: "no matching endpoint" },
   methodNotAllowed: { status: 405, code: "InvalidParameter", message: "method not allowed" },
@@ -51,6 +51,12 @@ export const DEFAULT_ERRORS: Record<ErrorKind, ErrorSpec> = {
   functionNotFound: { status: 404, code: "FunctionNotFound", message: "function not found" },
 };
 
+// The values of each choice, for the type below and for the flags that set it (src/cli/semantics-flags.ts).
+export const HEADER_CASES = ["canonical", "as-sent"] as const;
+export const WEBHOOK_SIGNATURE_OVER = ["raw", "ejson"] as const;
+export const WEBHOOK_EMPTY_BODIES = ["undefined", "empty-binary"] as const;
+export const SET_BODY_OTHER = ["error", "string", "ejson"] as const;
+
 export interface Semantics {
   errors: Record<ErrorKind, ErrorSpec>;
   /** Webhook with respond_result off and no response method called (undocumented, docs/parity.md). */
@@ -60,17 +66,17 @@ export interface Semantics {
   endpointNoResultStatus: number;
   /** Header names as App Services' Go backend canonicalises them ("Content-Type"), or as sent
    * (undocumented, docs/parity.md). */
-  headerCase: "canonical" | "as-sent";
+  headerCase: (typeof HEADER_CASES)[number];
   /** `payload.query` / `request.query` keep the `secret` parameter (undocumented, docs/parity.md). */
   querySecretVisible: boolean;
   /** `rawQueryString` with a leading "?" (the docs show both, docs/parity.md). */
   rawQueryLeadingQuestionMark: boolean;
   /** Webhook VERIFY_PAYLOAD signs the raw body bytes or the EJSON re-serialised body
    * (undocumented, docs/parity.md). */
-  webhookSignatureOver: "raw" | "ejson";
+  webhookSignatureOver: (typeof WEBHOOK_SIGNATURE_OVER)[number];
   /** A body-less webhook request gives `payload.body` undefined or an empty Binary
    * (undocumented, docs/parity.md). */
-  webhookEmptyBody: "undefined" | "empty-binary";
+  webhookEmptyBody: (typeof WEBHOOK_EMPTY_BODIES)[number];
   /**
    * A HEAD request to an endpoint route without a `*` endpoint: answered like any method the route
    * has no endpoint for (false: endpoints list no HEAD method), or served by the route's GET
@@ -88,7 +94,7 @@ export interface Semantics {
   /** Request body limit (App Services: 18 MB). */
   maxBodyBytes: number;
   /** `response.setBody` with a value that is neither a string nor a BSON.Binary (undocumented, docs/parity.md). */
-  setBodyOther: "error" | "string" | "ejson";
+  setBodyOther: (typeof SET_BODY_OTHER)[number];
 }
 
 export function defaultSemantics(): Semantics {

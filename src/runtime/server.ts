@@ -61,7 +61,7 @@ export async function dispatch(req: ShimRequest, deps: PipelineDeps, opts: Dispa
  * What a request reached, for logs and metrics: the endpoint route (the configured one, so a
  * label's values stay bounded) or the webhook, and the function it runs.
  */
-export function describeTarget(req: Pick<ShimRequest, "method" | "path">, deps: PipelineDeps, opts: DispatchOptions = {}): { kind: "webhook" | "endpoint" | "none"; route: string; functionName?: string } {
+function describeTarget(req: Pick<ShimRequest, "method" | "path">, deps: PipelineDeps, opts: DispatchOptions = {}): { kind: "webhook" | "endpoint" | "none"; route: string; functionName?: string } {
   const w = matchWebhookPath(req.path);
   if (w) {
     const hook = opts.webhooks !== false && w.appId === deps.served.appId ? deps.served.webhooks.find((x) => x.service.name === w.service && x.name === w.name) : undefined;

@@ -52,7 +52,7 @@ export interface SessionOptions {
 export interface Session {
   deps: PipelineDeps;
   served: ServedApp;
-  /** What function scripts (or the one named `url`) ran since the previous take ([] without the `coverage` option). */
+  /** What function scripts (or the one named `url`, and its tagged copies `url#tag`) ran since the previous take ([] without the `coverage` option); see coverage.ts. */
   takeCoverage(url?: string): Promise<ScriptCoverage[]>;
   close(): Promise<void>;
 }

@@ -44,7 +44,7 @@ export async function handleWebhook(req: ShimRequest, deps: PipelineDeps): Promi
   const { sem, served } = deps;
   const m = matchWebhookPath(req.path);
   const webhook = m && m.appId === served.appId ? served.webhooks.find((w) => w.service.name === m.service && w.name === m.name) : undefined;
-  if (!webhook || !webhook.config || webhook.source === undefined) return errorResponse(sem.errors.webhookNotFound, undefined, "not-found");
+  if (!webhook?.config || webhook.source === undefined) return errorResponse(sem.errors.webhookNotFound, undefined, "not-found");
   const cfg = webhook.config;
   const type = webhook.service.type;
 
@@ -132,7 +132,7 @@ function ejsonOfBody(body: Buffer | undefined): string {
  * service is the webhook's service, the action the webhook's name, and `webhookUrl` the full URL
  * the caller used, without its query (inferred, docs/parity.md).
  */
-export function webhookRequestFacts(req: ShimRequest, webhook: Pick<Webhook, "name" | "service">): Pick<RequestSpec, "service" | "action" | "webhookUrl"> {
+function webhookRequestFacts(req: ShimRequest, webhook: Pick<Webhook, "name" | "service">): Pick<RequestSpec, "service" | "action" | "webhookUrl"> {
   const host = header(req.rawHeaders, "Host") ?? "localhost";
   const forwarded = header(req.rawHeaders, "X-Forwarded-Proto")?.split(",")[0]?.trim().toLowerCase();
   const scheme = forwarded === "https" || forwarded === "http" ? forwarded : "http";
@@ -213,7 +213,7 @@ async function resolveUser(req: ShimRequest, webhook: Webhook, payload: unknown,
 }
 
 /** `<Response><Message>…</Message></Response>` for a returned value (a string as is, else JSON). */
-export function twimlReply(canonical: string): string {
+function twimlReply(canonical: string): string {
   const v = EJSON.parse(canonical, { relaxed: true }) as unknown;
   const text = String(typeof v === "string" ? v : JSON.stringify(v));
   const xml = text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");

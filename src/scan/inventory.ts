@@ -13,7 +13,7 @@ import type { WebhookPlan } from "../plan/types.js";
 import { toPosix } from "../util/fs.js";
 import type { OnProgress } from "../util/progress.js";
 
-export interface InventoryWebhook {
+interface InventoryWebhook {
   id: string;
   service: string;
   serviceType: string;
@@ -28,7 +28,7 @@ export interface InventoryWebhook {
   findings: Finding[];
 }
 
-export interface InventoryApp {
+interface InventoryApp {
   root: string;
   name: string | null;
   appId: string | null;

@@ -11,6 +11,8 @@ import jwt from "jsonwebtoken";
 import type { UserSpec } from "../runtime/functions/protocol.js";
 import type { Store } from "../runtime/store/types.js";
 import type { AccessClaims, AccessTokens } from "./access-tokens.js";
+import type { JwkKeys } from "./jwks.js";
+import { RevokedSessions } from "./refresh-tokens.js";
 import { ENDPOINT_CREATING_PROVIDERS, type AuthOutcome, type CreatingProvider, type Credentials, type UserDirectory, type UserStore } from "../runtime/users.js";
 
 export const DEFAULT_AUTH_DB = "hookshift";
@@ -40,7 +42,7 @@ export async function hashPassword(password: string): Promise<PasswordHash> {
 }
 
 /** False for a wrong password and for a stored hash it cannot read. Numbers may come back as BSON Int32 (Number() unwraps them). */
-export async function verifyPassword(password: string, h: PasswordHash): Promise<boolean> {
+async function verifyPassword(password: string, h: PasswordHash): Promise<boolean> {
   if (h?.algorithm !== "scrypt") return false;
   try {
     const expected = Buffer.from(String(h.hash), "base64");
@@ -53,11 +55,16 @@ export async function verifyPassword(password: string, h: PasswordHash): Promise
 
 export const apiKeyHash = (key: string) => createHash("sha256").update(key).digest("hex");
 
-/** The app's custom-token provider (auth/providers.json) with its signing keys resolved from Secrets. */
+/**
+ * The app's custom-token provider (auth/providers.json) with its signing keys resolved from
+ * Secrets, or, with a JWK URI, the keys of that set (jwks.ts; then `keys` is empty and tokens are
+ * RS256 with a `kid` header, as the docs require).
+ */
 export interface CustomJwtConfig {
   algorithm: jwt.Algorithm;
   keys: string[];
   audience?: string[];
+  jwks?: JwkKeys;
 }
 
 interface UserDoc {
@@ -85,7 +92,12 @@ export class DbUserDirectory implements UserDirectory {
        */
       enabled?: ReadonlySet<string>;
     } = {},
-  ) {}
+  ) {
+    this.sessions = new RevokedSessions(store, opts.db ?? DEFAULT_AUTH_DB);
+  }
+
+  /** Refresh tokens logging out revoked (the login route's /auth/session). */
+  readonly sessions: RevokedSessions;
 
   private users() {
     return this.store.collection(this.opts.db ?? DEFAULT_AUTH_DB, USERS_COLLECTION);
@@ -129,7 +141,12 @@ export class DbUserDirectory implements UserDirectory {
         if (!cfg) return this.file.authenticate(c, createUserOnAuth, creating);
         let payload: jwt.JwtPayload | undefined;
         let why = "no signing key";
-        for (const key of cfg.keys) {
+        if (cfg.jwks) {
+          const v = await verifyWithJwks(c.token, cfg.jwks, cfg.audience);
+          if (typeof v === "string") why = v;
+          else payload = v;
+        }
+        for (const key of cfg.jwks ? [] : cfg.keys) {
           try {
             payload = jwt.verify(c.token, key, { algorithms: [cfg.algorithm], ...(cfg.audience?.length ? { audience: cfg.audience as [string, ...string[]] } : {}) }) as jwt.JwtPayload;
             break;
@@ -151,11 +168,19 @@ export class DbUserDirectory implements UserDirectory {
         // serve's own access tokens (its login route); then the --users file's access tokens.
         const claims = this.opts.accessTokens?.verify(c.token);
         if (!claims) return this.file.authenticate(c, createUserOnAuth, creating);
-        if (!this.enables(claims.prov)) return notEnabled(claims.prov);
-        const user = await this.tokenUser(claims);
-        return user ? { ok: true, user, created: false } : { ok: false, code: "InvalidSession", message: `invalid session: user ${claims.sub} no longer exists` };
+        return this.sessionUser(claims);
       }
     }
+  }
+
+  /**
+   * The user a token of serve's names (an access token's, or a refresh token's on
+   * /auth/session), while its provider is enabled and the user is still there.
+   */
+  async sessionUser(claims: AccessClaims): Promise<AuthOutcome> {
+    if (!this.enables(claims.prov)) return notEnabled(claims.prov);
+    const user = await this.tokenUser(claims);
+    return user ? { ok: true, user, created: false } : { ok: false, code: "InvalidSession", message: `invalid session: user ${claims.sub} no longer exists` };
   }
 
   /**
@@ -195,13 +220,34 @@ export class DbUserDirectory implements UserDirectory {
   }
 }
 
+/**
+ * A custom JWT checked against the JWK URI's keys: the key whose `kid` the token's header names
+ * ("You must include the kid header when you use a JWK URL",
+ * https://www.mongodb.com/docs/atlas/app-services/authentication/custom-jwt/#jwt-header), RS256
+ * only (so a token cannot pick HS256 and be "verified" with a public key). The payload, or why not.
+ */
+async function verifyWithJwks(token: string, jwks: JwkKeys, audience: string[] | undefined): Promise<jwt.JwtPayload | string> {
+  const decoded = jwt.decode(token, { complete: true });
+  if (!decoded) return "jwt malformed";
+  const kid = decoded.header.kid;
+  if (typeof kid !== "string" || kid === "") return "no kid header (a JWK URI needs one)";
+  const key = await jwks.keyFor(kid);
+  if (!key) return `no key ${kid} in the JWK URI's set`;
+  try {
+    return jwt.verify(token, key, { algorithms: ["RS256"], ...(audience?.length ? { audience: audience as [string, ...string[]] } : {}) }) as jwt.JwtPayload;
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
+  }
+}
+
 const notEnabled = (provider: string): AuthOutcome => ({ ok: false, code: "AuthProviderNotFound", message: `the app does not enable the ${provider} authentication provider (auth/providers.json)` });
 
 /**
  * The app's custom-token provider from auth/providers.json
  * (https://www.mongodb.com/docs/atlas/app-services/authentication/custom-jwt/): its algorithm,
- * audience and the names of the Secrets that hold its signing keys. Undefined when the app has
- * none or it is disabled. A JWK URI is not supported (serve makes no outbound call at start).
+ * audience and the names of the Secrets that hold its signing keys, or its JWK URI (then no
+ * Secret is needed: the URI's keys replace them; `jwkUri` is "" when useJWKURI is on without a
+ * URI, which start refuses). Undefined when the app has none or it is disabled.
  */
 export function customTokenProvider(providers: unknown): { algorithm: jwt.Algorithm; audience?: string[]; keyNames: string[]; jwkUri?: string } | undefined {
   if (!providers || typeof providers !== "object") return undefined;
@@ -211,10 +257,11 @@ export function customTokenProvider(providers: unknown): { algorithm: jwt.Algori
     | undefined;
   if (!p || p.disabled) return undefined;
   const aud = p.config?.audience;
+  const useJwk = p.config?.useJWKURI === true;
   return {
-    algorithm: (p.config?.signingAlgorithm ?? "HS256") as jwt.Algorithm,
+    algorithm: (useJwk ? "RS256" : (p.config?.signingAlgorithm ?? "HS256")) as jwt.Algorithm,
     ...(aud ? { audience: Array.isArray(aud) ? aud : [aud] } : {}),
-    keyNames: Array.isArray(p.secret_config?.signingKeys) ? p.secret_config!.signingKeys.filter((k): k is string => typeof k === "string") : [],
-    ...(p.config?.useJWKURI && p.config.jwkURI ? { jwkUri: p.config.jwkURI } : {}),
+    keyNames: !useJwk && Array.isArray(p.secret_config?.signingKeys) ? p.secret_config!.signingKeys.filter((k): k is string => typeof k === "string") : [],
+    ...(useJwk ? { jwkUri: typeof p.config?.jwkURI === "string" ? p.config.jwkURI.trim() : "" } : {}),
   };
 }

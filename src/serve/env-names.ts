@@ -6,7 +6,7 @@
 // names (never back), so no name is guessed from the environment.
 
 export const SECRET_ENV_PREFIX = "HOOKSHIFT_SECRET_";
-export const VALUE_ENV_PREFIX = "HOOKSHIFT_VALUE_";
+const VALUE_ENV_PREFIX = "HOOKSHIFT_VALUE_";
 
 /** The variable name that carries `name` under `prefix`. */
 export function envName(prefix: string, name: string): string {

@@ -6,7 +6,8 @@
 // which sends to https://www.mongodb.com/docs/atlas/app-services/users/sessions/; anonymous
 // users: https://www.mongodb.com/docs/atlas/app-services/authentication/anonymous/). Bodies: anon-user `{}` (or none), local-userpass
 // `{"username", "password"}`, api-key `{"key"}`, custom-token `{"token"}`. The answer:
-// `{"access_token", "user_id", "device_id"}`; the token goes in `Authorization: Bearer`.
+// `{"access_token", "refresh_token", "user_id", "device_id"}`; the access token goes in
+// `Authorization: Bearer`, the refresh token to the session route (session-routes.ts).
 // A provider answers only when the app's auth/providers.json enables it; every login needs
 // HOOKSHIFT_TOKEN_SECRET (access-tokens.ts). Bodies are never logged.
 
@@ -14,10 +15,12 @@ import { randomBytes } from "node:crypto";
 import type http from "node:http";
 import type { Logger } from "pino";
 import type { Credentials } from "../runtime/users.js";
-import type { AccessTokens } from "./access-tokens.js";
+import type { AccessClaims, AccessTokens } from "./access-tokens.js";
 import type { DbUserDirectory } from "./db-users.js";
+import { fail, json } from "./client-api-replies.js";
+import { session, SESSION_PATH } from "./session-routes.js";
 
-export const LOGIN_PATH = /^\/api\/client\/v2\.0\/app\/([^/?]+)\/auth\/providers\/([^/?]+)\/login$/;
+const LOGIN_PATH = /^\/api\/client\/v2\.0\/app\/([^/?]+)\/auth\/providers\/([^/?]+)\/login$/;
 /** Providers serve can log in with. */
 export const LOGIN_PROVIDERS = ["anon-user", "local-userpass", "api-key", "custom-token"] as const;
 const MAX_LOGIN_BODY = 64 * 1024;
@@ -44,17 +47,6 @@ export interface LoginState {
   tokens?: AccessTokens;
   log: Logger;
 }
-
-function json(res: http.ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.statusCode = status;
-  res.setHeader("Content-Type", "application/json");
-  res.setHeader("Cache-Control", "no-store");
-  res.setHeader("Content-Length", Buffer.byteLength(text));
-  res.end(text);
-}
-
-const fail = (res: http.ServerResponse, status: number, code: string, error: string) => json(res, status, { error, error_code: code });
 
 function readJson(req: http.IncomingMessage): Promise<Record<string, unknown> | "too-large" | "bad"> {
   return new Promise((resolve) => {
@@ -100,10 +92,15 @@ function credentialsOf(provider: string, body: Record<string, unknown>): Credent
   }
 }
 
-/** The `reserved` hook of startHttpServer for the login route: true when the request was one. */
+/** The `reserved` hook of startHttpServer for the login and session routes: true when the request was one. */
 export function loginRoutes(state: LoginState): (req: http.IncomingMessage, res: http.ServerResponse) => boolean {
   return (req, res) => {
-    const m = LOGIN_PATH.exec((req.url ?? "/").split("?")[0]!);
+    const pathname = (req.url ?? "/").split("?")[0]!;
+    if (SESSION_PATH.test(pathname)) {
+      void session(req, res, state);
+      return true;
+    }
+    const m = LOGIN_PATH.exec(pathname);
     if (!m) return false;
     void login(req, res, state, decodeURIComponentSafe(m[1]!), decodeURIComponentSafe(m[2]!));
     return true;
@@ -154,7 +151,8 @@ async function login(req: http.IncomingMessage, res: http.ServerResponse, state:
     }
     if (provider === "anon-user") {
       const id = randomBytes(12).toString("hex");
-      json(res, 200, { access_token: state.tokens.sign({ sub: id, prov: "anon-user", src: "none", utype: "normal" }), user_id: id, device_id: NO_DEVICE });
+      const claims = { sub: id, prov: "anon-user", src: "none", utype: "normal" } as const;
+      json(res, 200, { access_token: state.tokens.sign(claims), refresh_token: state.tokens.signRefresh(claims), user_id: id, device_id: NO_DEVICE });
       return done(200, "ok", id);
     }
     const creds = credentialsOf(provider, body);
@@ -171,8 +169,8 @@ async function login(req: http.IncomingMessage, res: http.ServerResponse, state:
     const u = auth.user;
     const src = await state.users.storedIn(u);
     const utype = u.type === "server" ? "server" : "normal";
-    const token = state.tokens.sign({ sub: u.id, prov: provider, src, utype, ...(src === "file" && utype === "server" ? { data: u.data } : {}) });
-    json(res, 200, { access_token: token, user_id: u.id, device_id: NO_DEVICE });
+    const claims: AccessClaims = { sub: u.id, prov: provider, src, utype, ...(src === "file" && utype === "server" ? { data: u.data } : {}) };
+    json(res, 200, { access_token: state.tokens.sign(claims), refresh_token: state.tokens.signRefresh(claims), user_id: u.id, device_id: NO_DEVICE });
     return done(200, "ok", u.id);
   } catch (e) {
     if (!res.headersSent) fail(res, 500, "InternalServerError", "login failed");

@@ -9,7 +9,7 @@ import type http from "node:http";
 import type { Registry } from "prom-client";
 import type { Store } from "../runtime/store/types.js";
 
-export const OPS_PATHS = { health: "/healthz", ready: "/readyz", metrics: "/metrics" } as const;
+const OPS_PATHS = { health: "/healthz", ready: "/readyz", metrics: "/metrics" } as const;
 
 export interface OpsState {
   store: Store;

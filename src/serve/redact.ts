@@ -2,7 +2,7 @@
 // parameter (runtime/server.ts loggedUrl); this also covers a secret quoted anywhere else, such
 // as a function's error message that includes a value it read from context.values.
 
-export const REDACTED = "«redacted»";
+const REDACTED = "«redacted»";
 
 /** Replaces every occurrence of every secret value (longest first, so a value inside another goes with it). */
 export function secretRedactor(values: string[]): (text: string) => string {

@@ -20,6 +20,7 @@ import { parseJson } from "../app/json.js";
 import type { UserStore } from "../runtime/users.js";
 import { accessTokens, MIN_TOKEN_SECRET_LENGTH } from "./access-tokens.js";
 import { customTokenProvider, DbUserDirectory } from "./db-users.js";
+import { openJwkUri } from "./jwks.js";
 import { enabledProviders, LOGIN_PROVIDERS, loginRoutes } from "./login-routes.js";
 import { resolveSecrets, valueOverrides } from "./env-names.js";
 import { createMetrics } from "./metrics.js";
@@ -83,13 +84,14 @@ export async function startServe(cfg: ServeConfig): Promise<RunningServe> {
   const tokenSecret = cfg.env.HOOKSHIFT_TOKEN_SECRET || undefined;
   if (tokenSecret !== undefined && tokenSecret.length < MIN_TOKEN_SECRET_LENGTH)
     throw new ServeStartError(`HOOKSHIFT_TOKEN_SECRET is ${tokenSecret.length} characters long; give at least ${MIN_TOKEN_SECRET_LENGTH} random ones (for example: openssl rand -base64 48)`);
-  if (jwtProvider?.jwkUri) throw new ServeStartError(`auth/providers.json: the custom-token provider verifies with a JWK URI (${jwtProvider.jwkUri}), which serve does not support; give it signing keys (secret_config.signingKeys) instead`);
   const refs = [...probe.secretRefs, ...(jwtProvider?.keyNames ?? []).map((name) => ({ name, usedBy: "the custom-token provider's signing keys (auth/providers.json)" }))];
   const resolved = resolveSecrets(refs, cfg.env, fileSecrets);
   if (resolved.missing.length > 0) {
     const lines = resolved.missing.map((m) => `  Secret ${m.name} (used by ${m.usedBy.join(", ")}): set ${m.variable}${cfg.secretsFile ? ` or add it to ${cfg.secretsFile}` : " or give it in a --secrets file"}`);
     throw new ServeStartError(`${resolved.missing.length} Secret${resolved.missing.length === 1 ? "" : "s"} the app needs ${resolved.missing.length === 1 ? "is" : "are"} not set:\n${lines.join("\n")}`);
   }
+  // A custom-token provider with a JWK URI: its keys are read now, so a wrong URI stops the start (jwks.ts).
+  const jwks = jwtProvider?.jwkUri !== undefined ? await openJwkUri(jwtProvider.jwkUri, cfg.allowHosts, cfg.env.HOOKSHIFT_JWKS_REFETCH_SECONDS).catch((e: Error) => Promise.reject(new ServeStartError(e.message))) : undefined;
 
   const store = await openDatabase(cfg.database);
   let session;
@@ -121,10 +123,11 @@ export async function startServe(cfg: ServeConfig): Promise<RunningServe> {
     db: cfg.authDb,
     ...(providers !== undefined ? { enabled } : {}),
     ...(tokens ? { accessTokens: tokens } : {}),
-    ...(jwtProvider ? { customJwt: { algorithm: jwtProvider.algorithm, keys: jwtProvider.keyNames.map((n) => resolved.secrets[n]!), audience: jwtProvider.audience } } : {}),
+    ...(jwtProvider ? { customJwt: { algorithm: jwtProvider.algorithm, keys: jwtProvider.keyNames.map((n) => resolved.secrets[n]!), audience: jwtProvider.audience, ...(jwks ? { jwks } : {}) } } : {}),
   });
   session.deps.users = directory;
   const served = session.served;
+  if (jwks) log.info({ event: "auth", jwkUri: jwks.uri }, "custom-token keys read from the provider's JWK URI");
   if (enabled.has("anon-user") && !tokens) log.warn({ event: "auth" }, "the app enables anonymous users, but logins are off: set HOOKSHIFT_TOKEN_SECRET so callers can log in (docs/deploy.md, Users)");
 
   const pingTimeoutMs = cfg.pingTimeoutMs ?? 2000;

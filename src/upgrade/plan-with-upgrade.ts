@@ -13,7 +13,8 @@ import { planMigration } from "../migrate/plan.js";
 import type { MigrationPlan, PlanOptions, UpgradeSummary } from "../plan/types.js";
 import { readAppFile } from "../util/fs.js";
 import { applyChanges, changesBetween, composeTrees, identityTree, materialize, textsOf, type Tree } from "./tree.js";
-import { upgradeV1, type Move, type UpgradePlan } from "./v1-to-v2.js";
+import type { Move, UpgradePlan } from "./upgrade-plan.js";
+import { upgradeV1 } from "./v1-to-v2.js";
 import { upgradeV2ToC } from "./v2-to-c.js";
 
 export type TargetFormat = "20210101" | "20230101";

@@ -26,7 +26,7 @@ import { locate, parseJson } from "../app/json.js";
 
 export const STITCH_RULES_RULE = "upgrade/stitch-rules";
 /** Name of the one role a namespace rule becomes. */
-export const LEGACY_ROLE_NAME = "stitch_rule";
+const LEGACY_ROLE_NAME = "stitch_rule";
 
 type Obj = Record<string, unknown>;
 type Path = (string | number)[];
@@ -102,8 +102,6 @@ function fieldExpansionsToRoot(expr: unknown, field: string): unknown {
   const suffix = field ? `.${field}` : "";
   return mapExpansions(mapExpansions(expr, THIS, `%%root${suffix}`), PREV, `%%prevRoot${suffix}`);
 }
-
-type Kind = "read" | "write" | "valid";
 
 class Converter {
   readonly findings: Finding[] = [];

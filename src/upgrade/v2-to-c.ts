@@ -10,9 +10,9 @@ import { finding, type Finding } from "../app/findings.js";
 import { parseJson } from "../app/json.js";
 import { byCodePoint } from "../util/fs.js";
 import type { Tree } from "./tree.js";
-import type { Move, UpgradePlan } from "./v1-to-v2.js";
+import type { Move, UpgradePlan } from "./upgrade-plan.js";
 
-export const C_RULES = {
+const C_RULES = {
   root: "upgrade/root-config-20230101",
   endpoints: "upgrade/https-endpoints",
   unchanged: "upgrade/unchanged",

@@ -2,7 +2,7 @@
 // throwing: every failure comes back as a reason a finding can carry.
 
 import { closeSync, constants, copyFileSync, fstatSync, lstatSync, openSync, readFileSync, readlinkSync, statSync, symlinkSync } from "node:fs";
-import { lstat, stat } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import path from "node:path";
 import { firstLinkOnPath, realTarget } from "./links.js";
 
@@ -119,7 +119,7 @@ export function readPlainFile(root: string, realRoot: string, rel: string): Read
 }
 
 /** Longest name (UTF-8 bytes) hookshift gives a file it writes: a file system takes 255, and suffixes need room. */
-export const MAX_NAME_BYTES = 200;
+const MAX_NAME_BYTES = 200;
 
 /**
  * Why `name` (a function or service name that becomes part of a path, "/" allowed between
@@ -152,15 +152,6 @@ export function errorText(e: unknown): string {
 export async function isDirectory(abs: string): Promise<boolean> {
   try {
     return (await stat(abs)).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
-export async function exists(abs: string): Promise<boolean> {
-  try {
-    await lstat(abs);
-    return true;
   } catch {
     return false;
   }

@@ -46,7 +46,7 @@ export function markAlive(mark: OwnerMark): boolean {
   return started === undefined || Math.abs(started - mark.started) <= 3000;
 }
 
-export function pidAlive(pid: number): boolean {
+function pidAlive(pid: number): boolean {
   if (!Number.isInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);

@@ -11,7 +11,7 @@ import type { Session } from "../runtime/session.js";
 import { openStore, parseSeed } from "../runtime/store/index.js";
 
 /** Documents by database and collection, as a seed file holds them (store/index.ts parseSeed). */
-export type SeedData = ReturnType<typeof parseSeed>;
+type SeedData = ReturnType<typeof parseSeed>;
 import type { LogicalCase } from "./cases.js";
 import { classify, compareRuns, type Observation } from "./compare.js";
 import { measure, type Measured } from "./coverage.js";
@@ -21,7 +21,7 @@ import type { CaseResult } from "./types.js";
 /** What every webhook of a run shares. */
 export interface RunContext {
   original: Session;
-  /** The original again, for the second run that measures noise (without coverage when coverage is on). */
+  /** The original again, for the second run that measures noise (a session of its own without coverage when coverage is on). */
   noise: Session;
   migrated: Session;
   creds: Credentials;
@@ -44,6 +44,9 @@ interface Candidate {
   request: ShimRequest;
   caseSeed: SeedData | undefined;
 }
+
+/** Replays in the first group of `prepareReach` (the group doubles after each take). */
+const REACH_GROUP = 2;
 
 export class CaseRunner {
   readonly results: CaseResult[] = [];
@@ -85,11 +88,22 @@ export class CaseRunner {
       const toWebhook = renderForWebhook(c, appId, w, run.creds);
       const toEndpoint = renderForEndpoint(c, appId, w, this.endpoint, run.migrated.served.secrets, run.creds);
       const caseSeed = c.seed !== undefined ? parseSeed(c.seed) : undefined;
-      const o1 = await observe(run.original, toWebhook, run.seed, caseSeed);
+      // The webhook and the endpoint run at once (two sessions, two workers, two databases:
+      // nothing shared). The noise run comes after both, so that what depends on the time (a
+      // `new Date()` written to the database) differs between the two runs of the webhook, as
+      // between the webhook and the endpoint, and is told apart as noise.
+      const [o1, m] = await Promise.all([observe(run.original, toWebhook, run.seed, caseSeed), observe(run.migrated, toEndpoint, run.seed, caseSeed)]);
       this.#untaken = true;
       const o2 = await observe(run.noise, toWebhook, run.seed, caseSeed);
-      const m = await observe(run.migrated, toEndpoint, run.seed, caseSeed);
-      const cmp = compareRuns(o1, o2, m);
+      let cmp = compareRuns(o1, o2, m);
+      if (!cmp.equal) {
+        // Two runs of the webhook within one millisecond agree on a date that the endpoint, run
+        // at the same time as the first, may still have taken a millisecond apart. A third run,
+        // from a later millisecond, tells such noise from a difference (only differing cases pay).
+        const after = Date.now();
+        while (Date.now() <= after) await new Promise((resolve) => setImmediate(resolve));
+        cmp = compareRuns(o1, o2, m, [await observe(run.noise, toWebhook, run.seed, caseSeed)]);
+      }
       const { outcome, reason } = classify(cmp, o1, m);
       this.results.push({ name: c.name, round, webhookStatus: o1.status, endpointStatus: m.status, equal: cmp.equal, outcome, ...(reason ? { reason } : {}), differences: cmp.differences });
       outcomes.push(o1.outcome ?? "ok");
@@ -100,19 +114,24 @@ export class CaseRunner {
 
   /**
    * Learns which first-round source cases reached `lines` (the conditions a later round aims at),
-   * by running them again on the original alone, each with its own take, until every line has a
-   * case or none is left. A take costs 1.5-2 ms of the worker's CPU whatever it holds
-   * (bench/README.md), so cases are not taken one by one as they are sent: most webhooks are
-   * covered after the first round and never need this. The replays' takes stay out of `takes`
-   * (the report counts each case once).
+   * by running them again on the original alone until every line has a case or none is left. A
+   * take costs 1.5-2 ms of the worker's CPU whatever it holds (bench/README.md), so cases are not
+   * taken one by one as they are sent (most webhooks are covered after the first round and never
+   * need this), and the replays run in groups, each case under its own script name
+   * (`source.js#reach-N`, a copy of the same text), so that one take tells every case of a group
+   * apart. The replays' coverage stays out of `takes` (the report counts each case once).
    */
   async prepareReach(source: string, lines: ReadonlySet<number>): Promise<void> {
     await this.coverage(); // the cases sent so far go in before the replays' own takes
-    const missing = () => [...lines].filter((line) => this.reachedBy(source, line) === undefined);
-    while (this.#candidates.length > 0 && missing().length > 0) {
-      const c = this.#candidates.shift()!;
-      await observe(this.run.original, c.request, this.run.seed, c.caseSeed);
-      this.#reached.push({ values: c.values, take: await this.run.original.takeCoverage(this.webhook.sourcePath) });
+    const missing = () => [...lines].some((line) => this.reachedBy(source, line) === undefined);
+    const url = this.webhook.sourcePath;
+    // Small groups first: the first case or two usually reach every line (fewer calls); larger
+    // ones after that (fewer takes).
+    for (let size = REACH_GROUP; this.#candidates.length > 0 && missing(); size *= 2) {
+      const group = this.#candidates.splice(0, size);
+      for (const [i, c] of group.entries()) await observe(this.run.original, c.request, this.run.seed, c.caseSeed, { url, as: `${url}#reach-${i}` });
+      const take = await this.run.original.takeCoverage(url);
+      group.forEach((c, i) => this.#reached.push({ values: c.values, take: take.filter((s) => s.url === `${url}#reach-${i}`) }));
     }
   }
 
@@ -137,8 +156,17 @@ export class CaseRunner {
   }
 }
 
-/** One run on a fresh copy of the seeded database, plus the case's own documents. */
-export async function observe(session: Session, req: ShimRequest, seed: SeedData | undefined, caseSeed: SeedData | undefined): Promise<Observation> {
+/**
+ * One run on a fresh copy of the seeded database, plus the case's own documents. `rename` runs the
+ * script named `url` under the name `as` instead (a copy of the same source, which V8 counts apart).
+ */
+async function observe(
+  session: Session,
+  req: ShimRequest,
+  seed: SeedData | undefined,
+  caseSeed: SeedData | undefined,
+  rename?: { url: string; as: string },
+): Promise<Observation> {
   const store = await openStore({});
   if (seed !== undefined) await store.load(seed);
   if (caseSeed !== undefined) {
@@ -148,11 +176,14 @@ export async function observe(session: Session, req: ShimRequest, seed: SeedData
     }
   }
   session.deps.store = store;
+  const runner = session.deps.runner;
+  if (rename) session.deps.runner = { call: (r, o) => runner.call(r.sourceFile === rename.url ? { ...r, sourceFile: rename.as } : r, o) };
   try {
     const res: ShimResponse = await dispatch(req, session.deps);
     const db = await store.snapshot();
     return { status: res.status, headers: res.headers, body: res.body, db, outbound: res.outbound, outcome: res.outcome, ...(res.failure ? { failure: res.failure } : {}) };
   } finally {
+    session.deps.runner = runner;
     await store.close();
   }
 }

@@ -5,8 +5,8 @@
 import { EJSON } from "bson";
 import type { Webhook } from "../app/model.js";
 
-export type SecretMode = "none" | "wrong" | "right";
-export type CredentialMode = "none" | "valid-headers" | "invalid-headers" | "valid-body";
+type SecretMode = "none" | "wrong" | "right";
+type CredentialMode = "none" | "valid-headers" | "invalid-headers" | "valid-body";
 
 export interface LogicalCase {
   name: string;

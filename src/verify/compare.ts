@@ -28,7 +28,7 @@ export interface Difference {
 /** Transport headers that say nothing about behaviour. */
 const IGNORED_HEADERS = new Set(["connection", "keep-alive", "transfer-encoding", "date", "content-length", "server", "x-powered-by"]);
 
-export function normalise(o: Observation): unknown {
+function normalise(o: Observation): unknown {
   const headers: Record<string, string[]> = {};
   for (const [k, v] of Object.entries(o.headers)) if (!IGNORED_HEADERS.has(k.toLowerCase())) headers[k.toLowerCase()] = v;
   return {
@@ -85,7 +85,7 @@ function safeParse(s: string): unknown {
   }
 }
 
-export function flatten(v: unknown, prefix = "", out = new Map<string, string>()): Map<string, string> {
+function flatten(v: unknown, prefix = "", out = new Map<string, string>()): Map<string, string> {
   if (v !== null && typeof v === "object") {
     const entries = Array.isArray(v) ? v.map((x, i) => [String(i), x] as const) : Object.entries(v as Record<string, unknown>);
     if (entries.length === 0) out.set(prefix, Array.isArray(v) ? "[]" : "{}");
@@ -103,12 +103,14 @@ export interface Comparison {
   noise: string[];
 }
 
-export function compareRuns(original1: Observation, original2: Observation, migrated: Observation): Comparison {
+export function compareRuns(original1: Observation, original2: Observation, migrated: Observation, moreOriginals: Observation[] = []): Comparison {
   const a = flatten(normalise(original1));
-  const b = flatten(normalise(original2));
   const m = flatten(normalise(migrated));
   const noise = new Set<string>();
-  for (const p of new Set([...a.keys(), ...b.keys()])) if (a.get(p) !== b.get(p)) noise.add(p);
+  for (const again of [original2, ...moreOriginals]) {
+    const b = flatten(normalise(again));
+    for (const p of new Set([...a.keys(), ...b.keys()])) if (a.get(p) !== b.get(p)) noise.add(p);
+  }
   const differences: Difference[] = [];
   for (const p of [...new Set([...a.keys(), ...m.keys()])].sort()) {
     if (isMasked(p, noise)) continue;

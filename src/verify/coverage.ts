@@ -48,7 +48,7 @@ class Counts {
 }
 
 /** A branch: its line and whether the cases took it. */
-export interface Branch {
+interface Branch {
   line: number;
   taken: boolean;
 }

@@ -10,7 +10,7 @@ import type { Difference } from "./compare.js";
 import type { CaseOutcome, CaseResult, Count, LineState, SourceView, Verdict, VerifyResult, WebhookVerification } from "./types.js";
 
 /** Differences listed under one case before the rest are summed up as "… N more". */
-export const MAX_DIFFERENCES_PER_CASE = 20;
+const MAX_DIFFERENCES_PER_CASE = 20;
 
 const OUTCOME_LABEL: Record<CaseOutcome, string> = {
   equal: "equal",

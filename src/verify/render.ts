@@ -13,7 +13,7 @@ export interface Credentials {
 }
 
 function rawHeaders(h: Record<string, string>): string[] {
-  return Object.entries(h).flatMap(([k, v]) => [k, v]);
+  return Object.entries(h).flat();
 }
 
 function withCredentials(c: LogicalCase, creds: Credentials, headers: Record<string, string>): { headers: Record<string, string>; body?: string } {

@@ -26,6 +26,7 @@ import { readsOf } from "./reads.js";
 import { gateHeaderSets } from "./gates.js";
 import { branchCases, sourceCases, sourceMethod } from "./source-cases.js";
 import { summarise, unprovenReason } from "./summary.js";
+import { DEFAULT_MAX_CASES, DEFAULT_VERIFY_TIME_LIMIT_S } from "./defaults.js";
 import type { CollectionRead, FunctionReads, SourceView, VerifyResult, WebhookCoverage, WebhookVerification } from "./types.js";
 import { callerChanges, type Credentials } from "./render.js";
 
@@ -54,12 +55,10 @@ export interface VerifyOptions {
   onWebhook?: (w: WebhookVerification, index: number, total: number) => void;
 }
 
-/** Enough for a webhook's config cases, its source cases and two rounds aimed at branches, on 2 cores. */
-export const DEFAULT_MAX_CASES = 40;
 /** Rounds after the first that aim at branches not taken; each stops early when it finds nothing new to try. */
 const BRANCH_ROUNDS = 2;
 
-export type { CaseResult, VerifyResult, WebhookVerification } from "./types.js";
+export type { VerifyResult } from "./types.js";
 
 /**
  * Nothing to verify is an error, not an empty success: an original app without webhooks, or a
@@ -83,7 +82,7 @@ export async function verify(opts: VerifyOptions): Promise<VerifyResult> {
   const seed = opts.seedFile ? parseSeed(await readFile(opts.seedFile, "utf8")) : undefined;
   const recorded = opts.requestsFile ? parseRecorded(await readFile(opts.requestsFile, "utf8")) : [];
   const sem = defaultSemantics();
-  sem.timeLimitMs = opts.timeLimitMs ?? 10_000;
+  sem.timeLimitMs = opts.timeLimitMs ?? DEFAULT_VERIFY_TIME_LIMIT_S * 1000;
   const coverage = opts.coverage ?? true;
 
   const originalApp = await readApp(path.resolve(opts.original));
@@ -120,9 +119,7 @@ export async function verify(opts: VerifyOptions): Promise<VerifyResult> {
     const appId = originalApp.appId;
     return { ...(appId ? { appId } : {}), webhooks: results, markers, summary: summarise(results, opts.minCoverage), ...(coverage ? { views } : {}) };
   } finally {
-    await original.close();
-    if (noise !== original) await noise.close();
-    await migrated.close();
+    await Promise.all([original.close(), noise === original ? undefined : noise.close(), migrated.close()]);
   }
 }
 
@@ -209,8 +206,10 @@ async function verifyWebhook(w: Webhook, run: Run, knownDifferences: string[]): 
     knownDifferences,
   };
   if (!run.coverage) return { result };
-  // The migrated function's coverage is taken once, at the end: no round aims from it.
-  const takes = { original: await runner.coverage(), migrated: await migrated.takeCoverage(`functions/${fn}.js`) };
+  // The migrated function's coverage is taken once, at the end: no round aims from it. Both
+  // takes at once: each is its own worker's.
+  const [originalTakes, migratedTakes] = await Promise.all([runner.coverage(), migrated.takeCoverage(`functions/${fn}.js`)]);
+  const takes = { original: originalTakes, migrated: migratedTakes };
   const { coverage, view } = coverageOf(w, source, migrated.served.spec.functions[fn]?.source, takes);
   return { result: { ...result, coverage }, view };
 }
@@ -248,7 +247,7 @@ function firstCredentials(file: UsersFile): Credentials {
   return { email: u?.email ?? "nobody@example.com", password: u?.password ?? "no-password" };
 }
 
-export function parseRecorded(text: string): RecordedRequest[] {
+function parseRecorded(text: string): RecordedRequest[] {
   return text
     .split("\n")
     .map((l) => l.trim())
@@ -264,4 +263,3 @@ export function parseRecorded(text: string): RecordedRequest[] {
     });
 }
 
-export type { LogicalCase };

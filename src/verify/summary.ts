@@ -71,7 +71,7 @@ export function summarise(results: WebhookVerification[], minCoverage: number | 
   return summary;
 }
 
-export function medianOf(xs: number[]): number {
+function medianOf(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const mid = Math.floor(s.length / 2);
   return s.length % 2 ? s[mid]! : Math.round(((s[mid - 1]! + s[mid]!) / 2) * 10) / 10;

@@ -177,7 +177,7 @@ export interface DocumentRef {
   path: string;
 }
 
-export interface DocumentFieldRead extends DocumentRef {
+interface DocumentFieldRead extends DocumentRef {
   type: FieldType;
   /** Literals the code compares the field with, as for request fields. */
   literals: (string | number | boolean)[];

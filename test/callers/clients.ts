@@ -6,12 +6,12 @@ import { cp, mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { REPO, tempDir } from "../helpers.js";
 
-export const CLIENTS = path.join(REPO, "fixtures", "clients");
+const CLIENTS = path.join(REPO, "fixtures", "clients");
 export const REPORTS = path.join(CLIENTS, "reports");
 export const DEMO_REPORT = path.join(REPORTS, "demo");
 export const SECRET = "fixture-secret-01";
 
-export const hidden = (marker: string) =>
+const hidden = (marker: string) =>
   `https://webhooks.mongodb-realm.com/api/client/v2.0/app/demo-abcde/service/orders/incoming_webhook/orderStatus?from=${marker}`;
 
 /** Files that hold a URL but must be skipped, by why. */

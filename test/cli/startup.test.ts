@@ -15,7 +15,8 @@ import Module, { register } from "node:module";
 // require() (the TypeScript compiler is loaded with it: src/util/typescript.ts)
 const load = Module._load;
 Module._load = function (request, ...rest) {
-  const m = /^(@[^/]+\\/[^/]+|[^./][^/:]*)/.exec(request);
+  // A package by name, or a file inside one by its path (the compiler: src/util/typescript.ts).
+  const m = /node_modules\\/(@[^/]+\\/[^/]+|[^/]+)\\//.exec(request) ?? /^(@[^/]+\\/[^/]+|[^./][^/:]*)/.exec(request);
   if (m && !request.startsWith("node:")) process.stderr.write("import " + m[1] + "\\n");
   return load.call(this, request, ...rest);
 };
@@ -46,7 +47,7 @@ describe("start-up", () => {
     const { out, packages } = packagesLoaded(["--help"]);
     expect(out).toContain("Usage: hookshift <command>");
     expect(packages.has("yargs")).toBe(true);
-    for (const heavy of ["typescript", "ts-morph", "mongodb", "mingo", "ajv", "diff2html"]) expect(packages.has(heavy), heavy).toBe(false);
+    for (const heavy of ["typescript", "@ts-morph/common", "ts-morph", "mongodb", "mingo", "ajv", "diff2html"]) expect(packages.has(heavy), heavy).toBe(false);
   });
 
   it("callers loads no compiler, no runtime and no report renderer (it redacts plain text only)", () => {
@@ -54,11 +55,15 @@ describe("start-up", () => {
     const { out, packages } = packagesLoaded(["callers", path.join(clients, "reports/demo"), path.join(clients, "mixed"), "--dry-run"]);
     expect(out).toContain("diff --git"); // it ran, diff and redaction included
     expect(packages.has("ignore")).toBe(true);
-    for (const heavy of ["typescript", "ts-morph", "mongodb", "mingo", "ajv", "diff2html"]) expect(packages.has(heavy), heavy).toBe(false);
+    for (const heavy of ["typescript", "@ts-morph/common", "ts-morph", "mongodb", "mingo", "ajv", "diff2html"]) expect(packages.has(heavy), heavy).toBe(false);
   });
 
-  it("scan loads what it plans with (so the hook sees packages at all)", () => {
+  it("scan loads what it plans with (so the hook sees packages at all), and one TypeScript compiler", () => {
     const { packages } = packagesLoaded(["scan", fixture("demo")]);
-    expect(packages.has("typescript")).toBe(true);
+    expect(packages.has("ts-morph")).toBe(true);
+    // The parser is the compiler ts-morph bundles (src/util/typescript.ts): the typescript package
+    // as well would be a second 9 MB compiler to load.
+    expect(packages.has("typescript")).toBe(false);
+    expect(packages.has("@ts-morph/common")).toBe(true);
   });
 });

@@ -8,7 +8,8 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { FIXTURES, REPO, tempDir } from "../helpers.js";
 
-const BIN = path.join(REPO, "bin", "hookshift.js");
+// HOOKSHIFT_TEST_BIN: a private build's launcher (as the fleet tests take it).
+const BIN = process.env.HOOKSHIFT_TEST_BIN ?? path.join(REPO, "bin", "hookshift.js");
 
 interface Run {
   code: number | null;

@@ -10,7 +10,8 @@ import { RULE_IDS } from "../../src/rewrite/registry.js";
 import { FIXTURES, FIXTURE_SECRETS, REPO, tempDir } from "../helpers.js";
 
 const EXPECTED = path.join(REPO, "test", "e2e", "expected");
-const BIN = path.join(REPO, "bin", "hookshift.js");
+// HOOKSHIFT_TEST_BIN: a private build's launcher (as the fleet tests take it).
+const BIN = process.env.HOOKSHIFT_TEST_BIN ?? path.join(REPO, "bin", "hookshift.js");
 const update = process.env.HOOKSHIFT_UPDATE_EXPECTED === "1";
 
 interface Run {
@@ -148,7 +149,7 @@ describe("hookshift verify CLI", () => {
     expect(r.stdout).toMatch(/^≠ different api\/created → \/api\/created$/m);
     expect(r.stdout).toMatch(/known differences of a verbatim conversion: respond-result-response-methods/);
     expect(r.stdout).toMatch(/^2 webhooks, \d+ cases: \d+ equal, \d+ different, \d+ both failed, \d+ emulator default; lines [\d.]+% \(median\)$/m);
-    expect(r.stdout).toMatch(/Caller changes \(not behaviour differences\):\n  api\/created: secret: the value of Secret api_created/);
+    expect(r.stdout).toMatch(/Caller changes \(not behaviour differences\):\n {2}api\/created: secret: the value of Secret api_created/);
     expect(r.stdout).not.toContain("fixture-secret-");
     const saved = JSON.parse(await readFile(path.join(dir, "verify-out/verify.json"), "utf8"));
     expect(saved.webhooks.find((w: { id: string }) => w.id === "api/processed").cases.some((c: { name: string }) => c.name.startsWith("recorded #1"))).toBe(true);

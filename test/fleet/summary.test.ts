@@ -4,7 +4,7 @@
 import { cp, mkdir } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { commonParent, findFleet, isFleet } from "../../src/fleet/find.js";
+import { commonParent, findFleet, fleetOf } from "../../src/fleet/find.js";
 import { renderFleetHtml } from "../../src/report/fleet-html.js";
 import { renderFleetMarkdown } from "../../src/report/fleet-markdown.js";
 import { FLEET_FORMAT_VERSION, summarise, worstExit, type FleetApp, type FleetReport } from "../../src/report/fleet-model.js";
@@ -31,10 +31,13 @@ describe("fleet: where the apps go", () => {
     const mixed = await findFleet([path.join(dir, "x/team1/demo"), path.join(dir, "y")]);
     expect(mixed.base).toBe(dir);
     expect(mixed.apps.map((a) => a.rel)).toEqual(["x/team1/demo", "y/other"]);
-    expect(await isFleet([path.join(dir, "x")])).toBe(true);
-    expect(await isFleet([path.join(dir, "x/team1/demo")])).toBe(false);
-    expect(await isFleet([path.join(dir, "x/team1/demo"), path.join(dir, "x/team1/demo/")])).toBe(false);
-    expect(await isFleet([path.join(dir, "x/team2")])).toBe(false); // one app in a subfolder: the one-app migrate says where it is
+    // fleetOf: the fleet as findFleet finds it, from one search; undefined for one app.
+    expect(await fleetOf([path.join(dir, "x")])).toEqual(folder);
+    expect(await fleetOf([path.join(dir, "x/team1/demo"), path.join(dir, "y")])).toEqual(mixed);
+    expect(await fleetOf([path.join(dir, "x/team1/demo")])).toBeUndefined();
+    expect(await fleetOf([path.join(dir, "x/team1/demo"), path.join(dir, "x/team1/demo/")])).toBeUndefined();
+    expect(await fleetOf([path.join(dir, "x/team2")])).toBeUndefined(); // one app in a subfolder: the one-app migrate says where it is
+    expect(await fleetOf([path.join(dir, "x"), path.join(dir, "x/")])).toEqual(await findFleet([path.join(dir, "x"), path.join(dir, "x/")]));
     expect(commonParent(["/a/b/c", "/a/b/d/e", "/a/bc"])).toBe("/a");
   });
 });

@@ -13,7 +13,7 @@ import type { Browser, Page } from "puppeteer-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { migrate } from "../../src/migrate/run.js";
 import type { Report } from "../../src/report/build.js";
-// @ts-ignore: a plain ES module shared with bench/report-html.mjs (no types)
+// @ts-expect-error: a plain ES module shared with bench/report-html.mjs (no types)
 import { generateReportApp } from "../../bench/report-app.mjs";
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");

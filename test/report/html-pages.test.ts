@@ -15,7 +15,7 @@ import { buildReport, type Report } from "../../src/report/build.js";
 import { loadDiff2HtmlCss, renderHtmlFiles, WEBHOOKS_PER_PAGE } from "../../src/report/html.js";
 import { writeReportFiles } from "../../src/report/render-files.js";
 import { StringSink } from "../../src/report/sink.js";
-// @ts-ignore: a plain ES module shared with bench/report-html.mjs (no types)
+// @ts-expect-error: a plain ES module shared with bench/report-html.mjs (no types)
 import { generateReportApp } from "../../bench/report-app.mjs";
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");

@@ -8,6 +8,7 @@ import type { SourceFile } from "ts-morph";
 import { SyntaxKind, ts as morphTs } from "ts-morph";
 import { ts } from "../../src/util/typescript.js";
 import { factsOf, parseSource, treeOf } from "../../src/app/source-facts.js";
+import { checkSource } from "../../src/app/read/source.js";
 import { rewriteSource } from "../../src/rewrite/engine.js";
 import { ruleCases, webhookContext } from "../../src/rewrite/fixtures.js";
 import { RULES } from "../../src/rewrite/registry.js";
@@ -23,7 +24,7 @@ function rule(id: string, transform: Rule["transform"]): Rule {
 describe("rewrite engine", () => {
   it("builds one ts-morph tree for all the rules that ask, and edits in one pass", () => {
     const trees: SourceFile[] = [];
-    const renameReturn = rule("rename", (text, _ctx, tree) => {
+    const renameReturn = rule("rename", (_text, _ctx, tree) => {
       const sf = tree();
       trees.push(sf);
       const ret = sf.getDescendantsOfKind(SyntaxKind.ReturnStatement)[0]!.getExpressionOrThrow();
@@ -76,6 +77,23 @@ describe("rewrite engine", () => {
     rewriteSource(SOURCE, "f.js", [look], ctx, facts);
     expect(seen).toBe(readers);
     expect(treeOf(facts)).toBeUndefined(); // released after its last use
+  });
+
+  it("files every tree at the root of ts-morph's file system, whatever the source's path", () => {
+    // createWrappedNode builds (and stats) a folder per level of the tree's name, for every source:
+    // the reader's trees are named /source.js, and findings still carry the real path.
+    const file = "http_endpoints/svc12/incoming_webhooks/hook600/source.js";
+    const bad = "exports = function (payload) {\n  return payload.;\n};\n";
+    const { facts, findings } = checkSource(bad.replace("payload.;", "payload.query;"), file);
+    let filed: string | undefined;
+    const look = rule("look", (_text, _ctx, tree) => {
+      filed = tree().getFilePath();
+      return { edits: [], findings: [] };
+    });
+    rewriteSource(bad.replace("payload.;", "payload.query;"), file, [look], ctx, facts);
+    expect(findings).toEqual([]);
+    expect(filed).toBe("/source.js");
+    expect(checkSource(bad, file).findings[0]).toMatchObject({ file, line: 2, severity: "error" });
   });
 
   it("puts every rule's run-time part in one compat block, and adds a missing parameter once for all the rules that need it", () => {

@@ -552,7 +552,7 @@ describe("purity", () => {
       "%%true": { "%function": { name: "f", arguments: ["%%user.id", { x: "%%environment.tag" }] } },
       "%%root._id": { "%stringToOid": "%%user.id" },
     });
-    const e = env({ callFunction: (_n, args) => { (args[1] as Record<string, unknown>)["mutated"] = true; return true; } });
+    const e = env({ callFunction: (_n, args) => { (args[1] as Record<string, unknown>).mutated = true; return true; } });
     const snapshot = structuredClone({ ...e, callFunction: undefined, root: undefined });
     const before = JSON.stringify(expr);
     expect(await allowed(expr, e)).toBe(true);

@@ -1,18 +1,14 @@
 import crypto from "node:crypto";
-import { Decimal128, Long, ObjectId, Binary as BsonBinary, Int32 } from "bson";
+import { Decimal128, DBRef, Long, ObjectId, Binary as BsonBinary, Int32 } from "bson";
 import { describe, expect, it } from "vitest";
-import {
-  AppBinary,
-  BSON,
-  cryptoUtils,
-  decodeEJSON,
-  encodeEJSON,
-  HTTPResponse,
-  makeConsole,
-  makeEJSON,
-  makeJwtUtils,
-  makeRequire,
-} from "../../src/runtime/functions/globals.js";
+import { AppBinary, BSON } from "../../src/runtime/functions/bson-global.js";
+import { makeConsole } from "../../src/runtime/functions/console.js";
+import { cryptoUtils } from "../../src/runtime/functions/crypto-utils.js";
+import { decodeEJSON, encodeEJSON } from "../../src/runtime/functions/ejson-codec.js";
+import { makeEJSON } from "../../src/runtime/functions/ejson-global.js";
+import { HTTPResponse } from "../../src/runtime/functions/http-response.js";
+import { makeJwtUtils } from "../../src/runtime/functions/jwt-utils.js";
+import { makeRequire } from "../../src/runtime/functions/require.js";
 
 // The docs' JWT (https://www.mongodb.com/docs/atlas/app-services/functions/globals/#function-utils-jwt): signed HS512 with "SuperSecret"; its payload says "Joe Schmoe".
 const DOCS_JWT =
@@ -188,6 +184,21 @@ describe("EJSON", () => {
     // the docs' EJSON.parse example: the Long survives a round trip
     expect(EJSON.stringify(EJSON.parse('{"answer":{"$numberLong":"42"}}'))).toBe('{"answer":{"$numberLong":"42"}}');
     expect(decodeEJSON('{"$numberInt":"5"}')).toBe(5);
+  });
+
+  it("a $ref without $id (a JSON Schema $ref in a document) stays a plain document; its children are still decoded", () => {
+    // bson turns only {$ref, $id} into a DBRef and hands other $ref documents back as they are;
+    // decoding them again recursed until the stack overflowed.
+    expect(decodeEJSON('{"$ref":"x"}')).toEqual({ $ref: "x" });
+    const v = decodeEJSON('{"schema":{"$ref":"#/defs/a","n":{"$numberInt":"7"},"l":{"$numberLong":"9"},"in":{"$ref":"y","at":{"$date":{"$numberLong":"0"}}}}}') as {
+      schema: { $ref: string; n: unknown; l: unknown; in: { $ref: string; at: unknown } };
+    };
+    expect(v.schema.$ref).toBe("#/defs/a");
+    expect(v.schema.n).toBe(7);
+    expect(v.schema.l).toBeInstanceOf(Long);
+    expect(v.schema.in.$ref).toBe("y");
+    expect(v.schema.in.at).toEqual(new Date(0));
+    expect(decodeEJSON('{"$ref":"c","$id":{"$oid":"5e58667d902d38559c802b13"}}')).toBeInstanceOf(DBRef);
   });
 });
 

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import type { AppSpec, CallResult, DbRequest, UserSpec } from "../../src/runtime/functions/protocol.js";
 import { compileSource, runInProcess, type RunRequest } from "../../src/runtime/functions/sandbox.js";
 import type { DbBackend } from "../../src/runtime/functions/context.js";
-import { decodeEJSON, encodeEJSON } from "../../src/runtime/functions/globals.js";
+import { decodeEJSON, encodeEJSON } from "../../src/runtime/functions/ejson-codec.js";
 import { storeBackend } from "../../src/runtime/functions/db-bridge.js";
 import type { Store } from "../../src/runtime/store/types.js";
 

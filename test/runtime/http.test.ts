@@ -52,6 +52,10 @@ describe("HTTP pieces of the shim", () => {
       b: { Subtype: 0, Data: "aGk=" },
     });
     expect(JSON.parse(ejsonToJson('{"greeting":"Hello, Leafie!","date":{"$date":{"$numberLong":"1683248523456"}}}'))).toEqual({ greeting: "Hello, Leafie!", date: "2023-05-05T01:02:03.456Z" });
+    // A Binary written into (its buffer larger than its content) sends only what it holds.
+    const grown = new Binary();
+    grown.write(Buffer.from("hi"), 0);
+    expect(toDataApiJson(grown)).toEqual({ Subtype: 0, Data: "aGk=" });
   });
 
   it("Accept overrides return_type; a missing return_type reads as EJSON", () => {

@@ -7,7 +7,8 @@ import type { Document } from "bson";
 import { describe, expect, it } from "vitest";
 import { createEmbeddedStore } from "../../src/runtime/store/embedded.js";
 import { openStore, parseSeed } from "../../src/runtime/store/index.js";
-import { compareValues, equalityKey, toStored } from "../../src/runtime/store/values.js";
+import { compareValues, equalityKey } from "../../src/runtime/store/compare.js";
+import { toStored } from "../../src/runtime/store/values.js";
 
 const canon = (v: unknown): unknown => JSON.parse(EJSON.stringify(v as Document, { relaxed: false }));
 /** Arguments as the sandbox sends them: canonical EJSON parsed with relaxed: false. */

@@ -4,6 +4,7 @@
 import net from "node:net";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { SHUTDOWN_CUT_SHORT_EXIT_CODE } from "../../src/cli/serve.js";
 import { ep, logLines, runServeCli, SERVE_APP, startServeCli } from "./helpers.js";
 
 const SECRETS = { HOOKSHIFT_SECRET_orders_x2D_key: "orders-secret-4711", HOOKSHIFT_SECRET_upstream_x2D_token: "upstream-secret-0815", HOOKSHIFT_SECRET_jwt_x2D_key: "jwt-signing-key-2024" };
@@ -108,5 +109,22 @@ describe("hookshift serve: running", () => {
     expect(requests.find((l) => l.route === "/slow")).toMatchObject({ status: 200 });
     expect(lines.map((l) => l.event)).toEqual(expect.arrayContaining(["listening", "shutdown", "stopped"]));
     expect(lines.find((l) => l.event === "stopped")?.msg).toContain("every request in flight was answered");
+  }, 60_000);
+
+  it("exits 3 (not 0) when --shutdown-timeout cut a request in flight short, and says so", async () => {
+    const s = await startServeCli([SERVE_APP, "--port", "0", "--embedded", "--shutdown-timeout", "1"], SECRETS);
+    const slow = fetch(`${s.url}${ep("/slow")}?ms=20000`).then(
+      (r) => r.status,
+      () => "cut",
+    );
+    // Wait until the request is in flight (the pool is busy), then stop.
+    const deadline = Date.now() + 20_000;
+    while (!/hookshift_pool_busy_workers 1/.test(await (await fetch(`${s.url}/metrics`)).text()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    s.child.kill("SIGTERM");
+    expect(await s.exit).toBe(SHUTDOWN_CUT_SHORT_EXIT_CODE);
+    expect(SHUTDOWN_CUT_SHORT_EXIT_CODE).toBe(3);
+    expect(await slow).not.toBe(200);
+    expect(s.stderr()).toMatch(/requests still running after --shutdown-timeout 1s; they were cut off \(exit 3\)/);
+    expect(logLines(s.stdout()).find((l) => l.event === "stopped")).toMatchObject({ level: "warn", exitCode: 3 });
   }, 60_000);
 });

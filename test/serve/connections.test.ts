@@ -33,7 +33,10 @@ function start(limits: Partial<typeof DEFAULT_LIMITS> = {}): Promise<RunningServ
     limits: { ...DEFAULT_LIMITS, ...limits },
     poolSize: 1,
     logger: pino({ level: "silent" }),
-  }).then((r) => (running.push(r), r));
+  }).then((r) => {
+    running.push(r);
+    return r;
+  });
 }
 
 function get(url: string, agent: http.Agent): Promise<{ status: number; connection?: string; body: string }> {

@@ -34,7 +34,11 @@ export async function startServeCli(args: string[], env: Record<string, string> 
   child.stderr.on("data", (d) => (err += d));
   const exit = new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));
   const url = await new Promise<string>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`serve did not start: ${out} ${err}`)), 25_000);
+    const t = setTimeout(() => {
+      // Not left running after the test that waited for it failed.
+      child.kill("SIGTERM");
+      reject(new Error(`serve did not start: ${out} ${err}`));
+    }, 40_000);
     const check = () => {
       const m = /"event":"listening","url":"(http:\/\/[^"]+)"/.exec(out);
       if (m) {

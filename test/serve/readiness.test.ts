@@ -39,7 +39,10 @@ function start(database: Parameters<typeof startServe>[0]["database"]): Promise<
     poolSize: 1,
     logger: pino({ level: "silent" }),
     pingTimeoutMs: 1500,
-  }).then((r) => (running.push(r), r));
+  }).then((r) => {
+    running.push(r);
+    return r;
+  });
 }
 
 describe("readiness", () => {

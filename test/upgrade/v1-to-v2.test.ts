@@ -18,6 +18,7 @@ interface Run {
   before: Record<string, string>;
   result: MigrateResult;
   read: (p: string) => Promise<string>;
+  // biome-ignore lint/suspicious/noExplicitAny: the tests read fields of the converted JSON files as they are
   json: (p: string) => Promise<any>;
   files: string[];
 }

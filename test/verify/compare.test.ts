@@ -26,6 +26,14 @@ describe("verify's comparison", () => {
     expect(r.differences).toEqual([{ path: "db.shop.orders.0.total.$numberInt", original: '"5"', migrated: '"6"' }]);
   });
 
+  it("a third run of the original masks a date its first two runs took in the same millisecond", () => {
+    const at = (ms: number) => obs({ db: { shop: { orders: [{ createdAt: { $date: { $numberLong: String(ms) } } as never }] } } });
+    const path = "db.shop.orders.0.createdAt.$date.$numberLong";
+    expect(compareRuns(at(1000), at(1000), at(999)).differences.map((d) => d.path)).toEqual([path]);
+    const r = compareRuns(at(1000), at(1000), at(999), [at(1002)]);
+    expect(r).toMatchObject({ equal: true, noise: [path] });
+  });
+
   it("EJSON-aware: the same value in EJSON compares equal whatever the spacing", () => {
     const a = obs({ body: Buffer.from('{ "n": {"$numberInt": "1"} }') });
     const m = obs({ body: Buffer.from('{"n":{"$numberInt":"1"}}') });

@@ -88,6 +88,21 @@ describe("coverage of a function's lines and branches", () => {
   });
 });
 
+  it("one take tells tagged copies of a script apart, and leaves out a script that did not run since the last take", async () => {
+    const call = (file: string, query: Record<string, string>) =>
+      runtime.call({ source: SOURCE, sourceFile: file, args: JSON.stringify([{ query }]), withResponse: true, user: USER, runningAsSystem: true, timeLimitMs: 5000, allowNetwork: false });
+    await call("tag/a.js", { kind: "b" });
+    await runtime.takeCoverage(); // a.js ran before this take: the next one leaves it out
+    await call("tag/a.js#reach-0", { kind: "a" });
+    await call("tag/a.js#reach-1", { kind: "c", n: "1" });
+    await call("tag/other.js", { kind: "a" });
+    const take = await runtime.takeCoverage("tag/a.js");
+    expect(take.map((s) => s.url).sort()).toEqual(["tag/a.js#reach-0", "tag/a.js#reach-1"]);
+    const of = (url: string) => summarise(measure(SOURCE, take.filter((s) => s.url === url)));
+    expect(of("tag/a.js#reach-0").uncoveredLines).toEqual([6, 7, 11]);
+    expect(of("tag/a.js#reach-1").uncoveredLines).toEqual([4, 5, 7]);
+  });
+
 describe("lines a rewrite rule added", () => {
   it("are the migrated file's lines that the original does not have", () => {
     const original = "exports = function (payload) {\n  return 1;\n};\n";
@@ -104,4 +119,27 @@ describe("lines a rewrite rule added", () => {
     expect(summarise(m, (l) => !added.has(l)).lines).toEqual({ covered: 2, total: 2 });
     expect(summarise(m, (l) => added.has(l))).toEqual({ lines: { covered: 1, total: 1 }, branches: { covered: 1, total: 2 }, uncoveredLines: [] });
   });
+});
+
+describe("a coverage worker's replacement", () => {
+  it("after 1,000 calls a fresh worker takes over between takes, and every call is counted once", async () => {
+    const pool = new FunctionRuntime({ db: async () => "null", coverage: true });
+    pool.setApp(APP);
+    try {
+      const source = "exports = function () {\n  return 1;\n};\n";
+      const counted: number[] = [];
+      for (let round = 0; round < 12; round++) {
+        for (let i = 0; i < 100; i++) {
+          const r = await pool.call({ source, sourceFile: "recycle/one.js", args: "[]", withResponse: false, user: USER, runningAsSystem: true, timeLimitMs: 5000, allowNetwork: false });
+          expect(r.ok).toBe(true);
+        }
+        const take = await pool.takeCoverage("recycle/one.js");
+        // The handler's own range: its count is the calls that ran it since the previous take.
+        counted.push(take.flatMap((s) => s.functions).filter((f) => f.ranges[0]!.startOffset === 10).reduce((n, f) => n + f.ranges[0]!.count, 0));
+      }
+      expect(counted).toEqual(new Array(12).fill(100));
+    } finally {
+      await pool.close();
+    }
+  }, 60_000);
 });

@@ -185,7 +185,7 @@ async function appIdFromMeta(root: string, realRoot: string): Promise<string | u
 }
 
 /** Reads a JSON config file, validates it, and returns it; problems go to `findings`. */
-export async function readJsonFile<T>(
+async function readJsonFile<T>(
   root: string,
   realRoot: string,
   file: string,

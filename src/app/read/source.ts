@@ -17,7 +17,7 @@ import { factsOf, MAX_SOURCE_DEPTH, parseSource, SourceTooDeep, type SourceFacts
  */
 export function checkSource(text: string, file: string): { findings: Finding[]; facts?: SourceFacts } {
   try {
-    const sf = parseSource(text, file);
+    const sf = parseSource(text);
     const findings = checkParsedSyntax(sf, text, file);
     return { findings, facts: factsOf(sf) };
   } catch (e) {
@@ -54,7 +54,7 @@ function deepestBracket(text: string): number {
 }
 
 /** The syntax check of a source parsed with `parseSource` (source-facts.ts). */
-export function checkParsedSyntax(sf: TS.SourceFile, text: string, file: string): Finding[] {
+function checkParsedSyntax(sf: TS.SourceFile, text: string, file: string): Finding[] {
   // parseDiagnostics is how the compiler itself reads syntax errors off a lone source file.
   const diagnostics = (sf as unknown as { parseDiagnostics?: TS.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
   const out: Finding[] = diagnostics.slice(0, 3).map((d) =>

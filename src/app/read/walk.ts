@@ -12,7 +12,7 @@ import { isInside, toPosix } from "../../util/fs.js";
 import { realTarget } from "../../util/links.js";
 import type { ListedEntry } from "./listing.js";
 
-export interface SkippedLink {
+interface SkippedLink {
   /** App-relative path of the link ("/"-separated). */
   link: string;
   /** Where it resolves to (absolute), undefined when its target does not exist. */

@@ -22,9 +22,9 @@ export const canEvaluate = {
 } as const;
 
 export const httpMethodsWebhook = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "ANY"] as const;
-export const httpMethodsEndpoint = ["GET", "POST", "PUT", "PATCH", "DELETE", "*"] as const;
+const httpMethodsEndpoint = ["GET", "POST", "PUT", "PATCH", "DELETE", "*"] as const;
 export const validationMethods = ["VERIFY_PAYLOAD", "SECRET_AS_QUERY_PARAM", "NO_VALIDATION"] as const;
-export const returnTypes = ["JSON", "EJSON"] as const;
+const returnTypes = ["JSON", "EJSON"] as const;
 
 /**
  * Execution-user and logging settings shared by webhooks and functions

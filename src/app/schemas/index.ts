@@ -1,9 +1,10 @@
 // JSON Schemas for every config file kind hookshift reads or writes, and one validator that
 // turns schema violations into findings at `file:line:column` with a sentence a person can act on.
-// Schemas are compiled once, on first use. Messages never echo the value of a field named `secret`.
+// The schemas are compiled ahead of time (ajv standalone: validators.generated.ts, written by
+// scripts/gen-validators.mjs), so a run loads no ajv compiler. Messages never echo the value of a
+// field named `secret`.
 
-import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
-import addFormatsModule from "ajv-formats";
+import type { ErrorObject, ValidateFunction } from "ajv";
 import { parseTree, type Node } from "jsonc-parser";
 import { finding, type Finding } from "../findings.js";
 import { locate, pointerToPath } from "../json.js";
@@ -20,6 +21,7 @@ import { schema as rootConfigV1 } from "./root-config-v1.js";
 import { schema as serviceConfig } from "./service-config.js";
 import { schema as value } from "./value.js";
 import { schema as webhookConfig } from "./webhook-config.js";
+import { validators } from "./validators.generated.js";
 
 export type SchemaKind =
   | "webhook-config"
@@ -52,27 +54,8 @@ export const schemas: Record<SchemaKind, object> = {
   "app-meta": appMeta,
 };
 
-// ajv-formats is CommonJS (`module.exports = plugin; exports.default = plugin`). Under NodeNext
-// the default import is typed as the whole module, so the plugin sits on `.default`; bundlers
-// (vitest) may hand over the function itself. Both carry `.default`, but do not rely on it.
-type FormatsPlugin = (typeof addFormatsModule)["default"];
-const addFormats: FormatsPlugin =
-  (addFormatsModule as unknown as { default?: FormatsPlugin }).default ?? (addFormatsModule as unknown as FormatsPlugin);
-
-let ajv: Ajv | undefined;
-const compiled = new Map<SchemaKind, ValidateFunction>();
-
 function validator(kind: SchemaKind): ValidateFunction {
-  let fn = compiled.get(kind);
-  if (!fn) {
-    if (!ajv) {
-      ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
-      addFormats(ajv);
-    }
-    fn = ajv.compile(schemas[kind]);
-    compiled.set(kind, fn);
-  }
-  return fn;
+  return (validators as Record<SchemaKind, ValidateFunction>)[kind];
 }
 
 /**

@@ -4,6 +4,7 @@
 import { finding } from "../../app/findings.js";
 import { positionAt } from "../../app/json.js";
 import { analyseSource } from "../../app/source-facts.js";
+import { servicesOfType } from "../services.js";
 import { IGNORE, MARKER, type Rule, type RuleResult, type TextEdit } from "../types.js";
 import { RULE_DOCS } from "./docs.generated.js";
 
@@ -36,7 +37,7 @@ export const rule: Rule = {
     ];
   },
   transform(text, ctx) {
-    const http = new Map(ctx.services.filter((s) => s.type === "http").map((s) => [s.name, s]));
+    const http = servicesOfType(ctx.services, "http");
     const out: RuleResult = { edits: [], findings: [] };
     if (http.size === 0) return out;
     const warned = new Set<string>();

@@ -6,6 +6,7 @@ import { finding } from "../../app/findings.js";
 import { analyseSource } from "../../app/source-facts.js";
 import { appendHelper, hasCompat, type CompatPart } from "../compat.js";
 import { atBodyStart, ensureParams, exportedFunction } from "../exported-function.js";
+import { servicesOfType } from "../services.js";
 import { noChange, type Rule, type RuleResult, type ValueFile } from "../types.js";
 import { RULE_DOCS } from "./docs.generated.js";
 
@@ -35,7 +36,7 @@ export const rule: Rule = {
     ];
   },
   transform(text, ctx, tree) {
-    const twilio = new Map(ctx.services.filter((s) => s.type === "twilio").map((s) => [s.name, s]));
+    const twilio = servicesOfType(ctx.services, "twilio");
     const isWebhook = ctx.serviceType === "twilio";
     const out: RuleResult = { edits: [], findings: [] };
     const used = new Set<string>();

@@ -18,7 +18,8 @@
 
 import { allowHostsMessage, hostAllowed, hostsRestricted } from "./allow-hosts.js";
 import type { AppSpec, CallRequest, DbRequest, OutboundCall } from "./protocol.js";
-import { AppBinary, bytesOf, copyToRealm, decodeEJSON, encodeEJSON, type Realm, safeEncodeEJSON } from "./globals.js";
+import { AppBinary, bytesOf } from "./bson-global.js";
+import { copyToRealm, decodeEJSON, encodeEJSON, type Realm, safeEncodeEJSON } from "./ejson-codec.js";
 import { EJSON as BsonEJSON } from "bson";
 
 /** Forwards one database call; resolves to the canonical EJSON of the result. */
@@ -222,7 +223,7 @@ function asArgs(args: unknown): HttpArgs {
  * The request URL from `url` or from its parts
  * (https://www.mongodb.com/docs/atlas/app-services/services/http-actions/http.get/).
  */
-export function requestUrl(a: HttpArgs): URL {
+function requestUrl(a: HttpArgs): URL {
   if (a.url !== undefined && a.url !== null) return new URL(String(a.url));
   if (a.host === undefined || a.host === null) throw new Error("http request needs `url` or `host`");
   const scheme = a.scheme ? String(a.scheme) : "http";
@@ -258,7 +259,7 @@ function canonicalHeader(name: string): string {
     .join("-");
 }
 
-export interface HttpResponseObject {
+interface HttpResponseObject {
   status: string;
   statusCode: number;
   contentLength: number;
@@ -483,7 +484,7 @@ function bulkOperations(operations: unknown): unknown {
   return operations.map((op) => {
     if (!isObj(op) || Object.keys(op).length !== 1) return op;
     const insert = op.insertOne;
-    if (isObj(insert) && !Object.prototype.hasOwnProperty.call(insert, "document")) return { insertOne: { document: insert } };
+    if (isObj(insert) && !Object.hasOwn(insert, "document")) return { insertOne: { document: insert } };
     return op;
   });
 }
@@ -624,14 +625,14 @@ export function createFunctionContext(env: ContextEnv) {
     values: Object.freeze({
       get(name: unknown): unknown {
         const key = String(name);
-        if (!Object.prototype.hasOwnProperty.call(app.values, key)) return undefined;
+        if (!Object.hasOwn(app.values, key)) return undefined;
         return copyToRealm(app.values[key], realm);
       },
     }),
     functions: Object.freeze({
       execute(name: unknown, ...args: unknown[]): unknown {
         const key = String(name);
-        if (!Object.prototype.hasOwnProperty.call(app.functions, key)) throw new Error(`function not found: ${key}`);
+        if (!Object.hasOwn(app.functions, key)) throw new Error(`function not found: ${key}`);
         return env.execute(key, args);
       },
     }),
@@ -642,7 +643,7 @@ export function createFunctionContext(env: ContextEnv) {
     services: Object.freeze({
       get(name: unknown): unknown {
         const key = String(name);
-        const type = Object.prototype.hasOwnProperty.call(app.services, key) ? app.services[key] : undefined;
+        const type = Object.hasOwn(app.services, key) ? app.services[key] : undefined;
         if (key === "mongodb-atlas" || (type !== undefined && MONGO_TYPES.has(type))) return mongoClient(key, env);
         if (type === undefined) return undefined;
         if (type === "http") return httpClient(state, req.allowNetwork, "http-service", key);

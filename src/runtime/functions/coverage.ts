@@ -12,6 +12,10 @@ function isFunctionScript(url: string): boolean {
   return url !== "" && !url.startsWith("node:") && !url.startsWith("file:") && !url.startsWith("hookshift:");
 }
 
+function ran(s: ScriptCoverage): boolean {
+  return s.functions.some((f) => f.ranges.some((r) => r.count > 0));
+}
+
 export class CoverageCollector {
   readonly #session = new Session();
   readonly ready: Promise<void>;
@@ -25,11 +29,17 @@ export class CoverageCollector {
       .then(() => undefined);
   }
 
-  /** What function scripts (or the one named `url`) ran since the previous take. */
+  /**
+   * What function scripts ran since the previous take: all of them, or the one named `url` and
+   * its tagged copies (`url#tag`, which verify runs apart to tell its cases' coverage apart in one
+   * take). A script that did not run is left out: V8 lists it with counts of 0, which add nothing
+   * to a sum and only cost the message to the pool.
+   */
   async take(url?: string): Promise<ScriptCoverage[]> {
     await this.ready;
     const r = (await this.#post("Profiler.takePreciseCoverage")) as { result: ScriptCoverage[] };
-    return r.result.filter((s) => (url === undefined ? isFunctionScript(s.url) : s.url === url)).map((s) => ({ url: s.url, functions: s.functions }));
+    const wanted = (u: string) => (url === undefined ? isFunctionScript(u) : u === url || u.startsWith(`${url}#`));
+    return r.result.filter((s) => wanted(s.url) && ran(s)).map((s) => ({ url: s.url, functions: s.functions }));
   }
 
   #post(method: string, params?: object): Promise<unknown> {

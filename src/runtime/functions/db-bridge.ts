@@ -4,7 +4,7 @@
 
 import type { CollectionApi, Store } from "../store/types.js";
 import type { DbBackend } from "./context.js";
-import { decodeEJSON, encodeEJSON } from "./globals.js";
+import { decodeEJSON, encodeEJSON } from "./ejson-codec.js";
 
 const COLLECTION_METHODS = new Set<keyof CollectionApi>([
   "find",

@@ -10,7 +10,7 @@
 // better than failing deep inside Node, so this module also:
 //
 // - classifies the built-in modules function code asks for (`require` in sandbox.ts /
-//   globals.ts, `process.getBuiltinModule` here): the file system, child processes and worker
+//   require.ts, `process.getBuiltinModule` here): the file system, child processes and worker
 //   threads are always refused, the network modules unless `--allow-network`; a refusal is
 //   recorded as an outbound call that was not sent (`sent: false`, like a refused context.http
 //   call) and throws an error that says so;
@@ -27,9 +27,9 @@ import { syncBuiltinESMExports } from "node:module";
 import type { OutboundCall } from "./protocol.js";
 
 /** Built-ins that reach the network: refused unless the call may use the network (`--allow-network`). */
-export const NETWORK_MODULES: ReadonlySet<string> = new Set(["net", "tls", "dns", "http", "https", "http2", "dgram"]);
+const NETWORK_MODULES: ReadonlySet<string> = new Set(["net", "tls", "dns", "http", "https", "http2", "dgram"]);
 /** Built-ins that reach the host (files, processes, threads, native code): always refused. */
-export const HOST_MODULES: ReadonlySet<string> = new Set([
+const HOST_MODULES: ReadonlySet<string> = new Set([
   "fs",
   "child_process",
   "worker_threads",
@@ -63,7 +63,7 @@ const HARMLESS_MODULES: ReadonlySet<string> = new Set([
 ]);
 
 /** `node:fs/promises` → `fs`. */
-export function moduleBase(spec: string): string {
+function moduleBase(spec: string): string {
   const bare = spec.startsWith("node:") ? spec.slice(5) : spec;
   return bare.split("/")[0] ?? bare;
 }
@@ -84,7 +84,7 @@ export function leaveCall(sink: RefusalSink): void {
   if (active?.sink === sink) active = undefined;
 }
 
-export class SandboxRefusal extends Error {
+class SandboxRefusal extends Error {
   override name = "Error";
   readonly code = "ERR_HOOKSHIFT_SANDBOX";
 }
@@ -94,7 +94,7 @@ export class SandboxRefusal extends Error {
  * refusals name --allow-network (the words of a refused context.http call), the others name the
  * README's Security section.
  */
-export function refuse(kind: string, what: string, network: boolean, sink: RefusalSink | undefined = active?.sink): never {
+function refuse(kind: string, what: string, network: boolean, sink: RefusalSink | undefined = active?.sink): never {
   const shown = what.length > 200 ? `${what.slice(0, 200)}…` : what;
   sink?.outbound.push({ kind, args: JSON.stringify([shown]), sent: false });
   throw new SandboxRefusal(

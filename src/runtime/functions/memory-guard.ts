@@ -2,7 +2,7 @@
 // JS heap only; the bytes behind Buffers, ArrayBuffers and typed arrays live outside it, so a
 // function could fill the shim's process with them (30 × Buffer.alloc(100 MB) passed a 350 MB
 // limit). This module, loaded by worker.ts, counts the worker's heap plus its ArrayBuffer memory
-// (`process.memoryUsage()`: both are this worker's own) against the same limit:
+// (V8's heap statistics: both are this worker's own) against the same limit:
 //
 // - before each Buffer allocation (alloc, allocUnsafe, allocUnsafeSlow) and after Buffer.from /
 //   Buffer.concat, so a synchronous loop is stopped before it grows. The worker's own `Buffer`
@@ -46,9 +46,13 @@ function fetchGc(): (() => void) | undefined {
   }
 }
 
+// V8's own figures, not process.memoryUsage(): that one also reads the process's RSS from /proc on
+// every check, four times the cost, and the guard checks after every call (bench/README.md,
+// "verify: coverage cost"). external_memory holds the ArrayBuffers' backing stores (and the few
+// other bytes V8 is told about outside its heap), so it is at least memoryUsage().arrayBuffers.
 function used(extra: number): number {
-  const m = process.memoryUsage();
-  return m.heapUsed + m.arrayBuffers + extra;
+  const h = v8.getHeapStatistics() as v8.HeapInfo & { external_memory?: number };
+  return h.used_heap_size + (h.external_memory ?? process.memoryUsage().arrayBuffers) + extra;
 }
 
 /**

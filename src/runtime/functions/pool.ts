@@ -7,6 +7,13 @@
 // A call whose caller went away (CallOptions.signal) leaves the queue, or its worker is replaced
 // the same way. Logs and outbound calls of a call that ended that way are lost with the worker.
 //
+// When every worker is busy and calls wait, each worker is also sent the next call ahead (its
+// `next`), so it starts that call as soon as it posts a result instead of idling while the main
+// thread, busy with HTTP, gets round to the result and sends the next one (bench/README.md, serve).
+// A call sent ahead has not started: a worker that dies or is replaced hands it back to the queue;
+// a cancelled one is dropped by the worker (or, if it had started, runs as a call in progress); one
+// stuck behind a long call is recalled after NEXT_RECALL_MS when another worker is free.
+//
 // Where the worker comes from: `worker.js` next to this file, or its compiled copy in dist/ when
 // this module runs from its TypeScript source (src/util/compiled-script.ts says why). The
 // worker-thread tests import this class from dist/ to exercise exactly what ships.
@@ -55,9 +62,24 @@ export interface FunctionRuntimeOptions {
  */
 const COVERAGE_RECYCLE_CALLS = 1000;
 
+/**
+ * The replacement starts this many calls before it is due: it boots and warms up (worker.ts) beside
+ * the calls of the worker it replaces, on another core, instead of in front of the next call.
+ */
+const COVERAGE_STANDBY_LEAD = 200;
+
+/** A call sent ahead to a busy worker is recalled when it waited this long and another worker is free. */
+const NEXT_RECALL_MS = 20;
+
 interface Job {
   req: CallRequest;
   resolve: (result: CallResult) => void;
+  /** Answered already (cancelled while sent ahead): its worker's answer is only awaited, not passed on. */
+  answered?: boolean;
+  /** Asked back from the worker it was sent ahead to (see #recall). */
+  recalled?: boolean;
+  /** When it was sent ahead (performance.now()). */
+  sentAt?: number;
 }
 
 /** What a call's caller may add: `signal` cancels the call (the HTTP client went away). */
@@ -77,6 +99,10 @@ interface Slot {
   worker: Worker | undefined;
   online: boolean;
   job: Job | undefined;
+  /** Sent ahead: the call this worker runs after `job` (see the header comment). */
+  next: Job | undefined;
+  /** With coverage: the worker that takes over at the next recycle, started ahead (COVERAGE_STANDBY_LEAD). */
+  standby?: { worker: Worker; online: boolean };
   watchdog: NodeJS.Timeout | undefined;
   /** Worker exits since the last result; spawning backs off so a broken worker cannot spin. */
   crashes: number;
@@ -113,6 +139,7 @@ export class FunctionRuntime {
   #app: AppSpec | undefined;
   #nextId = 1;
   #closed = false;
+  #recallTimer: NodeJS.Timeout | undefined;
 
   constructor(opts: FunctionRuntimeOptions) {
     this.#db = opts.db;
@@ -125,7 +152,7 @@ export class FunctionRuntime {
     this.#allowHosts = opts.allowHosts ?? [];
     const count = Math.max(1, Math.floor(opts.workers ?? 1));
     for (let i = 0; i < count; i++) {
-      const slot: Slot = { worker: undefined, online: false, job: undefined, watchdog: undefined, crashes: 0, respawn: undefined, calls: 0 };
+      const slot: Slot = { worker: undefined, online: false, job: undefined, next: undefined, watchdog: undefined, crashes: 0, respawn: undefined, calls: 0 };
       this.#slots.push(slot);
       this.#spawn(slot);
     }
@@ -134,7 +161,7 @@ export class FunctionRuntime {
   /** Sets the app every later call runs against (sent to every worker, and to replacements). */
   setApp(app: AppSpec): void {
     this.#app = app;
-    for (const slot of this.#slots) slot.worker?.postMessage({ kind: "app", app });
+    for (const slot of this.#slots) for (const w of [slot.worker, slot.standby?.worker]) w?.postMessage({ kind: "app", app });
   }
 
   /**
@@ -170,6 +197,15 @@ export class FunctionRuntime {
       job.resolve(cancelled);
       return;
     }
+    const ahead = this.#slots.find((s) => s.next === job);
+    if (ahead) {
+      // Not started, or just started: the worker drops it if it is still waiting (and answers);
+      // otherwise it runs, and is awaited as the worker's current call.
+      job.resolve(cancelled);
+      job.answered = true;
+      ahead.worker?.postMessage({ kind: "drop", id: job.req.id });
+      return;
+    }
     const slot = this.#slots.find((s) => s.job === job);
     if (slot) this.#abandon(slot, cancelled);
   }
@@ -201,7 +237,8 @@ export class FunctionRuntime {
 
   /** Worker threads, those running a call, and calls waiting for one (serve's pool-saturation metrics). */
   stats(): { workers: number; busy: number; queued: number } {
-    return { workers: this.#slots.length, busy: this.#slots.filter((s) => s.job !== undefined).length, queued: this.#queue.length };
+    const ahead = this.#slots.filter((s) => s.next !== undefined && !s.next.answered).length;
+    return { workers: this.#slots.length, busy: this.#slots.filter((s) => s.job !== undefined).length, queued: this.#queue.length + ahead };
   }
 
   /** Terminates the workers; pending and queued calls are answered with an error. */
@@ -210,21 +247,25 @@ export class FunctionRuntime {
     this.#closed = true;
     for (const job of this.#queue.splice(0)) job.resolve(failure(job.req.id, "FunctionExecutionError", "the function runtime was closed"));
     for (const id of [...this.#takes.keys()]) this.#answerTake(id, []);
+    if (this.#recallTimer) clearTimeout(this.#recallTimer);
     const terminations: Promise<unknown>[] = [];
     for (const slot of this.#slots) {
       this.#clearWatchdog(slot);
       if (slot.respawn) clearTimeout(slot.respawn);
       slot.respawn = undefined;
-      const job = slot.job;
+      for (const job of [slot.job, slot.next]) if (job) job.resolve(failure(job.req.id, "FunctionExecutionError", "the function runtime was closed"));
       slot.job = undefined;
-      if (job) job.resolve(failure(job.req.id, "FunctionExecutionError", "the function runtime was closed"));
+      slot.next = undefined;
       if (slot.worker) terminations.push(slot.worker.terminate());
+      if (slot.standby) terminations.push(slot.standby.worker.terminate());
+      slot.standby = undefined;
       slot.worker = undefined;
     }
     await Promise.all(terminations);
   }
 
-  #spawn(slot: Slot): void {
+  /** Starts the slot's worker, or (`standby`) the one that replaces it at the next recycle. */
+  #spawn(slot: Slot, standby = false): void {
     const worker = new Worker(this.#url, {
       resourceLimits: { maxOldGenerationSizeMb: this.#memoryLimitMb },
       workerData: { coverage: this.#coverage, memoryLimitMb: this.#memoryLimitMb, allowNetwork: this.#allowNetwork, allowHosts: this.#allowHosts },
@@ -234,11 +275,15 @@ export class FunctionRuntime {
       // Not the user's environment either (credentials live there): see permissions.ts workerEnv.
       env: workerEnv(),
     });
-    slot.worker = worker;
-    slot.online = false;
-    slot.calls = 0;
+    if (standby) slot.standby = { worker, online: false };
+    else {
+      slot.worker = worker;
+      slot.online = false;
+      slot.calls = 0;
+    }
     let lastError: (Error & { code?: string }) | undefined;
     worker.on("online", () => {
+      if (slot.standby?.worker === worker) slot.standby.online = true;
       if (slot.worker !== worker) return;
       slot.online = true;
       if (slot.job) this.#startWatchdog(slot);
@@ -257,9 +302,11 @@ export class FunctionRuntime {
     });
     worker.on("exit", (code) => {
       for (const [id, take] of this.#takes) if (take.worker === worker) this.#answerTake(id, []);
-      if (slot.worker !== worker) return; // replaced already (watchdog) or closed
+      if (slot.standby?.worker === worker) slot.standby = undefined; // the recycle starts a fresh one
+      if (slot.worker !== worker) return; // replaced already (watchdog), a standby, or closed
       slot.worker = undefined;
       this.#clearWatchdog(slot);
+      this.#handBack(slot);
       const job = slot.job;
       slot.job = undefined;
       if (job) {
@@ -284,25 +331,83 @@ export class FunctionRuntime {
     if (this.#app) worker.postMessage({ kind: "app", app: this.#app });
   }
 
+  /** The call sent ahead to a slot whose worker is gone goes back to the head of the queue (it never started). */
+  #handBack(slot: Slot): void {
+    const next = slot.next;
+    slot.next = undefined;
+    if (next && !next.answered) {
+      next.recalled = false;
+      this.#queue.unshift(next);
+    }
+  }
+
   /** Replaces an idle worker with a fresh one (same app). */
   #recycle(slot: Slot, worker: Worker): void {
     for (const [id, take] of this.#takes) if (take.worker === worker) this.#answerTake(id, []);
     slot.worker = undefined;
     void worker.terminate();
-    this.#spawn(slot);
+    const standby = slot.standby;
+    slot.standby = undefined;
+    if (!standby) return this.#spawn(slot);
+    slot.worker = standby.worker;
+    slot.online = standby.online;
+    slot.calls = 0;
   }
 
-    #dispatch(): void {
+  #dispatch(): void {
     if (this.#closed) return;
+    let idle = false;
     for (const slot of this.#slots) {
-      if (this.#queue.length === 0) return;
       if (slot.job || !slot.worker) continue;
-      const job = this.#queue.shift()!;
+      const job = this.#queue.shift();
+      if (!job) {
+        idle = true;
+        break;
+      }
       slot.job = job;
       slot.calls++;
       slot.worker.postMessage(job.req);
       if (slot.online) this.#startWatchdog(slot);
+      if (this.#coverage && !slot.standby && slot.calls >= COVERAGE_RECYCLE_CALLS - COVERAGE_STANDBY_LEAD) this.#spawn(slot, true);
     }
+    if (idle) {
+      this.#recall();
+      return;
+    }
+    // Every worker is busy: send the waiting calls ahead, one a worker (not with coverage, whose
+    // takes and recycling count on a worker's calls being known).
+    if (this.#coverage) return;
+    for (const slot of this.#slots) {
+      if (this.#queue.length === 0) return;
+      if (!slot.job || slot.next || !slot.worker) continue;
+      const job = this.#queue.shift()!;
+      job.sentAt = performance.now();
+      slot.next = job;
+      slot.calls++;
+      slot.worker.postMessage(job.req);
+    }
+  }
+
+  /** A worker is free and nothing waits: ask back the calls sent ahead that are stuck behind a long call. */
+  #recall(): void {
+    const now = performance.now();
+    for (const slot of this.#slots) {
+      const next = slot.next;
+      if (!next || next.answered || next.recalled || now - (next.sentAt ?? now) < NEXT_RECALL_MS) continue;
+      next.recalled = true;
+      slot.worker?.postMessage({ kind: "drop", id: next.req.id });
+    }
+    if (this.#slots.some((s) => s.next && !s.next.answered && !s.next.recalled)) this.#scheduleRecall();
+  }
+
+  /** Looks again once a call sent ahead has waited NEXT_RECALL_MS (a free worker may be waiting for it). */
+  #scheduleRecall(): void {
+    if (this.#recallTimer) return;
+    this.#recallTimer = setTimeout(() => {
+      this.#recallTimer = undefined;
+      if (!this.#closed) this.#dispatch();
+    }, NEXT_RECALL_MS);
+    this.#recallTimer.unref();
   }
 
   #startWatchdog(slot: Slot): void {
@@ -325,6 +430,7 @@ export class FunctionRuntime {
     const stuck = slot.worker;
     slot.worker = undefined;
     if (stuck) void stuck.terminate();
+    this.#handBack(slot);
     if (!this.#closed) {
       this.#spawn(slot);
       this.#dispatch();
@@ -337,12 +443,31 @@ export class FunctionRuntime {
   }
 
   #finish(slot: Slot, result: CallResult): void {
+    const next = slot.next;
+    if (!result.ok && result.dropped) {
+      // The worker dropped a call sent ahead (cancelled or recalled) before starting it; it posts
+      // that before the result of the call it was running, so the call is still the slot's `next`.
+      if (next?.req.id !== result.id) return;
+      slot.next = undefined;
+      if (!next.answered) {
+        next.recalled = false;
+        this.#queue.unshift(next);
+      }
+      this.#dispatch();
+      return;
+    }
     const job = slot.job;
     if (!job || job.req.id !== result.id) return;
     this.#clearWatchdog(slot);
     slot.job = undefined;
     slot.crashes = 0;
-    job.resolve(result);
+    if (!job.answered) job.resolve(result);
+    if (next) {
+      // The worker went on to the call sent ahead as it posted this result.
+      slot.job = next;
+      slot.next = undefined;
+      if (slot.online) this.#startWatchdog(slot);
+    }
     this.#dispatch();
   }
 

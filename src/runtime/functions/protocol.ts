@@ -23,7 +23,7 @@ export interface AppSpec {
   /** Services by name → type (`mongodb-atlas`, `http`, `twilio`, `github`, `aws` ...). */
   services: Record<string, string>;
   /**
-   * The app's npm dependencies for `require` (globals.ts AppDependencies): the absolute path of its
+   * The app's npm dependencies for `require` (require.ts AppDependencies): the absolute path of its
    * `functions/node_modules`, and the names `functions/package.json` lists.
    */
   dependencies?: { nodeModules?: string; declared?: string[] };
@@ -77,7 +77,7 @@ export interface CallRequest {
    * the handler returns (`--no-await-pending`).
    */
   awaitPending?: boolean;
-  /** What `response.setBody` does with a value that is neither a string nor a BSON.Binary (globals.ts SetBodyOther); default "error". */
+  /** What `response.setBody` does with a value that is neither a string nor a BSON.Binary (http-response.ts SetBodyOther); default "error". */
   setBodyOther?: "error" | "string" | "ejson";
 }
 
@@ -124,6 +124,8 @@ export type CallResult =
       response: ResponseState;
       logs: string[];
       outbound: OutboundCall[];
+      /** The worker dropped the call before it started, as a DropRequest asked (pool.ts: calls sent ahead). */
+      dropped?: true;
     };
 
 /** A database call from the worker; the main thread answers with DbReply. */
@@ -159,11 +161,17 @@ export interface CoverageRequest {
   /** Only this script (its `url`); every function script when absent. */
   url?: string;
 }
-export interface CoverageReply {
+interface CoverageReply {
   kind: "coverage";
   id: number;
   scripts: ScriptCoverage[];
 }
 
-export type ToWorker = { kind: "app"; app: AppSpec } | CallRequest | DbReply | CoverageRequest;
+/** Asks a worker not to start a call it was sent ahead (pool.ts); it answers with a `dropped` result, or not at all once the call runs. */
+interface DropRequest {
+  kind: "drop";
+  id: number;
+}
+
+export type ToWorker = { kind: "app"; app: AppSpec } | CallRequest | DbReply | CoverageRequest | DropRequest;
 export type FromWorker = CallResult | DbRequest | CoverageReply;

@@ -16,7 +16,14 @@
 
 import vm from "node:vm";
 import type { AppSpec, CallRequest, CallResult } from "./protocol.js";
-import { BSON, cryptoUtils, decodeEJSON, emptyResponseState, encodeEJSON, HTTPResponse, makeConsole, makeEJSON, makeJwtUtils, makeRequire, type Realm } from "./globals.js";
+import { BSON } from "./bson-global.js";
+import { makeConsole } from "./console.js";
+import { cryptoUtils } from "./crypto-utils.js";
+import { decodeEJSON, encodeEJSON, type Realm } from "./ejson-codec.js";
+import { makeEJSON } from "./ejson-global.js";
+import { emptyResponseState, HTTPResponse } from "./http-response.js";
+import { makeJwtUtils } from "./jwt-utils.js";
+import { makeRequire } from "./require.js";
 import { CallState, createFunctionContext, type DbBackend, TimeLimitError } from "./context.js";
 import { enterCall, leaveCall } from "./harden.js";
 import { guardedBuffer } from "./memory-guard.js";
@@ -342,7 +349,7 @@ export async function runInProcess(app: AppSpec, req: RunRequest, db: DbBackend)
   try {
     let source: string;
     if (req.functionName !== undefined) {
-      const fn = Object.prototype.hasOwnProperty.call(app.functions, req.functionName) ? app.functions[req.functionName] : undefined;
+      const fn = Object.hasOwn(app.functions, req.functionName) ? app.functions[req.functionName] : undefined;
       if (!fn) return failureResult(id, "FunctionNotFound", `function not found: ${req.functionName}`, state);
       source = fn.source;
       filename = `functions/${req.functionName}.js`;

@@ -131,6 +131,15 @@ port.on("message", (msg: ToWorker) => {
       queue.push(msg);
       void pump();
       break;
+    case "drop": {
+      // A call sent ahead that has not started yet leaves the queue (pool.ts); a started one runs on.
+      const at = queue.findIndex((q) => q.kind === "call" && q.id === msg.id);
+      if (at >= 0) {
+        queue.splice(at, 1);
+        post({ kind: "result", id: msg.id, ok: false, error: { message: "dropped before it started", code: "FunctionExecutionError" }, response: { methodsCalled: false, headers: {}, bodySet: false }, logs: [], outbound: [], dropped: true });
+      }
+      break;
+    }
   }
 });
 

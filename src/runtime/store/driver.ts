@@ -23,7 +23,9 @@ import type {
   UpdateOptions,
   UpdateResult,
 } from "./types.js";
-import { cloneValue, isDocument, isNumeric, toJsNumber, StoreError } from "./values.js";
+import { StoreError } from "./errors.js";
+import { isNumeric, toJsNumber } from "./numbers.js";
+import { cloneValue, isDocument } from "./values.js";
 
 const READ = { promoteValues: false, promoteLongs: false, promoteBuffers: false } as const;
 const SYSTEM_DBS = new Set(["admin", "config", "local"]);

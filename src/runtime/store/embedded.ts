@@ -5,9 +5,9 @@
 // unsorted reads return documents in insertion order (a fresh collection scan).
 //
 // Matching and aggregation run in mingo on normalised views (./mingo.ts); sorting, equality,
-// updates, upserts, projections and distinct use the server's rules directly (./values.ts,
-// ./update.ts, ./projection.ts). Every document handed out is a copy; every document taken in is
-// copied. Operations are synchronous inside their promise, so each one is atomic.
+// updates, upserts, projections and distinct use the server's rules directly (./compare.ts,
+// ./sort.ts, ./update.ts, ./upsert.ts, ./projection.ts). Every document handed out is a copy; every
+// document taken in is copied. Operations are synchronous inside their promise, so each one is atomic.
 //
 // Known limits (see also ./mingo.ts and ./update.ts):
 // - Long values beyond ±2^53 and Decimal128 values are matched and aggregated as doubles (sorting,
@@ -25,6 +25,7 @@
 
 import { ObjectId } from "bson";
 import type { Document } from "bson";
+import { bsonTag } from "../bson-values.js";
 import { compileFilter, fromView, runPipeline, toView, viewIdKey } from "./mingo.js";
 import { compileProjection } from "./projection.js";
 import type {
@@ -39,31 +40,14 @@ import type {
   UpdateOptions,
   UpdateResult,
 } from "./types.js";
-import {
-  applyUpdate,
-  buildReplacementUpsert,
-  buildUpsert,
-  documentsDiffer,
-  preview,
-  replaceDocument,
-  validateReplacement,
-  validateUpdate,
-} from "./update.js";
-import {
-  bsonTag,
-  cloneValue,
-  compareBySort,
-  compareValues,
-  equalityKey,
-  hasOwn,
-  intOption,
-  isDocument,
-  parseSort,
-  pathValues,
-  promoteValue,
-  StoreError,
-  storedDocument,
-} from "./values.js";
+import { applyUpdate, documentsDiffer, validateReplacement, validateUpdate } from "./update.js";
+import { buildReplacementUpsert, buildUpsert, replaceDocument } from "./upsert.js";
+import { compareValues, equalityKey } from "./compare.js";
+import { preview, StoreError } from "./errors.js";
+import { intOption } from "./numbers.js";
+import { pathValues } from "./paths.js";
+import { compareBySort, parseSort } from "./sort.js";
+import { cloneValue, hasOwn, isDocument, promoteValue, storedDocument } from "./values.js";
 
 interface Entry {
   doc: Document;

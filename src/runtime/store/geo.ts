@@ -16,7 +16,7 @@
 //   nearest first unless the query sorts, as MongoDB returns them.
 // - The `$geoNear` aggregation stage is not implemented (mingo.ts refuses it by name).
 
-import { StoreError } from "./values.js";
+import { StoreError } from "./errors.js";
 
 type Pt = [number, number];
 
@@ -29,7 +29,7 @@ interface Shape {
 }
 
 /** Radius MongoDB uses for spherical distances, in meters. */
-export const EARTH_RADIUS_METERS = 6_378_100;
+const EARTH_RADIUS_METERS = 6_378_100;
 
 function fail(message: string): never {
   throw new StoreError(message, 2);
@@ -134,7 +134,7 @@ function shapesAt(doc: unknown, selector: string): Shape[] {
 const rad = (deg: number) => (deg * Math.PI) / 180;
 
 /** Great-circle distance in radians. */
-export function sphereDistance(a: Pt, b: Pt): number {
+function sphereDistance(a: Pt, b: Pt): number {
   const dLat = rad(b[1] - a[1]);
   const dLng = rad(b[0] - a[0]);
   const h = Math.sin(dLat / 2) ** 2 + Math.cos(rad(a[1])) * Math.cos(rad(b[1])) * Math.sin(dLng / 2) ** 2;
@@ -247,7 +247,7 @@ export function $geoIntersects(selector: string, value: unknown): (doc: unknown)
 // $near / $nearSphere
 
 /** A parsed `$near` / `$nearSphere` with its `$maxDistance` / `$minDistance`. */
-export class NearSpec {
+class NearSpec {
   constructor(
     readonly center: Pt,
     /** Distance of a point from the center, in the unit of min / max. */
@@ -275,7 +275,7 @@ function bound(v: unknown, name: string): number | undefined {
  * GeoJSON points measure meters on the sphere; a legacy pair measures coordinate units
  * (`$near`) or radians (`$nearSphere`).
  */
-export function parseNear(op: "$near" | "$nearSphere", value: unknown, siblings: Record<string, unknown> = {}): NearSpec {
+function parseNear(op: "$near" | "$nearSphere", value: unknown, siblings: Record<string, unknown> = {}): NearSpec {
   if (value instanceof NearSpec) return value;
   if (isObj(value) && "$geometry" in value) {
     const g = value.$geometry;

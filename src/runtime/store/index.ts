@@ -6,11 +6,12 @@ import type { Document } from "bson";
 import { createDriverStore } from "./driver.js";
 import { createEmbeddedStore } from "./embedded.js";
 import type { Store } from "./types.js";
-import { isDocument, StoreError } from "./values.js";
+import { StoreError } from "./errors.js";
+import { isDocument } from "./values.js";
 
 export { createDriverStore } from "./driver.js";
 export { createEmbeddedStore } from "./embedded.js";
-export { StoreError } from "./values.js";
+export { StoreError } from "./errors.js";
 export type * from "./types.js";
 
 /** The official driver on `mongodbUri` when given, else the embedded store. */

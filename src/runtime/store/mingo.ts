@@ -28,10 +28,13 @@ import * as projectionOps from "mingo/operators/projection";
 import * as queryOps from "mingo/operators/query";
 import * as windowOps from "mingo/operators/window";
 import type { Options } from "mingo/types";
-import { Binary, BSONRegExp, ObjectId, Timestamp } from "bson";
+import { type Binary, type BSONRegExp, ObjectId, type Timestamp } from "bson";
 import type { Document } from "bson";
 import { $geoIntersects, $geoWithin, $maxDistance, $minDistance, $near, $nearSphere, prepareGeoFilter } from "./geo.js";
-import { bsonTag, cloneValue, isDocument, jsRegExp, numKind, StoreError, toJsNumber, toStored, INT32_MAX, INT32_MIN } from "./values.js";
+import { binaryBytes, bsonTag } from "../bson-values.js";
+import { StoreError } from "./errors.js";
+import { INT32_MAX, INT32_MIN, numKind, toJsNumber } from "./numbers.js";
+import { cloneValue, isDocument, jsRegExp, toStored } from "./values.js";
 
 /** Maps every array/object of a view to the typed node it was made from. */
 const VIEW_ORIGIN = new WeakMap<object, unknown>();
@@ -39,10 +42,10 @@ const VIEW_ORIGIN = new WeakMap<object, unknown>();
 const pad = (n: number, w: number): string => String(n).padStart(w, "0");
 
 /** A Binary as mingo sees it: equal and ordered by (length, subtype, bytes), like the server. */
-export class BinaryView {
+class BinaryView {
   readonly key: string;
   constructor(readonly original: Binary) {
-    const bytes = original.buffer.subarray(0, original.position);
+    const bytes = binaryBytes(original);
     this.key = `${pad(bytes.length, 10)}:${pad(original.sub_type, 3)}:${Buffer.from(bytes).toString("hex")}`;
     Object.defineProperty(this, "original", { enumerable: false });
   }
@@ -52,7 +55,7 @@ export class BinaryView {
 }
 
 /** A Timestamp as mingo sees it: ordered by (t, i). */
-export class TimestampView {
+class TimestampView {
   readonly key: string;
   constructor(readonly original: Timestamp) {
     this.key = `${pad(original.t, 10)}:${pad(original.i, 10)}`;
@@ -157,7 +160,7 @@ export function fromView(v: unknown, hint?: unknown, byId?: Map<string, Document
   // new fields follow in mingo's order, as the server appends computed fields.
   let keys = Object.keys(v);
   if (h) {
-    const hk = Object.keys(h).filter((k) => Object.prototype.hasOwnProperty.call(v, k));
+    const hk = Object.keys(h).filter((k) => Object.hasOwn(v, k));
     const known = new Set(hk);
     keys = [...hk, ...keys.filter((k) => !known.has(k))];
   } else if (keys.includes("_id")) {
@@ -345,7 +348,7 @@ const CONTEXT = Context.init({
   window: windowOps as never,
 });
 
-export function mingoOptions(extra: Partial<Options> = {}): Partial<Options> {
+function mingoOptions(extra: Partial<Options> = {}): Partial<Options> {
   return { context: CONTEXT, processingMode: ProcessingMode.CLONE_OFF, useStrictMode: true, ...extra };
 }
 

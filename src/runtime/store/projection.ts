@@ -1,12 +1,15 @@
 // Find projections on typed documents, with the server's semantics: inclusion keeps the document's
 // field order (not the projection's) and `_id` unless excluded; dotted paths reach into documents
-// and arrays of documents; `$slice`, `$elemMatch` and the positional `field.$` are supported.
-// (mingo's projection puts `_id` last and mutates its input on exclusion, so it is used only for
-// projections with aggregation expressions, through the view bridge.)
+// and arrays of documents; `$slice`, `$elemMatch` and the positional `field.$` (./positional.ts)
+// are supported. (mingo's projection puts `_id` last and mutates its input on exclusion, so it is
+// used only for projections with aggregation expressions, through the view bridge.)
 
 import type { Document } from "bson";
+import { StoreError } from "./errors.js";
 import { compileFilter, fromView, runPipeline, toView } from "./mingo.js";
-import { cloneValue, hasOwn, isDocument, isNumeric, StoreError, toJsNumber } from "./values.js";
+import { isNumeric, toJsNumber } from "./numbers.js";
+import { positionalIndex } from "./positional.js";
+import { cloneValue, hasOwn, isDocument } from "./values.js";
 
 type Leaf =
   | { kind: "include" }
@@ -105,7 +108,10 @@ function projectValue(v: unknown, spec: Leaf | Tree, filter: Document, root: Doc
       }
       case "positional": {
         if (!Array.isArray(v)) return cloneValue(v);
-        const idx = positionalMatch(spec.path, v, filter);
+        const idx = positionalIndex(spec.path, v, filter, { throughAnd: false });
+        if (idx === undefined) {
+          throw new StoreError("positional operator '.$' requires corresponding field in query specifier", 51246);
+        }
         if (idx < 0) throw new StoreError("Executor error during find command :: caused by :: positional operator '.$' couldn't find a matching element in the array", 51246);
         return [cloneValue(v[idx])];
       }
@@ -123,29 +129,7 @@ function projectValue(v: unknown, spec: Leaf | Tree, filter: Document, root: Doc
   return inclusion ? undefined : cloneValue(v);
 }
 
-function positionalMatch(path: string, arr: unknown[], filter: Document): number {
-  const sub: Document = {};
-  for (const k of Object.keys(filter)) if (k === path || k.startsWith(`${path}.`)) sub[k] = filter[k];
-  if (Object.keys(sub).length === 0) {
-    throw new StoreError("positional operator '.$' requires corresponding field in query specifier", 51246);
-  }
-  const test = compileFilter(sub);
-  const segs = path.split(".");
-  for (let i = 0; i < arr.length; i++) {
-    const probe: Document = {};
-    let node = probe;
-    segs.forEach((s, j) => {
-      if (j === segs.length - 1) node[s] = [arr[i]];
-      else node = node[s] = {};
-    });
-    if (test(toView(probe))) return i;
-  }
-  return -1;
-}
-
-export interface Projector {
-  (doc: Document): Document;
-}
+export type Projector = (doc: Document) => Document;
 
 /** Compiles a find projection; `filter` is the query (for `field.$`). Returns copies. */
 export function compileProjection(projection: Document | undefined, filter: Document = {}): Projector {
