@@ -2,6 +2,7 @@
 // test/docs/layers.test.ts on every `npm test`. From the bottom up:
 //   util, plan (shared plan types), app (reading exports)          the foundation
 //   rewrite, runtime, report, upgrade, migrate, scan, verify       the product's parts
+//   commands (the one-app use-cases: scan, migrate, verify),
 //   fleet, callers, serve                                          commands over many parts
 //   cli                                                            argument parsing and printing
 // A module may import its own layer's modules and those below it, never above.
@@ -22,20 +23,20 @@ module.exports = {
       severity: "error",
       comment: "util, plan and app are the foundation: they import nothing of the product above them.",
       from: { path: "^src/(util|plan|app)/" },
-      to: { path: "^src/(rewrite|runtime|report|upgrade|migrate|scan|verify|fleet|callers|serve|cli)/" },
+      to: { path: "^src/(rewrite|runtime|report|upgrade|migrate|scan|verify|commands|fleet|callers|serve|cli)/" },
     },
     {
       name: "parts-below-commands",
       severity: "error",
-      comment: "The product's parts never import the multi-app commands or the CLI.",
+      comment: "The product's parts (pure planning, rewriting, reporting, the runtime) never import the commands that orchestrate them, or the CLI.",
       from: { path: "^src/(rewrite|runtime|report|upgrade|migrate|scan|verify)/" },
-      to: { path: "^src/(fleet|callers|serve|cli)/" },
+      to: { path: "^src/(commands|fleet|callers|serve|cli)/" },
     },
     {
       name: "commands-below-cli",
       severity: "error",
       comment: "Only the CLI parses arguments and prints; no use-case imports it.",
-      from: { path: "^src/(fleet|callers|serve)/" },
+      from: { path: "^src/(commands|fleet|callers|serve)/" },
       to: { path: "^src/cli/" },
     },
     {
@@ -43,7 +44,7 @@ module.exports = {
       severity: "error",
       comment: "The function runtime (shim, serve, verify's sessions) does not plan, rewrite or report migrations.",
       from: { path: "^src/runtime/" },
-      to: { path: "^src/(rewrite|report|upgrade|migrate|scan|verify)/" },
+      to: { path: "^src/(rewrite|report|upgrade|migrate|scan|verify|commands)/" },
     },
     {
       name: "plan-types-only",

@@ -880,7 +880,7 @@ async function requestCampaign(o, record) {
     }
   }
   // The migrated copy serves both URL families: the webhooks and their new endpoints.
-  const { migrate } = await import(pathToFileURL(path.join(DIST, "src/migrate/run.js")).href);
+  const { migrate } = await import(pathToFileURL(path.join(DIST, "src/commands/migrate.js")).href);
   const out = path.join(tmp, "out");
   const mig = await migrate({ app, out, report: path.join(tmp, "report"), dryRun: false, inPlace: false, allowDirty: false, removeWebhooks: false, force: false });
   if (!mig.reportDir) throw new Error(`could not migrate the shim app: ${JSON.stringify(mig.errors)}`);

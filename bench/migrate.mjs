@@ -64,7 +64,7 @@ async function child(mode, app, out) {
       writeFileSync(path.join(out, `f${i++}.js`), printer.printFile(sf));
     }
   } else {
-    const { migrate } = await import(new URL("src/migrate/run.js", `file://${dist}/`).href);
+    const { migrate } = await import(new URL("src/commands/migrate.js", `file://${dist}/`).href);
     const r = await migrate({ app, out, report: out + "-report", dryRun: false, inPlace: false, allowDirty: false, removeWebhooks: false, force: true });
     if (r.code === 1) throw new Error(`migrate failed: ${JSON.stringify(r.errors)}`);
   }

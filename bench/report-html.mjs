@@ -17,7 +17,7 @@ import { generateReportApp } from "./report-app.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const dist = path.resolve(process.env.HOOKSHIFT_DIST ?? path.join(here, "../dist"));
-const { migrate } = await import(pathToFileURL(path.join(dist, "src/migrate/run.js")).href);
+const { migrate } = await import(pathToFileURL(path.join(dist, "src/commands/migrate.js")).href);
 
 const args = process.argv.slice(2);
 const at = args.indexOf("--runs");

@@ -14,7 +14,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const dist = process.env.HOOKSHIFT_DIST ?? path.join(root, "dist");
 const load = (rel) => import(new URL(rel, `file://${dist}/`).href);
 const { readApp } = await load("src/app/read/index.js");
-const { planWithUpgrade, targetFormatFor } = await load("src/upgrade/plan-with-upgrade.js");
+const { planWithUpgrade, targetFormatFor } = await load("src/commands/plan-with-upgrade.js");
 const { RULE_IDS } = await load("src/rewrite/registry.js");
 
 const apps = path.join(root, "fixtures", "apps");

@@ -152,13 +152,13 @@ function generate(n, root) {
 async function child(mode, app, out) {
   const started = process.hrtime.bigint();
   if (mode === "migrate") {
-    const { migrate } = await import("../dist/src/migrate/run.js");
+    const { migrate } = await import("../dist/src/commands/migrate.js");
     const r = await migrate({ app, out, report: out + "-report", dryRun: false, inPlace: false, allowDirty: false, removeWebhooks: false, force: true });
     if (r.code === 1) throw new Error(`migrate failed: ${JSON.stringify(r.errors)}`);
     process.stdout.write(JSON.stringify({ ms: Number(process.hrtime.bigint() - started) / 1e6 }));
     return;
   }
-  const { verify } = await import("../dist/src/verify/run.js");
+  const { verify } = await import("../dist/src/commands/verify.js");
   const loaded = process.hrtime.bigint();
   // CPU time of every thread (main and function workers): steadier than wall time on a busy machine.
   const cpuBefore = process.cpuUsage();

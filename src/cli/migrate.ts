@@ -1,6 +1,6 @@
 import path from "node:path";
 import { createColors } from "picocolors";
-import { displayPath, migrate, type MigrateOptions } from "../migrate/run.js";
+import { displayPath, migrate, type MigrateOptions } from "../commands/migrate.js";
 import { colorDiff, renderConsoleSummary, renderDiffStat, renderNextSteps } from "../report/console.js";
 import { progressBar } from "./progress.js";
 import { findingLine } from "../report/scan-table.js";

@@ -1,4 +1,4 @@
-import { scanFolders } from "../scan/inventory.js";
+import { scanFolders } from "../commands/scan.js";
 import { renderScanTable } from "../report/scan-table.js";
 import { renderNextSteps } from "../report/console.js";
 import { scanNextSteps } from "../report/next-steps.js";

@@ -3,7 +3,7 @@ import path from "node:path";
 import { createColors } from "picocolors";
 import { percent } from "../verify/coverage.js";
 import { ranges, renderVerifyHtml } from "../verify/html.js";
-import { verify, type VerifyOptions, type VerifyResult } from "../verify/run.js";
+import { verify, type VerifyOptions, type VerifyResult } from "../commands/verify.js";
 import type { WebhookVerification } from "../verify/types.js";
 import type { Io } from "./io.js";
 import { UsageError } from "../util/errors.js";

@@ -1,12 +1,12 @@
-// One app of a fleet `migrate`: the one-app use-case (src/migrate/run.ts) with the app's own
+// One app of a fleet `migrate`: the one-app use-case (src/commands/migrate.ts) with the app's own
 // `--out <out>/<rel>` and `--report <report>/<rel>`, exactly as `hookshift migrate <app> --out …
 // --report …` would run it, then the app's fleet row (report/fleet-model.ts) and, last, its
 // resume marker (resume.ts). Runs in a fleet worker process (worker.ts).
 
 import type { Finding } from "../app/findings.js";
 import { hashApp } from "../migrate/input-hash.js";
-import { displayPath, migrate } from "../migrate/run.js";
-import type { TargetFormat } from "../upgrade/plan-with-upgrade.js";
+import { displayPath, migrate } from "../commands/migrate.js";
+import type { TargetFormat } from "../commands/plan-with-upgrade.js";
 import type { Report } from "../report/build.js";
 import type { FleetApp } from "../report/fleet-model.js";
 import { reviewItems } from "../report/markdown.js";

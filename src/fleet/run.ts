@@ -9,7 +9,7 @@ import { finding, type Finding } from "../app/findings.js";
 import { displayPath } from "../util/display-path.js";
 import { removeStaleStaging } from "../migrate/staging.js";
 import { writeTextFile } from "../util/write-text.js";
-import type { TargetFormat } from "../upgrade/plan-with-upgrade.js";
+import type { TargetFormat } from "../commands/plan-with-upgrade.js";
 import { FLEET_FORMAT_VERSION, summarise, type FleetApp, type FleetReport } from "../report/fleet-model.js";
 import { renderFleetHtml } from "../report/fleet-html.js";
 import { renderFleetMarkdown } from "../report/fleet-markdown.js";

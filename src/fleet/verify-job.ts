@@ -1,4 +1,4 @@
-// One app of `verify --fleet`: the one-app use-case (src/verify/run.ts) on the pair fleet.json
+// One app of `verify --fleet`: the one-app use-case (src/commands/verify.ts) on the pair fleet.json
 // names (the original app and its migrated copy), writing verify.json and verify.html into the
 // app's report folder as `verify --report` does, and the app's row of the fleet verify.json.
 // Runs in a fleet worker process (worker.ts).
@@ -9,7 +9,7 @@ import { writeTextFile } from "../util/write-text.js";
 import type { FleetVerifyApp } from "../report/fleet-model.js";
 import { UsageError } from "../util/errors.js";
 import { renderVerifyHtml } from "../verify/html.js";
-import { verify } from "../verify/run.js";
+import { verify } from "../commands/verify.js";
 import { verifyExitCode } from "../verify/summary.js";
 
 export interface VerifyAppJob {

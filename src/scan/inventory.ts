@@ -1,12 +1,11 @@
-// `scan`: every app under the given folders and every webhook in them, as one JSON-ready
-// inventory. Paths in the output are relative to the working directory so a terminal or editor
-// can open `file:line:column` directly.
+// What `scan` reports (pure): every app and every webhook in it as one JSON-ready inventory, from
+// apps already read. Paths in the output are relative to the working directory so a terminal or
+// editor can open `file:line:column` directly. Finding and reading the apps is the command's part
+// (src/commands/scan.ts).
 
 import path from "node:path";
-import { discoverApps } from "../app/discover.js";
 import { sortFindings, type Finding } from "../app/findings.js";
 import type { App, Webhook } from "../app/model.js";
-import { readApp } from "../app/read/index.js";
 import { DIFFERENCE_RULE } from "../migrate/differences.js";
 import { planMigration } from "../migrate/plan.js";
 import type { WebhookPlan } from "../plan/types.js";
@@ -44,42 +43,9 @@ export interface Inventory {
   findings: Finding[];
 }
 
-export async function scanFolders(dirs: string[], cwd = process.cwd(), onProgress?: OnProgress): Promise<{ inventory: Inventory; apps: App[] }> {
-  const apps: App[] = [];
+/** The inventory of `apps`; `problems` are findings about the inputs themselves (a folder without apps, an app that could not be read). */
+export function inventoryOf(apps: App[], problems: Finding[], cwd: string, onProgress?: OnProgress): Inventory {
   const inventory: Inventory = { apps: [], findings: [] };
-  const missing: Finding[] = [];
-  let toRead = 0;
-  for (const dir of dirs) {
-    onProgress?.({ phase: "read", done: apps.length, total: toRead, unit: "apps" });
-    const found = await discoverApps(dir);
-    toRead += found.length;
-    if (found.length === 0) {
-      missing.push({
-        severity: "error",
-        code: "no-apps",
-        message: `No App Services app found under ${dir}`,
-        file: rel(cwd, path.resolve(dir)),
-        hint: "Point scan at an exported app folder (with realm_config.json, root_config.json, config.json or stitch.json) or a folder of them.",
-      });
-    }
-    for (const f of found) {
-      if (apps.some((a) => a.root === f.root)) continue;
-      try {
-        apps.push(await readApp(f.root, f.detection));
-        onProgress?.({ phase: "read", done: apps.length, total: toRead, unit: "apps" });
-      } catch (e) {
-        // Readers report bad input as findings; this is for what they did not foresee. One app
-        // that cannot be read must not hide the others.
-        missing.push({
-          severity: "error",
-          code: "read-failed",
-          message: `Could not read the app: ${e instanceof Error ? e.message : String(e)}`,
-          file: rel(cwd, f.root),
-          hint: "Please report this with the folder layout; the other apps were scanned.",
-        });
-      }
-    }
-  }
   for (const app of apps) {
     onProgress?.({ phase: "scan", done: inventory.apps.length, total: apps.length, unit: "apps" });
     const root = rel(cwd, app.root);
@@ -99,8 +65,8 @@ export async function scanFolders(dirs: string[], cwd = process.cwd(), onProgres
     inventory.apps.push(entry);
     inventory.findings.push(...entry.findings, ...webhooks.flatMap((w) => w.findings));
   }
-  inventory.findings = sortFindings([...missing, ...inventory.findings]);
-  return { inventory, apps };
+  inventory.findings = sortFindings([...problems, ...inventory.findings]);
+  return inventory;
 }
 
 /** Scan shows problems, not the behaviour notes that migrate's report explains per webhook. */
@@ -125,7 +91,7 @@ function inventoryWebhook(w: Webhook, plan: WebhookPlan | undefined, root: strin
   };
 }
 
-function rel(cwd: string, abs: string): string {
+export function rel(cwd: string, abs: string): string {
   const r = toPosix(path.relative(cwd, abs));
   return r === "" ? "." : r.startsWith("..") || path.isAbsolute(r) ? toPosix(abs) : r;
 }

@@ -1,6 +1,6 @@
 // What an upgrade step returns: the tree of the upgraded app, where each original file went, the
 // findings, and which rule put each new file there. Both steps (./v1-to-v2.ts, ./v2-to-c.ts)
-// return one; ./plan-with-upgrade.ts composes them.
+// return one; src/commands/plan-with-upgrade.ts composes them.
 
 import type { Finding } from "../app/findings.js";
 import type { Tree } from "./tree.js";

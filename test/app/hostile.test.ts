@@ -9,8 +9,8 @@ import { describe, expect, it } from "vitest";
 import type { Finding } from "../../src/app/findings.js";
 import { readApp } from "../../src/app/read/index.js";
 import { MAX_READ_BYTES } from "../../src/util/fs.js";
-import { migrate, type MigrateOptions } from "../../src/migrate/run.js";
-import { scanFolders } from "../../src/scan/inventory.js";
+import { migrate, type MigrateOptions } from "../../src/commands/migrate.js";
+import { scanFolders } from "../../src/commands/scan.js";
 import { fixture, tempDir } from "../helpers.js";
 
 const base: Omit<MigrateOptions, "app"> = { dryRun: false, inPlace: false, allowDirty: false, removeWebhooks: false, force: false };

@@ -6,7 +6,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { discoverApps } from "../../src/app/discover.js";
 import { readApp } from "../../src/app/read/index.js";
-import { scanFolders } from "../../src/scan/inventory.js";
+import { scanFolders } from "../../src/commands/scan.js";
 import { copyFixture, tempDir } from "../helpers.js";
 
 const MARKER = "OUTSIDE_ONLY_MARKER_51c2";

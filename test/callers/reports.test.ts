@@ -7,7 +7,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadReports } from "../../src/callers/load-reports.js";
 import { findCallers } from "../../src/callers/run.js";
-import { migrate } from "../../src/migrate/run.js";
+import { migrate } from "../../src/commands/migrate.js";
 import { fleetSchema } from "../../src/report/fleet-schema.js";
 import { fixture, tempDir } from "../helpers.js";
 import { DEMO_REPORT, REPORTS } from "./clients.js";

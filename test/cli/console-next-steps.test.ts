@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.js";
 import { bufferIo } from "../../src/cli/io.js";
 import { progressBar } from "../../src/cli/progress.js";
-import { migrate } from "../../src/migrate/run.js";
+import { migrate } from "../../src/commands/migrate.js";
 import { planMigration } from "../../src/migrate/plan.js";
 import { readApp } from "../../src/app/read/index.js";
 import type { Report } from "../../src/report/build.js";

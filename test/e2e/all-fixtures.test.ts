@@ -4,9 +4,9 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { migrate } from "../../src/migrate/run.js";
+import { migrate } from "../../src/commands/migrate.js";
 import { percent } from "../../src/verify/coverage.js";
-import { verify } from "../../src/verify/run.js";
+import { verify } from "../../src/commands/verify.js";
 import { fixture, tempDir } from "../helpers.js";
 
 // bad-input has webhooks that cannot convert; partial-no-root cannot be written at all.

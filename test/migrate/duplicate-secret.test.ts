@@ -7,7 +7,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { runMigrate } from "../../src/cli/migrate.js";
 import type { Io } from "../../src/cli/io.js";
-import { migrate, type MigrateOptions } from "../../src/migrate/run.js";
+import { migrate, type MigrateOptions } from "../../src/commands/migrate.js";
 import { fixture, tempDir } from "../helpers.js";
 
 const base: Omit<MigrateOptions, "app"> = { dryRun: false, inPlace: false, allowDirty: false, removeWebhooks: false, force: false };

@@ -9,7 +9,7 @@ import path from "node:path";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
 import { applyJournaled, hasJournal, recoverJournal } from "../../src/migrate/journal.js";
-import { migrate } from "../../src/migrate/run.js";
+import { migrate } from "../../src/commands/migrate.js";
 import { copyFixture, REPO, tempDir, treeFingerprint } from "../helpers.js";
 
 /** journal.ts and the project modules it imports, as JavaScript modules in `dir` (same layout). */

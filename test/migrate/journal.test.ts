@@ -11,7 +11,7 @@ import { describe, expect, it } from "vitest";
 import { applyJournaled, hasJournal, JOURNAL_DIR, JOURNAL_FILE, recoverJournal, SimulatedKill } from "../../src/migrate/journal.js";
 import { bufferIo } from "../../src/cli/io.js";
 import { runMigrate } from "../../src/cli/migrate.js";
-import { migrate, type MigrateOptions } from "../../src/migrate/run.js";
+import { migrate, type MigrateOptions } from "../../src/commands/migrate.js";
 import type { FileChange } from "../../src/plan/types.js";
 import { copyFixture, tempDir, treeFingerprint } from "../helpers.js";
 

@@ -4,7 +4,7 @@
 import { lstat, mkdir, readFile, readdir, readlink, rename, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { migrate, type MigrateOptions } from "../../src/migrate/run.js";
+import { migrate, type MigrateOptions } from "../../src/commands/migrate.js";
 import { copyFixture, tempDir, treeFingerprint } from "../helpers.js";
 
 const base: Omit<MigrateOptions, "app"> = { dryRun: false, inPlace: false, allowDirty: false, removeWebhooks: false, force: false };

@@ -6,7 +6,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { readApp } from "../../src/app/read/index.js";
 import { planMigration } from "../../src/migrate/plan.js";
-import { exitCode, migrate, type MigrateOptions } from "../../src/migrate/run.js";
+import { exitCode, migrate, type MigrateOptions } from "../../src/commands/migrate.js";
 import type { MigrationPlan, WebhookPlan } from "../../src/plan/types.js";
 import { buildReport } from "../../src/report/build.js";
 import { renderConsoleSummary } from "../../src/report/console.js";

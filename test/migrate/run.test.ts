@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { lstat, mkdir, readFile, readdir, readlink, stat, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { migrate, type MigrateOptions } from "../../src/migrate/run.js";
+import { migrate, type MigrateOptions } from "../../src/commands/migrate.js";
 import { copyFixture, fixture, FIXTURE_SECRETS, tempDir, treeFingerprint } from "../helpers.js";
 
 const base: Omit<MigrateOptions, "app"> = { dryRun: false, inPlace: false, allowDirty: false, removeWebhooks: false, force: false };

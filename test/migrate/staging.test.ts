@@ -7,7 +7,7 @@ import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { migrate, type MigrateOptions } from "../../src/migrate/run.js";
+import { migrate, type MigrateOptions } from "../../src/commands/migrate.js";
 import { removeStaleStaging, STAGING_MARK } from "../../src/migrate/staging.js";
 import { startOutWrite } from "../../src/migrate/write.js";
 import { ownMark } from "../../src/util/owner.js";

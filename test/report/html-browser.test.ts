@@ -11,7 +11,7 @@ import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Browser, Page } from "puppeteer-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { migrate } from "../../src/migrate/run.js";
+import { migrate } from "../../src/commands/migrate.js";
 import type { Report } from "../../src/report/build.js";
 // @ts-expect-error: a plain ES module shared with bench/report-html.mjs (no types)
 import { generateReportApp } from "../../bench/report-app.mjs";

@@ -3,7 +3,7 @@
 // character in V8, which cost three quarters of a second at 5,000 webhooks).
 
 import { describe, expect, it } from "vitest";
-import { migrate } from "../../src/migrate/run.js";
+import { migrate } from "../../src/commands/migrate.js";
 import { repoRoot } from "../../src/rewrite/fixtures.js";
 import path from "node:path";
 

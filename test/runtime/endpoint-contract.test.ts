@@ -4,7 +4,7 @@
 
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { migrate } from "../../src/migrate/run.js";
+import { migrate } from "../../src/commands/migrate.js";
 import { bufferIo } from "../../src/cli/io.js";
 import { runShim, type ShimOptions } from "../../src/cli/shim.js";
 import { RULE_IDS } from "../../src/rewrite/registry.js";

@@ -4,7 +4,7 @@
 import path from "node:path";
 import { readFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { migrate } from "../../src/migrate/run.js";
+import { migrate } from "../../src/commands/migrate.js";
 import { RULE_IDS } from "../../src/rewrite/registry.js";
 import { signature, type ShimRequest } from "../../src/runtime/http.js";
 import { dispatch } from "../../src/runtime/server.js";

@@ -9,7 +9,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { migrate } from "../../src/migrate/run.js";
+import { migrate } from "../../src/commands/migrate.js";
 import { RULE_IDS } from "../../src/rewrite/registry.js";
 import { DEFAULT_LIMITS } from "../../src/runtime/limits.js";
 import { defaultSemantics } from "../../src/runtime/semantics.js";

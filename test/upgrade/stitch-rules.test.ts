@@ -7,7 +7,7 @@ import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Finding } from "../../src/app/findings.js";
 import { readApp } from "../../src/app/read/index.js";
-import { migrate, type MigrateOptions, type MigrateResult } from "../../src/migrate/run.js";
+import { migrate, type MigrateOptions, type MigrateResult } from "../../src/commands/migrate.js";
 import { convertStitchRule, splitNamespace } from "../../src/upgrade/stitch-rules.js";
 import { REPO, tempDir, treeFingerprint } from "../helpers.js";
 

@@ -4,8 +4,8 @@
 
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { migrate } from "../../src/migrate/run.js";
-import { verify, type VerifyResult } from "../../src/verify/run.js";
+import { migrate } from "../../src/commands/migrate.js";
+import { verify, type VerifyResult } from "../../src/commands/verify.js";
 import { fixture, tempDir } from "../helpers.js";
 
 async function migrateAndVerify(skipRules?: string[]): Promise<VerifyResult> {

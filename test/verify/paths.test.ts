@@ -6,9 +6,9 @@ import { cp, mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { exitCode } from "../../src/cli/verify.js";
-import { migrate } from "../../src/migrate/run.js";
+import { migrate } from "../../src/commands/migrate.js";
 import { percent } from "../../src/verify/coverage.js";
-import { verify, type VerifyResult } from "../../src/verify/run.js";
+import { verify, type VerifyResult } from "../../src/commands/verify.js";
 import { fixture, tempDir } from "../helpers.js";
 
 const base = { dryRun: false, inPlace: false, allowDirty: false, removeWebhooks: false, force: false };

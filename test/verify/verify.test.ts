@@ -2,9 +2,9 @@
 
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { migrate } from "../../src/migrate/run.js";
+import { migrate } from "../../src/commands/migrate.js";
 import { RULE_IDS } from "../../src/rewrite/registry.js";
-import { verify, type VerifyResult } from "../../src/verify/run.js";
+import { verify, type VerifyResult } from "../../src/commands/verify.js";
 import { fixture, tempDir } from "../helpers.js";
 
 let result: VerifyResult;

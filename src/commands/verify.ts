@@ -19,16 +19,16 @@ import type { ScriptCoverage } from "../runtime/functions/protocol.js";
 import { parseSeed } from "../runtime/store/index.js";
 import { parseUsersFile, UserStore, type UsersFile } from "../runtime/users.js";
 import { UsageError } from "../util/errors.js";
-import { baseCase, casesFor, payloadTemplate, type LogicalCase, type RecordedRequest } from "./cases.js";
-import { CaseRunner, type RunContext } from "./case-runner.js";
-import { addedLines, measure, summarise as summariseCoverage } from "./coverage.js";
-import { readsOf } from "./reads.js";
-import { gateHeaderSets } from "./gates.js";
-import { branchCases, sourceCases, sourceMethod } from "./source-cases.js";
-import { summarise, unprovenReason } from "./summary.js";
-import { DEFAULT_MAX_CASES, DEFAULT_VERIFY_TIME_LIMIT_S } from "./defaults.js";
-import type { CollectionRead, FunctionReads, SourceView, VerifyResult, WebhookCoverage, WebhookVerification } from "./types.js";
-import { callerChanges, type Credentials } from "./render.js";
+import { baseCase, casesFor, payloadTemplate, type LogicalCase, type RecordedRequest } from "../verify/cases.js";
+import { CaseRunner, type RunContext } from "../verify/case-runner.js";
+import { addedLines, measure, summarise as summariseCoverage } from "../verify/coverage.js";
+import { readsOf } from "../verify/reads.js";
+import { gateHeaderSets } from "../verify/gates.js";
+import { branchCases, sourceCases, sourceMethod } from "../verify/source-cases.js";
+import { summarise, unprovenReason } from "../verify/summary.js";
+import { DEFAULT_MAX_CASES, DEFAULT_VERIFY_TIME_LIMIT_S } from "../verify/defaults.js";
+import type { CollectionRead, FunctionReads, SourceView, VerifyResult, WebhookCoverage, WebhookVerification } from "../verify/types.js";
+import { callerChanges, type Credentials } from "../verify/render.js";
 
 export interface VerifyOptions {
   original: string;
@@ -58,7 +58,7 @@ export interface VerifyOptions {
 /** Rounds after the first that aim at branches not taken; each stops early when it finds nothing new to try. */
 const BRANCH_ROUNDS = 2;
 
-export type { VerifyResult } from "./types.js";
+export type { VerifyResult } from "../verify/types.js";
 
 /**
  * Nothing to verify is an error, not an empty success: an original app without webhooks, or a

@@ -12,10 +12,10 @@ import { readApp } from "../app/read/index.js";
 import { planMigration } from "../migrate/plan.js";
 import type { MigrationPlan, PlanOptions, UpgradeSummary } from "../plan/types.js";
 import { readAppFile } from "../util/fs.js";
-import { applyChanges, changesBetween, composeTrees, identityTree, materialize, textsOf, type Tree } from "./tree.js";
-import type { Move, UpgradePlan } from "./upgrade-plan.js";
-import { upgradeV1 } from "./v1-to-v2.js";
-import { upgradeV2ToC } from "./v2-to-c.js";
+import { applyChanges, changesBetween, composeTrees, identityTree, materialize, textsOf, type Tree } from "../upgrade/tree.js";
+import type { Move, UpgradePlan } from "../upgrade/upgrade-plan.js";
+import { upgradeV1 } from "../upgrade/v1-to-v2.js";
+import { upgradeV2ToC } from "../upgrade/v2-to-c.js";
 
 export type TargetFormat = "20210101" | "20230101";
 
