@@ -41,7 +41,7 @@ export function readMark(file: string): OwnerMark | undefined {
 export function markAlive(mark: OwnerMark): boolean {
   if (mark.host !== os.hostname()) return true;
   if (mark.pid === process.pid) return mark.started === STARTED;
-  if (!pidAlive(mark.pid)) return false;
+  if (!pidAlive(mark.pid) || isZombie(mark.pid)) return false;
   const started = processStartTime(mark.pid);
   return started === undefined || Math.abs(started - mark.started) <= 3000;
 }
@@ -54,6 +54,21 @@ function pidAlive(pid: number): boolean {
   } catch (e) {
     // EPERM: it exists, it is someone else's.
     return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * A process that has ended but that nobody has reaped yet (Linux state Z or X in /proc): it still
+ * answers `kill(pid, 0)`. A killed run's child whose new parent never reaps it (a container whose
+ * pid 1 is no init) stays so for ever, and its folders would never count as left behind.
+ */
+function isZombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const state = stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
+    return state === "Z" || state === "X";
+  } catch {
+    return false;
   }
 }
 

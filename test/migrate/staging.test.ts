@@ -116,7 +116,9 @@ describe("stale report files", () => {
     const r = await migrate({ ...base, app, out, report });
     expect(r.errors).toEqual([]);
     expect(r.notices?.join("\n")).toContain(deadTmp);
-    expect((await readdir(report)).sort()).toEqual([liveTmp, "notes.txt", "create-secrets.sh", "report.html", "report.json", "report.md", "secrets.json"].sort());
+    expect((await readdir(report)).sort()).toEqual(
+      [liveTmp, "notes.txt", "create-secrets.sh", "report.html", "report.json", "report.md", "secrets.json"].sort(),
+    );
   });
 });
 
@@ -135,6 +137,22 @@ describe("owner marks", () => {
       expect(markAlive(ownMark())).toBe(true);
     } finally {
       child.kill("SIGKILL");
+    }
+  });
+
+  it.runIf(process.platform === "linux")("a process that ended but was never reaped (a zombie) is not alive", async () => {
+    const { spawn } = await import("node:child_process");
+    const { markAlive } = await import("../../src/util/owner.js");
+    // The shell starts `true` in the background and then becomes `sleep`, which never reaps it.
+    const shell = spawn("sh", ["-c", "true & echo $!; exec sleep 20"], { stdio: ["ignore", "pipe", "ignore"] });
+    try {
+      const pid = Number(await new Promise<string>((resolve) => shell.stdout.once("data", (d: Buffer) => resolve(d.toString()))));
+      const zombie = async () => (await readFile(`/proc/${pid}/stat`, "utf8").catch(() => "")).includes(") Z ");
+      for (let i = 0; i < 100 && !(await zombie()); i++) await new Promise((r) => setTimeout(r, 20));
+      expect(await zombie()).toBe(true);
+      expect(markAlive({ tool: "hookshift", pid, started: Date.now(), host: os.hostname() })).toBe(false);
+    } finally {
+      shell.kill("SIGKILL");
     }
   });
 });
