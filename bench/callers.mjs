@@ -68,7 +68,10 @@ async function generate(root) {
     secretName: `svc${k}_hook${k}`,
     findings: [],
   }));
-  await writeFile(path.join(reportDir, "report.json"), JSON.stringify({ formatVersion: 1, app: { appId: "bench-abcde", name: "bench" }, output: { mode: "out" }, blocked: false, webhooks }));
+  await writeFile(
+    path.join(reportDir, "report.json"),
+    JSON.stringify({ formatVersion: 1, app: { appId: "bench-abcde", name: "bench" }, output: { mode: "out" }, blocked: false, webhooks }),
+  );
   const clients = path.join(root, "clients");
   await mkdir(clients);
   await writeFile(path.join(clients, ".gitignore"), "*.min.js\nbuild/\n");
@@ -80,7 +83,7 @@ async function generate(root) {
     const batch = [];
     for (let i = d * PER_DIR; i < Math.min(FILES, (d + 1) * PER_DIR); i++) {
       // Sizes from 0.2x to 1.8x the average, so the total is about FILES x average.
-      const text = fileText(i, Math.round(avg * (0.2 + 1.6 * ((i * 7919) % 1000) / 1000)));
+      const text = fileText(i, Math.round(avg * (0.2 + (1.6 * ((i * 7919) % 1000)) / 1000)));
       bytes += text.length;
       batch.push(writeFile(path.join(dir, `file${i}.${["js", "ts", "py", "json"][i % 4]}`), text));
     }
@@ -119,7 +122,9 @@ const root = await mkdtemp(path.join(os.tmpdir(), "hookshift-bench-callers-"));
 try {
   const g = await time(() => generate(root));
   const { reportDir, clients, bytes, matching } = g.out;
-  console.log(`generated ${FILES.toLocaleString("en-US")} files, ${(bytes / 1e6).toFixed(0)} MB (${matching} with a webhook URL) in ${(g.ms / 1000).toFixed(1)} s under ${root}`);
+  console.log(
+    `generated ${FILES.toLocaleString("en-US")} files, ${(bytes / 1e6).toFixed(0)} MB (${matching} with a webhook URL) in ${(g.ms / 1000).toFixed(1)} s under ${root}`,
+  );
   const base = [];
   const run = [];
   for (let k = 0; k < RUNS; k++) {

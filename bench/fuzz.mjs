@@ -161,7 +161,9 @@ const WEBHOOK_CONFIG = /^(?:services|http_endpoints|https_endpoints)\/[^/]+\/(?:
 /** Webhook configs: a regular file at a webhook's place, beside a source.js. */
 function webhookConfigs(app) {
   return walk(app)
-    .filter(({ p, st }) => st.isFile() && WEBHOOK_CONFIG.test(path.relative(app, p.toString())) && fs.existsSync(path.join(path.dirname(p.toString()), "source.js")))
+    .filter(
+      ({ p, st }) => st.isFile() && WEBHOOK_CONFIG.test(path.relative(app, p.toString())) && fs.existsSync(path.join(path.dirname(p.toString()), "source.js")),
+    )
     .map(({ p }) => p.toString());
 }
 
@@ -223,7 +225,9 @@ function randomValue(r, depth = 0) {
     case 7:
       return Array.from({ length: r.int(0, 3) }, () => randomValue(r, depth + 1));
     default:
-      return Object.fromEntries(Array.from({ length: r.int(0, 3) }, () => [r.pick(["name", "options", "secret", "httpMethod", "type", "config", "x"]), randomValue(r, depth + 1)]));
+      return Object.fromEntries(
+        Array.from({ length: r.int(0, 3) }, () => [r.pick(["name", "options", "secret", "httpMethod", "type", "config", "x"]), randomValue(r, depth + 1)]),
+      );
   }
 }
 
@@ -304,7 +308,13 @@ const MUTATIONS = {
       const f = r.pick(ctx.files().filter(isSource));
       if (!f) return "no source";
       const d = r.int(500, 20_000);
-      const body = r.pick([nested(d, "(", ")"), nested(d, "[", "]"), nested(d, "{a:", "}"), Array(d).fill("1").join("+"), nested(Math.min(d, 3000), "function f(){", "}", "")]);
+      const body = r.pick([
+        nested(d, "(", ")"),
+        nested(d, "[", "]"),
+        nested(d, "{a:", "}"),
+        Array(d).fill("1").join("+"),
+        nested(Math.min(d, 3000), "function f(){", "}", ""),
+      ]);
       fs.writeFileSync(f, `exports = function(payload) { return ${body}; };\n`);
       return `deep source ${ctx.rel(f)}`;
     }
@@ -324,7 +334,12 @@ const MUTATIONS = {
   },
   hugeString(ctx, r) {
     const size = r.int(64 * 1024, ctx.budget(2 * 1024 * 1024));
-    const big = r.chance(0.5) ? "A".repeat(size) : r.word(Math.min(size, 256 * 1024)).repeat(Math.ceil(size / Math.min(size, 256 * 1024))).slice(0, size);
+    const big = r.chance(0.5)
+      ? "A".repeat(size)
+      : r
+          .word(Math.min(size, 256 * 1024))
+          .repeat(Math.ceil(size / Math.min(size, 256 * 1024)))
+          .slice(0, size);
     const f = r.pick(ctx.files().filter((p) => webhookish(p) || isSource(p)));
     if (!f) return "no file";
     if (isSource(f)) {
@@ -347,7 +362,14 @@ const MUTATIONS = {
     return `huge ${key} (${size}) in ${ctx.rel(f)}`;
   },
   invalidUtf8(ctx, r) {
-    const bad = [Buffer.from([0xff]), Buffer.from([0xc3, 0x28]), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from([0xf0, 0x28, 0x8c, 0xbc]), Buffer.from([0xe2, 0x82]), Buffer.from([0xc0, 0xaf])];
+    const bad = [
+      Buffer.from([0xff]),
+      Buffer.from([0xc3, 0x28]),
+      Buffer.from([0xed, 0xa0, 0x80]),
+      Buffer.from([0xf0, 0x28, 0x8c, 0xbc]),
+      Buffer.from([0xe2, 0x82]),
+      Buffer.from([0xc0, 0xaf]),
+    ];
     if (r.chance(0.35)) {
       const e = r.pick(ctx.entries());
       if (!e) return "nothing";
@@ -405,12 +427,24 @@ const MUTATIONS = {
     if (j >= 0 && r.chance(0.6)) {
       // a second secret key in the options object, before or after the first
       s = s.slice(0, j) + `"secret": "${ctx.secrets[1]}", ` + s.slice(j);
-    } else s = s.slice(0, i + 1) + dup + (s.slice(i + 1).trim().startsWith("}") ? "" : ",") + s.slice(i + 1);
+    } else
+      s =
+        s.slice(0, i + 1) +
+        dup +
+        (s
+          .slice(i + 1)
+          .trim()
+          .startsWith("}")
+          ? ""
+          : ",") +
+        s.slice(i + 1);
     fs.writeFileSync(f, s, "latin1");
     return `duplicate keys in ${ctx.rel(f)}`;
   },
   specialNames(ctx, r) {
-    const name = r.pick(SPECIAL_NAMES.concat(HOSTILE_STRINGS.filter((s) => !["", "..", "../..", ".", "/", "\u0000", "a\u0000b", "\\", "../../etc/passwd"].includes(s))));
+    const name = r.pick(
+      SPECIAL_NAMES.concat(HOSTILE_STRINGS.filter((s) => !["", "..", "../..", ".", "/", "\u0000", "a\u0000b", "\\", "../../etc/passwd"].includes(s))),
+    );
     if (r.chance(0.5)) {
       const d = r.pick(ctx.dirs().filter((x) => x !== ctx.app));
       if (!d) return "no folder";
@@ -478,9 +512,22 @@ async function runTree(seed, main) {
       outside,
       secrets,
       rel: (p) => path.relative(app, p.toString()),
-      entries: () => walk(app).map((e) => e.p.toString()).filter((p) => !p.includes("\ufffd")),
-      files: () => walk(app).filter((e) => e.st.isFile()).map((e) => e.p.toString()).filter((p) => !p.includes("\ufffd")),
-      dirs: () => [app, ...walk(app).filter((e) => e.st.isDirectory()).map((e) => e.p.toString()).filter((p) => !p.includes("\ufffd"))],
+      entries: () =>
+        walk(app)
+          .map((e) => e.p.toString())
+          .filter((p) => !p.includes("\ufffd")),
+      files: () =>
+        walk(app)
+          .filter((e) => e.st.isFile())
+          .map((e) => e.p.toString())
+          .filter((p) => !p.includes("\ufffd")),
+      dirs: () => [
+        app,
+        ...walk(app)
+          .filter((e) => e.st.isDirectory())
+          .map((e) => e.p.toString())
+          .filter((p) => !p.includes("\ufffd")),
+      ],
       /** At most 4 MB of added bulk per tree. */
       budget: (want) => {
         const n = Math.max(1024, Math.min(want, 4 * 1024 * 1024 - added));
@@ -525,7 +572,8 @@ async function runTree(seed, main) {
         failures.push({ kind: "crash", what: `${label}: exception escaped: ${e?.stack?.split("\n").slice(0, 3).join(" | ") ?? e}` });
       }
       if (/internal error/.test(stderr)) failures.push({ kind: "crash", what: `${label}: ${stderr.split("\n")[0]}` });
-      if (/"read-failed"|\bread-failed\b/.test(stdout + stderr)) failures.push({ kind: "crash", what: `${label}: read-failed finding: ${(stdout + stderr).match(/Could not read the app[^"\n]*/)?.[0] ?? ""}` });
+      if (/"read-failed"|\bread-failed\b/.test(stdout + stderr))
+        failures.push({ kind: "crash", what: `${label}: read-failed finding: ${(stdout + stderr).match(/Could not read the app[^"\n]*/)?.[0] ?? ""}` });
       seen += stdout + stderr;
     }
     for (const s of known) {
@@ -559,7 +607,11 @@ async function childMain() {
       const res = await runTree(m.seed, main);
       process.send({ seed: m.seed, ...res });
     } catch (e) {
-      process.send({ seed: m.seed, what: "(the campaign itself failed)", failures: [{ kind: "crash", what: `fuzz harness: ${e?.stack?.split("\n").slice(0, 2).join(" | ")}` }] });
+      process.send({
+        seed: m.seed,
+        what: "(the campaign itself failed)",
+        failures: [{ kind: "crash", what: `fuzz harness: ${e?.stack?.split("\n").slice(0, 2).join(" | ")}` }],
+      });
     }
   });
   process.send({ ready: true });
@@ -633,7 +685,25 @@ async function startShim(app, secretsFile, log) {
   const child = spawn(
     process.execPath,
     // What bin/hookshift.js does, with the build under test.
-    ["--input-type=module", "-e", `import { main } from ${JSON.stringify(CLI_MAIN)}; main(process.argv.slice(1)).then((c) => { process.exitCode = c; });`, "shim", app, "--port", "0", "--host", "127.0.0.1", "--secrets", secretsFile, "--workers", "2", "--time-limit", "10", "--max-inflight-body-mb", "64"],
+    [
+      "--input-type=module",
+      "-e",
+      `import { main } from ${JSON.stringify(CLI_MAIN)}; main(process.argv.slice(1)).then((c) => { process.exitCode = c; });`,
+      "shim",
+      app,
+      "--port",
+      "0",
+      "--host",
+      "127.0.0.1",
+      "--secrets",
+      secretsFile,
+      "--workers",
+      "2",
+      "--time-limit",
+      "10",
+      "--max-inflight-body-mb",
+      "64",
+    ],
     { env: { ...process.env, NO_COLOR: "1" }, stdio: ["ignore", "pipe", "pipe"] },
   );
   let out = "";
@@ -664,7 +734,16 @@ function pctAll(s) {
 /** The secret as the `secret` parameter, however escaped. */
 function secretParam(r) {
   const names = ["secret", "%73ecret", "s%65cret", "SECRET", "Secret", pctAll("secret"), "secre%74"];
-  const value = r.pick([SHIM_SECRET, pctAll(SHIM_SECRET), SHIM_SECRET.replace("Q", "%51"), SHIM_SECRET.replace("k", "%6B"), `${SHIM_SECRET}+`, `${SHIM_SECRET}%20`, `${SHIM_SECRET};x=1`, `=${SHIM_SECRET}`]);
+  const value = r.pick([
+    SHIM_SECRET,
+    pctAll(SHIM_SECRET),
+    SHIM_SECRET.replace("Q", "%51"),
+    SHIM_SECRET.replace("k", "%6B"),
+    `${SHIM_SECRET}+`,
+    `${SHIM_SECRET}%20`,
+    `${SHIM_SECRET};x=1`,
+    `=${SHIM_SECRET}`,
+  ]);
   return `${r.pick(names)}=${value}`;
 }
 
@@ -697,7 +776,19 @@ function buildRequest(seed, budget) {
   const clean = r.chance(0.5); // half the queries are well-formed, so requests reach the functions
   for (let i = r.int(0, 4); i > 0; i--) {
     if (clean) {
-      qparts.push(r.pick([secretParam(r), "id=5f1d2e3c4b5a697887766554", `k=${r.word(r.int(0, 30))}`, "__proto__=x", "constructor=y", "toString=1", "a=1&a=2", "e=%C3%A9", "sp=a+b"]));
+      qparts.push(
+        r.pick([
+          secretParam(r),
+          "id=5f1d2e3c4b5a697887766554",
+          `k=${r.word(r.int(0, 30))}`,
+          "__proto__=x",
+          "constructor=y",
+          "toString=1",
+          "a=1&a=2",
+          "e=%C3%A9",
+          "sp=a+b",
+        ]),
+      );
       continue;
     }
     qparts.push(
@@ -749,7 +840,8 @@ function buildRequest(seed, budget) {
   ]);
   if (ct) headers.push(["Content-Type", ct]);
   if (r.chance(0.3)) headers.push(["X-Api-Version", r.pick(["2", "1", "", "\u00ff"])]);
-  if (r.chance(0.2)) headers.push([r.pick(["X-Hook-Signature", "Endpoint-Signature"]), r.pick(["sha256=zz", "sha1=", "", "sha256=" + "0".repeat(64), "=", SHIM_SECRET])]);
+  if (r.chance(0.2))
+    headers.push([r.pick(["X-Hook-Signature", "Endpoint-Signature"]), r.pick(["sha256=zz", "sha1=", "", "sha256=" + "0".repeat(64), "=", SHIM_SECRET])]);
   if (r.chance(0.15)) headers.push(["Authorization", r.pick(["Bearer x.y.z", "Bearer " + "a".repeat(5000), "Basic !!!", "", `Bearer ${SHIM_SECRET}`])]);
   if (r.chance(0.1)) headers.push([r.pick(["apiKey", "email", "password", "jwtTokenString"]), r.pick(["", "x", SHIM_SECRET, "\u00e9"])]);
   if (r.chance(0.1)) headers.push(["X-Secret", SHIM_SECRET]);
@@ -765,7 +857,20 @@ function buildRequest(seed, budget) {
   let chunked = false;
   const kind = r.int(0, 12);
   if (kind === 1) body = Buffer.from(JSON.stringify({ items: [1, 2], secret: SHIM_SECRET }));
-  else if (kind === 2) body = Buffer.from(r.pick(["{", "[1,", '{"a":', "nul", '"\\ud800"', '{"$oid":"zz"}', '{"$date":"bad"}', '{"a":{"$numberLong":"x"}}', '{"$binary":{"base64":"!!","subType":"zz"}}']));
+  else if (kind === 2)
+    body = Buffer.from(
+      r.pick([
+        "{",
+        "[1,",
+        '{"a":',
+        "nul",
+        '"\\ud800"',
+        '{"$oid":"zz"}',
+        '{"$date":"bad"}',
+        '{"a":{"$numberLong":"x"}}',
+        '{"$binary":{"base64":"!!","subType":"zz"}}',
+      ]),
+    );
   else if (kind === 3) body = r.bytes(r.int(1, 4096));
   else if (kind === 4) body = Buffer.concat([Buffer.from('{"a":"'), Buffer.from([0xff, 0xfe, 0xed, 0xa0, 0x80, 0xc3, 0x28]), Buffer.from('"}')]);
   else if (kind === 5) body = Buffer.from(nested(r.int(1000, 200_000), "[", "]"));
@@ -781,7 +886,16 @@ function buildRequest(seed, budget) {
   } else if (kind === 9) declared = r.pick(["-1", "abc", "1, 2", "", " 5", "0x10", "99999999999999999999999"]);
   else if (kind === 10) {
     chunked = true;
-    body = Buffer.from(r.pick(["5\r\nhello\r\n0\r\n\r\n", "zz\r\nhello\r\n0\r\n\r\n", "ffffffffffffffff\r\nx\r\n", "5;ext=1\r\nhello\r\n0\r\nTrailer: x\r\n\r\n", "3\r\nabcdef\r\n0\r\n\r\n", "0\r\n\r\n"]));
+    body = Buffer.from(
+      r.pick([
+        "5\r\nhello\r\n0\r\n\r\n",
+        "zz\r\nhello\r\n0\r\n\r\n",
+        "ffffffffffffffff\r\nx\r\n",
+        "5;ext=1\r\nhello\r\n0\r\nTrailer: x\r\n\r\n",
+        "3\r\nabcdef\r\n0\r\n\r\n",
+        "0\r\n\r\n",
+      ]),
+    );
   } else if (kind === 11) body = Buffer.from(JSON.stringify({ deep: JSON.parse(nested(r.int(10, 500), "[", "]")) }));
   else if (kind === 12 && budget.left > 4 * 1024 * 1024) {
     body = Buffer.alloc(r.int(1024 * 1024, 4 * 1024 * 1024), 0x7b);
@@ -795,7 +909,16 @@ function buildRequest(seed, budget) {
   headers.push(["Connection", r.chance(0.9) ? "close" : "keep-alive"]);
 
   const line = r.chance(0.05)
-    ? r.pick(["GARBAGE", "\r\n\r\n", "GET\r\n", " GET / HTTP/1.1", "GET / HTTP/1.1\n", "GET /\u0000 HTTP/1.1", "\u0016\u0003\u0001\u0000\u00a5", "PRI * HTTP/2.0"])
+    ? r.pick([
+        "GARBAGE",
+        "\r\n\r\n",
+        "GET\r\n",
+        " GET / HTTP/1.1",
+        "GET / HTTP/1.1\n",
+        "GET /\u0000 HTTP/1.1",
+        "\u0016\u0003\u0001\u0000\u00a5",
+        "PRI * HTTP/2.0",
+      ])
     : `${method} ${target} ${version}`.trimEnd();
   const head = Buffer.concat([
     Buffer.from(line, "latin1"),
@@ -882,7 +1005,16 @@ async function requestCampaign(o, record) {
   // The migrated copy serves both URL families: the webhooks and their new endpoints.
   const { migrate } = await import(pathToFileURL(path.join(DIST, "src/commands/migrate.js")).href);
   const out = path.join(tmp, "out");
-  const mig = await migrate({ app, out, report: path.join(tmp, "report"), dryRun: false, inPlace: false, allowDirty: false, removeWebhooks: false, force: false });
+  const mig = await migrate({
+    app,
+    out,
+    report: path.join(tmp, "report"),
+    dryRun: false,
+    inPlace: false,
+    allowDirty: false,
+    removeWebhooks: false,
+    force: false,
+  });
   if (!mig.reportDir) throw new Error(`could not migrate the shim app: ${JSON.stringify(mig.errors)}`);
   const secretsFile = path.join(mig.reportDir, "secrets.json");
   const log = { text: "" };
@@ -918,7 +1050,8 @@ async function requestCampaign(o, record) {
       const key = res.status ?? (res.hang ? "none" : "closed");
       statuses[key] = (statuses[key] ?? 0) + 1;
       if (res.hang) record("request", seed, "hang", `no answer in 30 s: ${req.describe}`);
-      else if (res.status >= 500 && /internal shim error/.test(res.body) && ++internal) record("request", seed, "crash", `${res.status} internal shim error: ${res.body.slice(0, 200)} for ${req.describe}`);
+      else if (res.status >= 500 && /internal shim error/.test(res.body) && ++internal)
+        record("request", seed, "crash", `${res.status} internal shim error: ${res.body.slice(0, 200)} for ${req.describe}`);
       if (died) {
         record("request", seed, "crash", `the shim died (code ${died.code}, signal ${died.signal}) after ${req.describe}: ${log.text.slice(-300)}`);
         died = false;
@@ -929,8 +1062,21 @@ async function requestCampaign(o, record) {
   };
   await Promise.all(Array.from({ length: o.concurrency }, worker));
   // Still alive and serving?
-  const health = await sendRaw(shim.port, { head: Buffer.from(`GET /api/client/v2.0/app/${APP_ID}/service/api/incoming_webhook/processed HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`), body: Buffer.alloc(0) }, 30_000);
-  if (health.status !== 200) record("request", undefined, "crash", `the shim does not answer a plain GET after the campaign: ${JSON.stringify(health).slice(0, 200)}; log: ${log.text.slice(-500)}`);
+  const health = await sendRaw(
+    shim.port,
+    {
+      head: Buffer.from(`GET /api/client/v2.0/app/${APP_ID}/service/api/incoming_webhook/processed HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`),
+      body: Buffer.alloc(0),
+    },
+    30_000,
+  );
+  if (health.status !== 200)
+    record(
+      "request",
+      undefined,
+      "crash",
+      `the shim does not answer a plain GET after the campaign: ${JSON.stringify(health).slice(0, 200)}; log: ${log.text.slice(-500)}`,
+    );
   shim.child.removeAllListeners("exit");
   const exited = new Promise((r) => shim.child.once("exit", r));
   shim.child.kill("SIGTERM");
@@ -939,12 +1085,16 @@ async function requestCampaign(o, record) {
   const logged = log.text.split("\n").filter((l) => / shim-error \(/.test(l) || /internal shim error/.test(l));
   for (const l of logged.slice(internal)) record("request", undefined, "crash", `log: ${l.slice(0, 300)}`);
   for (const l of log.text.split("\n")) {
-    if (l.includes(SHIM_SECRET) || unescapeAll(l).includes(SHIM_SECRET)) record("request", undefined, "leak", `the secret in the shim's log: ${l.slice(0, 300)}`);
+    if (l.includes(SHIM_SECRET) || unescapeAll(l).includes(SHIM_SECRET))
+      record("request", undefined, "leak", `the secret in the shim's log: ${l.slice(0, 300)}`);
   }
   const cancelled = log.text.split("\n").filter((l) => / → cancelled: /.test(l)).length;
   if (o.keep) process.stderr.write(`kept ${tmp}\n`);
   else fs.rmSync(tmp, { recursive: true, force: true });
-  const tally = Object.entries(statuses).sort().map(([k, v]) => `${k}: ${v}`).join(", ");
+  const tally = Object.entries(statuses)
+    .sort()
+    .map(([k, v]) => `${k}: ${v}`)
+    .join(", ");
   return { sent, detail: `answers ${tally}; ${cancelled} cancelled by the client` };
 }
 

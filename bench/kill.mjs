@@ -57,9 +57,12 @@ function rng(seed) {
 /** An app of `n` webhooks of a few shapes (some rewritten, some with secrets), like bench/migrate.mjs. */
 function generate(n, root) {
   const shapes = [
-    (i) => `exports = async function(payload, response) {\n  const body = EJSON.parse(payload.body.text());\n  await context.services.get("mongodb-atlas").db("db").collection("c${i % 50}").insertOne(body);\n  response.setStatusCode(201);\n};\n`,
-    (i) => `// webhook ${i}\nexports = function({ query, headers }) {\n  if (!query.id) { return { error: "missing id" }; }\n  return { id: query.id, agent: headers["User-Agent"] };\n};\n`,
-    (i) => `exports = async function(payload, response) {\n  const res = await context.services.get("api").get({ url: "https://example.com/items/${i}" });\n  response.setBody(res.body.text());\n};\n`,
+    (i) =>
+      `exports = async function(payload, response) {\n  const body = EJSON.parse(payload.body.text());\n  await context.services.get("mongodb-atlas").db("db").collection("c${i % 50}").insertOne(body);\n  response.setStatusCode(201);\n};\n`,
+    (i) =>
+      `// webhook ${i}\nexports = function({ query, headers }) {\n  if (!query.id) { return { error: "missing id" }; }\n  return { id: query.id, agent: headers["User-Agent"] };\n};\n`,
+    (i) =>
+      `exports = async function(payload, response) {\n  const res = await context.services.get("api").get({ url: "https://example.com/items/${i}" });\n  response.setBody(res.body.text());\n};\n`,
   ];
   writeFileSync(path.join(root, "realm_config.json"), JSON.stringify({ app_id: "kill-abcde", name: "kill", config_version: 20210101 }, null, 4));
   mkdirSync(path.join(root, "functions"), { recursive: true });
@@ -77,9 +80,16 @@ function generate(n, root) {
     mkdirSync(dir, { recursive: true });
     const secret = i % 3 === 1 ? { secret: `kill-secret-${i}` } : {};
     const cfg = {
-      name: `hook${i}`, run_as_authed_user: false, run_as_user_id: "", run_as_user_id_script_source: "", can_evaluate: {},
+      name: `hook${i}`,
+      run_as_authed_user: false,
+      run_as_user_id: "",
+      run_as_user_id_script_source: "",
+      can_evaluate: {},
       options: { httpMethod: ["POST", "GET", "PUT"][i % 3], ...secret, validationMethod: i % 3 === 1 ? "SECRET_AS_QUERY_PARAM" : "NO_VALIDATION" },
-      respond_result: i % 4 !== 3, disable_arg_logs: true, fetch_custom_user_data: false, create_user_on_auth: false,
+      respond_result: i % 4 !== 3,
+      disable_arg_logs: true,
+      fetch_custom_user_data: false,
+      create_user_on_auth: false,
     };
     writeFileSync(path.join(dir, "config.json"), JSON.stringify(cfg, null, 4) + "\n");
     writeFileSync(path.join(dir, "source.js"), shapes[i % shapes.length](i));
@@ -249,7 +259,8 @@ async function inPlaceCampaign(work, app) {
     }
     states[`${killed.signal ? "killed" : "finished"}: ${state}`] = (states[`${killed.signal ? "killed" : "finished"}: ${state}`] ?? 0) + 1;
     const again = await run(["migrate", target, "--in-place", "--allow-dirty"]);
-    if (!same(fingerprint(target), newPrint)) fail(`the next --in-place run (exit ${again.code}) did not give the new app: ${firstDifference(fingerprint(target), newPrint)}`);
+    if (!same(fingerprint(target), newPrint))
+      fail(`the next --in-place run (exit ${again.code}) did not give the new app: ${firstDifference(fingerprint(target), newPrint)}`);
     const left = leftovers(target);
     if (left.length) fail(`left ${left.join(", ")}`);
     rmSync(target, { recursive: true, force: true });
@@ -270,7 +281,9 @@ try {
     const started = performance.now();
     const { failures, states, refMs, writeAt } = mode === "out" ? await outCampaign(work, app, inputPrint) : await inPlaceCampaign(work, app);
     const took = ((performance.now() - started) / 1000).toFixed(0);
-    console.log(`kill --${mode}: ${TRIALS} trials on ${WEBHOOKS} webhooks (uninterrupted run ${(refMs / 1000).toFixed(1)} s, writing from ${writeAt === undefined ? "?" : (writeAt / 1000).toFixed(1) + " s"}; kills over ${WINDOW === "write" ? "the write window" : "the whole run"}; ${took} s in all): ${failures.length} failures`);
+    console.log(
+      `kill --${mode}: ${TRIALS} trials on ${WEBHOOKS} webhooks (uninterrupted run ${(refMs / 1000).toFixed(1)} s, writing from ${writeAt === undefined ? "?" : (writeAt / 1000).toFixed(1) + " s"}; kills over ${WINDOW === "write" ? "the write window" : "the whole run"}; ${took} s in all): ${failures.length} failures`,
+    );
     for (const [state, n] of Object.entries(states).sort()) console.log(`  ${String(n).padStart(4)}  ${state}`);
     for (const f of failures.slice(0, 10)) console.log(`  FAIL ${f}`);
     failed += failures.length;

@@ -15,9 +15,12 @@ import { fileURLToPath } from "node:url";
 const self = fileURLToPath(import.meta.url);
 const dist = path.resolve(process.env.HOOKSHIFT_DIST ?? path.join(path.dirname(self), "..", "dist"));
 const SHAPES = [
-  (i) => `exports = async function(payload, response) {\n  const body = EJSON.parse(payload.body.text());\n  const r = await context.services.get("mongodb-atlas").db("db").collection("c${i % 50}").insertOne(body);\n  response.setStatusCode(201);\n  return { id: r.insertedId };\n};\n`,
-  (i) => `// webhook ${i}\nexports = function({ query, headers }) {\n  if (!query.id) { return { error: "missing id" }; }\n  return { id: query.id, agent: headers["User-Agent"] };\n};\n`,
-  (i) => `exports = async function(payload, response) {\n  const res = await context.services.get("api").get({ url: "https://example.com/items/${i}" });\n  response.setHeader("Content-Type", "application/json");\n  response.setBody(res.body.text());\n};\n`,
+  (i) =>
+    `exports = async function(payload, response) {\n  const body = EJSON.parse(payload.body.text());\n  const r = await context.services.get("mongodb-atlas").db("db").collection("c${i % 50}").insertOne(body);\n  response.setStatusCode(201);\n  return { id: r.insertedId };\n};\n`,
+  (i) =>
+    `// webhook ${i}\nexports = function({ query, headers }) {\n  if (!query.id) { return { error: "missing id" }; }\n  return { id: query.id, agent: headers["User-Agent"] };\n};\n`,
+  (i) =>
+    `exports = async function(payload, response) {\n  const res = await context.services.get("api").get({ url: "https://example.com/items/${i}" });\n  response.setHeader("Content-Type", "application/json");\n  response.setBody(res.body.text());\n};\n`,
   (i) => `exports = function(payload) {\n  context.functions.execute("record", ${i}, payload.query);\n};\n`,
 ];
 const METHODS = ["POST", "GET", "PUT", "ANY", "DELETE"];
@@ -39,9 +42,20 @@ function generate(n, root) {
     mkdirSync(dir, { recursive: true });
     const validation = VALIDATION[i % VALIDATION.length];
     const cfg = {
-      name: `hook${i}`, run_as_authed_user: false, run_as_user_id: "", run_as_user_id_script_source: "", can_evaluate: {},
-      options: { httpMethod: METHODS[i % METHODS.length], ...(validation === "NO_VALIDATION" ? {} : { secret: `bench-secret-${i}` }), validationMethod: validation },
-      respond_result: i % 4 !== 3, disable_arg_logs: true, fetch_custom_user_data: false, create_user_on_auth: false,
+      name: `hook${i}`,
+      run_as_authed_user: false,
+      run_as_user_id: "",
+      run_as_user_id_script_source: "",
+      can_evaluate: {},
+      options: {
+        httpMethod: METHODS[i % METHODS.length],
+        ...(validation === "NO_VALIDATION" ? {} : { secret: `bench-secret-${i}` }),
+        validationMethod: validation,
+      },
+      respond_result: i % 4 !== 3,
+      disable_arg_logs: true,
+      fetch_custom_user_data: false,
+      create_user_on_auth: false,
     };
     writeFileSync(path.join(dir, "config.json"), JSON.stringify(cfg, null, 4) + "\n");
     writeFileSync(path.join(dir, "source.js"), SHAPES[i % SHAPES.length](i));

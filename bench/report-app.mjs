@@ -7,9 +7,12 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 const SHAPES = [
-  (i) => `exports = async function(payload, response) {\n  const body = EJSON.parse(payload.body.text());\n  const r = await context.services.get("mongodb-atlas").db("db").collection("c${i % 50}").insertOne(body);\n  response.setStatusCode(201);\n  return { id: r.insertedId };\n};\n`,
-  (i) => `// webhook ${i}\nexports = function({ query, headers }) {\n  if (!query.id) { return { error: "missing id" }; }\n  return { id: query.id, agent: headers["User-Agent"], note: "a long string literal that makes this line wider than the page, so the code block has to scroll sideways instead of being cut: ${"x".repeat(80)}" };\n};\n`,
-  (i) => `exports = async function(payload, response) {\n  const res = await context.services.get("api").get({ url: "https://example.com/items/${i}" });\n  response.setHeader("Content-Type", "application/json");\n  response.setBody(res.body.text());\n};\n`,
+  (i) =>
+    `exports = async function(payload, response) {\n  const body = EJSON.parse(payload.body.text());\n  const r = await context.services.get("mongodb-atlas").db("db").collection("c${i % 50}").insertOne(body);\n  response.setStatusCode(201);\n  return { id: r.insertedId };\n};\n`,
+  (i) =>
+    `// webhook ${i}\nexports = function({ query, headers }) {\n  if (!query.id) { return { error: "missing id" }; }\n  return { id: query.id, agent: headers["User-Agent"], note: "a long string literal that makes this line wider than the page, so the code block has to scroll sideways instead of being cut: ${"x".repeat(80)}" };\n};\n`,
+  (i) =>
+    `exports = async function(payload, response) {\n  const res = await context.services.get("api").get({ url: "https://example.com/items/${i}" });\n  response.setHeader("Content-Type", "application/json");\n  response.setBody(res.body.text());\n};\n`,
   (i) => `exports = function(payload) {\n  context.functions.execute("record", ${i}, payload.query);\n};\n`,
 ];
 const METHODS = ["POST", "GET", "PUT", "ANY", "DELETE"];
@@ -34,18 +37,32 @@ export function generateReportApp(n, root) {
     const validation = VALIDATION[i % VALIDATION.length];
     const method = i % 97 === 96 ? "FETCH" : METHODS[i % METHODS.length];
     json(`${dir}/config.json`, {
-      name, run_as_authed_user: false, run_as_user_id: "", run_as_user_id_script_source: "", can_evaluate: {},
+      name,
+      run_as_authed_user: false,
+      run_as_user_id: "",
+      run_as_user_id_script_source: "",
+      can_evaluate: {},
       options: { httpMethod: method, ...(validation === "NO_VALIDATION" ? {} : { secret: `bench-secret-${i}` }), validationMethod: validation },
-      respond_result: i % 4 !== 3, disable_arg_logs: true, fetch_custom_user_data: false, create_user_on_auth: false,
+      respond_result: i % 4 !== 3,
+      disable_arg_logs: true,
+      fetch_custom_user_data: false,
+      create_user_on_auth: false,
     });
     const source = SHAPES[i % SHAPES.length](i);
     writeFileSync(path.join(root, dir, "source.js"), source);
     if (i % 40 === 39 && method !== "FETCH") {
       // An earlier conversion: the endpoint /S/W calling S_W with the webhook's settings.
       endpoints.push({
-        route: `/${service}/${name}`, http_method: method === "ANY" ? "*" : method, function_name: `${service}_${name}`,
-        validation_method: validation, ...(validation === "NO_VALIDATION" ? {} : { secret_name: `${service}_${name}` }),
-        respond_result: i % 4 !== 3, fetch_custom_user_data: false, create_user_on_auth: false, disabled: false, return_type: "EJSON",
+        route: `/${service}/${name}`,
+        http_method: method === "ANY" ? "*" : method,
+        function_name: `${service}_${name}`,
+        validation_method: validation,
+        ...(validation === "NO_VALIDATION" ? {} : { secret_name: `${service}_${name}` }),
+        respond_result: i % 4 !== 3,
+        fetch_custom_user_data: false,
+        create_user_on_auth: false,
+        disabled: false,
+        return_type: "EJSON",
       });
       functions.push({ name: `${service}_${name}`, private: false, run_as_system: true, disable_arg_logs: true });
       writeFileSync(path.join(root, `functions/${service}_${name}.js`), source);

@@ -80,7 +80,16 @@ try {
     try {
       const app = path.join(tmp, "app");
       generateReportApp(n, app);
-      const r = await migrate({ app, out: path.join(tmp, "out"), report: path.join(tmp, "report"), dryRun: false, inPlace: false, allowDirty: false, removeWebhooks: false, force: false });
+      const r = await migrate({
+        app,
+        out: path.join(tmp, "out"),
+        report: path.join(tmp, "report"),
+        dryRun: false,
+        inPlace: false,
+        allowDirty: false,
+        removeWebhooks: false,
+        force: false,
+      });
       if (r.code === 1 && !r.reportDir) throw new Error(`migrate failed: ${JSON.stringify(r.errors)}`);
       const dir = path.join(tmp, "report");
       const pages = readdirSync(dir).filter((f) => /^report(-\d+)?\.html$/.test(f));

@@ -52,6 +52,7 @@ const median = added.length ? (added[(added.length - 1) >> 1] + added[added.leng
 const summary = { functions: rows.length, medianAdded: median, maxAdded: added.at(-1) ?? 0, totalAdded: added.reduce((s, n) => s + n, 0) };
 if (process.argv.includes("--json")) console.log(JSON.stringify({ summary, rows }, null, 2));
 else {
-  for (const r of rows) console.log(`${String(r.added).padStart(4)} +  ${String(r.removed).padStart(3)} -  ${r.app} ${r.webhook}  (${[...new Set(r.rules)].join(", ")})`);
+  for (const r of rows)
+    console.log(`${String(r.added).padStart(4)} +  ${String(r.removed).padStart(3)} -  ${r.app} ${r.webhook}  (${[...new Set(r.rules)].join(", ")})`);
   console.log(`\n${summary.functions} rewritten functions: lines added median ${summary.medianAdded}, max ${summary.maxAdded}, total ${summary.totalAdded}`);
 }

@@ -23,9 +23,12 @@ const { RULES } = await load("src/rewrite/registry.js");
 const { webhookContext } = await load("src/rewrite/fixtures.js");
 
 const SHAPES = [
-  (i) => `exports = async function(payload, response) {\n  const body = EJSON.parse(payload.body.text());\n  const r = await context.services.get("mongodb-atlas").db("db").collection("c${i % 50}").insertOne(body);\n  response.setStatusCode(201);\n  return { id: r.insertedId };\n};\n`,
-  (i) => `// webhook ${i}\nexports = function({ query, headers }) {\n  if (!query.id) { return { error: "missing id" }; }\n  return { id: query.id, agent: headers["User-Agent"] };\n};\n`,
-  (i) => `exports = async function(payload, response) {\n  const res = await context.services.get("api").get({ url: "https://example.com/items/${i}" });\n  response.setHeader("Content-Type", "application/json");\n  response.setBody(res.body.text());\n};\n`,
+  (i) =>
+    `exports = async function(payload, response) {\n  const body = EJSON.parse(payload.body.text());\n  const r = await context.services.get("mongodb-atlas").db("db").collection("c${i % 50}").insertOne(body);\n  response.setStatusCode(201);\n  return { id: r.insertedId };\n};\n`,
+  (i) =>
+    `// webhook ${i}\nexports = function({ query, headers }) {\n  if (!query.id) { return { error: "missing id" }; }\n  return { id: query.id, agent: headers["User-Agent"] };\n};\n`,
+  (i) =>
+    `exports = async function(payload, response) {\n  const res = await context.services.get("api").get({ url: "https://example.com/items/${i}" });\n  response.setHeader("Content-Type", "application/json");\n  response.setBody(res.body.text());\n};\n`,
   (i) => `exports = function(payload) {\n  context.functions.execute("record", ${i}, payload.query);\n};\n`,
 ];
 const VALIDATION = ["NO_VALIDATION", "SECRET_AS_QUERY_PARAM", "VERIFY_PAYLOAD"];
@@ -42,5 +45,7 @@ let changed = 0;
 for (let i = 0; i < n; i++) if (rewriteSource(sources[i], "f.js", RULES, contexts[i], facts[i]).text !== sources[i]) changed++;
 const r2 = process.hrtime.bigint();
 console.log(`load: typescript + facts module ${ms(t0, tsLoaded).toFixed(0)} ms, ts-morph on top ${ms(tsLoaded, morphLoaded).toFixed(0)} ms`);
-console.log(`N=${n}: reader parse + facts ${ms(r0, r1).toFixed(0)} ms (${(ms(r0, r1) / n).toFixed(3)} ms/source); ` +
-  `rewrite with every rule over the same trees ${ms(r1, r2).toFixed(0)} ms (${(ms(r1, r2) / n).toFixed(3)} ms/source, ${changed} changed)`);
+console.log(
+  `N=${n}: reader parse + facts ${ms(r0, r1).toFixed(0)} ms (${(ms(r0, r1) / n).toFixed(3)} ms/source); ` +
+    `rewrite with every rule over the same trees ${ms(r1, r2).toFixed(0)} ms (${(ms(r1, r2) / n).toFixed(3)} ms/source, ${changed} changed)`,
+);

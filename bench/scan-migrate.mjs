@@ -8,13 +8,19 @@ import path from "node:path";
 import { readApp } from "../dist/src/app/read/index.js";
 import { planMigration } from "../dist/src/migrate/plan.js";
 
-const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
+const sizes = process.argv
+  .slice(2)
+  .map(Number)
+  .filter((n) => n > 0);
 const RUNS = 5;
 
 const SHAPES = [
-  (i) => `exports = async function(payload, response) {\n  const body = EJSON.parse(payload.body.text());\n  const r = await context.services.get("mongodb-atlas").db("db").collection("c${i}").insertOne(body);\n  return { id: r.insertedId };\n};\n`,
-  (i) => `exports = function({ query, headers }) {\n  // webhook ${i}\n  if (!query.id) { return { error: "missing id" }; }\n  return { id: query.id, agent: headers["User-Agent"] };\n};\n`,
-  (i) => `exports = async function(payload, response) {\n  response.setStatusCode(201);\n  response.setHeader("Content-Type", "application/json");\n  response.setBody(JSON.stringify({ n: ${i} }));\n};\n`,
+  (i) =>
+    `exports = async function(payload, response) {\n  const body = EJSON.parse(payload.body.text());\n  const r = await context.services.get("mongodb-atlas").db("db").collection("c${i}").insertOne(body);\n  return { id: r.insertedId };\n};\n`,
+  (i) =>
+    `exports = function({ query, headers }) {\n  // webhook ${i}\n  if (!query.id) { return { error: "missing id" }; }\n  return { id: query.id, agent: headers["User-Agent"] };\n};\n`,
+  (i) =>
+    `exports = async function(payload, response) {\n  response.setStatusCode(201);\n  response.setHeader("Content-Type", "application/json");\n  response.setBody(JSON.stringify({ n: ${i} }));\n};\n`,
 ];
 const METHODS = ["POST", "GET", "PUT", "ANY", "DELETE"];
 const VALIDATION = ["NO_VALIDATION", "SECRET_AS_QUERY_PARAM", "VERIFY_PAYLOAD"];
@@ -42,7 +48,11 @@ async function generate(n) {
       run_as_user_id: "",
       run_as_user_id_script_source: "",
       can_evaluate: {},
-      options: { httpMethod: METHODS[i % METHODS.length], ...(validation === "NO_VALIDATION" ? {} : { secret: `bench-secret-${i}` }), validationMethod: validation },
+      options: {
+        httpMethod: METHODS[i % METHODS.length],
+        ...(validation === "NO_VALIDATION" ? {} : { secret: `bench-secret-${i}` }),
+        validationMethod: validation,
+      },
       respond_result: i % 4 !== 0,
       disable_arg_logs: true,
       fetch_custom_user_data: false,

@@ -78,16 +78,28 @@ const serve = await startServe({
 
 const run = (url, opts = {}) =>
   new Promise((resolve, reject) =>
-    autocannon({ url, connections: CONNECTIONS, duration: DURATION, ...(LOAD_WORKERS > 0 ? { workers: LOAD_WORKERS } : {}), ...opts }, (err, r) => (err ? reject(err) : resolve(r))),
+    autocannon({ url, connections: CONNECTIONS, duration: DURATION, ...(LOAD_WORKERS > 0 ? { workers: LOAD_WORKERS } : {}), ...opts }, (err, r) =>
+      err ? reject(err) : resolve(r),
+    ),
   );
 /** One measured run, with the process's CPU time (all threads) per request. */
 const measure = async (url) => {
   const cpu0 = process.cpuUsage();
   const r = await run(url);
   const cpu = process.cpuUsage(cpu0);
-  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx, cpuMs: (cpu.user + cpu.system) / 1000 / Math.max(1, r.requests.total) };
+  return {
+    rps: r.requests.average,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    errors: r.errors + r.non2xx,
+    cpuMs: (cpu.user + cpu.system) / 1000 / Math.max(1, r.requests.total),
+  };
 };
-const loadAvg = () => os.loadavg().map((l) => l.toFixed(1)).join(" ");
+const loadAvg = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(" ");
 
 if (SOAK > 0) {
   const mb = (bytes) => bytes / 1024 / 1024;
@@ -106,7 +118,8 @@ if (SOAK > 0) {
     const m = process.memoryUsage();
     peak = Math.max(peak, m.rss);
     samples.push(m.rss);
-    if (samples.length % 6 === 1) console.log(`  ${Math.round((Date.now() - t0) / 1000)} s: RSS ${mb(m.rss).toFixed(0)} MB, heap used ${mb(m.heapUsed).toFixed(0)} MB (load ${loadAvg()})`);
+    if (samples.length % 6 === 1)
+      console.log(`  ${Math.round((Date.now() - t0) / 1000)} s: RSS ${mb(m.rss).toFixed(0)} MB, heap used ${mb(m.heapUsed).toFixed(0)} MB (load ${loadAvg()})`);
   }, 5_000);
   const r = await run(url, { duration: SOAK, overallRate: RATE, connections: 50 });
   clearInterval(sampler);
@@ -116,12 +129,23 @@ if (SOAK > 0) {
   const fifth = Math.max(1, Math.floor(samples.length / 5));
   const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
   const [early, late] = [mean(samples.slice(0, fifth)), mean(samples.slice(-fifth))];
-  console.log(`soak ${SOAK} s at ${RATE} req/s (after ${warm} s of warm-up): ${r.requests.total} requests (${r.requests.average.toFixed(0)}/s), ${r.errors + r.non2xx} errors, p99 ${r.latency.p99} ms, load ${loadAvg()}`);
-  console.log(`RSS of the process (serve, its worker threads and the load generator): start ${mb(start.rss).toFixed(0)} MB, end ${mb(end.rss).toFixed(0)} MB, peak ${mb(peak).toFixed(0)} MB: growth ${growth.toFixed(1)}% (target under 10%: ${growth < 10 ? "met" : "missed"}); main heap used ${mb(start.heapUsed).toFixed(0)} → ${mb(end.heapUsed).toFixed(0)} MB`);
-  console.log(`mean RSS of the first and last fifth of the run: ${mb(early).toFixed(0)} MB → ${mb(late).toFixed(0)} MB (${(((late - early) / early) * 100).toFixed(1)}%)`);
+  console.log(
+    `soak ${SOAK} s at ${RATE} req/s (after ${warm} s of warm-up): ${r.requests.total} requests (${r.requests.average.toFixed(0)}/s), ${r.errors + r.non2xx} errors, p99 ${r.latency.p99} ms, load ${loadAvg()}`,
+  );
+  console.log(
+    `RSS of the process (serve, its worker threads and the load generator): start ${mb(start.rss).toFixed(0)} MB, end ${mb(end.rss).toFixed(0)} MB, peak ${mb(peak).toFixed(0)} MB: growth ${growth.toFixed(1)}% (target under 10%: ${growth < 10 ? "met" : "missed"}); main heap used ${mb(start.heapUsed).toFixed(0)} → ${mb(end.heapUsed).toFixed(0)} MB`,
+  );
+  console.log(
+    `mean RSS of the first and last fifth of the run: ${mb(early).toFixed(0)} MB → ${mb(late).toFixed(0)} MB (${(((late - early) / early) * 100).toFixed(1)}%)`,
+  );
 } else {
-  console.log(`serve bench: ${DURATION} s a run, ${CONNECTIONS} connections, pool size ${POOL}, load generator ${LOAD_WORKERS > 0 ? `in ${LOAD_WORKERS} worker thread(s)` : "on the main thread"}, node ${process.version}, load ${loadAvg()}`);
-  for (const [name, route] of [["trivial", "/trivial"], ["database-backed", "/db"]]) {
+  console.log(
+    `serve bench: ${DURATION} s a run, ${CONNECTIONS} connections, pool size ${POOL}, load generator ${LOAD_WORKERS > 0 ? `in ${LOAD_WORKERS} worker thread(s)` : "on the main thread"}, node ${process.version}, load ${loadAvg()}`,
+  );
+  for (const [name, route] of [
+    ["trivial", "/trivial"],
+    ["database-backed", "/db"],
+  ]) {
     await run(`${bareUrl}${prefix}${route}`, { duration: 2 }); // warm up both
     await run(`${serve.url}${prefix}${route}`, { duration: 2 });
     const b = await measure(`${bareUrl}${prefix}${route}`);

@@ -11,7 +11,10 @@ if (!a || !b || !(Number(runs) > 0)) {
   process.exit(1);
 }
 const HOOK = `data:text/javascript,${encodeURIComponent('process.on("exit",()=>{const c=process.cpuUsage();process.stderr.write("\\nstartup-cpu-us "+(c.user+c.system)+"\\n")})')}`;
-const results = new Map([[a, []], [b, []]]);
+const results = new Map([
+  [a, []],
+  [b, []],
+]);
 for (let i = 0; i < Number(runs); i++) {
   for (const bin of [a, b]) {
     const t = performance.now();

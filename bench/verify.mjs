@@ -126,7 +126,11 @@ function generate(n, root) {
   mkdirSync(path.join(root, "data_sources/mongodb-atlas"), { recursive: true });
   writeFileSync(
     path.join(root, "data_sources/mongodb-atlas/config.json"),
-    JSON.stringify({ name: "mongodb-atlas", type: "mongodb-atlas", config: { clusterName: "Cluster0", readPreference: "primary", wireProtocolEnabled: false }, version: 1 }, null, 4),
+    JSON.stringify(
+      { name: "mongodb-atlas", type: "mongodb-atlas", config: { clusterName: "Cluster0", readPreference: "primary", wireProtocolEnabled: false }, version: 1 },
+      null,
+      4,
+    ),
   );
   mkdirSync(path.join(root, "http_endpoints"), { recursive: true });
   writeFileSync(path.join(root, "http_endpoints/config.json"), "[]\n");
@@ -140,9 +144,20 @@ function generate(n, root) {
     // Four shapes, three methods, three validation methods, all three within any 3 webhooks.
     const validation = VALIDATION[i % VALIDATION.length];
     const cfg = {
-      name: `hook${i}`, run_as_authed_user: false, run_as_user_id: "", run_as_user_id_script_source: "", can_evaluate: {},
-      options: { httpMethod: METHODS[Math.floor(i / 4) % METHODS.length], ...(validation === "NO_VALIDATION" ? {} : { secret: `bench-secret-${i}` }), validationMethod: validation },
-      respond_result: i % 5 !== 4, disable_arg_logs: true, fetch_custom_user_data: false, create_user_on_auth: false,
+      name: `hook${i}`,
+      run_as_authed_user: false,
+      run_as_user_id: "",
+      run_as_user_id_script_source: "",
+      can_evaluate: {},
+      options: {
+        httpMethod: METHODS[Math.floor(i / 4) % METHODS.length],
+        ...(validation === "NO_VALIDATION" ? {} : { secret: `bench-secret-${i}` }),
+        validationMethod: validation,
+      },
+      respond_result: i % 5 !== 4,
+      disable_arg_logs: true,
+      fetch_custom_user_data: false,
+      create_user_on_auth: false,
     };
     writeFileSync(path.join(dir, "config.json"), JSON.stringify(cfg, null, 4) + "\n");
     writeFileSync(path.join(dir, "source.js"), SHAPES[i % SHAPES.length](i));
@@ -206,10 +221,26 @@ if (process.argv[2] === "--child") {
   const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const sec = (ms) => (ms / 1000).toFixed(2);
   const spawn = (args) => {
-    const r = spawnSync(process.execPath, [self, "--child", ...args], { encoding: "utf8", maxBuffer: 1 << 20, timeout: CHILD_TIMEOUT_MS, killSignal: "SIGKILL" });
-    if (r.error?.code === "ETIMEDOUT" || (r.status === null && r.signal === "SIGKILL")) return { failed: `timed out after ${CHILD_TIMEOUT_MS / 60_000} min (killed)` };
+    const r = spawnSync(process.execPath, [self, "--child", ...args], {
+      encoding: "utf8",
+      maxBuffer: 1 << 20,
+      timeout: CHILD_TIMEOUT_MS,
+      killSignal: "SIGKILL",
+    });
+    if (r.error?.code === "ETIMEDOUT" || (r.status === null && r.signal === "SIGKILL"))
+      return { failed: `timed out after ${CHILD_TIMEOUT_MS / 60_000} min (killed)` };
     if (r.error) return { failed: r.error.message };
-    if (r.status !== 0) return { failed: `exit ${r.status ?? r.signal}: ${(r.stderr.trim().split("\n").find((l) => /Error|error/.test(l)) ?? r.stderr.trim().split("\n")[0] ?? "").slice(0, 300)}` };
+    if (r.status !== 0)
+      return {
+        failed: `exit ${r.status ?? r.signal}: ${(
+          r.stderr
+            .trim()
+            .split("\n")
+            .find((l) => /Error|error/.test(l)) ??
+            r.stderr.trim().split("\n")[0] ??
+            ""
+        ).slice(0, 300)}`,
+      };
     try {
       return JSON.parse(r.stdout);
     } catch {
@@ -252,7 +283,13 @@ if (process.argv[2] === "--child") {
         const ms = median(xs.map((x) => x.ms));
         const x = xs[0];
         const other = x.cases - x.equal - x.different;
-        const counts = [`${x.equal} equal`, `${x.different} different`, ...(other ? [`${other} no evidence`] : []), ...(x.unproven ? [`${x.unproven} webhooks unproven`] : []), ...(x.unpaired ? [`${x.unpaired} unpaired`] : [])];
+        const counts = [
+          `${x.equal} equal`,
+          `${x.different} different`,
+          ...(other ? [`${other} no evidence`] : []),
+          ...(x.unproven ? [`${x.unproven} webhooks unproven`] : []),
+          ...(x.unpaired ? [`${x.unpaired} unpaired`] : []),
+        ];
         const text =
           `${label} ${sec(ms)} s, ${x.cases} cases (${counts.join(", ")}), ${(ms / n).toFixed(1)} ms/webhook, ` +
           `${x.cases ? (ms / x.cases).toFixed(2) : "-"} ms/case, peak RSS ${Math.max(...xs.map((y) => y.maxRssMb)).toFixed(0)} MB`;

@@ -14,7 +14,9 @@ export function renderRuleDocsModule() {
   const rulesDir = path.join(root, "src/rewrite/rules");
   const docs = {};
   const examples = {};
-  for (const f of readdirSync(rulesDir).filter((f) => f.endsWith(".md") && f !== "README.md").sort()) {
+  for (const f of readdirSync(rulesDir)
+    .filter((f) => f.endsWith(".md") && f !== "README.md")
+    .sort()) {
     const id = f.slice(0, -3);
     docs[id] = readFileSync(path.join(rulesDir, f), "utf8").replace(/\r\n/g, "\n").trimEnd();
     const dir = path.join(root, "fixtures/rules", id);

@@ -45,7 +45,10 @@ export async function treeFingerprint(root: string): Promise<Record<string, stri
       else if (info.isDirectory()) {
         out[rel] = "dir";
         await walk(abs);
-      } else out[rel] = createHash("sha256").update(await readFile(abs)).digest("hex");
+      } else
+        out[rel] = createHash("sha256")
+          .update(await readFile(abs))
+          .digest("hex");
     }
   };
   await walk(root);

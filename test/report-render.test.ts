@@ -93,7 +93,12 @@ function sampleReport(): Report {
         functionName: "orders_createOrder",
         secretName: "orders_createOrder",
         produced: [
-          { rule: "convert/endpoint", risk: "safe", file: "https_endpoints/config.json", description: "endpoint GET /orders/createOrder runs orders_createOrder" },
+          {
+            rule: "convert/endpoint",
+            risk: "safe",
+            file: "https_endpoints/config.json",
+            description: "endpoint GET /orders/createOrder runs orders_createOrder",
+          },
           { rule: "convert/source", risk: "safe", file: "functions/orders_createOrder.js", description: "source copied | byte for byte" },
         ],
         findings: [headFinding, signatureFinding],
@@ -136,8 +141,20 @@ function sampleReport(): Report {
       },
     ],
     files: [
-      { path: "functions/orders_createOrder.js", change: "added", rules: ["convert/source"], ruleRisks: [{ rule: "convert/source", risk: "safe" }], diff: addedDiff },
-      { path: "https_endpoints/config.json", change: "modified", rules: ["convert/endpoint"], ruleRisks: [{ rule: "convert/endpoint", risk: "safe" }], diff: modifiedDiff },
+      {
+        path: "functions/orders_createOrder.js",
+        change: "added",
+        rules: ["convert/source"],
+        ruleRisks: [{ rule: "convert/source", risk: "safe" }],
+        diff: addedDiff,
+      },
+      {
+        path: "https_endpoints/config.json",
+        change: "modified",
+        rules: ["convert/endpoint"],
+        ruleRisks: [{ rule: "convert/endpoint", risk: "safe" }],
+        diff: modifiedDiff,
+      },
     ],
     findings: [appReviewFinding, { severity: "info", code: "hybrid-layout", message: "Hybrid export" }],
   };
@@ -214,7 +231,9 @@ describe("renderMarkdown", () => {
 
     const r = sampleReport();
     r.webhooks[1]!.findings = [{ severity: "warning", code: "x", message: "line one\nline | two", file: "a|b.json", line: 1, column: 2 }];
-    const row2 = renderMarkdown(r).split("\n").find((l) => l.includes("line one"))!;
+    const row2 = renderMarkdown(r)
+      .split("\n")
+      .find((l) => l.includes("line one"))!;
     expect(row2).toContain("line one<br>line \\| two");
     expect(row2).toContain("`a\\|b.json:1:2`");
     expect(cells(row2)).toHaveLength(6);

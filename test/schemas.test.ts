@@ -102,9 +102,7 @@ describe("webhook-config", () => {
 }`;
     const findings = check("webhook-config", text);
     expect(findings).toHaveLength(2);
-    expect(findings).toContainEqual(
-      expect.objectContaining({ line: 1, column: 1, message: 'The file is missing the required field "name"' }),
-    );
+    expect(findings).toContainEqual(expect.objectContaining({ line: 1, column: 1, message: 'The file is missing the required field "name"' }));
     expect(findings).toContainEqual(
       expect.objectContaining({
         line: 3,
@@ -195,9 +193,7 @@ describe("service-config", () => {
 }`,
       ),
     ).toEqual([]);
-    expect(
-      check("service-config", `{ "name": "httpServ", "type": "some-new-type", "config": {}, "version": 1, "_id": "abc", "id": "abc" }`),
-    ).toEqual([]);
+    expect(check("service-config", `{ "name": "httpServ", "type": "some-new-type", "config": {}, "version": 1, "_id": "abc", "id": "abc" }`)).toEqual([]);
   });
 
   it("reports a secret_config entry that is not a Secret name", () => {
@@ -306,9 +302,7 @@ describe("endpoints-output", () => {
         message: 'Entry [0] is missing the required field "secret_name" (needed because validation_method is "VERIFY_PAYLOAD")',
       }),
     );
-    expect(findings).toContainEqual(
-      expect.objectContaining({ line: 12, column: 5, message: 'Entry [0] has an unknown field "can_evaluate"' }),
-    );
+    expect(findings).toContainEqual(expect.objectContaining({ line: 12, column: 5, message: 'Entry [0] has an unknown field "can_evaluate"' }));
   });
 
   it("does not ask for secret_name with NO_VALIDATION, but requires every other field", () => {
@@ -351,9 +345,7 @@ describe("function-manifest", () => {
 
 describe("function-manifest-output", () => {
   it("accepts documented fields only", () => {
-    expect(
-      check("function-manifest-output", `[{ "name": "hook", "private": true, "run_as_system": true, "can_evaluate": {} }]`),
-    ).toEqual([]);
+    expect(check("function-manifest-output", `[{ "name": "hook", "private": true, "run_as_system": true, "can_evaluate": {} }]`)).toEqual([]);
   });
 
   it("reports extras and a missing private", () => {
@@ -365,20 +357,14 @@ describe("function-manifest-output", () => {
 ]`;
     const findings = check("function-manifest-output", text);
     expect(findings).toHaveLength(2);
-    expect(findings).toContainEqual(
-      expect.objectContaining({ line: 2, column: 3, message: 'Entry [0] is missing the required field "private"' }),
-    );
-    expect(findings).toContainEqual(
-      expect.objectContaining({ line: 4, column: 5, message: 'Entry [0] has an unknown field "id"' }),
-    );
+    expect(findings).toContainEqual(expect.objectContaining({ line: 2, column: 3, message: 'Entry [0] is missing the required field "private"' }));
+    expect(findings).toContainEqual(expect.objectContaining({ line: 4, column: 5, message: 'Entry [0] has an unknown field "id"' }));
   });
 });
 
 describe("legacy-function-config", () => {
   it("accepts a stitch export", () => {
-    expect(
-      check("legacy-function-config", `{ "_id": "5b2c", "id": "5b2c", "name": "func0", "private": false, "can_evaluate": {} }`),
-    ).toEqual([]);
+    expect(check("legacy-function-config", `{ "_id": "5b2c", "id": "5b2c", "name": "func0", "private": false, "can_evaluate": {} }`)).toEqual([]);
   });
 
   it("reports a string run_as_system", () => {
@@ -464,12 +450,7 @@ describe("root-config-20230101", () => {
         `{ "name": "app", "deployment_model": "LOCAL", "provider_region": "aws-us-east-1", "environment": "production", "allowed_request_origins": [] }`,
       ),
     ).toEqual([]);
-    expect(
-      check(
-        "root-config-20230101",
-        `{ "name": "app", "config_version": 20210101, "location": "US-VA", "provider_region": "aws-us-east-1" }`,
-      ),
-    ).toEqual([]);
+    expect(check("root-config-20230101", `{ "name": "app", "config_version": 20210101, "location": "US-VA", "provider_region": "aws-us-east-1" }`)).toEqual([]);
   });
 
   it("reports allowed_request_origins that is not an array", () => {
@@ -500,9 +481,7 @@ describe("value", () => {
 }`;
     const findings = check("value", text);
     expect(findings).toHaveLength(2);
-    expect(findings).toContainEqual(
-      expect.objectContaining({ line: 1, column: 1, message: 'The file is missing the required field "name"' }),
-    );
+    expect(findings).toContainEqual(expect.objectContaining({ line: 1, column: 1, message: 'The file is missing the required field "name"' }));
     expect(findings).toContainEqual(
       expect.objectContaining({ line: 3, column: 3, message: 'from_secret must be a boolean (true or false) (found the string "yes")' }),
     );

@@ -56,10 +56,7 @@ async function readCandidate(root: string, realRoot: string, file: string): Prom
   }
   if (!r.ok) return undefined;
   const parsed = parseJson(r.text, file);
-  const value =
-    parsed.value && typeof parsed.value === "object" && !Array.isArray(parsed.value)
-      ? (parsed.value as Record<string, unknown>)
-      : undefined;
+  const value = parsed.value && typeof parsed.value === "object" && !Array.isArray(parsed.value) ? (parsed.value as Record<string, unknown>) : undefined;
   return { file, text: r.text, value, version: asConfigVersion(value?.config_version), findings: parsed.findings };
 }
 
@@ -132,15 +129,17 @@ export async function detectApp(root: string, realRoot: string): Promise<Detecti
         rootText: broken.text,
         metaVersion,
         hybridReasons,
-        findings: broken.notAFile ? broken.findings : [
-          ...broken.findings,
-          finding("error", "root-config-unreadable", `${broken.file} is not valid JSON, so the config version is unknown`, {
-            file: broken.file,
-            line: 1,
-            column: 1,
-            hint: "Fix the JSON syntax of the root config.",
-          }),
-        ],
+        findings: broken.notAFile
+          ? broken.findings
+          : [
+              ...broken.findings,
+              finding("error", "root-config-unreadable", `${broken.file} is not valid JSON, so the config version is unknown`, {
+                file: broken.file,
+                line: 1,
+                column: 1,
+                hint: "Fix the JSON syntax of the root config.",
+              }),
+            ],
       };
     }
     return undefined;

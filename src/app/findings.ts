@@ -23,12 +23,7 @@ export interface Finding {
   rule?: string;
 }
 
-export function finding(
-  severity: Severity,
-  code: string,
-  message: string,
-  extra: Omit<Finding, "severity" | "code" | "message"> = {},
-): Finding {
+export function finding(severity: Severity, code: string, message: string, extra: Omit<Finding, "severity" | "code" | "message"> = {}): Finding {
   return { severity, code, message, ...extra };
 }
 

@@ -38,12 +38,37 @@ const RESPONSE_METHODS = new Set(["setStatusCode", "setHeader", "addHeader", "se
 const K = ts.SyntaxKind;
 // The statement kinds, as ts-morph's Node.isStatement lists them.
 const STATEMENTS = new Set<TS.SyntaxKind>([
-  K.Block, K.BreakStatement, K.ClassDeclaration, K.ContinueStatement, K.DebuggerStatement, K.DoStatement, K.EmptyStatement,
-  K.EnumDeclaration, K.ExportAssignment, K.ExportDeclaration, K.ExpressionStatement, K.ForInStatement, K.ForOfStatement,
-  K.ForStatement, K.FunctionDeclaration, K.IfStatement, K.ImportDeclaration, K.ImportEqualsDeclaration,
-  K.InterfaceDeclaration, K.LabeledStatement, K.ModuleBlock, K.ModuleDeclaration, K.NotEmittedStatement,
-  K.ReturnStatement, K.SwitchStatement, K.ThrowStatement, K.TryStatement, K.TypeAliasDeclaration, K.VariableStatement,
-  K.WhileStatement, K.WithStatement,
+  K.Block,
+  K.BreakStatement,
+  K.ClassDeclaration,
+  K.ContinueStatement,
+  K.DebuggerStatement,
+  K.DoStatement,
+  K.EmptyStatement,
+  K.EnumDeclaration,
+  K.ExportAssignment,
+  K.ExportDeclaration,
+  K.ExpressionStatement,
+  K.ForInStatement,
+  K.ForOfStatement,
+  K.ForStatement,
+  K.FunctionDeclaration,
+  K.IfStatement,
+  K.ImportDeclaration,
+  K.ImportEqualsDeclaration,
+  K.InterfaceDeclaration,
+  K.LabeledStatement,
+  K.ModuleBlock,
+  K.ModuleDeclaration,
+  K.NotEmittedStatement,
+  K.ReturnStatement,
+  K.SwitchStatement,
+  K.ThrowStatement,
+  K.TryStatement,
+  K.TypeAliasDeclaration,
+  K.VariableStatement,
+  K.WhileStatement,
+  K.WithStatement,
 ]);
 
 // Differences and rules both ask about the same source: remember the last few answers.
@@ -131,7 +156,13 @@ export function factsOf(sf: TS.SourceFile): SourceFacts {
         if (literal !== undefined && target.endsWith("context.services")) servicesUsed.add(literal);
         if (target.replace(/\s+/g, "") === "context.services") {
           const start = node.getStart(sf);
-          serviceCalls.push({ start, end: node.end, name: literal, argText: arg ? arg.getText(sf) : "", statementStart: statementStart >= 0 ? statementStart : start });
+          serviceCalls.push({
+            start,
+            end: node.end,
+            name: literal,
+            argText: arg ? arg.getText(sf) : "",
+            statementStart: statementStart >= 0 ? statementStart : start,
+          });
         }
       }
     }

@@ -27,7 +27,7 @@ const CALLER_SIDE: Record<string, string> = {
   "credentials-in-body": "credentials: send them in headers (or Authorization: Bearer), not in the JSON body",
   "auth-error-status": "authentication errors: the endpoint answers 400 InvalidParameter / MissingParameter or 401 InvalidSession",
   "github-settings": "GitHub calls this URL: change the payload URL in the GitHub webhook's settings",
-  "twilio-settings": "Twilio calls this URL: change the \"A message comes in\" webhook of the number or Messaging Service",
+  "twilio-settings": 'Twilio calls this URL: change the "A message comes in" webhook of the number or Messaging Service',
 };
 
 export function callerChanges(w: ReportWebhookLike): CallerChange[] {

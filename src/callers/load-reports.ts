@@ -95,7 +95,8 @@ export async function loadReports(arg: string): Promise<LoadedReports> {
 }
 
 async function loadFleet(doc: Json, dir: string, shownDir: string, shown: string): Promise<LoadedReports> {
-  if (!Array.isArray(doc.apps)) throw new UsageError(`${shown}: "apps" is not a list`, "Pass the fleet report folder that `hookshift migrate` wrote for several apps.");
+  if (!Array.isArray(doc.apps))
+    throw new UsageError(`${shown}: "apps" is not a list`, "Pass the fleet report folder that `hookshift migrate` wrote for several apps.");
   const out: LoadedReports = { kind: "fleet", apps: [], errors: [], notices: [], secretValues: [], folders: [dir] };
   for (const [i, entry] of doc.apps.entries()) {
     const label = isObject(entry) && typeof entry.path === "string" ? entry.path : `apps[${i}]`;
@@ -134,7 +135,8 @@ function toKnownApp(doc: Json, shown: string): KnownApp | string {
   const appId = typeof app.appId === "string" && app.appId !== "" ? app.appId : undefined;
   const webhooks: KnownApp["webhooks"] = [];
   for (const w of doc.webhooks as unknown[]) {
-    if (!isObject(w) || typeof w.service !== "string" || typeof w.name !== "string") return `a webhook entry has no service or name; is this a hookshift report.json?`;
+    if (!isObject(w) || typeof w.service !== "string" || typeof w.name !== "string")
+      return `a webhook entry has no service or name; is this a hookshift report.json?`;
     const rw = w as unknown as ReportWebhookLike;
     webhooks.push({
       id: typeof rw.id === "string" ? rw.id : `${rw.service}/${rw.name}`,
@@ -144,7 +146,7 @@ function toKnownApp(doc: Json, shown: string): KnownApp | string {
       httpMethod: typeof rw.httpMethod === "string" ? rw.httpMethod : undefined,
       newUrl: typeof rw.newUrl === "string" ? rw.newUrl : undefined,
       route: typeof rw.route === "string" ? rw.route : undefined,
-      callerChanges: callerChanges({ ...rw, findings: Array.isArray(rw.findings) ? rw.findings.filter(isObject) as ReportWebhookLike["findings"] : [] }),
+      callerChanges: callerChanges({ ...rw, findings: Array.isArray(rw.findings) ? (rw.findings.filter(isObject) as ReportWebhookLike["findings"]) : [] }),
     });
   }
   const output = isObject(doc.output) ? doc.output : {};

@@ -196,7 +196,14 @@ export function matchFile(buf: Buffer, index: MatchIndex): FileMatches {
         const newUrl = target.url !== undefined ? target.url + redactQuery(query) : undefined;
         const changes = webhook.callerChanges;
         if (builtName) {
-          return { ...base, kind: "parts" as const, ...(newUrl ? { newUrl } : {}), rewrite: false, reason: "the webhook name continues in code after the literal", callerChanges: changes };
+          return {
+            ...base,
+            kind: "parts" as const,
+            ...(newUrl ? { newUrl } : {}),
+            rewrite: false,
+            reason: "the webhook name continues in code after the literal",
+            callerChanges: changes,
+          };
         }
         if (!scheme) {
           const path = target.url?.replace(/^https:\/\/[^/]+/, "");
@@ -270,7 +277,13 @@ export function matchFile(buf: Buffer, index: MatchIndex): FileMatches {
         start: m.index,
         end: m.index + id.length,
         rank: 2,
-        make: () => ({ kind: "parts", appId: id, rewrite: false, reason: `app id ${id} near its service name "${svc}": a webhook URL built from parts?`, callerChanges: [] }),
+        make: () => ({
+          kind: "parts",
+          appId: id,
+          rewrite: false,
+          reason: `app id ${id} near its service name "${svc}": a webhook URL built from parts?`,
+          callerChanges: [],
+        }),
       });
     }
   }

@@ -150,10 +150,18 @@ export async function findCallers(opts: CallersOptions): Promise<CallersResult> 
     const edits = f.matches.flatMap((m) => (m.edit ? [m.edit] : []));
     if (edits.length === 0 || !f.buf) continue;
     const root = roots[f.root]!;
-    planned.push({ root: root.isFile ? path.dirname(root.abs) : root.abs, rel: root.isFile ? path.basename(root.abs) : f.rel, shown: f.shown, before: f.buf, after: applyEdits(f.buf, edits) });
+    planned.push({
+      root: root.isFile ? path.dirname(root.abs) : root.abs,
+      rel: root.isFile ? path.basename(root.abs) : f.rel,
+      shown: f.shown,
+      before: f.buf,
+      after: applyEdits(f.buf, edits),
+    });
   }
   // Diff headers name the file as shown, with `/` and without a leading one (`a/tmp/…`, not `a//tmp/…`).
-  const diffs = opts.dryRun ? planned.map((p) => ({ file: p.shown, diff: rewriteDiff(p.shown.split(path.sep).join("/").replace(/^\/+/, ""), p.before, p.after, redactor) })) : [];
+  const diffs = opts.dryRun
+    ? planned.map((p) => ({ file: p.shown, diff: rewriteDiff(p.shown.split(path.sep).join("/").replace(/^\/+/, ""), p.before, p.after, redactor) }))
+    : [];
 
   let written: string[] = [];
   if (opts.write && planned.length > 0) {
@@ -238,7 +246,8 @@ function summarise(matches: CallerMatch[], written: Set<string>, opts: CallersOp
   const plural = (n: number, one: string, many = one + "s") => `${n.toLocaleString("en-US")} ${n === 1 ? one : many}`;
   const parts: string[] = [];
   if (opts.write) parts.push(`${plural(rewritten.length, "old webhook URL")} rewritten in ${plural(new Set(rewritten.map((m) => m.file)).size, "file")}`);
-  else parts.push(`${plural(urls.length, "old webhook URL")} in ${plural(files, "file")} (${rewritable.length.toLocaleString("en-US")} to rewrite with --write)`);
+  else
+    parts.push(`${plural(urls.length, "old webhook URL")} in ${plural(files, "file")} (${rewritable.length.toLocaleString("en-US")} to rewrite with --write)`);
   parts.push(`${plural(review.length, "place")} to review`);
   if (withChanges > 0) parts.push(`${plural(withChanges, "caller")} with contract changes`);
   if (otherApps > 0) parts.push(`${plural(otherApps, "URL")} of apps in no report`);
@@ -266,7 +275,10 @@ function nextSteps(opts: CallersOptions, t: Tally, apps: number, failed: boolean
   const steps: NextStep[] = [];
   if (failed) steps.push({ text: "Fix the errors above (each names its file), then run the same command again." });
   if (s.urls + s.review === 0) {
-    steps.push({ text: `No caller of the ${apps === 1 ? "app" : `${apps} apps`} here: search the other repositories and configuration that call the webhooks`, command: `hookshift callers ${shellWord(opts.report)} <other folder>` });
+    steps.push({
+      text: `No caller of the ${apps === 1 ? "app" : `${apps} apps`} here: search the other repositories and configuration that call the webhooks`,
+      command: `hookshift callers ${shellWord(opts.report)} <other folder>`,
+    });
     return steps;
   }
   if (opts.write) {
@@ -277,8 +289,10 @@ function nextSteps(opts: CallersOptions, t: Tally, apps: number, failed: boolean
     steps.push({ text: "See the rewrite as a diff (writes nothing)", command: `${base} --dry-run` });
     steps.push({ text: `Rewrite the ${s.rewritable} URL${s.rewritable === 1 ? "" : "s"} in place`, command: `${base} --write` });
   }
-  if (s.review > 0) steps.push({ text: `Change the ${s.review} place${s.review === 1 ? "" : "s"} listed for review by hand (URLs built from parts, other hosts, paths)` });
-  if (t.pendingCallerChanges > 0) steps.push({ text: "Make the caller changes listed under each URL (method, signature header, credentials …) when the callers switch" });
+  if (s.review > 0)
+    steps.push({ text: `Change the ${s.review} place${s.review === 1 ? "" : "s"} listed for review by hand (URLs built from parts, other hosts, paths)` });
+  if (t.pendingCallerChanges > 0)
+    steps.push({ text: "Make the caller changes listed under each URL (method, signature header, credentials …) when the callers switch" });
   steps.push({ text: "Ship the callers once the migrated app is pushed, then check that nothing calls the old URLs", command: base });
   return steps;
 }

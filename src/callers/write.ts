@@ -72,7 +72,11 @@ export async function writeRewrites(writes: PlannedWrite[]): Promise<WriteOutcom
   } catch (e) {
     await Promise.all(staged.map((s) => rm(s.tmp, { force: true })));
     const at = staged.at(-1)?.w.shown;
-    errors.push({ ...(at ? { file: at } : {}), message: `nothing written: staging ${at ?? "a file"} failed: ${errorText(e)}`, hint: "Free disk space or fix the permissions, then run again." });
+    errors.push({
+      ...(at ? { file: at } : {}),
+      message: `nothing written: staging ${at ?? "a file"} failed: ${errorText(e)}`,
+      hint: "Free disk space or fix the permissions, then run again.",
+    });
     return { written: [], errors };
   }
 

@@ -23,7 +23,13 @@ export async function runCallers(opts: CallersOptions & { json: boolean }, io: I
     const doc = {
       formatVersion: CALLERS_FORMAT_VERSION,
       reportKind: r.reportKind,
-      apps: r.apps.map((a) => ({ report: a.report, appId: a.appId, name: a.name, webhooks: a.webhooks.length, ...(a.notWritten ? { notWritten: a.notWritten } : {}) })),
+      apps: r.apps.map((a) => ({
+        report: a.report,
+        appId: a.appId,
+        name: a.name,
+        webhooks: a.webhooks.length,
+        ...(a.notWritten ? { notWritten: a.notWritten } : {}),
+      })),
       summary: r.summary,
       files: r.files,
       matches: r.matches,

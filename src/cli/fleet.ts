@@ -74,7 +74,8 @@ export interface FleetCliOptions extends Omit<MigrateCliOptions, "app"> {
  */
 export async function runMigrateFleet(paths: string[], found: FoundFleet, opts: FleetCliOptions, io: Io): Promise<number> {
   const c = createColors(io.color);
-  if (opts.recover) throw new UsageError("--recover takes one app", "Run `hookshift migrate <app> --recover` for each app that holds an interrupted --in-place run.");
+  if (opts.recover)
+    throw new UsageError("--recover takes one app", "Run `hookshift migrate <app> --recover` for each app that holds an interrupted --in-place run.");
   for (const p of paths) {
     const info = await stat(p).catch(() => undefined);
     const hint = "Pass exported app folders, or folders that hold them (`hookshift scan <folder>` lists the apps it finds).";
@@ -82,7 +83,10 @@ export async function runMigrateFleet(paths: string[], found: FoundFleet, opts: 
     if (!info.isDirectory()) throw new UsageError(`input ${path.resolve(p)} is a file, not a folder of apps`, hint);
   }
   if (found.empty.length > 0) {
-    throw new UsageError(`input ${path.resolve(found.empty[0]!)} holds no App Services app`, "Pass exported app folders, or folders that hold them (as `hookshift scan` finds them).");
+    throw new UsageError(
+      `input ${path.resolve(found.empty[0]!)} holds no App Services app`,
+      "Pass exported app folders, or folders that hold them (as `hookshift scan` finds them).",
+    );
   }
   const again = `hookshift migrate ${paths.map(shellWord).join(" ")}${opts.out ? ` --out ${shellWord(opts.out)}` : ""}${opts.report ? ` --report ${shellWord(opts.report)}` : ""}${opts.inPlace ? " --in-place" : ""}${opts.dryRun ? " --dry-run" : ""}${opts.check ? " --check" : ""}`;
   const bar = progressBar(io, { json: opts.json });
@@ -109,7 +113,14 @@ export async function runMigrateFleet(paths: string[], found: FoundFleet, opts: 
   for (const e of result.errors) printUsageError(io, e.message, { hint: e.hint, command: "migrate" });
   const report = result.report;
   if (!report) {
-    if (opts.json) io.out(JSON.stringify({ written: false, errors: result.errors.map((e) => ({ code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}) })) }, null, 2) + "\n");
+    if (opts.json)
+      io.out(
+        JSON.stringify(
+          { written: false, errors: result.errors.map((e) => ({ code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}) })) },
+          null,
+          2,
+        ) + "\n",
+      );
     return result.code;
   }
   for (const a of report.apps) for (const n of a.notices) (opts.json ? io.err : io.out)(`${a.path}: ${n}\n`);
@@ -123,10 +134,14 @@ export async function runMigrateFleet(paths: string[], found: FoundFleet, opts: 
   for (const a of withErrors) for (const e of a.errors) io.err(findingLine({ ...e, file: fleetLocation(a, e), line: undefined, column: undefined }, c) + "\n");
   io.out(`\n${c.bold(report.summary.line)} (${track.elapsed().toFixed(1)} s, --jobs ${opts.jobs ?? defaultJobs()})\n`);
   if (report.mode === "dry-run") {
-    io.out(`\nDry run: nothing written.${opts.check ? ` --check: ${result.code === 2 ? "changes" : result.code === 0 ? "no changes" : "errors"} (exit ${result.code}).` : " Run one app with --dry-run to see its diff."}\n`);
+    io.out(
+      `\nDry run: nothing written.${opts.check ? ` --check: ${result.code === 2 ? "changes" : result.code === 0 ? "no changes" : "errors"} (exit ${result.code}).` : " Run one app with --dry-run to see its diff."}\n`,
+    );
   } else if (result.reportDir) {
     if (report.out) io.out(`\nConverted apps: ${report.out}/<app>\n`);
-    io.out(`${report.out ? "Fleet report:   " : "\nFleet report: "}${displayPath(path.join(result.reportDir, "index.md"))} (also index.html, fleet.json, url-map.csv; each app's report in its own folder)\n`);
+    io.out(
+      `${report.out ? "Fleet report:   " : "\nFleet report: "}${displayPath(path.join(result.reportDir, "index.md"))} (also index.html, fleet.json, url-map.csv; each app's report in its own folder)\n`,
+    );
   }
   io.out("\n" + renderNextSteps(fleetNextSteps(report, again), { color: io.color }));
   return result.code;
@@ -149,7 +164,12 @@ function againCommand(report: FleetVerifyReport, fleetDir: string) {
   if (!a?.links.migrated) return [];
   const at = (rel: string) => shellWord(displayPath(path.resolve(fleetDir, rel)));
   const secrets = path.join(fleetDir, ...a.path.split("/"), "secrets.json");
-  return [{ text: `Fix the migrated function (or migrate again), then verify that app alone (${a.path})`, command: `hookshift verify ${at(a.links.original)} ${at(a.links.migrated)}${existsSync(secrets) ? ` --secrets ${shellWord(displayPath(path.resolve(secrets)))}` : ""} --report ${shellWord(displayPath(path.resolve(fleetDir, a.path)))}` }];
+  return [
+    {
+      text: `Fix the migrated function (or migrate again), then verify that app alone (${a.path})`,
+      command: `hookshift verify ${at(a.links.original)} ${at(a.links.migrated)}${existsSync(secrets) ? ` --secrets ${shellWord(displayPath(path.resolve(secrets)))}` : ""} --report ${shellWord(displayPath(path.resolve(fleetDir, a.path)))}`,
+    },
+  ];
 }
 
 function verifyLine(a: FleetVerifyApp, n: number, total: number): string {
@@ -197,7 +217,9 @@ export async function runVerifyFleet(opts: FleetVerifyCliOptions, io: Io): Promi
     for (const a of skipped) io.out(`  ${a.path}: ${a.error}\n`);
   }
   io.out(`\n${c.bold(report.summary.line)}\n`);
-  io.out(`Fleet verify: ${displayPath(path.join(path.resolve(opts.fleet), "verify-index.html"))} (also verify.json; each app's verify.html in its own folder)\n`);
+  io.out(
+    `Fleet verify: ${displayPath(path.join(path.resolve(opts.fleet), "verify-index.html"))} (also verify.json; each app's verify.html in its own folder)\n`,
+  );
   const steps =
     report.summary.exit === 0
       ? [{ text: "Every verified webhook is equal on the cases run: create each app's Secrets and push it (index.md of the fleet report has the steps)" }]

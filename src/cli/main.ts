@@ -31,9 +31,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
   let internalError: unknown;
   const parser = yargs(argv)
     .scriptName("hookshift")
-    .usage(
-      "hookshift: move MongoDB Atlas App Services apps off deprecated incoming webhooks onto HTTPS endpoints.\n\nUsage: $0 <command> [options]",
-    )
+    .usage("hookshift: move MongoDB Atlas App Services apps off deprecated incoming webhooks onto HTTPS endpoints.\n\nUsage: $0 <command> [options]")
     .command(
       "scan <dirs..>",
       "List every app and webhook under the folders",
@@ -55,7 +53,12 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       "Convert each app's webhooks into HTTPS endpoints and write a report",
       (y) =>
         y
-          .positional("apps", { type: "string", demandOption: true, default: undefined, describe: "Folder of the exported app (several, or a folder of apps: a fleet, README \"Fleets\")" })
+          .positional("apps", {
+            type: "string",
+            demandOption: true,
+            default: undefined,
+            describe: 'Folder of the exported app (several, or a folder of apps: a fleet, README "Fleets")',
+          })
           .option("out", opt.text("Write the converted app to this new folder"))
           .option("report", opt.text("Folder for report.md/html/json and secrets.json (default: <out>-hookshift-report)"))
           .option("dry-run", opt.flag("Write nothing; print the summary and the unified diff"))
@@ -128,18 +131,23 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       (y) =>
         semanticsOptions(
           y
-          .positional("app", { type: "string", demandOption: true, describe: "Folder of the exported app" })
-          .option("port", opt.port("Port to listen on, 0-65535 (0: any free port)"))
-          .option("host", opt.host("Address to listen on (loopback unless told otherwise)"))
-          .option("app-id", opt.appId)
-          .option("secrets", opt.text("secrets.json written by migrate (endpoint Secrets, from_secret Values)"))
-          .option("users", opt.text("Local users, API keys and custom-JWT secret for application auth (docs/parity.md)"))
-          .option("seed", opt.text("EJSON file { db: { coll: [docs] } } loaded into the database at start"))
-          .option("dump", opt.text("Write the database as EJSON to this file on exit"))
-          .option("mongodb-uri", opt.text("Use a real MongoDB through the official driver instead of the embedded store"))
-          .option("environment", opt.environment)
-          .option("allow-network", opt.flag("Let context.http calls reach the network (recorded and refused otherwise)"))
-          .option("sandbox-permissions", opt.sandboxPermissions("Run function code under Node's permission model: reads of hookshift and the app only, no writes, child processes or workers (README.md, Security; --no-sandbox-permissions turns it off)")),
+            .positional("app", { type: "string", demandOption: true, describe: "Folder of the exported app" })
+            .option("port", opt.port("Port to listen on, 0-65535 (0: any free port)"))
+            .option("host", opt.host("Address to listen on (loopback unless told otherwise)"))
+            .option("app-id", opt.appId)
+            .option("secrets", opt.text("secrets.json written by migrate (endpoint Secrets, from_secret Values)"))
+            .option("users", opt.text("Local users, API keys and custom-JWT secret for application auth (docs/parity.md)"))
+            .option("seed", opt.text("EJSON file { db: { coll: [docs] } } loaded into the database at start"))
+            .option("dump", opt.text("Write the database as EJSON to this file on exit"))
+            .option("mongodb-uri", opt.text("Use a real MongoDB through the official driver instead of the embedded store"))
+            .option("environment", opt.environment)
+            .option("allow-network", opt.flag("Let context.http calls reach the network (recorded and refused otherwise)"))
+            .option(
+              "sandbox-permissions",
+              opt.sandboxPermissions(
+                "Run function code under Node's permission model: reads of hookshift and the app only, no writes, child processes or workers (README.md, Security; --no-sandbox-permissions turns it off)",
+              ),
+            ),
         )
           .option("workers", opt.workers("Function worker threads, each running one call at a time (default: one per core)"))
           .option("max-inflight-body-mb", opt.maxInflightBodyMb)
@@ -185,33 +193,81 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
         semanticsOptions(
           y
             .positional("app", { type: "string", demandOption: true, describe: "Folder of the (migrated) exported app" })
-            .option("port", opt.port("Port to listen on, 0-65535 (0: any free port); PORT in the environment sets the default, as container platforms do", true))
+            .option(
+              "port",
+              opt.port("Port to listen on, 0-65535 (0: any free port); PORT in the environment sets the default, as container platforms do", true),
+            )
             .option("host", opt.host("Address to listen on; anything but loopback (0.0.0.0 in a container) must be asked for"))
             .option("webhooks", opt.flag("Also serve the old incoming-webhook URLs with webhook semantics, for callers not yet moved"))
             .option("mongodb-uri", opt.text("Your MongoDB, through the official driver (default: the MONGODB_URI environment variable)"))
             .option("embedded", opt.flag("Use the embedded in-memory database instead (data is lost at exit; not for production)"))
             .option("seed", opt.text("With --embedded: EJSON file { db: { coll: [docs] } } loaded at start"))
             .option("dump", opt.text("With --embedded: write the database as EJSON to this file at exit"))
-            .option("secrets", opt.text("JSON file of Secret name → value (secrets.json from migrate); HOOKSHIFT_SECRET_<name> variables win over it (docs/deploy.md)"))
-            .option("users", opt.text("Local users, API keys and custom-JWT secret for application auth (the shim's --users file), next to those in the database"))
+            .option(
+              "secrets",
+              opt.text("JSON file of Secret name → value (secrets.json from migrate); HOOKSHIFT_SECRET_<name> variables win over it (docs/deploy.md)"),
+            )
+            .option(
+              "users",
+              opt.text("Local users, API keys and custom-JWT secret for application auth (the shim's --users file), next to those in the database"),
+            )
             .option("auth-db", opt.text("Database of the users and api_keys collections serve-admin manages (default: hookshift)"))
             .option("app-id", opt.appId)
             .option("environment", opt.environment)
             .option("allow-network", opt.flag("Let context.http calls reach any host (refused otherwise)"))
-            .option("allow-host", { type: "string", array: true, describe: "Let context.http reach this host only (repeatable; *.example.com for its subdomains)" })
-            .option("sandbox-permissions", opt.sandboxPermissions("Run function code under Node's permission model (docs/security.md; --no-sandbox-permissions turns it off)")),
+            .option("allow-host", {
+              type: "string",
+              array: true,
+              describe: "Let context.http reach this host only (repeatable; *.example.com for its subdomains)",
+            })
+            .option(
+              "sandbox-permissions",
+              opt.sandboxPermissions("Run function code under Node's permission model (docs/security.md; --no-sandbox-permissions turns it off)"),
+            ),
         )
           .option("pool-size", opt.poolSize("Function worker threads a process, each running one call at a time (default: one per core)"))
-          .option("max-body-mb", { default: DEFAULT_LIMITS.maxBodyBytes / 1024 / 1024, requiresArg: true, coerce: numberArg("--max-body-mb", { min: 0 }), describe: "Largest request body in MB (413 past it)" })
-          .option("max-header-kb", { default: DEFAULT_LIMITS.maxHeaderBytes / 1024, requiresArg: true, coerce: numberArg("--max-header-kb", { min: 1 }), describe: "Largest request line and headers in KB (431 past it)" })
-          .option("memory-limit-mb", { default: DEFAULT_LIMITS.memoryLimitMb, requiresArg: true, coerce: numberArg("--memory-limit-mb", { min: 16 }), describe: "Memory of each function worker in MB" })
-          .option("request-timeout", { default: DEFAULT_LIMITS.requestTimeoutMs / 1000, requiresArg: true, coerce: numberArg("--request-timeout", { min: 1 }), describe: "Seconds a client has to send a whole request" })
+          .option("max-body-mb", {
+            default: DEFAULT_LIMITS.maxBodyBytes / 1024 / 1024,
+            requiresArg: true,
+            coerce: numberArg("--max-body-mb", { min: 0 }),
+            describe: "Largest request body in MB (413 past it)",
+          })
+          .option("max-header-kb", {
+            default: DEFAULT_LIMITS.maxHeaderBytes / 1024,
+            requiresArg: true,
+            coerce: numberArg("--max-header-kb", { min: 1 }),
+            describe: "Largest request line and headers in KB (431 past it)",
+          })
+          .option("memory-limit-mb", {
+            default: DEFAULT_LIMITS.memoryLimitMb,
+            requiresArg: true,
+            coerce: numberArg("--memory-limit-mb", { min: 16 }),
+            describe: "Memory of each function worker in MB",
+          })
+          .option("request-timeout", {
+            default: DEFAULT_LIMITS.requestTimeoutMs / 1000,
+            requiresArg: true,
+            coerce: numberArg("--request-timeout", { min: 1 }),
+            describe: "Seconds a client has to send a whole request",
+          })
           .option("max-inflight-body-mb", opt.maxInflightBodyMb)
-          .option("shutdown-timeout", { default: 30, requiresArg: true, coerce: numberArg("--shutdown-timeout", { min: 0 }), describe: "Seconds a stop (SIGTERM) waits for the requests in flight; a second signal exits at once" })
+          .option("shutdown-timeout", {
+            default: 30,
+            requiresArg: true,
+            coerce: numberArg("--shutdown-timeout", { min: 0 }),
+            describe: "Seconds a stop (SIGTERM) waits for the requests in flight; a second signal exits at once",
+          })
           .option("workers", opt.withDefault(opt.workers("Server processes sharing the port (node:cluster), each with its own --pool-size"), 1))
-          .option("log-level", { choices: ["fatal", "error", "warn", "info", "debug", "silent"] as const, default: "info" as const, describe: "Lowest level of the JSON log on stdout" })
+          .option("log-level", {
+            choices: ["fatal", "error", "warn", "info", "debug", "silent"] as const,
+            default: "info" as const,
+            describe: "Lowest level of the JSON log on stdout",
+          })
           .example("$0 serve ./myapp-migrated --mongodb-uri mongodb://db:27017", "Serve the endpoints on your MongoDB at 127.0.0.1:8080")
-          .example("HOOKSHIFT_SECRET_orders_x2D_key=... $0 serve ./app --host 0.0.0.0 --workers 4", "Secrets from the environment; every interface; four processes")
+          .example(
+            "HOOKSHIFT_SECRET_orders_x2D_key=... $0 serve ./app --host 0.0.0.0 --workers 4",
+            "Secrets from the environment; every interface; four processes",
+          )
           .example("$0 serve ./app --embedded --seed seed.json", "Try it with an in-memory database")
           .epilogue(
             "Reserved paths: /healthz, /readyz (database reachable), /metrics (Prometheus). Secrets: HOOKSHIFT_SECRET_<name>, Values: HOOKSHIFT_VALUE_<name> (docs/deploy.md). " +
@@ -267,8 +323,15 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       "Create, list and delete the users and API keys serve authenticates (kept in your MongoDB)",
       (y) =>
         y
-          .positional("action", { choices: ["user-add", "user-list", "user-delete", "key-add", "key-list", "key-delete"] as const, demandOption: true, describe: "What to do" })
-          .positional("name", { type: "string", describe: "key-add: a name for the new key; user-delete: the user's id or email; key-delete: the key's id or name" })
+          .positional("action", {
+            choices: ["user-add", "user-list", "user-delete", "key-add", "key-list", "key-delete"] as const,
+            demandOption: true,
+            describe: "What to do",
+          })
+          .positional("name", {
+            type: "string",
+            describe: "key-add: a name for the new key; user-delete: the user's id or email; key-delete: the key's id or name",
+          })
           .option("email", opt.text("user-add: the user's email (the password comes from HOOKSHIFT_ADMIN_PASSWORD)"))
           .option("mongodb-uri", opt.text("Your MongoDB (default: the MONGODB_URI environment variable)"))
           .option("embedded-file", opt.text("Instead: an EJSON file (created if missing) that serve --embedded --seed loads"))
@@ -308,11 +371,28 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
           .option("seed", opt.text("EJSON seed data for every run"))
           .option("requests", opt.text("JSONL of recorded requests to add as cases"))
           .option("webhook", { type: "string", array: true, describe: "Only this webhook (S/W); repeatable" })
-          .option("cases", { default: DEFAULT_MAX_CASES, requiresArg: true, coerce: numberArg("--cases", { min: 1, integer: true }), describe: "Most cases per webhook, over every round" })
-          .option("min-coverage", { requiresArg: true, coerce: numberArg("--min-coverage", { min: 0, max: 100, what: "a percentage" }), describe: "Exit 2 when a webhook's own lines are covered below this percentage" })
+          .option("cases", {
+            default: DEFAULT_MAX_CASES,
+            requiresArg: true,
+            coerce: numberArg("--cases", { min: 1, integer: true }),
+            describe: "Most cases per webhook, over every round",
+          })
+          .option("min-coverage", {
+            requiresArg: true,
+            coerce: numberArg("--min-coverage", { min: 0, max: 100, what: "a percentage" }),
+            describe: "Exit 2 when a webhook's own lines are covered below this percentage",
+          })
           .option("coverage", opt.flag("Measure line and branch coverage (--no-coverage: faster, no rounds aimed at branches)", true))
-          .option("sandbox-permissions", opt.sandboxPermissions("Run function code under Node's permission model (README.md, Security); Node 20 cannot measure coverage there, so it applies with --no-coverage; --no-sandbox-permissions turns it off"))
-          .option("time-limit", opt.timeLimit("Seconds one function call may run (a looping function fails that case, not the run)", DEFAULT_VERIFY_TIME_LIMIT_S))
+          .option(
+            "sandbox-permissions",
+            opt.sandboxPermissions(
+              "Run function code under Node's permission model (README.md, Security); Node 20 cannot measure coverage there, so it applies with --no-coverage; --no-sandbox-permissions turns it off",
+            ),
+          )
+          .option(
+            "time-limit",
+            opt.timeLimit("Seconds one function call may run (a looping function fails that case, not the run)", DEFAULT_VERIFY_TIME_LIMIT_S),
+          )
           .option("json", opt.json("Print the full result as JSON"))
           .option("report", opt.text("Write verify.json and verify.html to this folder"))
           .epilogue(
@@ -325,9 +405,26 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
         if (failedArgs) return;
         if (args.fleet !== undefined) {
           if (args.original !== undefined) throw new UsageError("--fleet takes no <original> <migrated>: the pairs come from the fleet's fleet.json");
-          const one = ["--secrets", args.secrets, "--users", args.users, "--seed", args.seed, "--requests", args.requests, "--webhook", args.webhook, "--report", args.report];
+          const one = [
+            "--secrets",
+            args.secrets,
+            "--users",
+            args.users,
+            "--seed",
+            args.seed,
+            "--requests",
+            args.requests,
+            "--webhook",
+            args.webhook,
+            "--report",
+            args.report,
+          ];
           for (let i = 0; i < one.length; i += 2) {
-            if (one[i + 1] !== undefined) throw new UsageError(`${one[i]} applies to one app, not to --fleet`, "Each app is verified with its own secrets.json; verify one app with `hookshift verify <original> <migrated>` to pass more.");
+            if (one[i + 1] !== undefined)
+              throw new UsageError(
+                `${one[i]} applies to one app, not to --fleet`,
+                "Each app is verified with its own secrets.json; verify one app with `hookshift verify <original> <migrated>` to pass more.",
+              );
           }
           const { runVerifyFleet } = await import("./fleet.js");
           code = await runVerifyFleet(
@@ -351,7 +448,12 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
         }
         await checkAppFolder(args.original, "original app");
         await checkAppFolder(args.migrated, "migrated app");
-        for (const [option, file] of [["--secrets", args.secrets], ["--users", args.users], ["--seed", args.seed], ["--requests", args.requests]] as const) {
+        for (const [option, file] of [
+          ["--secrets", args.secrets],
+          ["--users", args.users],
+          ["--seed", args.seed],
+          ["--requests", args.requests],
+        ] as const) {
           await checkInputFile(option, file);
         }
         const { runVerify } = await import("./verify.js");
@@ -381,7 +483,11 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       "Find the old webhook URLs of migrated apps in client code and configuration; rewrite them with --write",
       (y) =>
         y
-          .positional("report", { type: "string", demandOption: true, describe: "The migration's report folder (report.json) or a fleet report folder (fleet.json)" })
+          .positional("report", {
+            type: "string",
+            demandOption: true,
+            describe: "The migration's report folder (report.json) or a fleet report folder (fleet.json)",
+          })
           .positional("dirs", { type: "string", array: true, demandOption: true, describe: "Folders (or files) of client code to search, recursively" })
           .option("json", opt.json("Print the result as JSON (docs/callers.md)"))
           .option("dry-run", opt.flag("Write nothing; print the unified diff --write would apply"))

@@ -43,7 +43,14 @@ export async function runMigrate(cliOpts: MigrateCliOptions, io: Io): Promise<nu
   const report = result.report;
   if (!report) {
     // Nothing was planned or written (a precondition failed): --json still answers with a document.
-    if (opts.json) io.out(JSON.stringify({ written: false, errors: result.errors.map((e) => ({ code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}) })) }, null, 2) + "\n");
+    if (opts.json)
+      io.out(
+        JSON.stringify(
+          { written: false, errors: result.errors.map((e) => ({ code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}) })) },
+          null,
+          2,
+        ) + "\n",
+      );
     return result.code;
   }
   // --check: 0 nothing would change, 2 something would, 1 errors (terraform plan -detailed-exitcode).

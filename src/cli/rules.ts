@@ -14,6 +14,14 @@ export function runRules(opts: { explain?: string; json: boolean }, io: Io): num
     io.out(opts.json ? JSON.stringify(rule.meta, null, 2) + "\n" : explainRule(rule));
     return 0;
   }
-  io.out(opts.json ? JSON.stringify(RULES.map((r) => r.meta), null, 2) + "\n" : rulesTable());
+  io.out(
+    opts.json
+      ? JSON.stringify(
+          RULES.map((r) => r.meta),
+          null,
+          2,
+        ) + "\n"
+      : rulesTable(),
+  );
   return 0;
 }

@@ -85,15 +85,45 @@ export function semanticsOptions<T>(y: Argv<T>) {
   const status = (option: string) => numberArg(option, { min: 100, max: 599, integer: true, what: "an HTTP status" });
   return y
     .option("error-status", { type: "string", array: true, default: [] as string[], describe: "Override an error status: <kind>=<code> (docs/parity.md)" })
-    .option("webhook-no-result-status", { default: d.webhookNoResultStatus, requiresArg: true, coerce: status("--webhook-no-result-status"), describe: "Webhook status with respond_result off and no response set" })
-    .option("endpoint-no-result-status", { default: d.endpointNoResultStatus, requiresArg: true, coerce: status("--endpoint-no-result-status"), describe: "Endpoint status with respond_result off and no body set" })
+    .option("webhook-no-result-status", {
+      default: d.webhookNoResultStatus,
+      requiresArg: true,
+      coerce: status("--webhook-no-result-status"),
+      describe: "Webhook status with respond_result off and no response set",
+    })
+    .option("endpoint-no-result-status", {
+      default: d.endpointNoResultStatus,
+      requiresArg: true,
+      coerce: status("--endpoint-no-result-status"),
+      describe: "Endpoint status with respond_result off and no body set",
+    })
     .option("header-case", { choices: HEADER_CASES, default: d.headerCase, describe: "Header names in payload.headers" })
-    .option("query-secret", { choices: QUERY_SECRET, default: d.querySecretVisible ? QUERY_SECRET[0] : QUERY_SECRET[1], describe: "Whether payload.query / request.query keep the secret parameter" })
+    .option("query-secret", {
+      choices: QUERY_SECRET,
+      default: d.querySecretVisible ? QUERY_SECRET[0] : QUERY_SECRET[1],
+      describe: "Whether payload.query / request.query keep the secret parameter",
+    })
     .option("raw-query-question-mark", { type: "boolean", default: d.rawQueryLeadingQuestionMark, describe: "Start context.request.rawQueryString with '?'" })
     .option("webhook-empty-body", { choices: WEBHOOK_EMPTY_BODIES, default: d.webhookEmptyBody, describe: "payload.body of a body-less webhook request" })
-    .option("webhook-signature-over", { choices: WEBHOOK_SIGNATURE_OVER, default: d.webhookSignatureOver, describe: "What X-Hook-Signature signs: the raw body or its EJSON re-serialisation" })
-    .option("endpoint-head-as-get", { type: "boolean", default: d.endpointHeadAsGet, describe: "Serve HEAD requests from the route's GET endpoint (default: endpoints have no HEAD method, docs/parity.md)" })
-    .option("set-body-other", { choices: SET_BODY_OTHER, default: d.setBodyOther, describe: "response.setBody with neither a string nor a BSON.Binary: fail, String(value), or its EJSON" })
+    .option("webhook-signature-over", {
+      choices: WEBHOOK_SIGNATURE_OVER,
+      default: d.webhookSignatureOver,
+      describe: "What X-Hook-Signature signs: the raw body or its EJSON re-serialisation",
+    })
+    .option("endpoint-head-as-get", {
+      type: "boolean",
+      default: d.endpointHeadAsGet,
+      describe: "Serve HEAD requests from the route's GET endpoint (default: endpoints have no HEAD method, docs/parity.md)",
+    })
+    .option("set-body-other", {
+      choices: SET_BODY_OTHER,
+      default: d.setBodyOther,
+      describe: "response.setBody with neither a string nor a BSON.Binary: fail, String(value), or its EJSON",
+    })
     .option("time-limit", timeLimit("Seconds a function may run (App Services' limit)", d.timeLimitMs / 1000))
-    .option("await-pending", { type: "boolean", default: d.awaitPending, describe: "Answer once the work a function did not await (database calls, context.http, timers) has settled (--no-await-pending: answer when it returns)" });
+    .option("await-pending", {
+      type: "boolean",
+      default: d.awaitPending,
+      describe: "Answer once the work a function did not await (database calls, context.http, timers) has settled (--no-await-pending: answer when it returns)",
+    });
 }

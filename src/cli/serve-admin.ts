@@ -24,7 +24,11 @@ export interface ServeAdminOptions {
 export async function runServeAdmin(opts: ServeAdminOptions, io: Io, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const uri = opts.mongodbUri ?? (env.MONGODB_URI || undefined);
   if (!uri && !opts.embeddedFile) {
-    printUsageError(io, "serve-admin needs a database: give --mongodb-uri <uri> (or set MONGODB_URI), or --embedded-file <file> for an EJSON file that serve --embedded --seed loads", { command: "serve-admin" });
+    printUsageError(
+      io,
+      "serve-admin needs a database: give --mongodb-uri <uri> (or set MONGODB_URI), or --embedded-file <file> for an EJSON file that serve --embedded --seed loads",
+      { command: "serve-admin" },
+    );
     return 1;
   }
   if (uri && opts.embeddedFile) {
@@ -69,7 +73,10 @@ export async function runServeAdmin(opts: ServeAdminOptions, io: Io, env: NodeJS
       }
       case "key-add": {
         const k = await ops.addKey(opts.target ?? "");
-        print(k, `Created API key ${k.name} (id ${k.id}):\n  ${k.key}\nIt is shown this once (only its hash is kept). Callers send it in the api-key header.\n`);
+        print(
+          k,
+          `Created API key ${k.name} (id ${k.id}):\n  ${k.key}\nIt is shown this once (only its hash is kept). Callers send it in the api-key header.\n`,
+        );
         break;
       }
       case "key-list": {

@@ -69,7 +69,9 @@ export function databaseFrom(opts: ServeOptions, env: NodeJS.ProcessEnv): Databa
     return { kind: "driver", uri };
   }
   if (opts.embedded) return { kind: "embedded", seed: opts.seed, dump: opts.dump };
-  return { error: "serve needs a database: give --mongodb-uri <uri> (or set MONGODB_URI) for your MongoDB, or --embedded for an in-memory one (data is lost at exit)" };
+  return {
+    error: "serve needs a database: give --mongodb-uri <uri> (or set MONGODB_URI) for your MongoDB, or --embedded for an in-memory one (data is lost at exit)",
+  };
 }
 
 const SIGNAL_NUMBERS: Record<string, number> = { SIGINT: 2, SIGTERM: 15 };
@@ -106,7 +108,13 @@ export async function runServe(opts: ServeOptions, io: Io, envIn: ServeEnvironme
     envIn.logStream ?? pino.destination({ dest: 1, sync: true }),
   );
   if (database.kind === "embedded") {
-    io.err(c.bold(c.yellow("WARNING: --embedded: the database lives in this process's memory. Every write is lost when the server stops, and each --workers process has its own copy. Use --mongodb-uri in production.\n")));
+    io.err(
+      c.bold(
+        c.yellow(
+          "WARNING: --embedded: the database lives in this process's memory. Every write is lost when the server stops, and each --workers process has its own copy. Use --mongodb-uri in production.\n",
+        ),
+      ),
+    );
     logger.warn({ event: "database" }, "embedded in-memory database: data is lost at exit");
   }
   let running;
@@ -138,13 +146,24 @@ export async function runServe(opts: ServeOptions, io: Io, envIn: ServeEnvironme
     return 1;
   }
   for (const w of running.served.warnings) logger.warn({ event: "app-warning" }, w);
-  if (opts.host !== "127.0.0.1" && opts.host !== "::1" && opts.host !== "localhost") logger.warn({ event: "listen", host: opts.host }, `listening on ${opts.host}: reachable from other machines`);
+  if (opts.host !== "127.0.0.1" && opts.host !== "::1" && opts.host !== "localhost")
+    logger.warn({ event: "listen", host: opts.host }, `listening on ${opts.host}: reachable from other machines`);
   logger.info(
-    { event: "listening", url: running.url, appId: running.served.appId, routes: running.routes.map((r) => `${r.method} ${r.path}`), logins: running.logins, secrets: running.secretSources },
+    {
+      event: "listening",
+      url: running.url,
+      appId: running.served.appId,
+      routes: running.routes.map((r) => `${r.method} ${r.path}`),
+      logins: running.logins,
+      secrets: running.secretSources,
+    },
     `serving ${running.served.app.name ?? opts.app} at ${running.url}`,
   );
-  io.err(`hookshift serve: ${running.routes.length} route${running.routes.length === 1 ? "" : "s"} at ${running.url} (health ${running.url}/healthz, readiness /readyz, metrics /metrics). Stop with SIGTERM or Ctrl-C.\n`);
-  if (running.logins.length > 0) io.err(`Logins (${running.logins.join(", ")}): POST ${running.url}/api/client/v2.0/app/${running.served.appId}/auth/providers/<provider>/login\n`);
+  io.err(
+    `hookshift serve: ${running.routes.length} route${running.routes.length === 1 ? "" : "s"} at ${running.url} (health ${running.url}/healthz, readiness /readyz, metrics /metrics). Stop with SIGTERM or Ctrl-C.\n`,
+  );
+  if (running.logins.length > 0)
+    io.err(`Logins (${running.logins.join(", ")}): POST ${running.url}/api/client/v2.0/app/${running.served.appId}/auth/providers/<provider>/login\n`);
 
   // A --workers process stops on its primary's SIGTERM only: Ctrl-C reaches every process of the
   // terminal's group, and the primary passes it on as SIGTERM (serve-cluster.ts).
@@ -167,7 +186,12 @@ export async function runServe(opts: ServeOptions, io: Io, envIn: ServeEnvironme
     logger.info({ event: "stopped" }, "stopped: every request in flight was answered");
     return 0;
   }
-  logger.warn({ event: "stopped", exitCode: SHUTDOWN_CUT_SHORT_EXIT_CODE }, `stopped: requests still running after --shutdown-timeout ${opts.shutdownTimeout}s were cut off`);
-  io.err(`hookshift serve: stopped with requests still running after --shutdown-timeout ${opts.shutdownTimeout}s; they were cut off (exit ${SHUTDOWN_CUT_SHORT_EXIT_CODE}). Give a longer --shutdown-timeout, and your orchestrator a longer stop grace period, if they should finish.\n`);
+  logger.warn(
+    { event: "stopped", exitCode: SHUTDOWN_CUT_SHORT_EXIT_CODE },
+    `stopped: requests still running after --shutdown-timeout ${opts.shutdownTimeout}s were cut off`,
+  );
+  io.err(
+    `hookshift serve: stopped with requests still running after --shutdown-timeout ${opts.shutdownTimeout}s; they were cut off (exit ${SHUTDOWN_CUT_SHORT_EXIT_CODE}). Give a longer --shutdown-timeout, and your orchestrator a longer stop grace period, if they should finish.\n`,
+  );
   return SHUTDOWN_CUT_SHORT_EXIT_CODE;
 }

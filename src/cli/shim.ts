@@ -70,7 +70,12 @@ export async function runShim(opts: ShimOptions, io: Io, until?: Promise<void>):
   }
   for (const w of session.served.warnings) io.err(c.yellow(`warning: ${w}\n`));
   if (opts.allowNetwork) io.err(c.yellow("warning: --allow-network: functions' context.http calls go out to the network\n"));
-  if (opts.sandboxPermissions === false) io.err(c.yellow("warning: --no-sandbox-permissions: function code runs outside Node's permission model and can read and write your files (README.md, Security)\n"));
+  if (opts.sandboxPermissions === false)
+    io.err(
+      c.yellow(
+        "warning: --no-sandbox-permissions: function code runs outside Node's permission model and can read and write your files (README.md, Security)\n",
+      ),
+    );
   io.out(`hookshift shim serving ${session.served.app.name ?? opts.app} (app id ${session.served.appId}) at ${server.url}\n`);
   for (const r of routeTable(session.deps)) io.out(`  ${r.kind.padEnd(8)} ${r.method.padEnd(6)} ${server.url}${r.path}  ${c.dim(r.target)}\n`);
   io.out(`Functions: ${workers} worker thread${workers === 1 ? "" : "s"}, ${sem.timeLimitMs / 1000} s time limit a call.\n`);

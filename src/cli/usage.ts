@@ -101,7 +101,10 @@ export function argumentError(messages: string[], argv: string[], options: strin
     }
     const parts = words.map((w) => {
       if (!given(w)) return `unexpected argument '${w}'`;
-      const guess = closest(w, options.filter((o) => o.length > 1));
+      const guess = closest(
+        w,
+        options.filter((o) => o.length > 1),
+      );
       return `unknown option ${optionName(w)}${guess ? ` (did you mean ${optionName(guess)}?)` : ""}`;
     });
     return parts.join("; ");

@@ -78,12 +78,18 @@ function renderWebhook(w: WebhookVerification, c: Colors): string {
   if (w.error) lines.push(c.red(`    verify could not finish this webhook: ${w.error}`));
   if (w.verdict !== "unpaired" && w.verdict !== "error") {
     const k = w.counts;
-    lines.push(c.dim(`    ${w.cases.length} cases: ${k.equal} equal, ${k.different} different, ${k.bothFailed} both failed, ${k.emulatorDefault} emulator default${k.callerChange ? `, ${k.callerChange} caller change${k.callerChange === 1 ? "" : "s"}` : ""}`));
+    lines.push(
+      c.dim(
+        `    ${w.cases.length} cases: ${k.equal} equal, ${k.different} different, ${k.bothFailed} both failed, ${k.emulatorDefault} emulator default${k.callerChange ? `, ${k.callerChange} caller change${k.callerChange === 1 ? "" : "s"}` : ""}`,
+      ),
+    );
     const cov = coverageText(w);
     if (cov) lines.push(c.dim(`    ${cov}`));
     if (w.coverage?.addedLines && w.coverage.addedLines.total > 0) {
       const a = w.coverage.addedLines;
-      lines.push(c.dim(`    lines added by rewrite rules: ${a.covered}/${a.total} reached${a.uncoveredLines.length ? ` (not: ${ranges(a.uncoveredLines)})` : ""}`));
+      lines.push(
+        c.dim(`    lines added by rewrite rules: ${a.covered}/${a.total} reached${a.uncoveredLines.length ? ` (not: ${ranges(a.uncoveredLines)})` : ""}`),
+      );
     }
   }
   if (w.unprovenReason) lines.push(c.yellow(`    ${w.unprovenReason}`));
@@ -92,7 +98,8 @@ function renderWebhook(w: WebhookVerification, c: Colors): string {
     for (const d of cs.differences.slice(0, 3)) lines.push(`      ${d.path}: ${d.original}  ≠  ${d.migrated}`);
     if (cs.differences.length > 3) lines.push(`      … ${cs.differences.length - 3} more`);
   }
-  if (w.verdict === "different" && w.knownDifferences.length) lines.push(c.dim(`    known differences of a verbatim conversion: ${w.knownDifferences.join(", ")}`));
+  if (w.verdict === "different" && w.knownDifferences.length)
+    lines.push(c.dim(`    known differences of a verbatim conversion: ${w.knownDifferences.join(", ")}`));
   return lines.join("\n") + "\n";
 }
 
@@ -112,7 +119,10 @@ function renderSummary(result: VerifyResult, color: boolean, report?: string, ap
   }
   const s = result.summary;
   if (s.medianLineCoverage !== undefined && s.lines && s.branches) {
-    lines.push("", `Coverage of the webhooks' own code: median ${s.medianLineCoverage}% of lines; lines ${s.lines.covered}/${s.lines.total}, branches ${s.branches.covered}/${s.branches.total}`);
+    lines.push(
+      "",
+      `Coverage of the webhooks' own code: median ${s.medianLineCoverage}% of lines; lines ${s.lines.covered}/${s.lines.total}, branches ${s.branches.covered}/${s.branches.total}`,
+    );
     if (s.weakest.length) lines.push(`  weakest: ${s.weakest.map((x) => `${x.id} ${x.percent}%`).join(", ")}`);
     if (s.belowMinCoverage.length) lines.push(c.yellow(`  below --min-coverage: ${s.belowMinCoverage.join(", ")}`));
   }
@@ -126,7 +136,9 @@ function renderSummary(result: VerifyResult, color: boolean, report?: string, ap
 
 /** What to do after verify, by its outcome (its exit code). */
 export function verifyNextSteps(result: VerifyResult, report: string | undefined, apps?: { original: string; migrated: string }): NextStep[] {
-  const where = report ? `${path.join(report, "verify.html")} shows each function's lines reached and not reached` : "--report DIR writes verify.json and verify.html (each function's lines reached and not reached)";
+  const where = report
+    ? `${path.join(report, "verify.html")} shows each function's lines reached and not reached`
+    : "--report DIR writes verify.json and verify.html (each function's lines reached and not reached)";
   const again = apps ? `hookshift verify ${shellWord(apps.original)} ${shellWord(apps.migrated)}` : undefined;
   const code = exitCode(result);
   if (code === 1) {
@@ -147,7 +159,9 @@ export function verifyNextSteps(result: VerifyResult, report: string | undefined
     { text: `Every webhook is equal on the cases run (${where})` },
     {
       text: "Create the Secrets and push the migrated app: the migrate report's Next steps have the commands (create-secrets.sh, then appservices push --dry-run)",
-      ...(apps ? { command: `appservices push --local ${shellWord(apps.migrated)} --remote ${result.appId ? shellWord(result.appId) : "<app-id>"} --dry-run` } : {}),
+      ...(apps
+        ? { command: `appservices push --local ${shellWord(apps.migrated)} --remote ${result.appId ? shellWord(result.appId) : "<app-id>"} --dry-run` }
+        : {}),
     },
   ];
 }

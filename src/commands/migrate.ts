@@ -126,7 +126,10 @@ export async function migrate(opts: MigrateOptions): Promise<MigrateResult> {
   // The copy of the app into --out depends on neither the reading nor the plan: it runs in a
   // worker meanwhile. A folder that cannot be used is reported where the write would have failed,
   // after the plan (a blocked plan reports its own errors first).
-  const outWrite = !opts.dryRun && !opts.inPlace && opts.out ? startOutWrite(root, opts.out, opts.force, { here: opts.copySmallAppHere, hashWith: opts.hashInputWith }) : undefined;
+  const outWrite =
+    !opts.dryRun && !opts.inPlace && opts.out
+      ? startOutWrite(root, opts.out, opts.force, { here: opts.copySmallAppHere, hashWith: opts.hashInputWith })
+      : undefined;
   outWrite?.catch(() => undefined);
   const cancelOut = async () => (await outWrite?.catch(() => undefined))?.cancel();
   let planned: Planned | { stop: MigrateResult };
@@ -213,9 +216,17 @@ async function readAndPlan(root: string, opts: MigrateOptions): Promise<Planned 
   opts.onProgress?.({ phase: "read", done: 0, total: 0 });
   const detection = await detectApp(root, await realpath(root).catch(() => root));
   const app = await readApp(root, detection, opts.onProgress);
-  const planOptions = { removeWebhooks: opts.removeWebhooks, rules: opts.rules, skipRules: opts.skipRules, callerChanges: opts.callerChanges, onProgress: opts.onProgress };
+  const planOptions = {
+    removeWebhooks: opts.removeWebhooks,
+    rules: opts.rules,
+    skipRules: opts.skipRules,
+    callerChanges: opts.callerChanges,
+    onProgress: opts.onProgress,
+  };
   if (opts.targetFormat === "20210101" && app.configVersion === "20230101") {
-    return { stop: usageError("--target-format 20210101 would downgrade this 20230101 app; hookshift only upgrades", "Leave --target-format out to keep 20230101.") };
+    return {
+      stop: usageError("--target-format 20210101 would downgrade this 20230101 app; hookshift only upgrades", "Leave --target-format out to keep 20230101."),
+    };
   }
   const format = targetFormatFor(app.configVersion, opts.targetFormat);
   const plan = needsUpgrade(app.configVersion, format) ? await planWithUpgrade(app, planOptions, format) : planMigration(app, planOptions);
@@ -241,12 +252,17 @@ async function readAndPlan(root: string, opts: MigrateOptions): Promise<Planned 
 
 /** `migrate <app> --recover`: finishes or undoes an interrupted --in-place run, and nothing else. */
 async function recover(opts: MigrateOptions): Promise<MigrateResult> {
-  if (opts.out || opts.dryRun || opts.inPlace) return usageError("--recover takes no --out, --in-place or --dry-run", "Run `hookshift migrate <app> --recover` alone.");
+  if (opts.out || opts.dryRun || opts.inPlace)
+    return usageError("--recover takes no --out, --in-place or --dry-run", "Run `hookshift migrate <app> --recover` alone.");
   const root = path.resolve(opts.app);
   if (!(await isDirectory(root))) return usageError(`${opts.app} is not a folder`, "Pass the folder of an exported app.", opts.app);
   try {
     const r = recoverJournal(root);
-    return { code: EXIT.ok, errors: [], notices: [r ? describeRecovery(displayPath(root), r) : `Nothing to recover: ${displayPath(root)} has no interrupted --in-place run.`] };
+    return {
+      code: EXIT.ok,
+      errors: [],
+      notices: [r ? describeRecovery(displayPath(root), r) : `Nothing to recover: ${displayPath(root)} has no interrupted --in-place run.`],
+    };
   } catch (e) {
     return recoveryFailed(e, []);
   }

@@ -69,11 +69,20 @@ export async function planWithUpgrade(app: App, options: PlanOptions, target: Ta
       layout: app.layout,
       // The temporary copy's reader repeats the original reader's findings at new paths; keep
       // the original's, the upgrade's and what only the conversion knows.
-      findings: [...app.findings, ...stepFindings, ...conversion.findings.filter((f) => !app.findings.some((a) => a.code === f.code && a.message === f.message))],
+      findings: [
+        ...app.findings,
+        ...stepFindings,
+        ...conversion.findings.filter((f) => !app.findings.some((a) => a.code === f.code && a.message === f.message)),
+      ],
       files,
       upgrade,
       // The original texts are in the diffs too: their secret values (a duplicated key's included).
-      secretValues: [...new Set([...(conversion.secretValues ?? []), ...app.webhooks.flatMap((w) => [...(w.config?.secret ? [w.config.secret] : []), ...(w.otherSecretValues ?? [])])])],
+      secretValues: [
+        ...new Set([
+          ...(conversion.secretValues ?? []),
+          ...app.webhooks.flatMap((w) => [...(w.config?.secret ? [w.config.secret] : []), ...(w.otherSecretValues ?? [])]),
+        ]),
+      ],
     };
   } finally {
     await rm(tmp, { recursive: true, force: true });

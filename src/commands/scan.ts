@@ -9,7 +9,6 @@ import { readApp } from "../app/read/index.js";
 import { inventoryOf, rel, type Inventory } from "../scan/inventory.js";
 import type { OnProgress } from "../util/progress.js";
 
-
 export async function scanFolders(dirs: string[], cwd = process.cwd(), onProgress?: OnProgress): Promise<{ inventory: Inventory; apps: App[] }> {
   const apps: App[] = [];
   const missing: Finding[] = [];

@@ -90,7 +90,10 @@ export async function verify(opts: VerifyOptions): Promise<VerifyResult> {
   // The differences a verbatim conversion has (whether or not a rule handled them in this one):
   // what may explain a difference verify finds.
   const known = new Map(
-    planMigration(originalApp, { removeWebhooks: false, skipRules: RULE_IDS }).webhooks.map((w) => [w.id, w.findings.filter((f) => f.needsReview).map((f) => f.code)]),
+    planMigration(originalApp, { removeWebhooks: false, skipRules: RULE_IDS }).webhooks.map((w) => [
+      w.id,
+      w.findings.filter((f) => f.needsReview).map((f) => f.code),
+    ]),
   );
   const sandboxPermissions = opts.sandboxPermissions ?? true;
   const original = await openSession({ app: opts.original, users: usersFile, semantics: sem, coverage, sandboxPermissions });
@@ -102,7 +105,15 @@ export async function verify(opts: VerifyOptions): Promise<VerifyResult> {
   const secrets: Record<string, string> = {};
   for (const w of original.served.webhooks) if (w.config?.secret !== undefined) secrets[`${w.service.name}_${w.name}`] = w.config.secret;
   if (opts.secretsFile) Object.assign(secrets, await readSecretsFile(opts.secretsFile));
-  const migrated = await openSession({ app: opts.migrated, users: usersFile, secrets, semantics: sem, appId: original.served.appId, coverage, sandboxPermissions });
+  const migrated = await openSession({
+    app: opts.migrated,
+    users: usersFile,
+    secrets,
+    semantics: sem,
+    appId: original.served.appId,
+    coverage,
+    sandboxPermissions,
+  });
   try {
     const userId = usersFile.users?.find((u) => u.email === creds.email)?.id;
     const run: Run = { original, noise, migrated, creds, userId, seed, recorded, coverage, maxCases: Math.max(1, opts.maxCases ?? DEFAULT_MAX_CASES) };
@@ -157,7 +168,11 @@ function readsOfWebhook(w: Webhook, customUserData: ServedApp["customUserData"],
   return { ...reads, fields: [...reads.fields, ...extra] };
 }
 
-async function verifyWebhook(w: Webhook, run: Run, knownDifferences: string[]): Promise<{ result: WebhookVerification; view?: { original: SourceView; migrated?: SourceView } }> {
+async function verifyWebhook(
+  w: Webhook,
+  run: Run,
+  knownDifferences: string[],
+): Promise<{ result: WebhookVerification; view?: { original: SourceView; migrated?: SourceView } }> {
   const { original, migrated } = run;
   const route = `/${w.service.name}/${w.name}`;
   const fn = `${w.service.name}_${w.name}`;
@@ -183,7 +198,11 @@ async function verifyWebhook(w: Webhook, run: Run, knownDifferences: string[]): 
   const source = w.source ?? "";
   // Later rounds aim at the branches no case took yet; each stops early when it finds nothing new to try.
   for (let round = 2; run.coverage && round <= BRANCH_ROUNDS + 1 && runner.budgetLeft; round++) {
-    const open = new Set(measure(source, await runner.coverage()).branches.filter((b) => !b.taken).map((b) => b.line));
+    const open = new Set(
+      measure(source, await runner.coverage())
+        .branches.filter((b) => !b.taken)
+        .map((b) => b.line),
+    );
     if (open.size === 0) break;
     await runner.prepareReach(source, new Set(reads.conditions.filter((c) => open.has(c.line)).map((c) => c.line)));
     const cases = branchCases(w, reads, open, from, (line) => runner.reachedBy(source, line));
@@ -217,7 +236,16 @@ async function verifyWebhook(w: Webhook, run: Run, knownDifferences: string[]): 
 /** A webhook verify could not finish: one broken webhook does not stop the others. */
 function failedWebhook(w: Webhook, e: unknown): WebhookVerification {
   const error = e instanceof Error ? e.message : String(e);
-  return { id: w.id, result: "different", verdict: "error", error, counts: { equal: 0, different: 0, bothFailed: 0, emulatorDefault: 0, callerChange: 0 }, cases: [], callerChanges: [], knownDifferences: [] };
+  return {
+    id: w.id,
+    result: "different",
+    verdict: "error",
+    error,
+    counts: { equal: 0, different: 0, bothFailed: 0, emulatorDefault: 0, callerChange: 0 },
+    cases: [],
+    callerChanges: [],
+    knownDifferences: [],
+  };
 }
 
 /** The webhook's own coverage (source.js as the webhook ran it) and the migrated function's, its rule-added lines apart. */
@@ -262,4 +290,3 @@ function parseRecorded(text: string): RecordedRequest[] {
       }
     });
 }
-

@@ -65,28 +65,50 @@ export async function migrateFleet(found: FoundFleet, opts: FleetMigrateOptions)
   if (opts.inPlace && opts.out) return usage("--in-place and --out exclude each other", "Pass one of them.");
   if (!opts.inPlace && !opts.out && !opts.dryRun) return usage("Say where to write: --out <dir>, --in-place, or --dry-run to only look", undefined);
   if (opts.allowDirty && !opts.inPlace) return usage("--allow-dirty only applies with --in-place");
-  if (opts.resume && opts.dryRun) return usage("--resume continues a run that writes; a dry run has nothing to resume", "Leave out --resume, or --dry-run/--check.");
+  if (opts.resume && opts.dryRun)
+    return usage("--resume continues a run that writes; a dry run has nothing to resume", "Leave out --resume, or --dry-run/--check.");
   const out = opts.out && !opts.dryRun ? path.resolve(opts.out) : undefined;
   const reportDir = opts.dryRun ? undefined : path.resolve(opts.report ?? `${out ?? found.base}-hookshift-report`);
   // An output inside an input would be found as apps by the next run; inside an app, copied into itself.
-  for (const [what, dir] of [["--out", out], ["--report", reportDir]] as const) {
+  for (const [what, dir] of [
+    ["--out", out],
+    ["--report", reportDir],
+  ] as const) {
     if (!dir) continue;
     const app = found.apps.find((a) => isInside(a.root, dir) || a.root === dir || isInside(dir, a.root));
     const folder = found.folders.find((f) => isInside(f, dir));
-    if (folder) return usage(`${what} ${displayPath(dir)} lies inside the input ${displayPath(folder)}`, "The next run would find the migrated apps there as apps to migrate: choose a folder outside the inputs.");
-    if (app) return usage(`${what} ${displayPath(dir)} ${isInside(dir, app.root) ? "holds" : "lies inside"} the app ${displayPath(app.root)}`, "Choose a folder outside the apps, e.g. beside the folder that holds them.");
+    if (folder)
+      return usage(
+        `${what} ${displayPath(dir)} lies inside the input ${displayPath(folder)}`,
+        "The next run would find the migrated apps there as apps to migrate: choose a folder outside the inputs.",
+      );
+    if (app)
+      return usage(
+        `${what} ${displayPath(dir)} ${isInside(dir, app.root) ? "holds" : "lies inside"} the app ${displayPath(app.root)}`,
+        "Choose a folder outside the apps, e.g. beside the folder that holds them.",
+      );
   }
   // <out>/<rel> and <report>/<rel> must not meet: an app's output is renamed into place whole, so
   // a report staged in the same folder is lost (every app failed with a bare ENOENT).
   if (out && reportDir && (isInside(out, reportDir) || isInside(reportDir, out))) {
-    const how = out === reportDir ? "is the --out folder" : isInside(out, reportDir) ? `lies inside --out ${displayPath(out)}` : `holds --out ${displayPath(out)}`;
-    return usage(`--report ${displayPath(reportDir)} ${how}`, "Each app's converted copy goes to <out>/<app> and its report to <report>/<app>: keep the two folders apart (leave out --report for <out>-hookshift-report).");
+    const how =
+      out === reportDir ? "is the --out folder" : isInside(out, reportDir) ? `lies inside --out ${displayPath(out)}` : `holds --out ${displayPath(out)}`;
+    return usage(
+      `--report ${displayPath(reportDir)} ${how}`,
+      "Each app's converted copy goes to <out>/<app> and its report to <report>/<app>: keep the two folders apart (leave out --report for <out>-hookshift-report).",
+    );
   }
   if (out && nonEmpty(out) && !opts.force && !opts.resume) {
-    return usage(`--out ${displayPath(out)} exists and is not empty`, "Pass --resume to finish an interrupted fleet run there (finished apps are skipped), or --force to migrate every app again.");
+    return usage(
+      `--out ${displayPath(out)} exists and is not empty`,
+      "Pass --resume to finish an interrupted fleet run there (finished apps are skipped), or --force to migrate every app again.",
+    );
   }
   if (reportDir && !opts.force && !opts.resume && FLEET_FILES.concat(MARKER_DIR).some((f) => existsSync(path.join(reportDir, f)))) {
-    return usage(`--report ${displayPath(reportDir)} holds an earlier fleet report`, "Pass --resume to finish that run, --force to replace it, or choose a new folder.");
+    return usage(
+      `--report ${displayPath(reportDir)} holds an earlier fleet report`,
+      "Pass --resume to finish that run, --force to replace it, or choose a new folder.",
+    );
   }
   if (out) await mkdir(out, { recursive: true });
   if (reportDir) await mkdir(reportDir, { recursive: true });

@@ -33,7 +33,10 @@ async function readFleetReport(reportDir: string): Promise<FleetReport> {
   try {
     text = await readFile(file, "utf8");
   } catch {
-    throw new UsageError(`--fleet ${reportDir} holds no fleet.json`, "Pass the report folder of a fleet `hookshift migrate <path>... --out <dir>` run (default: <dir>-hookshift-report).");
+    throw new UsageError(
+      `--fleet ${reportDir} holds no fleet.json`,
+      "Pass the report folder of a fleet `hookshift migrate <path>... --out <dir>` run (default: <dir>-hookshift-report).",
+    );
   }
   let r: FleetReport;
   try {
@@ -49,17 +52,35 @@ export async function verifyFleet(reportDir: string, opts: FleetVerifyOptions): 
   const dir = path.resolve(reportDir);
   const fleet = await readFleetReport(dir);
   if (fleet.mode !== "out") {
-    throw new UsageError(`the fleet in ${reportDir} was ${fleet.mode === "in-place" ? "migrated in place" : "a dry run"}: there is no original and migrated pair to compare`, "Verify a fleet migrated with --out.");
+    throw new UsageError(
+      `the fleet in ${reportDir} was ${fleet.mode === "in-place" ? "migrated in place" : "a dry run"}: there is no original and migrated pair to compare`,
+      "Verify a fleet migrated with --out.",
+    );
   }
   const rows: (FleetVerifyApp | undefined)[] = [];
   const jobs: VerifyAppJob[] = [];
   const slots: number[] = [];
   for (const a of fleet.apps) {
-    const pair = { rel: a.path, appId: a.appId, original: path.resolve(dir, a.links.original), migrated: path.resolve(dir, a.links.output ?? a.links.original), fleetReport: dir };
+    const pair = {
+      rel: a.path,
+      appId: a.appId,
+      original: path.resolve(dir, a.links.original),
+      migrated: path.resolve(dir, a.links.output ?? a.links.original),
+      fleetReport: dir,
+    };
     if ((a.status === "migrated" || a.status === "skipped") && a.links.output && a.webhooks > 0) {
       slots.push(rows.length);
       rows.push(undefined);
-      jobs.push({ kind: "verify", ...pair, reportDir: path.join(dir, ...a.path.split("/")), coverage: opts.coverage, sandboxPermissions: opts.sandboxPermissions, maxCases: opts.maxCases, timeLimitMs: opts.timeLimitMs, minCoverage: opts.minCoverage });
+      jobs.push({
+        kind: "verify",
+        ...pair,
+        reportDir: path.join(dir, ...a.path.split("/")),
+        coverage: opts.coverage,
+        sandboxPermissions: opts.sandboxPermissions,
+        maxCases: opts.maxCases,
+        timeLimitMs: opts.timeLimitMs,
+        minCoverage: opts.minCoverage,
+      });
     } else {
       const nothing = a.webhooks === 0 && a.status !== "failed";
       rows.push(notVerified(pair, nothing ? "no incoming webhooks to verify" : "not migrated (see the fleet report)", "not-verified", nothing ? 0 : 2));
@@ -93,7 +114,13 @@ export async function verifyFleet(reportDir: string, opts: FleetVerifyOptions): 
   s.line =
     `${s.apps} app${s.apps === 1 ? "" : "s"}: ${s.verified} verified, ${s.notVerified} not verified, ${s.failed} failed; ` +
     `${s.webhooks} webhooks: ${s.equal} equal, ${s.different} different, ${s.unproven} unproven, ${s.unpaired} unpaired, ${s.error} errors`;
-  const report: FleetVerifyReport = { formatVersion: FLEET_FORMAT_VERSION, kind: "fleet-verify", tool: { name: "hookshift", version: VERSION }, summary: s, apps };
+  const report: FleetVerifyReport = {
+    formatVersion: FLEET_FORMAT_VERSION,
+    kind: "fleet-verify",
+    tool: { name: "hookshift", version: VERSION },
+    summary: s,
+    apps,
+  };
   for (const [name, text] of [
     ["verify.json", JSON.stringify(report, null, 2) + "\n"],
     ["verify-index.html", renderFleetVerifyHtml(report)],

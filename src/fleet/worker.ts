@@ -32,6 +32,7 @@ new Worker(
 process.on("message", (msg: { id: number; job: FleetJob }) => {
   run(msg.job).then(
     (row) => process.send?.({ type: "done", id: msg.id, row, rss: process.memoryUsage().rss } satisfies FromWorker),
-    (e: unknown) => process.send?.({ type: "failed", id: msg.id, error: e instanceof Error ? e.message : String(e), rss: process.memoryUsage().rss } satisfies FromWorker),
+    (e: unknown) =>
+      process.send?.({ type: "failed", id: msg.id, error: e instanceof Error ? e.message : String(e), rss: process.memoryUsage().rss } satisfies FromWorker),
   );
 });

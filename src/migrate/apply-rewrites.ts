@@ -27,17 +27,23 @@ function ruleServices(app: App): RuleContext["services"] {
 
 export function applyRewrites(app: App, webhook: Webhook, cfg: WebhookConfig, wp: WebhookPlan, setup: RewriteSetup): void {
   const services = ruleServices(app);
-  const outcome = rewriteSource(webhook.source!, wp.functionFile!, setup.rules, {
-    service: webhook.service.name,
-    serviceType: webhook.service.type,
-    webhook: webhook.name,
-    config: cfg,
-    authMode: webhook.authMode ?? "system",
-    functionName: wp.functionEntry!.name,
-    endpoint: wp.endpoint!,
-    services,
-    callerChanges: setup.callerChanges,
-  }, webhook.sourceFacts);
+  const outcome = rewriteSource(
+    webhook.source!,
+    wp.functionFile!,
+    setup.rules,
+    {
+      service: webhook.service.name,
+      serviceType: webhook.service.type,
+      webhook: webhook.name,
+      config: cfg,
+      authMode: webhook.authMode ?? "system",
+      functionName: wp.functionEntry!.name,
+      endpoint: wp.endpoint!,
+      services,
+      callerChanges: setup.callerChanges,
+    },
+    webhook.sourceFacts,
+  );
   wp.functionSource = outcome.text;
   const endpoint = { ...wp.endpoint!, ...outcome.endpointPatch };
   for (const k of outcome.endpointDrop) delete endpoint[k];
@@ -58,7 +64,12 @@ export function applyRewrites(app: App, webhook: Webhook, cfg: WebhookConfig, wp
     }
   }
   for (const v of outcome.values) {
-    wp.produced.push({ rule: v.rule ?? "rewrite", risk: "safe", file: `values/${v.name}.json`, description: v.from_secret ? `Value ${v.name} reads Secret ${v.value}` : `Value ${v.name}` });
+    wp.produced.push({
+      rule: v.rule ?? "rewrite",
+      risk: "safe",
+      file: `values/${v.name}.json`,
+      description: v.from_secret ? `Value ${v.name} reads Secret ${v.value}` : `Value ${v.name}`,
+    });
   }
   for (const m of outcome.markers) {
     wp.findings.push(

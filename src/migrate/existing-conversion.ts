@@ -34,7 +34,13 @@ export function pickExisting(webhook: Webhook, cfg: WebhookConfig, onRoute: Exis
 }
 
 /** How the existing conversion differs from what the webhook does; empty when it matches. */
-export function existingConversionDifferences(app: App, webhook: Webhook, cfg: WebhookConfig, chosen: ExistingEndpoint, onRoute: ExistingEndpoint[]): Finding[] {
+export function existingConversionDifferences(
+  app: App,
+  webhook: Webhook,
+  cfg: WebhookConfig,
+  chosen: ExistingEndpoint,
+  onRoute: ExistingEndpoint[],
+): Finding[] {
   const out: Finding[] = [];
   const expected = endpointEntry(webhook, cfg);
   const route = expected.route;
@@ -48,14 +54,19 @@ export function existingConversionDifferences(app: App, webhook: Webhook, cfg: W
   if (methods.length !== 1 || methods[0] !== expected.http_method) {
     const other = onRoute.find((e) => String(e.entry.http_method) !== expected.http_method) ?? chosen;
     out.push(
-      finding("warning", EXISTING_CODES.method, `Endpoint ${route} answers ${methods.map(methodText).join(", ")}, the webhook ${webhookMethodText(webhook, cfg)}`, {
-        ...at(other, ["http_method"]),
-        rule: RULES.endpoint,
-        needsReview: true,
-        hint:
-          `Callers of the webhook use ${expected.http_method === "*" ? "any method" : expected.http_method}: set the endpoint's http_method to "${expected.http_method}" ` +
-          "(one endpoint per route and method), or confirm that the difference is intended.",
-      }),
+      finding(
+        "warning",
+        EXISTING_CODES.method,
+        `Endpoint ${route} answers ${methods.map(methodText).join(", ")}, the webhook ${webhookMethodText(webhook, cfg)}`,
+        {
+          ...at(other, ["http_method"]),
+          rule: RULES.endpoint,
+          needsReview: true,
+          hint:
+            `Callers of the webhook use ${expected.http_method === "*" ? "any method" : expected.http_method}: set the endpoint's http_method to "${expected.http_method}" ` +
+            "(one endpoint per route and method), or confirm that the difference is intended.",
+        },
+      ),
     );
   }
 
@@ -63,7 +74,8 @@ export function existingConversionDifferences(app: App, webhook: Webhook, cfg: W
   //    in the function (rule signature-header) behind a NO_VALIDATION endpoint: that matches.
   const has = String(chosen.entry.validation_method ?? "NO_VALIDATION");
   const source = app.convertedSources[expected.function_name];
-  const checkedInCode = expected.validation_method === "VERIFY_PAYLOAD" && has === "NO_VALIDATION" && source !== undefined && hasCompat(source, "signature-header");
+  const checkedInCode =
+    expected.validation_method === "VERIFY_PAYLOAD" && has === "NO_VALIDATION" && source !== undefined && hasCompat(source, "signature-header");
   if (has !== expected.validation_method && !checkedInCode) {
     out.push(
       finding("warning", EXISTING_CODES.validation, `Endpoint ${route} validates requests with ${has}, the webhook ${webhookValidationText(webhook, cfg)}`, {
@@ -129,7 +141,8 @@ interface User {
 function functionUser(fn: FunctionEntry): User {
   if (fn.run_as_system === true) return { mode: "system" };
   if (typeof fn.run_as_user_id === "string" && fn.run_as_user_id !== "") return { mode: "user-id", detail: fn.run_as_user_id };
-  if (typeof fn.run_as_user_id_script_source === "string" && fn.run_as_user_id_script_source !== "") return { mode: "script", detail: fn.run_as_user_id_script_source };
+  if (typeof fn.run_as_user_id_script_source === "string" && fn.run_as_user_id_script_source !== "")
+    return { mode: "script", detail: fn.run_as_user_id_script_source };
   return { mode: "application" };
 }
 

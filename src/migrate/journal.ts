@@ -23,7 +23,25 @@
 // process is left alone.
 
 import { execFileSync } from "node:child_process";
-import { closeSync, copyFileSync, fsyncSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, renameSync, rmdirSync, rmSync, symlinkSync, unlinkSync, writeFileSync, writeSync } from "node:fs";
+import {
+  closeSync,
+  copyFileSync,
+  fsyncSync,
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  renameSync,
+  rmdirSync,
+  rmSync,
+  symlinkSync,
+  unlinkSync,
+  writeFileSync,
+  writeSync,
+} from "node:fs";
 import path from "node:path";
 import { isInside } from "../util/fs.js";
 import { markAlive, ownMark, readMark, type OwnerMark } from "../util/owner.js";
@@ -104,7 +122,10 @@ export function applyJournaled(root: string, changes: FileChange[], hooks: Journ
     mkdirSync(dir);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "EEXIST") {
-      throw new JournalError(`${path.join(root, JOURNAL_DIR)} exists: another hookshift run is writing this app, or one was interrupted`, "Run `hookshift migrate <app> --recover` once it has ended.");
+      throw new JournalError(
+        `${path.join(root, JOURNAL_DIR)} exists: another hookshift run is writing this app, or one was interrupted`,
+        "Run `hookshift migrate <app> --recover` once it has ended.",
+      );
     }
     throw e;
   }
@@ -174,7 +195,10 @@ export function recoverJournal(root: string, hooks: JournalHooks = {}): Recovery
         rollBack(root, journal, step, hooks.flush !== false);
       } catch (e2) {
         if (e2 instanceof SimulatedKill) throw e2;
-        throw new JournalError(`finishing the interrupted change failed (${errorMessage(e)}), and so did undoing it (${errorMessage(e2)})`, "Fix the cause and run `hookshift migrate <app> --recover` again.");
+        throw new JournalError(
+          `finishing the interrupted change failed (${errorMessage(e)}), and so did undoing it (${errorMessage(e2)})`,
+          "Fix the cause and run `hookshift migrate <app> --recover` again.",
+        );
       }
       return { action: "rolled-back", files: journal.entries.length, owner: journal.owner };
     }
@@ -210,7 +234,8 @@ export function recoverJournal(root: string, hooks: JournalHooks = {}): Recovery
 /** A sentence for the terminal saying what a recovery did. */
 export function describeRecovery(root: string, r: Recovery): string {
   const who = r.owner ? ` (pid ${r.owner.pid}, started ${new Date(r.owner.started).toISOString()})` : "";
-  if (r.leftovers) return `Removed the journal folder of an --in-place run${who} that had ${r.action === "rolled-forward" ? "finished" : "been undone"} before it was stopped; ${root} was not changed.`;
+  if (r.leftovers)
+    return `Removed the journal folder of an --in-place run${who} that had ${r.action === "rolled-forward" ? "finished" : "been undone"} before it was stopped; ${root} was not changed.`;
   return r.action === "rolled-forward"
     ? `Recovered ${root}: an interrupted --in-place run${who} had staged all its changes; finished it (${r.files} files), the app is as that run meant to leave it.`
     : `Recovered ${root}: an interrupted --in-place run${who} had not staged all its changes (or could not finish them); undid it, the app is as it was before that run.`;
@@ -253,7 +278,11 @@ function stage(root: string, dir: string, final: Map<string, Final>, step: (name
       throw new JournalError(`internal: the plan writes ${rel}, outside the app or into the journal`);
     }
     const via = linkedParent(root, rel);
-    if (via) throw new JournalError(`${rel} is reached through the symbolic link ${via}; hookshift does not write through links`, "Replace the link with a folder, or use --out.");
+    if (via)
+      throw new JournalError(
+        `${rel} is reached through the symbolic link ${via}; hookshift does not write through links`,
+        "Replace the link with a folder, or use --out.",
+      );
     const i = n++;
     const before = backup(target, path.join(dir, "old", String(i)), `old/${i}`, rel);
     let after: PathState;

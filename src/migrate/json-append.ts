@@ -51,7 +51,9 @@ export function appendToArray(text: string, entries: unknown[]): AppendResult {
 
 /** JSON.stringify with the file's indent unit, each following line prefixed by `indent`. */
 function serialise(value: unknown, unit: string, indent: string, eol: string): string {
-  return JSON.stringify(value, null, unit).split("\n").join(eol + indent);
+  return JSON.stringify(value, null, unit)
+    .split("\n")
+    .join(eol + indent);
 }
 
 /** Whitespace before `offset` on its line, or "" when other text precedes it there. */

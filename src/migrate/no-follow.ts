@@ -28,7 +28,11 @@ interface LinkedWrite extends LinkOnPath {
  */
 function touched(c: FileChange): [string, boolean][] {
   if (c.kind === "removed") return [[c.path, false]];
-  if (c.kind === "renamed" && c.from) return [[c.from, true], [c.path, true]];
+  if (c.kind === "renamed" && c.from)
+    return [
+      [c.from, true],
+      [c.path, true],
+    ];
   return [[c.path, true]];
 }
 
@@ -185,9 +189,6 @@ function copyFolder(from: string, to: string, staging: string, realInput: string
     const text = readlinkSync(src);
     const target = path.isAbsolute(text) ? undefined : realTarget(src);
     const inApp = target !== undefined ? toPosix(path.relative(realInput, target)) : undefined;
-    symlinkSync(
-      inApp !== undefined && isInside(realInput, target!) ? path.relative(path.dirname(dest), path.join(staging, inApp)) : text,
-      dest,
-    );
+    symlinkSync(inApp !== undefined && isInside(realInput, target!) ? path.relative(path.dirname(dest), path.join(staging, inApp)) : text, dest);
   }
 }

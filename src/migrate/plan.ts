@@ -75,7 +75,11 @@ export function planMigration(app: App, options: PlanOptions): MigrationPlan {
 
   const { rules, unknown } = selectRules(options.rules, options.skipRules);
   if (unknown.length > 0) {
-    block(finding("error", "unknown-rule", `Unknown rewrite rule${unknown.length > 1 ? "s" : ""}: ${unknown.join(", ")}`, { hint: "`hookshift rules` lists them." }));
+    block(
+      finding("error", "unknown-rule", `Unknown rewrite rule${unknown.length > 1 ? "s" : ""}: ${unknown.join(", ")}`, {
+        hint: "`hookshift rules` lists them.",
+      }),
+    );
   }
   const rewrite: RewriteSetup = { rules, callerChanges: options.callerChanges ?? false };
   const existingEndpoints = new EndpointIndex(allEndpoints(app));
@@ -303,11 +307,16 @@ function planWebhook(app: App, webhook: Webhook, endpoints: EndpointIndex, taken
   const collision = endpoints.onRoute(route).find((e) => methodsOverlap(String(e.entry.http_method), endpoint.http_method));
   if (collision) {
     wp.findings.push(
-      finding("error", "route-collision", `Route ${route} (${collision.entry.http_method}) already exists and calls ${collision.entry.function_name}, not ${functionName}`, {
-        file: collision.file,
-        ...positionOfEntry(app, collision),
-        hint: "Rename or remove the existing endpoint, or convert this webhook by hand.",
-      }),
+      finding(
+        "error",
+        "route-collision",
+        `Route ${route} (${collision.entry.http_method}) already exists and calls ${collision.entry.function_name}, not ${functionName}`,
+        {
+          file: collision.file,
+          ...positionOfEntry(app, collision),
+          hint: "Rename or remove the existing endpoint, or convert this webhook by hand.",
+        },
+      ),
     );
   }
   if (takenFunctions.has(functionName)) {
@@ -355,11 +364,16 @@ function reviseVerbatimConversion(app: App, webhook: Webhook, cfg: WebhookConfig
   const patched = JSON.stringify(trial.endpoint) !== JSON.stringify(wp.endpoint) || (trial.values ?? []).length > 0;
   if (patched) {
     wp.findings.push(
-      finding("warning", "verbatim-conversion", `${trial.functionFile} is a verbatim copy of this webhook, and the rules that keep its behaviour would also change its existing endpoint`, {
-        file: trial.functionFile,
-        needsReview: true,
-        hint: "Remove the endpoint and function, then migrate again to let hookshift convert the webhook whole.",
-      }),
+      finding(
+        "warning",
+        "verbatim-conversion",
+        `${trial.functionFile} is a verbatim copy of this webhook, and the rules that keep its behaviour would also change its existing endpoint`,
+        {
+          file: trial.functionFile,
+          needsReview: true,
+          hint: "Remove the endpoint and function, then migrate again to let hookshift convert the webhook whole.",
+        },
+      ),
     );
     return;
   }
@@ -368,9 +382,14 @@ function reviseVerbatimConversion(app: App, webhook: Webhook, cfg: WebhookConfig
   wp.produced = trial.produced;
   wp.findings = trial.findings;
   wp.findings.push(
-    finding("info", "verbatim-conversion", `${trial.functionFile} was a verbatim copy of the webhook (an earlier conversion); hookshift's rules were applied to it`, {
-      file: trial.functionFile,
-    }),
+    finding(
+      "info",
+      "verbatim-conversion",
+      `${trial.functionFile} was a verbatim copy of the webhook (an earlier conversion); hookshift's rules were applied to it`,
+      {
+        file: trial.functionFile,
+      },
+    ),
   );
 }
 

@@ -15,12 +15,12 @@ const LOCATION_REGION: Record<string, string> = {
   "US-VA": "us-east-1.aws",
   "US-OR": "us-west-2.aws",
   "US-OH": "us-east-2.aws",
-  "IE": "eu-west-1.aws",
-  "GB": "eu-west-2.aws",
+  IE: "eu-west-1.aws",
+  GB: "eu-west-2.aws",
   "DE-FF": "eu-central-1.aws",
   "IN-MB": "ap-south-1.aws",
-  "SG": "ap-southeast-1.aws",
-  "AU": "ap-southeast-2.aws",
+  SG: "ap-southeast-1.aws",
+  AU: "ap-southeast-2.aws",
 };
 
 export function oldWebhookUrl(app: Pick<App, "appId">, service: string, webhook: string): string {

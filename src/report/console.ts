@@ -32,7 +32,9 @@ export function renderConsoleSummary(report: Report, opts: { color: boolean; ver
 
   if (report.upgrade) lines.push(c.cyan(upgradeNotice(report.upgrade) + "."));
   if (report.summary.webhooks === 0 && !report.blocked) {
-    lines.push(report.files.length > 0 ? "The app has no incoming webhooks; only its format changes." : "The app has no incoming webhooks: nothing to migrate.");
+    lines.push(
+      report.files.length > 0 ? "The app has no incoming webhooks; only its format changes." : "The app has no incoming webhooks: nothing to migrate.",
+    );
   }
 
   const listed = opts.verbose ? report.webhooks : report.webhooks.filter((w) => w.status !== "converted");

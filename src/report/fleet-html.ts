@@ -57,7 +57,8 @@ function href(rel: string): string {
 const c = (text: string) => `<code>${esc(text)}</code>`;
 
 function appCell(a: FleetApp): string {
-  const note = a.status === "skipped" ? ` <span class="muted">(unchanged, skipped)</span>` : a.status === "failed" ? ` <span class="muted">(not written)</span>` : "";
+  const note =
+    a.status === "skipped" ? ` <span class="muted">(unchanged, skipped)</span>` : a.status === "failed" ? ` <span class="muted">(not written)</span>` : "";
   return `${c(a.path)}${note}`;
 }
 
@@ -66,10 +67,14 @@ export function renderFleetHtml(r: FleetReport, again?: string): string {
   const out: string[] = [];
   out.push(`<h1>Fleet migration: ${r.apps.length} app${r.apps.length === 1 ? "" : "s"}</h1>\n`);
   out.push(`<p class="summary">${esc(s.line)}</p>\n`);
-  out.push(`<p>Exit code <span class="exit-${s.exit}">${s.exit}</span>: ${esc(EXIT_MEANING[s.exit])}. Written by hookshift ${esc(r.tool.version)}; apps under ${c(r.base)}${r.out ? `, converted into ${c(r.out)}` : ""}. Data: <a href="fleet.json">fleet.json</a>, <a href="url-map.csv">url-map.csv</a>, <a href="index.md">index.md</a>.</p>\n`);
+  out.push(
+    `<p>Exit code <span class="exit-${s.exit}">${s.exit}</span>: ${esc(EXIT_MEANING[s.exit])}. Written by hookshift ${esc(r.tool.version)}; apps under ${c(r.base)}${r.out ? `, converted into ${c(r.out)}` : ""}. Data: <a href="fleet.json">fleet.json</a>, <a href="url-map.csv">url-map.csv</a>, <a href="index.md">index.md</a>.</p>\n`,
+  );
   out.push(`<h2>Next steps</h2>\n<ol>\n`);
   for (const st of fleetNextSteps(r, again)) out.push(`<li>${esc(st.text)}${st.command ? `<pre><code>${esc(st.command)}</code></pre>` : ""}</li>\n`);
-  out.push(`</ol>\n<h2>Apps</h2>\n<div class="wide"><table>\n<thead><tr><th>App</th><th>App id</th><th>Format</th><th class="n">Webhooks</th><th class="n">Converted</th><th class="n">Needs review</th><th class="n">Failed</th><th class="n">Already converted</th><th class="n">Exit</th><th>Report</th></tr></thead>\n<tbody>\n`);
+  out.push(
+    `</ol>\n<h2>Apps</h2>\n<div class="wide"><table>\n<thead><tr><th>App</th><th>App id</th><th>Format</th><th class="n">Webhooks</th><th class="n">Converted</th><th class="n">Needs review</th><th class="n">Failed</th><th class="n">Already converted</th><th class="n">Exit</th><th>Report</th></tr></thead>\n<tbody>\n`,
+  );
   for (const a of r.apps) {
     const link = a.links.report ? `<a href="${href(a.links.report)}">report</a>` : "-";
     out.push(
@@ -84,7 +89,9 @@ export function renderFleetHtml(r: FleetReport, again?: string): string {
   const failed = r.apps.filter((a) => a.errors.length > 0);
   if (failed.length > 0) {
     out.push(`<h2>Errors</h2>\n<ul>\n`);
-    for (const a of failed) for (const e of a.errors) out.push(`<li>${c(fleetLocation(a, e))}: ${esc(e.message)}${e.hint ? ` <span class="muted">(${esc(e.hint)})</span>` : ""}</li>\n`);
+    for (const a of failed)
+      for (const e of a.errors)
+        out.push(`<li>${c(fleetLocation(a, e))}: ${esc(e.message)}${e.hint ? ` <span class="muted">(${esc(e.hint)})</span>` : ""}</li>\n`);
     out.push(`</ul>\n`);
   }
   const items = r.apps.flatMap((a) => a.review.map((i) => ({ a, i })));
@@ -94,7 +101,9 @@ export function renderFleetHtml(r: FleetReport, again?: string): string {
     out.push(`<ul class="check">\n`);
     for (const { a, i } of items) {
       const link = a.links.report ? ` <a href="${href(a.links.report)}">report</a>` : "";
-      out.push(`<li>${c(a.path)}${i.webhook ? ` ${c(i.webhook)}` : ""}: ${esc(i.finding.message)} <span class="muted">(${c(fleetLocation(a, i.finding))}, ${esc(i.finding.code)})</span>${link}</li>\n`);
+      out.push(
+        `<li>${c(a.path)}${i.webhook ? ` ${c(i.webhook)}` : ""}: ${esc(i.finding.message)} <span class="muted">(${c(fleetLocation(a, i.finding))}, ${esc(i.finding.code)})</span>${link}</li>\n`,
+      );
     }
     out.push(`</ul>\n`);
   }
@@ -103,7 +112,8 @@ export function renderFleetHtml(r: FleetReport, again?: string): string {
   if (secrets.length === 0) out.push(`<p>None: no converted webhook has a secret.</p>\n`);
   for (const a of secrets) {
     out.push(`<h3>${c(a.path)}${a.appId ? ` <span class="muted">${esc(a.appId)}</span>` : ""}</h3>\n<p>${a.secrets.map((x) => c(x.name)).join(", ")}`);
-    if (r.reportDir) out.push(`: all at once with ${c(`sh ${shellWord(`${r.reportDir}/${a.path}/create-secrets.sh`)}`)} (values from that folder's secrets.json)`);
+    if (r.reportDir)
+      out.push(`: all at once with ${c(`sh ${shellWord(`${r.reportDir}/${a.path}/create-secrets.sh`)}`)} (values from that folder's secrets.json)`);
     out.push(`</p>\n`);
   }
   return page(`Fleet migration: ${r.apps.length} apps`, out.join(""));
@@ -113,11 +123,17 @@ export function renderFleetVerifyHtml(r: FleetVerifyReport): string {
   const s = r.summary;
   const out: string[] = [];
   out.push(`<h1>Fleet verify: ${r.apps.length} app${r.apps.length === 1 ? "" : "s"}</h1>\n<p class="summary">${esc(s.line)}</p>\n`);
-  out.push(`<p>Exit code <span class="exit-${s.exit}">${s.exit}</span>. Data: <a href="verify.json">verify.json</a>; the migration: <a href="index.html">index.html</a>.</p>\n`);
-  out.push(`<div class="wide"><table>\n<thead><tr><th>App</th><th>App id</th><th class="n">Webhooks</th><th class="n">Cases</th><th class="n">Equal</th><th class="n">Different</th><th class="n">Unproven</th><th class="n">Unpaired</th><th class="n">Errors</th><th class="n">Lines (median)</th><th class="n">Markers</th><th class="n">Exit</th><th>Links</th></tr></thead>\n<tbody>\n`);
+  out.push(
+    `<p>Exit code <span class="exit-${s.exit}">${s.exit}</span>. Data: <a href="verify.json">verify.json</a>; the migration: <a href="index.html">index.html</a>.</p>\n`,
+  );
+  out.push(
+    `<div class="wide"><table>\n<thead><tr><th>App</th><th>App id</th><th class="n">Webhooks</th><th class="n">Cases</th><th class="n">Equal</th><th class="n">Different</th><th class="n">Unproven</th><th class="n">Unpaired</th><th class="n">Errors</th><th class="n">Lines (median)</th><th class="n">Markers</th><th class="n">Exit</th><th>Links</th></tr></thead>\n<tbody>\n`,
+  );
   for (const a of r.apps) {
     const v = a.verdicts;
-    const links = [a.links.verify ? `<a href="${href(a.links.verify)}">verify</a>` : "", a.links.report ? `<a href="${href(a.links.report)}">report</a>` : ""].filter(Boolean).join(" ");
+    const links = [a.links.verify ? `<a href="${href(a.links.verify)}">verify</a>` : "", a.links.report ? `<a href="${href(a.links.report)}">report</a>` : ""]
+      .filter(Boolean)
+      .join(" ");
     const note = a.status !== "verified" ? ` <span class="muted">(${esc(a.error ?? a.status)})</span>` : "";
     out.push(
       `<tr><td class="app">${c(a.path)}${note}</td><td class="id">${a.appId ? c(a.appId) : "-"}</td><td class="n">${a.webhooks}</td><td class="n">${a.cases}</td><td class="n">${v.equal}</td><td class="n">${v.different}</td>` +

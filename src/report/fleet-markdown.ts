@@ -27,17 +27,27 @@ export function fleetNextSteps(r: FleetReport, again?: string): NextStep[] {
   if (r.mode === "dry-run") {
     const write = again?.replace(/ --(dry-run|check)\b/g, "");
     const where = write && !/ --(out|in-place)\b/.test(write) ? ` --out ${shellWord(r.base === "." ? "migrated" : `${r.base}-migrated`)}` : "";
-    const fix = s.failedApps > 0 || s.failed > 0 ? [{ text: "Fix the errors above (each names its app, file and line); an app that cannot be written stays out of the run, the others go on" }] : [];
+    const fix =
+      s.failedApps > 0 || s.failed > 0
+        ? [{ text: "Fix the errors above (each names its app, file and line); an app that cannot be written stays out of the run, the others go on" }]
+        : [];
     return [...fix, { text: "Write the converted apps and their reports", ...(write ? { command: write + where } : {}) }];
   }
   const index = r.reportDir ? `${r.reportDir}/index.md` : "index.md";
   if (s.failedApps > 0 || s.failed > 0) {
-    steps.push({ text: `Fix the errors of the apps marked exit 1 in ${index} (each names its file and line), then run again: finished apps are skipped`, ...(again ? { command: `${again.replace(/ --resume\b/, "")} --resume` } : {}) });
+    steps.push({
+      text: `Fix the errors of the apps marked exit 1 in ${index} (each names its file and line), then run again: finished apps are skipped`,
+      ...(again ? { command: `${again.replace(/ --resume\b/, "")} --resume` } : {}),
+    });
   }
   const review = s.needsReview + s.appNeedsReview;
   const items = r.apps.reduce((n, a) => n + a.review.length, 0);
   if (review > 0) steps.push({ text: `Review the ${items} item${items === 1 ? "" : "s"} under "Needs a person" in ${index} and tick each one off` });
-  if (r.reportDir && r.mode === "out") steps.push({ text: "Check that each endpoint answers as its webhook did, app by app in parallel", command: `hookshift verify --fleet ${shellWord(r.reportDir)}` });
+  if (r.reportDir && r.mode === "out")
+    steps.push({
+      text: "Check that each endpoint answers as its webhook did, app by app in parallel",
+      command: `hookshift verify --fleet ${shellWord(r.reportDir)}`,
+    });
   const withSecrets = r.apps.filter((a) => a.secrets.length > 0 && a.links.report);
   if (withSecrets.length > 0 && r.reportDir) {
     steps.push({
@@ -45,7 +55,9 @@ export function fleetNextSteps(r: FleetReport, again?: string): NextStep[] {
       command: `sh ${shellWord(`${r.reportDir}/${withSecrets[0]!.path}/create-secrets.sh`)}`,
     });
   }
-  steps.push({ text: "Push each app (its report.md has the appservices push commands), then point callers at the new URLs: url-map.csv lists every old and new URL of the fleet" });
+  steps.push({
+    text: "Push each app (its report.md has the appservices push commands), then point callers at the new URLs: url-map.csv lists every old and new URL of the fleet",
+  });
   return steps;
 }
 
@@ -54,7 +66,10 @@ export function renderFleetMarkdown(r: FleetReport, again?: string): string {
   const out: string[] = [];
   out.push(`# Fleet migration: ${r.apps.length} app${r.apps.length === 1 ? "" : "s"}`, "");
   out.push(`**${s.line}**`, "");
-  out.push(`Exit code ${s.exit}: ${EXIT_MEANING[s.exit]}. Written by hookshift ${r.tool.version}; apps under ${code(r.base)}${r.out ? `, converted into ${code(r.out)}` : ""}.`, "");
+  out.push(
+    `Exit code ${s.exit}: ${EXIT_MEANING[s.exit]}. Written by hookshift ${r.tool.version}; apps under ${code(r.base)}${r.out ? `, converted into ${code(r.out)}` : ""}.`,
+    "",
+  );
   out.push("## Next steps", "");
   fleetNextSteps(r, again).forEach((st, i) => {
     out.push(`${i + 1}. ${prose(st.text)}`);
@@ -103,7 +118,9 @@ export function renderFleetMarkdown(r: FleetReport, again?: string): string {
   out.push("", `## Needs a person (${items.length})`, "");
   if (items.length === 0) out.push("Nothing: every change is one hookshift could prove safe.");
   for (const { a, i } of items) {
-    out.push(`- [ ] ${code(a.path)}${i.webhook ? ` ${code(i.webhook)}` : ""}: ${prose(i.finding.message)} (${code(fleetLocation(a, i.finding))}, ${i.finding.code})`);
+    out.push(
+      `- [ ] ${code(a.path)}${i.webhook ? ` ${code(i.webhook)}` : ""}: ${prose(i.finding.message)} (${code(fleetLocation(a, i.finding))}, ${i.finding.code})`,
+    );
   }
   const secrets = r.apps.filter((a) => a.secrets.length > 0);
   out.push("", `## Secrets to create (${s.secrets})`, "");

@@ -252,7 +252,21 @@ function planLayout(report: Report, files: boolean): Layout {
   }
   const byId = new Map(report.webhooks.map((w) => [w.id, w] as const));
   const urlNotes = report.webhooks.length > 0 ? [OLD_HOST_NOTE, ...placeholderNotes(report)].map((n) => `<li>${prose(n)}</li>`).join("") : "";
-  return { pages, indexFiles, pageOf, filePage, webhookAnchor, fileAnchor, filesOf, ownerOf, notes, rawDiffs, byId, reviewItems: reviewItems(report), urlNotes };
+  return {
+    pages,
+    indexFiles,
+    pageOf,
+    filePage,
+    webhookAnchor,
+    fileAnchor,
+    filesOf,
+    ownerOf,
+    notes,
+    rawDiffs,
+    byId,
+    reviewItems: reviewItems(report),
+    urlNotes,
+  };
 }
 
 /** Link to a webhook's or file's block from `from` (a page name). */
@@ -386,7 +400,9 @@ function renderIndexPage(report: Report, layout: Layout, css: string, sink: Text
       push(`<tr><td>${code(s.name)}</td><td>${users.length ? users.join(", ") : "&mdash;"}</td></tr>`);
     }
     if (many) {
-      push(`<tr><td>... and ${report.secrets.length - shown.length} more</td><td>every name is in <code>create-secrets.sh</code> next to this report, and in report.json</td></tr>`);
+      push(
+        `<tr><td>... and ${report.secrets.length - shown.length} more</td><td>every name is in <code>create-secrets.sh</code> next to this report, and in report.json</td></tr>`,
+      );
     }
     push(`</tbody></table></div>`);
     if (many) {
@@ -429,7 +445,8 @@ function renderIndexPage(report: Report, layout: Layout, css: string, sink: Text
   // Files
   push(`<section id="files"><h2>${split ? "App files" : "Files"}</h2>`);
   if (report.files.length === 0) push(`<p>No files changed.</p>`);
-  else if (split) push(`<p>Files that belong to the app as a whole, such as the endpoint and function manifests. Each webhook's own files are on its page.</p>`);
+  else if (split)
+    push(`<p>Files that belong to the app as a whole, such as the endpoint and function manifests. Each webhook's own files are on its page.</p>`);
   if (split && layout.indexFiles.length === 0 && report.files.length > 0) push(`<p>None.</p>`);
   for (const f of layout.indexFiles) push(fileSection(f, layout, INDEX, split ? undefined : webhookOfFile(layout, f)));
   push(`</section>`);
@@ -461,9 +478,13 @@ function renderWebhookPage(report: Report, layout: Layout, index: number, css: s
   push(filterInputs());
   push(`<header><h1>${esc(title)}</h1>`);
   const first = report.webhooks.indexOf(page.webhooks[0]!) + 1;
-  push(`<p class="summary">Webhooks ${first} to ${first + page.webhooks.length - 1} of ${report.webhooks.length}; the whole app: ${esc(report.summary.line)}</p>`);
+  push(
+    `<p class="summary">Webhooks ${first} to ${first + page.webhooks.length - 1} of ${report.webhooks.length}; the whole app: ${esc(report.summary.line)}</p>`,
+  );
   push(`</header>`);
-  push(`<nav><a href="${INDEX}">Report index</a> &middot; <a href="#index">Webhooks on this page</a> &middot; <a href="#needs-a-person">Needs a person</a> &middot; <a href="#url-map">URL map</a> &middot; <a href="#files">Files</a></nav>`);
+  push(
+    `<nav><a href="${INDEX}">Report index</a> &middot; <a href="#index">Webhooks on this page</a> &middot; <a href="#needs-a-person">Needs a person</a> &middot; <a href="#url-map">URL map</a> &middot; <a href="#files">Files</a></nav>`,
+  );
   push(pageNav(layout, page.name));
   push(indexSection(report, layout, page.name, page));
 
@@ -522,7 +543,10 @@ function indexSection(report: Report, layout: Layout, from: string, page?: Page)
     return out.join("\n");
   }
   out.push(filterBar(statusCounts(webhooks), webhooks.length));
-  if (!page && layout.pages.length > 0) out.push(`<p class="notes">Each webhook's section and diffs are on its page of ${WEBHOOKS_PER_PAGE} or fewer webhooks; the filters apply to this index and on every page.</p>`);
+  if (!page && layout.pages.length > 0)
+    out.push(
+      `<p class="notes">Each webhook's section and diffs are on its page of ${WEBHOOKS_PER_PAGE} or fewer webhooks; the filters apply to this index and on every page.</p>`,
+    );
   out.push(`<div class="idx"><div class="ih"><span>Webhook</span><span>Status</span><span>Endpoint</span><span>Findings</span><span>Diffs</span></div>`);
   for (let i = 0; i < webhooks.length; i += INDEX_BLOCK) {
     out.push(`<div class="ib">`);
@@ -593,7 +617,9 @@ function reviewByCode(items: ReviewItem[], layout: Layout): string {
   const out = [`<table><thead><tr><th>Finding</th><th>Items</th><th>For example</th><th>Pages</th></tr></thead><tbody>`];
   for (const [findingCode, g] of groups) {
     const pages = [...g.pages].map((p) => `<a href="${p}#needs-a-person">${esc(p.replace(/^report-|\.html$/g, ""))}</a>`);
-    out.push(`<tr><td>${code(findingCode)}</td><td>${g.n}</td><td>${prose(g.first.message)}${g.first.hint ? `<div class="hint">What to do: ${prose(g.first.hint)}</div>` : ""}</td><td>${pages.join(" ") || "&mdash;"}</td></tr>`);
+    out.push(
+      `<tr><td>${code(findingCode)}</td><td>${g.n}</td><td>${prose(g.first.message)}${g.first.hint ? `<div class="hint">What to do: ${prose(g.first.hint)}</div>` : ""}</td><td>${pages.join(" ") || "&mdash;"}</td></tr>`,
+    );
   }
   out.push(`</tbody></table>`);
   return out.join("\n");
@@ -603,7 +629,9 @@ function urlMap(layout: Layout, webhooks: ReportWebhook[]): string {
   const out = [`<p>Point each caller at its new URL once the migrated app is deployed.</p>`];
   const many = webhooks.length > OPEN_TABLE_ROWS;
   if (many) out.push(`<details class="block"><summary>The ${webhooks.length} old and new URLs</summary>`);
-  out.push(`<div class="scroll"><table class="urls"><thead><tr><th>Webhook</th><th>Old webhook URL</th><th>New endpoint URL</th><th>Method</th><th>Status</th></tr></thead><tbody>`);
+  out.push(
+    `<div class="scroll"><table class="urls"><thead><tr><th>Webhook</th><th>Old webhook URL</th><th>New endpoint URL</th><th>Method</th><th>Status</th></tr></thead><tbody>`,
+  );
   for (const w of webhooks) {
     out.push(
       `<tr class="wh status-${w.status}"><td>${code(w.id)}</td><td class="url"><code>${url(w.oldUrl)}</code></td>` +
@@ -703,15 +731,15 @@ function webhookSection(w: ReportWebhook, layout: Layout, from: string): string 
   out.push(`<li>Source folder: ${code(w.source)}</li>`);
   if (w.route) {
     out.push(
-      `<li>Endpoint: <code>${esc(`${w.httpMethod ?? "?"} ${w.route}`)}</code>` +
-        (w.functionName ? ` &rarr; function ${code(w.functionName)}` : "") +
-        `</li>`,
+      `<li>Endpoint: <code>${esc(`${w.httpMethod ?? "?"} ${w.route}`)}</code>` + (w.functionName ? ` &rarr; function ${code(w.functionName)}` : "") + `</li>`,
     );
   }
   if (w.secretName) out.push(`<li>Secret: ${code(w.secretName)}</li>`);
   const files = layout.filesOf.get(w) ?? [];
   if (files.length > 0) {
-    out.push(`<li>Diffs: ${files.map((f) => `<a href="${href(layout.filePage.get(f), layout.fileAnchor.get(f)!, from)}">${code(f.path)}</a>`).join(", ")}</li>`);
+    out.push(
+      `<li>Diffs: ${files.map((f) => `<a href="${href(layout.filePage.get(f), layout.fileAnchor.get(f)!, from)}">${code(f.path)}</a>`).join(", ")}</li>`,
+    );
   }
   out.push(`</ul>`);
   if (w.produced.length > 0) {
@@ -731,7 +759,9 @@ function webhookSection(w: ReportWebhook, layout: Layout, from: string): string 
   const shared = [...new Set(w.findings.filter((f) => !own.includes(f)).map((f) => f.code))];
   if (own.length > 0) {
     out.push(`<h4>Findings</h4>`);
-    out.push(`<div class="scroll"><table class="findings"><thead><tr><th>Severity</th><th>Code</th><th>Location</th><th>Message</th><th>What to do</th><th>Rule</th></tr></thead><tbody>`);
+    out.push(
+      `<div class="scroll"><table class="findings"><thead><tr><th>Severity</th><th>Code</th><th>Location</th><th>Message</th><th>What to do</th><th>Rule</th></tr></thead><tbody>`,
+    );
     for (const f of own) {
       const loc = formatLocation(f);
       out.push(
@@ -781,7 +811,9 @@ function fileSection(f: ReportFile, layout: Layout, from: string, owner: ReportW
       out.push(`<p>The webhook's ${code(f.base!)} with the rules' changes; the lines they added or changed, against it:</p>`);
       out.push(diffTable(f.baseDiff));
     } else out.push(`<p>The webhook's ${code(f.base!)}, copied byte for byte.</p>`);
-    out.push(`<details class="whole"><summary>The whole new file (${addedLines(f.diff)} lines)</summary><pre class="whole-file">${esc(addedText(f.diff))}</pre></details>`);
+    out.push(
+      `<details class="whole"><summary>The whole new file (${addedLines(f.diff)} lines)</summary><pre class="whole-file">${esc(addedText(f.diff))}</pre></details>`,
+    );
   } else if (f.change === "added") out.push(addedFile(f.diff));
   else if (lineCount(f.diff) > LARGE_DIFF_LINES) out.push(largeDiff(f, layout));
   else if (lineCount(f.diff) > DRAWN_DIFF_LINES) out.push(diffTable(f.diff));

@@ -33,7 +33,10 @@ export const SEVERITIES: Severity[] = ["error", "warning", "info"];
 /** Display name of the app: its name, else the last segment of its folder. */
 export function appTitle(report: Report): string {
   if (report.app.name) return report.app.name;
-  const parts = report.app.root.replace(/\\/g, "/").split("/").filter((p) => p !== "" && p !== ".");
+  const parts = report.app.root
+    .replace(/\\/g, "/")
+    .split("/")
+    .filter((p) => p !== "" && p !== ".");
   return parts[parts.length - 1] ?? report.app.root;
 }
 
@@ -454,9 +457,7 @@ export function prose(text: string): string {
 function cell(markdown: string): string {
   // Most cells hold neither: skip the two regex passes (a 5,000-webhook report has 40,000 cells).
   if (!markdown.includes("\n") && !markdown.includes("|")) return markdown;
-  return markdown
-    .replace(/\r?\n/g, "<br>")
-    .replace(/(\\*)\|/g, (_m, bs: string) => bs + bs + "\\|");
+  return markdown.replace(/\r?\n/g, "<br>").replace(/(\\*)\|/g, (_m, bs: string) => bs + bs + "\\|");
 }
 
 export function tableRow(cells: string[]): string {

@@ -45,7 +45,9 @@ export function migrateNextSteps(report: Report, ctx: NextStepsContext): NextSte
   const review = s.needsReview + s.appNeedsReview;
   const items = countReviewItems(report);
   if (s.failed > 0) {
-    steps.push({ text: `Fix the ${s.failed} webhook${plural(s.failed, "", "s")} that failed (errors under "Webhooks" in ${reportMd}) and run hookshift again.` });
+    steps.push({
+      text: `Fix the ${s.failed} webhook${plural(s.failed, "", "s")} that failed (errors under "Webhooks" in ${reportMd}) and run hookshift again.`,
+    });
   }
   if (review > 0) {
     steps.push({ text: `Review the ${items} item${plural(items, "", "s")} under "Needs a person" in ${reportMd} and tick each one off.` });
@@ -61,7 +63,10 @@ export function migrateNextSteps(report: Report, ctx: NextStepsContext): NextSte
     });
   } else {
     steps.push({
-      text: "Check that each endpoint answers as its webhook did: run `hookshift verify <copy of the app before the change> " + ctx.app + "` (for instance on a checkout of the previous commit)",
+      text:
+        "Check that each endpoint answers as its webhook did: run `hookshift verify <copy of the app before the change> " +
+        ctx.app +
+        "` (for instance on a checkout of the previous commit)",
     });
   }
   const n = report.secrets.length;

@@ -62,7 +62,15 @@ function shareNoLine(x: string[], y: string[]): boolean {
  * endings). As in jsdiff, a line without its newline is a file's last and gets the
  * "No newline" mark, and an empty old side starts at line 0.
  */
-function oneChangePatch(oldName: string, newName: string, from: number, before: string[], removed: string[], added: string[], after: string[]): StructuredPatch {
+function oneChangePatch(
+  oldName: string,
+  newName: string,
+  from: number,
+  before: string[],
+  removed: string[],
+  added: string[],
+  after: string[],
+): StructuredPatch {
   const lines: string[] = [];
   const push = (sign: string, list: string[]) => {
     for (const l of list) {
@@ -80,7 +88,15 @@ function oneChangePatch(oldName: string, newName: string, from: number, before: 
     newFileName: newName,
     oldHeader: undefined,
     newHeader: undefined,
-    hunks: [{ oldStart: start, oldLines: before.length + removed.length + after.length, newStart: start, newLines: before.length + added.length + after.length, lines }],
+    hunks: [
+      {
+        oldStart: start,
+        oldLines: before.length + removed.length + after.length,
+        newStart: start,
+        newLines: before.length + added.length + after.length,
+        lines,
+      },
+    ],
   };
 }
 

@@ -44,9 +44,17 @@ export function renderRulesDoc(): string {
     "",
     "| rule | risk | fix | what it does |",
     "| --- | --- | --- | --- |",
-    ...RULES.map((r) => `| [\`${r.meta.id}\`](#${r.meta.id}) | ${r.meta.risk} | ${r.transform ? "yes" : "report only"} | ${r.meta.description.replace(/\|/g, "\\|")} |`),
+    ...RULES.map(
+      (r) => `| [\`${r.meta.id}\`](#${r.meta.id}) | ${r.meta.risk} | ${r.transform ? "yes" : "report only"} | ${r.meta.description.replace(/\|/g, "\\|")} |`,
+    ),
     "",
   ];
-  for (const r of RULES) out.push(explainRule(r).replace(/^# /, "## ").replace(/^## Example/m, "### Example"), "");
+  for (const r of RULES)
+    out.push(
+      explainRule(r)
+        .replace(/^# /, "## ")
+        .replace(/^## Example/m, "### Example"),
+      "",
+    );
   return out.join("\n").replace(/\n{3,}/g, "\n\n");
 }

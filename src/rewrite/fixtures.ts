@@ -98,8 +98,23 @@ export function webhookContext(over: WebhookOverrides = {}): Omit<RuleContext, "
     disabled: false,
     return_type: "EJSON",
   } as EndpointEntry;
-  const services = (over.services ?? [{ name: service, type: serviceType }, { name: "mongodb-atlas", type: "mongodb-atlas" }]).map((s) => ({ hasRules: false, ...s }));
-  return { service, serviceType, webhook, authMode: over.authMode ?? "system", functionName, callerChanges: over.callerChanges ?? false, services, endpoint, config };
+  const services = (
+    over.services ?? [
+      { name: service, type: serviceType },
+      { name: "mongodb-atlas", type: "mongodb-atlas" },
+    ]
+  ).map((s) => ({ hasRules: false, ...s }));
+  return {
+    service,
+    serviceType,
+    webhook,
+    authMode: over.authMode ?? "system",
+    functionName,
+    callerChanges: over.callerChanges ?? false,
+    services,
+    endpoint,
+    config,
+  };
 }
 
 function merge<T>(base: T, over: unknown): T {
@@ -154,4 +169,3 @@ export function detectCase(rule: Rule, c: RuleCase, text = c.input): Finding[] {
   };
   return rule.detect?.(d) ?? [];
 }
-

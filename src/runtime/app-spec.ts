@@ -67,7 +67,10 @@ export async function buildServedApp(app: App, opts: ServeOptions = {}): Promise
     if (v.from_secret) {
       const secret = typeof v.value === "string" ? secrets[v.value] : undefined;
       if (secret !== undefined) values[v.name] = secret;
-      else warnings.push(`Value ${v.name} comes from Secret ${String(v.value)}, which the --secrets file does not hold; context.values.get("${v.name}") returns undefined`);
+      else
+        warnings.push(
+          `Value ${v.name} comes from Secret ${String(v.value)}, which the --secrets file does not hold; context.values.get("${v.name}") returns undefined`,
+        );
     } else values[v.name] = v.value;
   }
 
@@ -98,7 +101,10 @@ export async function buildServedApp(app: App, opts: ServeOptions = {}): Promise
       clientAppId: appId,
       name: app.name ?? path.basename(app.root),
       projectId: "000000000000000000000000",
-      deployment: { model: typeof cfg.deployment_model === "string" ? cfg.deployment_model : "GLOBAL", providerRegion: typeof cfg.provider_region === "string" ? cfg.provider_region : "aws-us-east-1" },
+      deployment: {
+        model: typeof cfg.deployment_model === "string" ? cfg.deployment_model : "GLOBAL",
+        providerRegion: typeof cfg.provider_region === "string" ? cfg.provider_region : "aws-us-east-1",
+      },
       lastDeployed: "1970-01-01T00:00:00.000Z",
       hostingUri: "",
     },
@@ -117,7 +123,8 @@ export async function buildServedApp(app: App, opts: ServeOptions = {}): Promise
       if (!entry || typeof entry.route !== "string") continue;
       endpoints.push({ entry, fn: entries.get(entry.function_name), source: functions[entry.function_name]?.source });
       const validated = entry.validation_method === "SECRET_AS_QUERY_PARAM" || entry.validation_method === "VERIFY_PAYLOAD";
-      if (validated && !entry.disabled && typeof entry.secret_name === "string") secretRefs.push({ name: entry.secret_name, usedBy: `endpoint ${String(entry.http_method)} ${entry.route}` });
+      if (validated && !entry.disabled && typeof entry.secret_name === "string")
+        secretRefs.push({ name: entry.secret_name, usedBy: `endpoint ${String(entry.http_method)} ${entry.route}` });
     }
   }
 
@@ -128,7 +135,17 @@ export async function buildServedApp(app: App, opts: ServeOptions = {}): Promise
     if (v?.enabled === true) customUserData = v as ServedApp["customUserData"];
   }
 
-  return { app, appId, spec, webhooks: app.webhooks.filter((w) => w.config && w.source !== undefined), endpoints, secrets, customUserData, warnings, secretRefs };
+  return {
+    app,
+    appId,
+    spec,
+    webhooks: app.webhooks.filter((w) => w.config && w.source !== undefined),
+    endpoints,
+    secrets,
+    customUserData,
+    warnings,
+    secretRefs,
+  };
 }
 
 /**

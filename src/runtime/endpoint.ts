@@ -5,8 +5,31 @@
 
 import { Binary } from "bson";
 import type { ServedEndpoint } from "./app-spec.js";
-import { constantTimeEqual, credentialsIn, ejsonToJson, errorResponse, hasCredentialFields, header, headersOf, lowerHeaders, parseQuery, signature, type ShimRequest, type ShimResponse } from "./http.js";
-import { callHandler, canEvaluate, fixedUser, fromFailedCall, fromResponseObject, scriptUser, withCustomData, type PipelineDeps, type UserResolution } from "./pipeline.js";
+import {
+  constantTimeEqual,
+  credentialsIn,
+  ejsonToJson,
+  errorResponse,
+  hasCredentialFields,
+  header,
+  headersOf,
+  lowerHeaders,
+  parseQuery,
+  signature,
+  type ShimRequest,
+  type ShimResponse,
+} from "./http.js";
+import {
+  callHandler,
+  canEvaluate,
+  fixedUser,
+  fromFailedCall,
+  fromResponseObject,
+  scriptUser,
+  withCustomData,
+  type PipelineDeps,
+  type UserResolution,
+} from "./pipeline.js";
 import { negotiateEncoding } from "./accept.js";
 import { requestSpec } from "./webhook.js";
 import { SYSTEM_USER } from "./users.js";
@@ -43,7 +66,8 @@ export async function handleEndpoint(req: ShimRequest, deps: PipelineDeps): Prom
     return errorResponse(sem.errors.endpointNotFound, undefined, "not-found");
   }
   const { found, routeExists } = matchEndpoint(served.endpoints, route, req.method, sem.endpointHeadAsGet);
-  if (!found) return errorResponse(routeExists ? sem.errors.methodNotAllowed : sem.errors.endpointNotFound, undefined, routeExists ? "method-not-allowed" : "not-found");
+  if (!found)
+    return errorResponse(routeExists ? sem.errors.methodNotAllowed : sem.errors.endpointNotFound, undefined, routeExists ? "method-not-allowed" : "not-found");
   if (found.entry.disabled) return errorResponse(sem.errors.endpointNotFound, "endpoint is disabled", "disabled");
   if (found.source === undefined) return errorResponse(sem.errors.functionNotFound, `function ${found.entry.function_name} not found`, "function-not-found");
 
@@ -123,10 +147,12 @@ async function authenticate(
   const creds = bearer ? { kind: "bearer" as const, token: bearer } : credentialsIn(headers);
   // The Data API's OpenAPI documents these three answers (semantics.ts): no credential header at
   // all, an incomplete set (an email without its password), and credentials no user matches.
-  if (!creds && hasCredentialFields(headers)) return { ok: false, response: errorResponse(deps.sem.errors.endpointPartialCredentials, undefined, "partial-credentials") };
+  if (!creds && hasCredentialFields(headers))
+    return { ok: false, response: errorResponse(deps.sem.errors.endpointPartialCredentials, undefined, "partial-credentials") };
   if (!creds) return { ok: false, response: errorResponse(deps.sem.errors.endpointNoCredentials, undefined, "missing-credentials") };
   const auth = await deps.users.authenticate(creds, ep.entry.create_user_on_auth === true);
-  if (!auth.ok) return { ok: false, response: errorResponse(deps.sem.errors.endpointInvalidCredentials, undefined, "invalid-credentials", { logs: [auth.message] }) };
+  if (!auth.ok)
+    return { ok: false, response: errorResponse(deps.sem.errors.endpointInvalidCredentials, undefined, "invalid-credentials", { logs: [auth.message] }) };
   return { ok: true, user: auth.user, system: false, notes: auth.created ? [`created user ${auth.user.id} (create_user_on_auth)`] : [] };
 }
 
@@ -141,9 +167,9 @@ function validate(req: ShimRequest, ep: ServedEndpoint, query: Record<string, st
   const secret = name ? deps.served.secrets[name] : undefined;
   const fail = (why: string) => errorResponse(deps.sem.errors.endpointAuthFailed, undefined, "auth-failed", { logs: [why] });
   if (secret === undefined) return fail(`Secret ${name ?? "(no secret_name)"} is not in the --secrets file`);
-  if (method === "SECRET_AS_QUERY_PARAM") return query.secret !== undefined && constantTimeEqual(query.secret, secret) ? undefined : fail("secret query parameter missing or wrong");
+  if (method === "SECRET_AS_QUERY_PARAM")
+    return query.secret !== undefined && constantTimeEqual(query.secret, secret) ? undefined : fail("secret query parameter missing or wrong");
   const sent = header(req.rawHeaders, "Endpoint-Signature");
   if (sent === undefined) return fail("Endpoint-Signature missing");
   return constantTimeEqual(sent, signature(secret, req.body ?? Buffer.alloc(0))) ? undefined : fail("Endpoint-Signature does not match");
 }
-

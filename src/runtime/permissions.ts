@@ -76,7 +76,7 @@ export function functionReadPaths(nodeModules?: string): string[] {
  */
 export function workerPermissionArgs(read: string[]): string[] {
   const abs = [...new Set(read.map((p) => path.resolve(p)))].sort();
-  const kept = abs.filter((p) => !abs.some((q) => q !== p && (p.startsWith(q.endsWith(path.sep) ? q : q + path.sep))));
+  const kept = abs.filter((p) => !abs.some((q) => q !== p && p.startsWith(q.endsWith(path.sep) ? q : q + path.sep)));
   return ["--experimental-permission", "--disable-warning=ExperimentalWarning", ...kept.map((p) => `--allow-fs-read=${p}`)];
 }
 

@@ -53,7 +53,14 @@ export async function scriptUser(deps: PipelineDeps, script: string, arg: unknow
   const v = r.value === undefined ? undefined : EJSON.parse(r.value, { relaxed: true });
   if (v && typeof v === "object" && (v as { runAsSystem?: unknown }).runAsSystem === true) return { ok: true, user: SYSTEM_USER, system: true, notes: [] };
   if (typeof v === "string" && v) return fixedUser(deps, v);
-  return { ok: false, response: errorResponse(deps.sem.errors.functionError, "run_as_user_id_script_source returned neither a user id nor { runAsSystem: true }", "user-script-failed") };
+  return {
+    ok: false,
+    response: errorResponse(
+      deps.sem.errors.functionError,
+      "run_as_user_id_script_source returned neither a user id nor { runAsSystem: true }",
+      "user-script-failed",
+    ),
+  };
 }
 
 /** `context.user.custom_data`: the app's custom user data collection, else the --users file. */
@@ -101,7 +108,11 @@ export async function canEvaluate(
     if (r.allowed) return undefined;
     return errorResponse(deps.sem.errors.canEvaluateFailed, undefined, "can-evaluate-denied", { logs: r.trace });
   } catch (e) {
-    return errorResponse(deps.sem.errors.canEvaluateFailed, `can_evaluate could not be evaluated: ${e instanceof Error ? e.message : String(e)}`, "can-evaluate-error");
+    return errorResponse(
+      deps.sem.errors.canEvaluateFailed,
+      `can_evaluate could not be evaluated: ${e instanceof Error ? e.message : String(e)}`,
+      "can-evaluate-error",
+    );
   }
 }
 
@@ -129,7 +140,11 @@ export function callHandler(
 
 export function fromFailedCall(deps: PipelineDeps, r: Extract<CallResult, { ok: false }>): ShimResponse {
   const spec =
-    r.error.code === "ExecutionTimeLimitExceeded" ? deps.sem.errors.timeout : r.error.code === "FunctionNotFound" ? deps.sem.errors.functionNotFound : deps.sem.errors.functionError;
+    r.error.code === "ExecutionTimeLimitExceeded"
+      ? deps.sem.errors.timeout
+      : r.error.code === "FunctionNotFound"
+        ? deps.sem.errors.functionNotFound
+        : deps.sem.errors.functionError;
   return errorResponse(spec, r.error.message, r.error.code === "ExecutionTimeLimitExceeded" ? "timeout" : "function-error", {
     logs: r.logs,
     outbound: r.outbound,

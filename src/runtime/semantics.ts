@@ -37,13 +37,21 @@ const DEFAULT_ERRORS: Record<ErrorKind, ErrorSpec> = {
   methodNotAllowed: { status: 405, code: "InvalidParameter", message: "method not allowed" },
   webhookAuthFailed: { status: 401, code: "IncomingWebhookAuthFailed", message: "incoming webhook authentication failed" },
   endpointAuthFailed: { status: 401, code: "InvalidParameter", message: "endpoint request validation failed" },
-  missingCredentials: { status: 401, code: "MissingAuthReq", message: "must specify some form of authentication (either email+password, api-key, or jwt) in the request header or body" },
+  missingCredentials: {
+    status: 401,
+    code: "MissingAuthReq",
+    message: "must specify some form of authentication (either email+password, api-key, or jwt) in the request header or body",
+  },
   invalidCredentials: { status: 401, code: "InvalidSession", message: "invalid session" },
   doubleCredentials: { status: 400, code: "InvalidParameter", message: "credentials given in both the request headers and the body" },
   // Endpoints: documented by the Data API's OpenAPI (BadRequestError, UnauthorizedRequestError),
   // https://github.com/mongodb/docs-app-services/blob/master/source/openapi-data-api-v1.bundled.yaml
   endpointNoCredentials: { status: 400, code: "InvalidParameter", message: "no authentication methods were specified" },
-  endpointPartialCredentials: { status: 400, code: "MissingParameter", message: "must specify some form of authentication (either email+password, api-key, or jwt) in the request header or body" },
+  endpointPartialCredentials: {
+    status: 400,
+    code: "MissingParameter",
+    message: "must specify some form of authentication (either email+password, api-key, or jwt) in the request header or body",
+  },
   endpointInvalidCredentials: { status: 401, code: "InvalidSession", message: "invalid session: error finding user for endpoint" },
   canEvaluateFailed: { status: 403, code: "NoMatchingRuleFound", message: "rule not matched for function" },
   functionError: { status: 400, code: "FunctionExecutionError", message: "" },

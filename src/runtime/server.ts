@@ -61,11 +61,20 @@ export async function dispatch(req: ShimRequest, deps: PipelineDeps, opts: Dispa
  * What a request reached, for logs and metrics: the endpoint route (the configured one, so a
  * label's values stay bounded) or the webhook, and the function it runs.
  */
-function describeTarget(req: Pick<ShimRequest, "method" | "path">, deps: PipelineDeps, opts: DispatchOptions = {}): { kind: "webhook" | "endpoint" | "none"; route: string; functionName?: string } {
+function describeTarget(
+  req: Pick<ShimRequest, "method" | "path">,
+  deps: PipelineDeps,
+  opts: DispatchOptions = {},
+): { kind: "webhook" | "endpoint" | "none"; route: string; functionName?: string } {
   const w = matchWebhookPath(req.path);
   if (w) {
-    const hook = opts.webhooks !== false && w.appId === deps.served.appId ? deps.served.webhooks.find((x) => x.service.name === w.service && x.name === w.name) : undefined;
-    return hook ? { kind: "webhook", route: `${hook.service.name}/${hook.name}`, functionName: `${hook.service.name}/${hook.name}` } : { kind: "none", route: "unmatched" };
+    const hook =
+      opts.webhooks !== false && w.appId === deps.served.appId
+        ? deps.served.webhooks.find((x) => x.service.name === w.service && x.name === w.name)
+        : undefined;
+    return hook
+      ? { kind: "webhook", route: `${hook.service.name}/${hook.name}`, functionName: `${hook.service.name}/${hook.name}` }
+      : { kind: "none", route: "unmatched" };
   }
   const prefix = endpointPrefix(deps.served.appId);
   if (!req.path.startsWith(prefix + "/")) return { kind: "none", route: "unmatched" };
@@ -80,7 +89,8 @@ function describeTarget(req: Pick<ShimRequest, "method" | "path">, deps: Pipelin
 }
 
 async function route(req: ShimRequest, deps: PipelineDeps, webhooks: boolean): Promise<ShimResponse> {
-  if (matchWebhookPath(req.path)) return webhooks ? handleWebhook(req, deps) : errorResponse(deps.sem.errors.webhookNotFound, "webhook URLs are served with --webhooks", "not-found");
+  if (matchWebhookPath(req.path))
+    return webhooks ? handleWebhook(req, deps) : errorResponse(deps.sem.errors.webhookNotFound, "webhook URLs are served with --webhooks", "not-found");
   if (req.path.startsWith(endpointPrefix(deps.served.appId) + "/")) return handleEndpoint(req, deps);
   if (req.path.startsWith("/app/") && req.path.includes("/endpoint/")) return errorResponse(deps.sem.errors.endpointNotFound, "unknown app id", "not-found");
   return errorResponse(deps.sem.errors.endpointNotFound, "no webhook or endpoint at this path", "not-found");
@@ -90,7 +100,6 @@ export interface ShimServer {
   url: string;
   close(): Promise<void>;
 }
-
 
 /** Bytes of request bodies read and not yet answered, against their bound. */
 interface BodyBudget {
@@ -167,7 +176,12 @@ export async function startHttpServer(deps: PipelineDeps, opts: HttpServerOption
   const state = { draining: false, idle: [] as (() => void)[], active: new Set<http.ServerResponse>() };
   const ctx: ServeContext = { deps, budget, dispatch: opts.dispatch ?? {}, onRequest: opts.onRequest, state };
   const server = http.createServer(
-    { requestTimeout: limits.requestTimeoutMs, headersTimeout: limits.headersTimeoutMs, keepAliveTimeout: limits.keepAliveTimeoutMs, maxHeaderSize: limits.maxHeaderBytes },
+    {
+      requestTimeout: limits.requestTimeoutMs,
+      headersTimeout: limits.headersTimeoutMs,
+      keepAliveTimeout: limits.keepAliveTimeoutMs,
+      maxHeaderSize: limits.maxHeaderBytes,
+    },
     (req, res) => {
       // While draining, a kept-alive connection carries this answer and closes.
       if (state.draining) res.shouldKeepAlive = false;
@@ -295,7 +309,9 @@ async function serve(req: http.IncomingMessage, res: http.ServerResponse, ctx: S
     target = describeTarget({ method: req.method ?? "GET", path: url.pathname }, deps, ctx.dispatch);
     const body = await readBody(req, deps.sem.maxBodyBytes, take);
     if (body === "too-large") {
-      send(errorResponse({ status: 413, code: "ReadSizeLimitExceeded", message: `request body exceeds ${deps.sem.maxBodyBytes} bytes` }, undefined, "too-large"));
+      send(
+        errorResponse({ status: 413, code: "ReadSizeLimitExceeded", message: `request body exceeds ${deps.sem.maxBodyBytes} bytes` }, undefined, "too-large"),
+      );
       req.destroy();
       return;
     }
@@ -326,7 +342,13 @@ async function serve(req: http.IncomingMessage, res: http.ServerResponse, ctx: S
     };
     send(await dispatch(shimReq, { ...deps, runner }, ctx.dispatch));
   } catch (e) {
-    send(errorResponse({ status: 500, code: "InternalServerError", message: "internal shim error" }, `internal shim error: ${e instanceof Error ? e.message : String(e)}`, "shim-error"));
+    send(
+      errorResponse(
+        { status: 500, code: "InternalServerError", message: "internal shim error" },
+        `internal shim error: ${e instanceof Error ? e.message : String(e)}`,
+        "shim-error",
+      ),
+    );
   }
 }
 

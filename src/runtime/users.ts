@@ -36,7 +36,9 @@ export type Credentials =
   | { kind: "custom-token"; token: string }
   | { kind: "bearer"; token: string };
 
-export type AuthOutcome = { ok: true; user: UserSpec; created: boolean } | { ok: false; code: "InvalidSession" | "UserNotFound" | "AuthProviderNotFound"; message: string };
+export type AuthOutcome =
+  | { ok: true; user: UserSpec; created: boolean }
+  | { ok: false; code: "InvalidSession" | "UserNotFound" | "AuthProviderNotFound"; message: string };
 
 export const SYSTEM_USER: UserSpec = { id: "", type: "system", data: {}, custom_data: {}, identities: [] };
 
@@ -98,13 +100,18 @@ export class UserStore implements UserDirectory {
           this.users.push(made);
           return { ok: true, user: this.spec(made, "local-userpass"), created: true };
         }
-        if (!u || u.password === undefined || !equal(u.password, c.password)) return { ok: false, code: "InvalidSession", message: "invalid username/password" };
+        if (!u || u.password === undefined || !equal(u.password, c.password))
+          return { ok: false, code: "InvalidSession", message: "invalid username/password" };
         return { ok: true, user: this.spec(u, "local-userpass"), created: false };
       }
       case "api-key": {
         const k = this.apiKeys.find((x) => equal(x.key, c.key));
         if (!k) return { ok: false, code: "InvalidSession", message: "invalid API key" };
-        return { ok: true, user: { id: k.id, type: "server", data: { name: k.name ?? "" }, custom_data: {}, identities: [{ id: k.id, provider_type: "api-key" }] }, created: false };
+        return {
+          ok: true,
+          user: { id: k.id, type: "server", data: { name: k.name ?? "" }, custom_data: {}, identities: [{ id: k.id, provider_type: "api-key" }] },
+          created: false,
+        };
       }
       case "custom-token": {
         const cfg = this.file.customJwt;
@@ -119,7 +126,8 @@ export class UserStore implements UserDirectory {
         let u = this.users.find((x) => x.id === externalId);
         let created = false;
         if (!u) {
-          if (!createUserOnAuth || !creating.has("custom-token")) return { ok: false, code: "UserNotFound", message: `no user for custom JWT subject ${externalId}` };
+          if (!createUserOnAuth || !creating.has("custom-token"))
+            return { ok: false, code: "UserNotFound", message: `no user for custom JWT subject ${externalId}` };
           u = { id: externalId || randomBytes(12).toString("hex"), data: { ...payload } };
           this.users.push(u);
           created = true;
@@ -152,7 +160,15 @@ export class UserStore implements UserDirectory {
   /** Test users verify makes when no --users file is given; known, fixed values so runs repeat. */
   static forVerify(): { store: UserStore; file: UsersFile } {
     const file: UsersFile = {
-      users: [{ id: "64a000000000000000000001", email: "verify@example.com", password: "verify-password-1", accessTokens: ["verify-access-token-1"], custom_data: { role: "tester" } }],
+      users: [
+        {
+          id: "64a000000000000000000001",
+          email: "verify@example.com",
+          password: "verify-password-1",
+          accessTokens: ["verify-access-token-1"],
+          custom_data: { role: "tester" },
+        },
+      ],
       apiKeys: [{ id: "64a000000000000000000002", key: "verify-api-key-1", name: "verify" }],
       customJwt: { secret: "verify-jwt-secret-1", algorithms: ["HS256"], idField: "sub" },
     };

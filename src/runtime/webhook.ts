@@ -21,7 +21,17 @@ import {
   type ShimRequest,
   type ShimResponse,
 } from "./http.js";
-import { callHandler, canEvaluate, fixedUser, fromFailedCall, fromResponseObject, scriptUser, withCustomData, type PipelineDeps, type UserResolution } from "./pipeline.js";
+import {
+  callHandler,
+  canEvaluate,
+  fixedUser,
+  fromFailedCall,
+  fromResponseObject,
+  scriptUser,
+  withCustomData,
+  type PipelineDeps,
+  type UserResolution,
+} from "./pipeline.js";
 import { SYSTEM_USER, WEBHOOK_CREATING_PROVIDERS } from "./users.js";
 
 const WEBHOOK_PATH = /^\/api\/client\/v2\.0\/app\/([^/]+)\/service\/([^/]+)\/incoming_webhook\/([^/]+)\/?$/;
@@ -105,7 +115,8 @@ function validate(req: ShimRequest, webhook: Webhook, query: Record<string, stri
   }
   if (webhook.service.type !== "http") return undefined;
   if (cfg.validationMethod === "SECRET_AS_QUERY_PARAM") {
-    if (cfg.secret === undefined || query.secret === undefined || !constantTimeEqual(query.secret, cfg.secret)) return fail("secret query parameter missing or wrong");
+    if (cfg.secret === undefined || query.secret === undefined || !constantTimeEqual(query.secret, cfg.secret))
+      return fail("secret query parameter missing or wrong");
   } else if (cfg.validationMethod === "VERIFY_PAYLOAD") {
     const sent = header(req.rawHeaders, "X-Hook-Signature");
     if (cfg.secret === undefined || sent === undefined) return fail("X-Hook-Signature missing");

@@ -53,7 +53,13 @@ export interface AccessTokens {
 function claimsOf(p: jwt.JwtPayload): AccessClaims | undefined {
   if (typeof p.sub !== "string" || typeof p.prov !== "string") return undefined;
   const src = p.src === "db" || p.src === "file" ? p.src : "none";
-  return { sub: p.sub, prov: p.prov, src, utype: p.utype === "server" ? "server" : "normal", ...(p.data && typeof p.data === "object" ? { data: p.data as Record<string, unknown> } : {}) };
+  return {
+    sub: p.sub,
+    prov: p.prov,
+    src,
+    utype: p.utype === "server" ? "server" : "normal",
+    ...(p.data && typeof p.data === "object" ? { data: p.data as Record<string, unknown> } : {}),
+  };
 }
 
 export function accessTokens(secret: string, appId: string): AccessTokens {
@@ -68,7 +74,13 @@ export function accessTokens(secret: string, appId: string): AccessTokens {
   return {
     sign(c) {
       const { sub, ...rest } = c;
-      return jwt.sign({ ...rest, typ: "access" }, secret, { algorithm: "HS256", subject: sub, audience: appId, issuer: ISSUER, expiresIn: ACCESS_TOKEN_SECONDS });
+      return jwt.sign({ ...rest, typ: "access" }, secret, {
+        algorithm: "HS256",
+        subject: sub,
+        audience: appId,
+        issuer: ISSUER,
+        expiresIn: ACCESS_TOKEN_SECONDS,
+      });
     },
     verify(token) {
       const p = verified(token, "access");
@@ -76,7 +88,14 @@ export function accessTokens(secret: string, appId: string): AccessTokens {
     },
     signRefresh(c) {
       const { sub, ...rest } = c;
-      return jwt.sign({ ...rest, typ: "refresh" }, secret, { algorithm: "HS256", subject: sub, audience: appId, issuer: ISSUER, expiresIn: REFRESH_TOKEN_SECONDS, jwtid: randomBytes(16).toString("hex") });
+      return jwt.sign({ ...rest, typ: "refresh" }, secret, {
+        algorithm: "HS256",
+        subject: sub,
+        audience: appId,
+        issuer: ISSUER,
+        expiresIn: REFRESH_TOKEN_SECONDS,
+        jwtid: randomBytes(16).toString("hex"),
+      });
     },
     verifyRefresh(token) {
       const p = verified(token, "refresh");

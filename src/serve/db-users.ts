@@ -13,7 +13,14 @@ import type { Store } from "../runtime/store/types.js";
 import type { AccessClaims, AccessTokens } from "./access-tokens.js";
 import type { JwkKeys } from "./jwks.js";
 import { RevokedSessions } from "./refresh-tokens.js";
-import { ENDPOINT_CREATING_PROVIDERS, type AuthOutcome, type CreatingProvider, type Credentials, type UserDirectory, type UserStore } from "../runtime/users.js";
+import {
+  ENDPOINT_CREATING_PROVIDERS,
+  type AuthOutcome,
+  type CreatingProvider,
+  type Credentials,
+  type UserDirectory,
+  type UserStore,
+} from "../runtime/users.js";
 
 export const DEFAULT_AUTH_DB = "hookshift";
 export const USERS_COLLECTION = "users";
@@ -108,7 +115,13 @@ export class DbUserDirectory implements UserDirectory {
   }
 
   private spec(u: UserDoc): UserSpec {
-    return { id: u._id, type: "normal", data: { ...(u.email ? { email: u.email } : {}), ...(u.data ?? {}) }, custom_data: {}, identities: [{ id: u._id, provider_type: u.provider }] };
+    return {
+      id: u._id,
+      type: "normal",
+      data: { ...(u.email ? { email: u.email } : {}), ...(u.data ?? {}) },
+      custom_data: {},
+      identities: [{ id: u._id, provider_type: u.provider }],
+    };
   }
 
   async byId(id: string): Promise<{ user: UserSpec; known: boolean }> {
@@ -122,18 +135,30 @@ export class DbUserDirectory implements UserDirectory {
       case "local-userpass": {
         const u = (await this.users().findOne({ email: c.email.toLowerCase() })) as UserDoc | null;
         if (u) {
-          if (!u.password || !(await verifyPassword(c.password, u.password))) return { ok: false, code: "InvalidSession", message: "invalid username/password" };
+          if (!u.password || !(await verifyPassword(c.password, u.password)))
+            return { ok: false, code: "InvalidSession", message: "invalid username/password" };
           return { ok: true, user: this.spec(u), created: false };
         }
         const fromFile = this.file.authenticate(c, false, creating);
         if (fromFile.ok || !createUserOnAuth || !creating.has("local-userpass") || c.email === "" || c.password === "") return fromFile;
-        const made: UserDoc = { _id: randomBytes(12).toString("hex"), email: c.email.toLowerCase(), password: await hashPassword(c.password), provider: "local-userpass", created: new Date() };
+        const made: UserDoc = {
+          _id: randomBytes(12).toString("hex"),
+          email: c.email.toLowerCase(),
+          password: await hashPassword(c.password),
+          provider: "local-userpass",
+          created: new Date(),
+        };
         await this.users().insertOne(made as never);
         return { ok: true, user: this.spec(made), created: true };
       }
       case "api-key": {
         const k = (await this.keys().findOne({ key_hash: apiKeyHash(c.key) })) as { _id: string; name?: string; disabled?: boolean } | null;
-        if (k && !k.disabled) return { ok: true, user: { id: k._id, type: "server", data: { name: k.name ?? "" }, custom_data: {}, identities: [{ id: k._id, provider_type: "api-key" }] }, created: false };
+        if (k && !k.disabled)
+          return {
+            ok: true,
+            user: { id: k._id, type: "server", data: { name: k.name ?? "" }, custom_data: {}, identities: [{ id: k._id, provider_type: "api-key" }] },
+            created: false,
+          };
         return this.file.authenticate(c, false, creating);
       }
       case "custom-token": {
@@ -148,7 +173,10 @@ export class DbUserDirectory implements UserDirectory {
         }
         for (const key of cfg.jwks ? [] : cfg.keys) {
           try {
-            payload = jwt.verify(c.token, key, { algorithms: [cfg.algorithm], ...(cfg.audience?.length ? { audience: cfg.audience as [string, ...string[]] } : {}) }) as jwt.JwtPayload;
+            payload = jwt.verify(c.token, key, {
+              algorithms: [cfg.algorithm],
+              ...(cfg.audience?.length ? { audience: cfg.audience as [string, ...string[]] } : {}),
+            }) as jwt.JwtPayload;
             break;
           } catch (e) {
             why = e instanceof Error ? e.message : String(e);
@@ -240,7 +268,11 @@ async function verifyWithJwks(token: string, jwks: JwkKeys, audience: string[] |
   }
 }
 
-const notEnabled = (provider: string): AuthOutcome => ({ ok: false, code: "AuthProviderNotFound", message: `the app does not enable the ${provider} authentication provider (auth/providers.json)` });
+const notEnabled = (provider: string): AuthOutcome => ({
+  ok: false,
+  code: "AuthProviderNotFound",
+  message: `the app does not enable the ${provider} authentication provider (auth/providers.json)`,
+});
 
 /**
  * The app's custom-token provider from auth/providers.json
@@ -253,7 +285,11 @@ export function customTokenProvider(providers: unknown): { algorithm: jwt.Algori
   if (!providers || typeof providers !== "object") return undefined;
   const list = Array.isArray(providers) ? providers : Object.values(providers as Record<string, unknown>);
   const p = list.find((x) => x && typeof x === "object" && (x as { type?: unknown }).type === "custom-token") as
-    | { disabled?: boolean; config?: { signingAlgorithm?: string; audience?: string | string[]; useJWKURI?: boolean; jwkURI?: string }; secret_config?: { signingKeys?: string[] } }
+    | {
+        disabled?: boolean;
+        config?: { signingAlgorithm?: string; audience?: string | string[]; useJWKURI?: boolean; jwkURI?: string };
+        secret_config?: { signingKeys?: string[] };
+      }
     | undefined;
   if (!p || p.disabled) return undefined;
   const aud = p.config?.audience;

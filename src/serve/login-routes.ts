@@ -163,7 +163,12 @@ async function login(req: http.IncomingMessage, res: http.ServerResponse, state:
     // A login creates a custom-JWT user it does not know (App Services did); never an email/password one.
     const auth = await state.users.authenticate(creds, provider === "custom-token", new Set(provider === "custom-token" ? (["custom-token"] as const) : []));
     if (!auth.ok) {
-      fail(res, 401, provider === "local-userpass" ? "InvalidPassword" : "InvalidSession", provider === "local-userpass" ? "invalid username/password" : `invalid ${provider} credentials`);
+      fail(
+        res,
+        401,
+        provider === "local-userpass" ? "InvalidPassword" : "InvalidSession",
+        provider === "local-userpass" ? "invalid username/password" : `invalid ${provider} credentials`,
+      );
       return done(401, "invalid-credentials");
     }
     const u = auth.user;

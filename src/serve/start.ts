@@ -83,15 +83,30 @@ export async function startServe(cfg: ServeConfig): Promise<RunningServe> {
   // serve's access tokens (login route, Bearer) are signed with this; without it logins are off.
   const tokenSecret = cfg.env.HOOKSHIFT_TOKEN_SECRET || undefined;
   if (tokenSecret !== undefined && tokenSecret.length < MIN_TOKEN_SECRET_LENGTH)
-    throw new ServeStartError(`HOOKSHIFT_TOKEN_SECRET is ${tokenSecret.length} characters long; give at least ${MIN_TOKEN_SECRET_LENGTH} random ones (for example: openssl rand -base64 48)`);
-  const refs = [...probe.secretRefs, ...(jwtProvider?.keyNames ?? []).map((name) => ({ name, usedBy: "the custom-token provider's signing keys (auth/providers.json)" }))];
+    throw new ServeStartError(
+      `HOOKSHIFT_TOKEN_SECRET is ${tokenSecret.length} characters long; give at least ${MIN_TOKEN_SECRET_LENGTH} random ones (for example: openssl rand -base64 48)`,
+    );
+  const refs = [
+    ...probe.secretRefs,
+    ...(jwtProvider?.keyNames ?? []).map((name) => ({ name, usedBy: "the custom-token provider's signing keys (auth/providers.json)" })),
+  ];
   const resolved = resolveSecrets(refs, cfg.env, fileSecrets);
   if (resolved.missing.length > 0) {
-    const lines = resolved.missing.map((m) => `  Secret ${m.name} (used by ${m.usedBy.join(", ")}): set ${m.variable}${cfg.secretsFile ? ` or add it to ${cfg.secretsFile}` : " or give it in a --secrets file"}`);
-    throw new ServeStartError(`${resolved.missing.length} Secret${resolved.missing.length === 1 ? "" : "s"} the app needs ${resolved.missing.length === 1 ? "is" : "are"} not set:\n${lines.join("\n")}`);
+    const lines = resolved.missing.map(
+      (m) =>
+        `  Secret ${m.name} (used by ${m.usedBy.join(", ")}): set ${m.variable}${cfg.secretsFile ? ` or add it to ${cfg.secretsFile}` : " or give it in a --secrets file"}`,
+    );
+    throw new ServeStartError(
+      `${resolved.missing.length} Secret${resolved.missing.length === 1 ? "" : "s"} the app needs ${resolved.missing.length === 1 ? "is" : "are"} not set:\n${lines.join("\n")}`,
+    );
   }
   // A custom-token provider with a JWK URI: its keys are read now, so a wrong URI stops the start (jwks.ts).
-  const jwks = jwtProvider?.jwkUri !== undefined ? await openJwkUri(jwtProvider.jwkUri, cfg.allowHosts, cfg.env.HOOKSHIFT_JWKS_REFETCH_SECONDS).catch((e: Error) => Promise.reject(new ServeStartError(e.message))) : undefined;
+  const jwks =
+    jwtProvider?.jwkUri !== undefined
+      ? await openJwkUri(jwtProvider.jwkUri, cfg.allowHosts, cfg.env.HOOKSHIFT_JWKS_REFETCH_SECONDS).catch((e: Error) =>
+          Promise.reject(new ServeStartError(e.message)),
+        )
+      : undefined;
 
   const store = await openDatabase(cfg.database);
   let session;
@@ -123,12 +138,25 @@ export async function startServe(cfg: ServeConfig): Promise<RunningServe> {
     db: cfg.authDb,
     ...(providers !== undefined ? { enabled } : {}),
     ...(tokens ? { accessTokens: tokens } : {}),
-    ...(jwtProvider ? { customJwt: { algorithm: jwtProvider.algorithm, keys: jwtProvider.keyNames.map((n) => resolved.secrets[n]!), audience: jwtProvider.audience, ...(jwks ? { jwks } : {}) } } : {}),
+    ...(jwtProvider
+      ? {
+          customJwt: {
+            algorithm: jwtProvider.algorithm,
+            keys: jwtProvider.keyNames.map((n) => resolved.secrets[n]!),
+            audience: jwtProvider.audience,
+            ...(jwks ? { jwks } : {}),
+          },
+        }
+      : {}),
   });
   session.deps.users = directory;
   const served = session.served;
   if (jwks) log.info({ event: "auth", jwkUri: jwks.uri }, "custom-token keys read from the provider's JWK URI");
-  if (enabled.has("anon-user") && !tokens) log.warn({ event: "auth" }, "the app enables anonymous users, but logins are off: set HOOKSHIFT_TOKEN_SECRET so callers can log in (docs/deploy.md, Users)");
+  if (enabled.has("anon-user") && !tokens)
+    log.warn(
+      { event: "auth" },
+      "the app enables anonymous users, but logins are off: set HOOKSHIFT_TOKEN_SECRET so callers can log in (docs/deploy.md, Users)",
+    );
 
   const pingTimeoutMs = cfg.pingTimeoutMs ?? 2000;
   if (cfg.database.kind === "driver") {
@@ -137,7 +165,11 @@ export async function startServe(cfg: ServeConfig): Promise<RunningServe> {
     else log.warn({ event: "database", reason: first.reason }, "MongoDB unreachable at start: /readyz answers 503 until it answers");
   }
 
-  const redact = secretRedactor([...Object.values(resolved.secrets), ...(tokenSecret ? [tokenSecret] : []), ...served.webhooks.map((w) => w.config?.secret).filter((s): s is string => typeof s === "string")]);
+  const redact = secretRedactor([
+    ...Object.values(resolved.secrets),
+    ...(tokenSecret ? [tokenSecret] : []),
+    ...served.webhooks.map((w) => w.config?.secret).filter((s): s is string => typeof s === "string"),
+  ]);
   const metrics = createMetrics(() => runtime.stats());
   let draining = false;
   const onRequest = (e: RequestEvent) => {

@@ -141,7 +141,11 @@ class Converter {
   permission(expr: unknown, kind: "read" | "write", path: Path, field: string | undefined, where: string): unknown {
     if (typeof expr === "boolean") return expr;
     if (!isObj(expr)) {
-      this.unmappable(path, `${where} ${kind} rule ${show(expr)} is not a JSON expression; not carried over, so it grants nothing`, "Write the permission as a JSON expression in rules.json.");
+      this.unmappable(
+        path,
+        `${where} ${kind} rule ${show(expr)} is not a JSON expression; not carried over, so it grants nothing`,
+        "Write the permission as a JSON expression in rules.json.",
+      );
       return undefined;
     }
     const pipeline = findIn(expr, (s) => s === "%pipeline");
@@ -250,7 +254,11 @@ export function convertStitchRule(value: Obj, text: string, file: string): Stitc
   const roleFields: Obj = {};
   const walkFields = (fields: unknown, at: Path, prefix: string[]) => {
     if (!isObj(fields)) {
-      c.unmappable(at, `fields ${show(fields)} is not an object of field rules; left out`, "Write the field permissions under the role's fields in rules.json.");
+      c.unmappable(
+        at,
+        `fields ${show(fields)} is not an object of field rules; left out`,
+        "Write the field permissions under the role's fields in rules.json.",
+      );
       return;
     }
     for (const [name, rule] of Object.entries(fields)) {
@@ -258,7 +266,11 @@ export function convertStitchRule(value: Obj, text: string, file: string): Stitc
       const dotted = segs.join(".");
       const here = [...at, name];
       if (!isObj(rule)) {
-        c.unmappable(here, `field ${dotted}: ${show(rule)} is not a field rule; left out`, "Write the field's read and write permissions under the role's fields in rules.json.");
+        c.unmappable(
+          here,
+          `field ${dotted}: ${show(rule)} is not a field rule; left out`,
+          "Write the field's read and write permissions under the role's fields in rules.json.",
+        );
         continue;
       }
       const perm: Obj = {};
@@ -277,7 +289,11 @@ export function convertStitchRule(value: Obj, text: string, file: string): Stitc
         }
       }
       for (const k of Object.keys(rule).filter((k) => !KNOWN_FIELD.has(k))) {
-        c.unmappable([...here, k], `field ${dotted} has "${k}" (${show(rule[k])}), which 20210101 rules have no place for; left out`, "Check what it did in the old app and express it in rules.json or schema.json by hand.");
+        c.unmappable(
+          [...here, k],
+          `field ${dotted} has "${k}" (${show(rule[k])}), which 20210101 rules have no place for; left out`,
+          "Check what it did in the old app and express it in rules.json or schema.json by hand.",
+        );
       }
       if (rule.fields !== undefined) walkFields(rule.fields, [...here, "fields"], segs);
     }
@@ -289,7 +305,11 @@ export function convertStitchRule(value: Obj, text: string, file: string): Stitc
   if (value.other_fields !== undefined) {
     const other = value.other_fields;
     if (!isObj(other)) {
-      c.unmappable(["other_fields"], `other_fields ${show(other)} is not an object; left out`, "Write the fallback permissions under the role's additional_fields in rules.json.");
+      c.unmappable(
+        ["other_fields"],
+        `other_fields ${show(other)} is not an object; left out`,
+        "Write the fallback permissions under the role's additional_fields in rules.json.",
+      );
     } else {
       for (const kind of ["read", "write"] as const) {
         if (other[kind] === undefined) continue;
@@ -304,7 +324,11 @@ export function convertStitchRule(value: Obj, text: string, file: string): Stitc
         );
       }
       for (const k of Object.keys(other).filter((k) => !KNOWN_FIELD.has(k) || k === "fields")) {
-        c.unmappable(["other_fields", k], `other_fields has "${k}" (${show(other[k])}), which additional_fields has no place for; left out`, "Check what it did in the old app and express it in rules.json by hand.");
+        c.unmappable(
+          ["other_fields", k],
+          `other_fields has "${k}" (${show(other[k])}), which additional_fields has no place for; left out`,
+          "Check what it did in the old app and express it in rules.json by hand.",
+        );
       }
     }
   }
@@ -341,14 +365,22 @@ export function convertStitchRule(value: Obj, text: string, file: string): Stitc
       const out: Obj = { name: typeof f.name === "string" && f.name ? f.name : `stitch_filter_${i + 1}`, apply_when: when, query };
       out.projection = isObj(f.projection) ? f.projection : {};
       for (const k of Object.keys(f).filter((k) => !["when", "apply_when", "match_expression", "query", "name", "projection"].includes(k))) {
-        c.unmappable([...at, k], `filter ${i + 1} has "${k}" (${show(f[k])}), which 20210101 filters have no place for; left out`, "Check what it did in the old app and express it in the filter in rules.json by hand.");
+        c.unmappable(
+          [...at, k],
+          `filter ${i + 1} has "${k}" (${show(f[k])}), which 20210101 filters have no place for; left out`,
+          "Check what it did in the old app and express it in the filter in rules.json by hand.",
+        );
       }
       filters.push(out);
     });
   }
 
   for (const k of Object.keys(value).filter((k) => !KNOWN_TOP.has(k))) {
-    c.unmappable([k], `"${k}" (${show(value[k])}) has no place in a 20210101 rules.json; left out`, "Check what it did in the old app and express it in rules.json or schema.json by hand.");
+    c.unmappable(
+      [k],
+      `"${k}" (${show(value[k])}) has no place in a 20210101 rules.json; left out`,
+      "Check what it did in the old app and express it in rules.json or schema.json by hand.",
+    );
   }
   const ids = ["id", "_id"].filter((k) => k in value);
   if (ids.length > 0) c.info([ids[0]!], "dropped-server-id", `Dropped ${ids.join(", ")} from ${file}: 20210101 exports carry no server ids`);

@@ -23,12 +23,12 @@ const PROVIDER_REGION: Record<string, string> = {
   "US-VA": "aws-us-east-1",
   "US-OH": "aws-us-east-2",
   "US-OR": "aws-us-west-2",
-  "IE": "aws-eu-west-1",
-  "GB": "aws-eu-west-2",
+  IE: "aws-eu-west-1",
+  GB: "aws-eu-west-2",
   "DE-FF": "aws-eu-central-1",
   "IN-MB": "aws-ap-south-1",
-  "SG": "aws-ap-southeast-1",
-  "AU": "aws-ap-southeast-2",
+  SG: "aws-ap-southeast-1",
+  AU: "aws-ap-southeast-2",
 };
 
 const json = (v: unknown) => JSON.stringify(v, null, 4) + "\n";
@@ -103,7 +103,13 @@ export function upgradeV2ToC(files: string[], texts: Map<string, string>): Upgra
     if (f.startsWith("http_endpoints/")) {
       const to = `https_endpoints/${f.slice("http_endpoints/".length)}`;
       if (tree.has(to)) {
-        findings.push(finding("error", "upgrade-conflict", `${f} and an existing ${to} collide; the existing one is kept`, { file: f, needsReview: true, rule: C_RULES.endpoints }));
+        findings.push(
+          finding("error", "upgrade-conflict", `${f} and an existing ${to} collide; the existing one is kept`, {
+            file: f,
+            needsReview: true,
+            rule: C_RULES.endpoints,
+          }),
+        );
         continue;
       }
       put(to, { from: f }, C_RULES.endpoints);
@@ -118,12 +124,17 @@ export function upgradeV2ToC(files: string[], texts: Map<string, string>): Upgra
   }
   if (legacyServices) {
     findings.push(
-      finding("warning", "legacy-services-20230101", "Where 20230101 keeps legacy HTTP services and their webhooks is not documented; they were put under https_endpoints/<service>/", {
-        file: "https_endpoints",
-        needsReview: true,
-        rule: C_RULES.endpoints,
-        hint: "Check with `appservices pull` of a test app, or pass --remove-webhooks once callers have moved to the endpoints.",
-      }),
+      finding(
+        "warning",
+        "legacy-services-20230101",
+        "Where 20230101 keeps legacy HTTP services and their webhooks is not documented; they were put under https_endpoints/<service>/",
+        {
+          file: "https_endpoints",
+          needsReview: true,
+          rule: C_RULES.endpoints,
+          hint: "Check with `appservices pull` of a test app, or pass --remove-webhooks once callers have moved to the endpoints.",
+        },
+      ),
     );
   }
   return { tree, moves, findings, ruleOf };

@@ -81,7 +81,8 @@ export function readAppFileSync(root: string, realRoot: string, rel: string): Re
   if (info.isDirectory()) return { ok: false, reason: "directory", detail: `${rel} is a folder, not a file` };
   // A named pipe would block the read until something writes to it, forever in practice; a
   // device or socket is no file of an export either. Only regular files are read.
-  if (!info.isFile()) return { ok: false, reason: "not-a-file", detail: `${rel} is ${specialKind(info)}, not a regular file; hookshift reads only regular files` };
+  if (!info.isFile())
+    return { ok: false, reason: "not-a-file", detail: `${rel} is ${specialKind(info)}, not a regular file; hookshift reads only regular files` };
   return readRegular(abs, rel);
 }
 
@@ -95,9 +96,14 @@ function readRegular(abs: string, rel: string): ReadResult {
     fd = openSync(abs, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
     const info = fstatSync(fd);
     if (info.isDirectory()) return { ok: false, reason: "directory", detail: `${rel} is a folder, not a file` };
-    if (!info.isFile()) return { ok: false, reason: "not-a-file", detail: `${rel} is ${specialKind(info)}, not a regular file; hookshift reads only regular files` };
+    if (!info.isFile())
+      return { ok: false, reason: "not-a-file", detail: `${rel} is ${specialKind(info)}, not a regular file; hookshift reads only regular files` };
     if (info.size > MAX_READ_BYTES) {
-      return { ok: false, reason: "too-large", detail: `${rel} is ${mib(info.size)}, more than the ${mib(MAX_READ_BYTES)} hookshift reads (no App Services function or config is that large)` };
+      return {
+        ok: false,
+        reason: "too-large",
+        detail: `${rel} is ${mib(info.size)}, more than the ${mib(MAX_READ_BYTES)} hookshift reads (no App Services function or config is that large)`,
+      };
     }
     return { ok: true, text: readFileSync(fd, "utf8") };
   } catch (e) {

@@ -105,7 +105,16 @@ export class CaseRunner {
         cmp = compareRuns(o1, o2, m, [await observe(run.noise, toWebhook, run.seed, caseSeed)]);
       }
       const { outcome, reason } = classify(cmp, o1, m);
-      this.results.push({ name: c.name, round, webhookStatus: o1.status, endpointStatus: m.status, equal: cmp.equal, outcome, ...(reason ? { reason } : {}), differences: cmp.differences });
+      this.results.push({
+        name: c.name,
+        round,
+        webhookStatus: o1.status,
+        endpointStatus: m.status,
+        equal: cmp.equal,
+        outcome,
+        ...(reason ? { reason } : {}),
+        differences: cmp.differences,
+      });
       outcomes.push(o1.outcome ?? "ok");
       if (this.aimsLater && round === 1 && c.values !== undefined) this.#candidates.push({ values: c.values, request: toWebhook, caseSeed });
     }
@@ -172,7 +181,12 @@ async function observe(
   if (caseSeed !== undefined) {
     // A case's documents sit beside --seed's; one that clashes with a seeded `_id` gives way to it.
     for (const [db, colls] of Object.entries(caseSeed)) {
-      for (const [coll, docs] of Object.entries(colls)) for (const doc of docs) await store.collection(db, coll).insertOne(doc).catch(() => undefined);
+      for (const [coll, docs] of Object.entries(colls))
+        for (const doc of docs)
+          await store
+            .collection(db, coll)
+            .insertOne(doc)
+            .catch(() => undefined);
     }
   }
   session.deps.store = store;
@@ -181,7 +195,15 @@ async function observe(
   try {
     const res: ShimResponse = await dispatch(req, session.deps);
     const db = await store.snapshot();
-    return { status: res.status, headers: res.headers, body: res.body, db, outbound: res.outbound, outcome: res.outcome, ...(res.failure ? { failure: res.failure } : {}) };
+    return {
+      status: res.status,
+      headers: res.headers,
+      body: res.body,
+      db,
+      outbound: res.outbound,
+      outcome: res.outcome,
+      ...(res.failure ? { failure: res.failure } : {}),
+    };
   } finally {
     session.deps.runner = runner;
     await store.close();

@@ -38,7 +38,14 @@ const ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"];
 export function baseCase(webhook: Webhook, name = "", method = "POST"): LogicalCase {
   const cfg = webhook.config!;
   const validated = webhook.service.type === "http" && cfg.validationMethod !== "NO_VALIDATION";
-  return { name, method, query: {}, headers: {}, secret: validated ? "right" : "none", credentials: webhook.authMode === "application" ? "valid-headers" : "none" };
+  return {
+    name,
+    method,
+    query: {},
+    headers: {},
+    secret: validated ? "right" : "none",
+    credentials: webhook.authMode === "application" ? "valid-headers" : "none",
+  };
 }
 
 /** Events GitHub sends (https://docs.github.com/en/webhooks/webhook-events-and-payloads): push, pull_request, ping. */
@@ -53,7 +60,16 @@ const GITHUB_EVENTS: [string, Record<string, unknown>][] = [
       pusher: { name: "octo", email: "octo@example.com" },
       sender: { login: "octo" },
       head_commit: { id: "6113728f27ae82c7b1a177c8d03f9e96e0adf246", message: "Fix the docs", author: { name: "Octo", email: "octo@example.com" } },
-      commits: [{ id: "6113728f27ae82c7b1a177c8d03f9e96e0adf246", message: "Fix the docs", author: { name: "Octo", email: "octo@example.com" }, added: [], removed: [], modified: ["README.md"] }],
+      commits: [
+        {
+          id: "6113728f27ae82c7b1a177c8d03f9e96e0adf246",
+          message: "Fix the docs",
+          author: { name: "Octo", email: "octo@example.com" },
+          added: [],
+          removed: [],
+          modified: ["README.md"],
+        },
+      ],
     },
   ],
   [
@@ -61,12 +77,23 @@ const GITHUB_EVENTS: [string, Record<string, unknown>][] = [
     {
       action: "opened",
       number: 7,
-      pull_request: { number: 7, title: "Add a feature", state: "open", merged: false, user: { login: "octo" }, head: { ref: "feature" }, base: { ref: "main" } },
+      pull_request: {
+        number: 7,
+        title: "Add a feature",
+        state: "open",
+        merged: false,
+        user: { login: "octo" },
+        head: { ref: "feature" },
+        base: { ref: "main" },
+      },
       repository: { id: 1296269, name: "repo", full_name: "octo/repo", owner: { login: "octo" } },
       sender: { login: "octo" },
     },
   ],
-  ["ping", { zen: "Keep it logically awesome.", hook_id: 30, hook: { type: "Repository", events: ["push", "pull_request"] }, repository: { full_name: "octo/repo" } }],
+  [
+    "ping",
+    { zen: "Keep it logically awesome.", hook_id: 30, hook: { type: "Repository", events: ["push", "pull_request"] }, repository: { full_name: "octo/repo" } },
+  ],
 ];
 
 /** An incoming SMS as Twilio posts it (https://www.twilio.com/docs/messaging/guides/webhook-request). */
@@ -111,14 +138,26 @@ export function casesFor(webhook: Webhook, recorded: RecordedRequest[] = []): Lo
 
   if (type === "github") {
     for (const [event, payload] of GITHUB_EVENTS) {
-      out.push({ ...base(`github ${event} event`, "POST"), headers: { "Content-Type": "application/json", "X-GitHub-Event": event, "X-GitHub-Delivery": "72d3162e-cc78-11e3-81ab-4c9367dc0958" }, body: JSON.stringify(payload) });
+      out.push({
+        ...base(`github ${event} event`, "POST"),
+        headers: { "Content-Type": "application/json", "X-GitHub-Event": event, "X-GitHub-Delivery": "72d3162e-cc78-11e3-81ab-4c9367dc0958" },
+        body: JSON.stringify(payload),
+      });
     }
     return withRecorded(out);
   }
   if (type === "twilio") {
-    out.push({ ...base("twilio message", "POST"), headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: new URLSearchParams(TWILIO_SMS).toString() });
+    out.push({
+      ...base("twilio message", "POST"),
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams(TWILIO_SMS).toString(),
+    });
     const media = { ...TWILIO_SMS, Body: "", NumMedia: "1", MediaUrl0: "https://api.twilio.com/media/ME0", MediaContentType0: "image/jpeg" };
-    out.push({ ...base("twilio message with media", "POST"), headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: new URLSearchParams(media).toString() });
+    out.push({
+      ...base("twilio message with media", "POST"),
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams(media).toString(),
+    });
     return withRecorded(out);
   }
 
@@ -128,7 +167,11 @@ export function casesFor(webhook: Webhook, recorded: RecordedRequest[] = []): Lo
       out.push({ ...base(`${method} query parameters`, method), query: { id: "64a0000000000000000000aa", page: "2" } });
       continue;
     }
-    out.push({ ...base(`${method} JSON body`, method), headers: { "Content-Type": "application/json" }, body: '{ "items": [ { "sku": "A-1", "qty": 2 } ], "customer": "c-1", "note": "spaces kept" }' });
+    out.push({
+      ...base(`${method} JSON body`, method),
+      headers: { "Content-Type": "application/json" },
+      body: '{ "items": [ { "sku": "A-1", "qty": 2 } ], "customer": "c-1", "note": "spaces kept" }',
+    });
     out.push({
       ...base(`${method} EJSON body`, method),
       headers: { "Content-Type": "application/json" },
@@ -146,6 +189,7 @@ export function casesFor(webhook: Webhook, recorded: RecordedRequest[] = []): Lo
   const okSecret = base("", main).secret;
   const okCreds = base("", main).credentials;
   for (const s of secretModes.filter((m) => m !== okSecret)) out.push({ ...base(`${main} secret ${s}`, main), secret: s, headers, body });
-  for (const c of credModes.filter((m) => m !== okCreds)) out.push({ ...base(`${main} credentials ${c}`, main), credentials: c, headers: { "Content-Type": "application/json" }, body: '{"probe":true}' });
+  for (const c of credModes.filter((m) => m !== okCreds))
+    out.push({ ...base(`${main} credentials ${c}`, main), credentials: c, headers: { "Content-Type": "application/json" }, body: '{"probe":true}' });
   return withRecorded(out);
 }

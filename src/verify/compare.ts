@@ -145,7 +145,10 @@ export function classify(cmp: Comparison, original: Observation, migrated: Obser
   if (!cmp.equal) {
     const after = migrated.outcome ?? "ok";
     if (CREDENTIAL_REFUSALS.has(how) && CREDENTIAL_REFUSALS.has(after)) {
-      return { outcome: "callerChange", reason: `authentication error: the webhook answers ${how} (${original.status}), the endpoint ${after} (${migrated.status})` };
+      return {
+        outcome: "callerChange",
+        reason: `authentication error: the webhook answers ${how} (${original.status}), the endpoint ${after} (${migrated.status})`,
+      };
     }
     return { outcome: "different" };
   }

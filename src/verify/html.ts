@@ -23,7 +23,8 @@ const OUTCOME_LABEL: Record<CaseOutcome, string> = {
 const MEANING = {
   bothFailed: "the webhook and the endpoint failed the same way (the same error or time limit): not evidence that they behave alike.",
   emulatorDefault: "neither side ran the function; both answers came from a platform default of the shim (auth, method, validation): not evidence.",
-  callerChange: "neither side ran the function; both refused the credentials, with the different answers webhooks and endpoints document: callers see the change, the function does not.",
+  callerChange:
+    "neither side ran the function; both refused the credentials, with the different answers webhooks and endpoints document: callers see the change, the function does not.",
   unproven: "no case ran the function to an answer on both sides, so verify proved nothing about it.",
 };
 
@@ -118,7 +119,9 @@ function unexercised(result: VerifyResult, anchors: string[]): string {
 function overview(result: VerifyResult, anchors: string[]): string {
   const out = [`<section id="overview"><h2>Overview</h2>`];
   if (result.webhooks.length === 0) return `${out[0]}\n<p>No webhooks.</p>\n</section>`;
-  out.push(`<table class="overview"><thead><tr><th>Webhook</th><th>Verdict</th><th>Equal</th><th>Different</th><th>Both failed</th><th>Emulator default</th><th>Caller change</th><th>Lines</th><th>Branches</th></tr></thead><tbody>`);
+  out.push(
+    `<table class="overview"><thead><tr><th>Webhook</th><th>Verdict</th><th>Equal</th><th>Different</th><th>Both failed</th><th>Emulator default</th><th>Caller change</th><th>Lines</th><th>Branches</th></tr></thead><tbody>`,
+  );
   result.webhooks.forEach((w, i) => {
     const c = w.counts;
     const cov = w.coverage;
@@ -149,14 +152,19 @@ function markers(result: VerifyResult): string {
 // One webhook
 
 function webhookSection(w: WebhookVerification, anchor: string, view: { original: SourceView; migrated?: SourceView } | undefined): string {
-  const out = [`<article class="webhook v-${w.verdict}" id="${anchor}">`, `<h3><code>${esc(w.id)}</code> ${verdictBadge(w.verdict)}</h3>`, `<ul class="facts">`];
+  const out = [
+    `<article class="webhook v-${w.verdict}" id="${anchor}">`,
+    `<h3><code>${esc(w.id)}</code> ${verdictBadge(w.verdict)}</h3>`,
+    `<ul class="facts">`,
+  ];
   out.push(`<li>Endpoint route: ${w.endpoint ? `<code>${esc(w.endpoint)}</code>` : "none (no endpoint pairs with this webhook)"}</li>`);
   if (w.unprovenReason) out.push(`<li>Could not exercise: ${esc(w.unprovenReason)}</li>`);
   if (w.error) out.push(`<li>Verify could not finish this webhook: ${esc(w.error)}</li>`);
   const cov = w.coverage;
   out.push(`<li>Coverage: ${cov ? coverageText(cov) : NOT_MEASURED}</li>`);
   if (cov?.migrated) out.push(`<li>Migrated function (its own lines): ${coverageText(cov.migrated)}</li>`);
-  if (cov?.addedLines && cov.addedLines.total > 0) out.push(`<li>Lines added by rewrite rules: ${coverageText({ lines: cov.addedLines, uncoveredLines: cov.addedLines.uncoveredLines })}</li>`);
+  if (cov?.addedLines && cov.addedLines.total > 0)
+    out.push(`<li>Lines added by rewrite rules: ${coverageText({ lines: cov.addedLines, uncoveredLines: cov.addedLines.uncoveredLines })}</li>`);
   out.push(`</ul>`);
   out.push(list("Caller changes", w.callerChanges), list("Known differences", w.knownDifferences));
   if (w.cases.length > 0) out.push(`<h4>Cases</h4>`, caseTable(w.cases));
@@ -176,7 +184,9 @@ function list(title: string, items: string[]): string {
 }
 
 function caseTable(cases: CaseResult[]): string {
-  const out = [`<table class="cases"><thead><tr><th>Case</th><th>Round</th><th>Outcome</th><th>Webhook</th><th>Endpoint</th><th>Reason</th></tr></thead><tbody>`];
+  const out = [
+    `<table class="cases"><thead><tr><th>Case</th><th>Round</th><th>Outcome</th><th>Webhook</th><th>Endpoint</th><th>Reason</th></tr></thead><tbody>`,
+  ];
   for (const c of cases) {
     out.push(
       `<tr><td><code>${esc(c.name)}</code></td><td class="num">${c.round}</td><td><span class="badge o-${c.outcome}">${OUTCOME_LABEL[c.outcome]}</span></td>` +
@@ -190,7 +200,9 @@ function caseTable(cases: CaseResult[]): string {
 
 function differences(diffs: Difference[]): string {
   const shown = diffs.slice(0, MAX_DIFFERENCES_PER_CASE);
-  const rows = shown.map((d) => `<tr><td><code>${esc(d.path)}</code></td><td><code>${esc(d.original)}</code></td><td><code>${esc(d.migrated)}</code></td></tr>`);
+  const rows = shown.map(
+    (d) => `<tr><td><code>${esc(d.path)}</code></td><td><code>${esc(d.original)}</code></td><td><code>${esc(d.migrated)}</code></td></tr>`,
+  );
   const more = diffs.length - shown.length;
   if (more > 0) rows.push(`<tr><td colspan="3" class="notes">… ${more} more</td></tr>`);
   return `<table class="differences"><thead><tr><th>Path</th><th>Webhook</th><th>Endpoint</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;

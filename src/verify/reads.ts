@@ -59,11 +59,47 @@ const OBJECT_ID = new Set(["BSON.ObjectId", "BSON.ObjectID", "ObjectId", "Object
 const TO_NUMBER = new Set(["parseInt", "parseFloat", "Number", "Number.parseInt", "Number.parseFloat"]);
 const PARSERS: Record<string, BodyEncoding> = { "JSON.parse": "json", "EJSON.parse": "ejson", "querystring.parse": "form" };
 // Collection methods whose first argument is a filter (insertOne, aggregate, distinct ... take none).
-const FILTER_METHODS = new Set(["findOne", "find", "updateOne", "updateMany", "deleteOne", "deleteMany", "findOneAndUpdate", "findOneAndReplace", "findOneAndDelete", "count", "countDocuments", "replaceOne"]);
+const FILTER_METHODS = new Set([
+  "findOne",
+  "find",
+  "updateOne",
+  "updateMany",
+  "deleteOne",
+  "deleteMany",
+  "findOneAndUpdate",
+  "findOneAndReplace",
+  "findOneAndDelete",
+  "count",
+  "countDocuments",
+  "replaceOne",
+]);
 // Members that say how a value is used rather than name a field in it (`body.items.length`).
 const ARRAY_USES = new Set(["length", "map", "forEach", "filter", "reduce", "some", "every", "find", "findIndex", "flatMap", "join", "push"]);
-const VALUE_MEMBERS = new Set([...ARRAY_USES, "includes", "indexOf", "lastIndexOf", "slice", "concat", "at", "toLowerCase", "toUpperCase", "trim", "split",
-  "startsWith", "endsWith", "substring", "substr", "charAt", "replace", "replaceAll", "match", "toString", "valueOf", "hasOwnProperty", "constructor"]);
+const VALUE_MEMBERS = new Set([
+  ...ARRAY_USES,
+  "includes",
+  "indexOf",
+  "lastIndexOf",
+  "slice",
+  "concat",
+  "at",
+  "toLowerCase",
+  "toUpperCase",
+  "trim",
+  "split",
+  "startsWith",
+  "endsWith",
+  "substring",
+  "substr",
+  "charAt",
+  "replace",
+  "replaceAll",
+  "match",
+  "toString",
+  "valueOf",
+  "hasOwnProperty",
+  "constructor",
+]);
 // String methods that leave a value the function compares as the field itself.
 const NORMALISERS = new Set(["trim", "trimStart", "trimEnd", "toUpperCase", "toLowerCase", "toString"]);
 // Collection methods that answer one document (or null), whose fields a function then reads.
@@ -270,14 +306,16 @@ class Reader {
     const value = this.resolve(e);
     if (value?.kind === "converted") return { kind: "field", field: value.ref, objectId: value.to === "objectId", number: value.to === "number" };
     const ref = value && readOf(value);
-    if (ref && ref.from !== "user" && ref.from !== "document") return { kind: "field", field: { from: ref.from, name: ref.name }, objectId: false, number: false };
+    if (ref && ref.from !== "user" && ref.from !== "document")
+      return { kind: "field", field: { from: ref.from, name: ref.name }, objectId: false, number: false };
     return { kind: "unknown" }; // operators (`{ $gt: 3 }`), user fields, anything computed
   }
 
   /** What `node` stands for; also notes how the body is decoded when it sees that happen. */
   private resolve(node: TS.Node): Value | undefined {
     const n = unwrap(node);
-    if (ts.isIdentifier(n)) return this.env.get(n.text) ?? (n.text === "context" ? { kind: "context", ...(this.customData ? { customData: this.customData } : {}) } : undefined);
+    if (ts.isIdentifier(n))
+      return this.env.get(n.text) ?? (n.text === "context" ? { kind: "context", ...(this.customData ? { customData: this.customData } : {}) } : undefined);
     if (ts.isPropertyAccessExpression(n)) return this.memberOf(n.expression, n.name.text);
     if (ts.isElementAccessExpression(n)) return this.memberOf(n.expression, keyOf(n.argumentExpression));
     if (ts.isCallExpression(n) || ts.isNewExpression(n)) return this.resolveCall(n);
@@ -395,7 +433,8 @@ function useOf(node: TS.Node, parent: TS.Node): Use {
   if (ts.isPrefixUnaryExpression(parent) && (parent.operator === K.PlusToken || parent.operator === K.MinusToken)) return { type: "number", literals: [] };
   if (ts.isBinaryExpression(parent)) return binaryUse(parent, node);
   if (ts.isPropertyAccessExpression(parent) && ARRAY_USES.has(parent.name.text)) return { type: "array", literals: [] };
-  if (ts.isElementAccessExpression(parent) && same(parent.expression, node) && ts.isNumericLiteral(unwrap(parent.argumentExpression))) return { type: "array", literals: [] };
+  if (ts.isElementAccessExpression(parent) && same(parent.expression, node) && ts.isNumericLiteral(unwrap(parent.argumentExpression)))
+    return { type: "array", literals: [] };
   if (ts.isForOfStatement(parent) && same(parent.expression, node)) return { type: "array", literals: [] };
   if (ts.isSwitchStatement(parent)) return comparedWith(caseLiterals(parent));
   return NO_USE;
@@ -448,7 +487,12 @@ function merge(reads: Read[]): Merged[] {
   }
   const all = [...byField.values()];
   const merged: Merged[] = [];
-  for (const { first: { from, name, line }, bound, types, literals } of all) {
+  for (const {
+    first: { from, name, line },
+    bound,
+    types,
+    literals,
+  } of all) {
     const hasParts = all.some((o) => o.first.from === from && o.first.name.startsWith(`${name}.`));
     if (hasParts && bound) continue;
     if (hasParts) types.push("object");

@@ -37,7 +37,13 @@ function secretFor(mode: LogicalCase["secret"], real: string | undefined): strin
 }
 
 /** What a caller of the webhook sends: `?secret=`, `X-Hook-Signature`, or GitHub's signature. */
-function signLikeWebhookCaller(c: LogicalCase, webhook: Webhook, query: Record<string, string>, headers: Record<string, string>, body: string | undefined): void {
+function signLikeWebhookCaller(
+  c: LogicalCase,
+  webhook: Webhook,
+  query: Record<string, string>,
+  headers: Record<string, string>,
+  body: string | undefined,
+): void {
   const cfg = webhook.config!;
   const secret = secretFor(c.secret, cfg.secret);
   if (secret !== undefined && cfg.validationMethod === "SECRET_AS_QUERY_PARAM") query.secret = secret;
@@ -59,7 +65,14 @@ export function renderForWebhook(c: LogicalCase, appId: string, webhook: Webhook
   };
 }
 
-export function renderForEndpoint(c: LogicalCase, appId: string, webhook: Webhook, entry: EndpointEntry, secrets: Record<string, string>, creds: Credentials): ShimRequest {
+export function renderForEndpoint(
+  c: LogicalCase,
+  appId: string,
+  webhook: Webhook,
+  entry: EndpointEntry,
+  secrets: Record<string, string>,
+  creds: Credentials,
+): ShimRequest {
   // Endpoints take credentials from headers only: a caller that sent them in the body sends the
   // same body and adds them as headers (a caller change, listed apart from differences).
   let { headers, body } = withCredentials(c, creds, { ...c.headers });
@@ -97,7 +110,8 @@ export function callerChanges(webhook: Webhook, entry: EndpointEntry, appId: str
   const cfg = webhook.config!;
   const out = [`URL: ${webhookPath(appId, webhook.service.name, webhook.name)} → ${endpointPrefix(appId)}${entry.route}`];
   if (cfg.httpMethod === "HEAD" && entry.http_method === "GET") out.push("method: HEAD → GET (endpoints have no HEAD method)");
-  if (entry.validation_method === "VERIFY_PAYLOAD" && cfg.validationMethod === "VERIFY_PAYLOAD") out.push("signature header: X-Hook-Signature → Endpoint-Signature (same HMAC)");
+  if (entry.validation_method === "VERIFY_PAYLOAD" && cfg.validationMethod === "VERIFY_PAYLOAD")
+    out.push("signature header: X-Hook-Signature → Endpoint-Signature (same HMAC)");
   if (entry.secret_name && cfg.secret !== undefined) out.push(`secret: the value of Secret ${entry.secret_name}`);
   if (webhook.authMode === "application") {
     out.push("credentials: in headers (or Authorization: Bearer); endpoints ignore them in the JSON body");

@@ -187,7 +187,12 @@ describe("bad input becomes findings with positions", () => {
     const errorsOf = (id: string) => byId(app, id).findings.filter((f) => f.severity === "error");
     expect(errorsOf("api/good")).toEqual([]);
     expect(errorsOf("api/collides")).toEqual([]); // the collision is the planner's call
-    expect(errorsOf("api/badJson")[0]).toMatchObject({ code: "json-syntax", line: 4, column: 5, file: "http_endpoints/api/incoming_webhooks/badJson/config.json" });
+    expect(errorsOf("api/badJson")[0]).toMatchObject({
+      code: "json-syntax",
+      line: 4,
+      column: 5,
+      file: "http_endpoints/api/incoming_webhooks/badJson/config.json",
+    });
     expect(errorsOf("api/badMethod")[0]).toMatchObject({ code: "schema", file: "http_endpoints/api/incoming_webhooks/badMethod/config.json" });
     expect(errorsOf("api/badMethod")[0]?.message).toMatch(/FETCH/);
     expect(errorsOf("api/badMethod")[0]?.line).toBeGreaterThan(1);

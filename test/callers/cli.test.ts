@@ -42,7 +42,12 @@ describe("hookshift callers", () => {
     const doc = JSON.parse(r.out);
     expect(doc.exitCode).toBe(r.code);
     const docs = await readFile(path.join(REPO, "docs/callers.md"), "utf8");
-    const keys = new Set<string>([...Object.keys(doc), ...Object.keys(doc.summary), ...Object.keys(doc.files), ...doc.matches.flatMap((m: object) => Object.keys(m))]);
+    const keys = new Set<string>([
+      ...Object.keys(doc),
+      ...Object.keys(doc.summary),
+      ...Object.keys(doc.files),
+      ...doc.matches.flatMap((m: object) => Object.keys(m)),
+    ]);
     for (const k of keys) expect(docs, `docs/callers.md documents "${k}"`).toMatch(new RegExp(`"${k}"`));
   });
 

@@ -76,8 +76,14 @@ describe("matchFile", () => {
   });
 
   it("webhooks the report does not hold, and apps no report covers", () => {
-    expect(find(`"https://webhooks.mongodb-realm.com/api/client/v2.0/app/demo-abcde/service/orders/incoming_webhook/nope"`)[0]).toMatchObject({ kind: "unknown-webhook", rewrite: false });
-    expect(find(`"https://webhooks.mongodb-realm.com/api/client/v2.0/app/zzz-qqqqq/service/a/incoming_webhook/b"`)[0]).toMatchObject({ kind: "other-app", rewrite: false });
+    expect(find(`"https://webhooks.mongodb-realm.com/api/client/v2.0/app/demo-abcde/service/orders/incoming_webhook/nope"`)[0]).toMatchObject({
+      kind: "unknown-webhook",
+      rewrite: false,
+    });
+    expect(find(`"https://webhooks.mongodb-realm.com/api/client/v2.0/app/zzz-qqqqq/service/a/incoming_webhook/b"`)[0]).toMatchObject({
+      kind: "other-app",
+      rewrite: false,
+    });
   });
 
   it("counts lines over CRLF and columns in characters", () => {
@@ -100,7 +106,16 @@ describe("MatchIndex", () => {
   const app = (appId: string | undefined, service: string) => ({
     report: `${appId}/report.json`,
     appId,
-    webhooks: [{ id: `${service}/w`, service, name: "w", status: "converted", newUrl: `https://data.mongodb-api.com/app/${appId ?? "<app-id>"}/endpoint/${service}/w`, callerChanges: [] }],
+    webhooks: [
+      {
+        id: `${service}/w`,
+        service,
+        name: "w",
+        status: "converted",
+        newUrl: `https://data.mongodb-api.com/app/${appId ?? "<app-id>"}/endpoint/${service}/w`,
+        callerChanges: [],
+      },
+    ],
   });
 
   it("past a dozen apps (a fleet) prefilters with one expression, as it does with indexOf", () => {
@@ -128,10 +143,16 @@ describe("endpoint URLs and hosts", () => {
     expect(endpointUrlFor({ ...w, newUrl: "https://<region>.<cloud>.data.mongodb-api.com/app/<app-id>/endpoint/s/w" }, "a-bcdef", regional)).toEqual({
       url: "https://us-west-2.aws.data.mongodb-api.com/app/a-bcdef/endpoint/s/w",
     });
-    const global = endpointUrlFor({ ...w, newUrl: "https://<region>.<cloud>.data.mongodb-api.com/app/x/endpoint/s/w" }, "x", classifyHost("webhooks.mongodb-realm.com"));
+    const global = endpointUrlFor(
+      { ...w, newUrl: "https://<region>.<cloud>.data.mongodb-api.com/app/x/endpoint/s/w" },
+      "x",
+      classifyHost("webhooks.mongodb-realm.com"),
+    );
     expect(global.reason).toContain("<region>.<cloud>");
     // The report's regional host wins: it comes from the app's own config.
-    expect(endpointUrlFor({ ...w, newUrl: "https://eu-west-1.aws.data.mongodb-api.com/app/x/endpoint/s/w" }, "x", regional).url).toBe("https://eu-west-1.aws.data.mongodb-api.com/app/x/endpoint/s/w");
+    expect(endpointUrlFor({ ...w, newUrl: "https://eu-west-1.aws.data.mongodb-api.com/app/x/endpoint/s/w" }, "x", regional).url).toBe(
+      "https://eu-west-1.aws.data.mongodb-api.com/app/x/endpoint/s/w",
+    );
     expect(endpointUrlFor({ ...w, status: "failed" }, "x", regional).reason).toContain("failed");
   });
 });

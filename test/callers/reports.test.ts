@@ -19,7 +19,9 @@ describe("loadReports", () => {
     for (const arg of [DEMO_REPORT, path.join(DEMO_REPORT, "report.json")]) {
       const r = await loadReports(arg);
       expect(r.kind).toBe("report");
-      expect(r.apps.map((a) => [a.appId, a.webhooks.map((w) => w.id)])).toEqual([["demo-abcde", ["orders/createOrder", "orders/orderStatus", "orders/paymentEvent"]]]);
+      expect(r.apps.map((a) => [a.appId, a.webhooks.map((w) => w.id)])).toEqual([
+        ["demo-abcde", ["orders/createOrder", "orders/orderStatus", "orders/paymentEvent"]],
+      ]);
     }
   });
 

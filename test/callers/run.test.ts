@@ -41,7 +41,11 @@ describe("callers: finding", () => {
       "web/src/config.js:3:15 url orders/orderStatus rewrite",
     ]);
     // Skipped: .gitignore'd (a folder and a pattern), node_modules, binary and non-UTF-8 files.
-    for (const f of Object.keys(SKIPPED)) expect(r.matches.some((m) => m.file.endsWith(f)), f).toBe(false);
+    for (const f of Object.keys(SKIPPED))
+      expect(
+        r.matches.some((m) => m.file.endsWith(f)),
+        f,
+      ).toBe(false);
     expect(r.files).toMatchObject({ binary: 2, ignored: 2, excluded: 1 });
     expect(r.code).toBe(2);
     expect(r.notices.join("\n")).toContain("broken has no report");
@@ -59,7 +63,10 @@ describe("callers: finding", () => {
     expect(at(".env", 1).newUrl).toBe("https://data.mongodb-api.com/app/demo-abcde/endpoint/orders/orderStatus?format=json");
     // http and the Stitch host become the https endpoint.
     expect(at("web/src/config.js", 3)).toMatchObject({ host: "global", newUrl: "https://data.mongodb-api.com/app/demo-abcde/endpoint/orders/orderStatus" });
-    expect(at("scripts/sync.py", 8)).toMatchObject({ secret: { value: "runtime" }, newUrl: "https://us-west-2.aws.data.mongodb-api.com/app/demo-abcde/endpoint/orders/createOrder?secret=" });
+    expect(at("scripts/sync.py", 8)).toMatchObject({
+      secret: { value: "runtime" },
+      newUrl: "https://us-west-2.aws.data.mongodb-api.com/app/demo-abcde/endpoint/orders/createOrder?secret=",
+    });
     // A proxy host is listed with the new URL but not rewritten.
     expect(at("deploy/config.yaml", 4)).toMatchObject({ host: "other", rewrite: false });
     expect(at("deploy/config.yaml", 4).reason).toContain("hooks.example.com");
@@ -112,7 +119,10 @@ describe("callers: finding", () => {
     const ws = await tempDir();
     await cp(REPORTS, path.join(ws, "fleet-report"), { recursive: true });
     await mkdir(path.join(ws, "web"));
-    await writeFile(path.join(ws, "web", "api.js"), 'fetch("https://webhooks.mongodb-realm.com/api/client/v2.0/app/demo-abcde/service/orders/incoming_webhook/orderStatus");\n');
+    await writeFile(
+      path.join(ws, "web", "api.js"),
+      'fetch("https://webhooks.mongodb-realm.com/api/client/v2.0/app/demo-abcde/service/orders/incoming_webhook/orderStatus");\n',
+    );
     const before = await treeFingerprint(path.join(ws, "fleet-report"));
     const r = await findCallers({ report: path.join(ws, "fleet-report"), dirs: [ws], write: true });
     expect(r.matches.map((m) => path.relative(ws, m.file))).toEqual([path.join("web", "api.js")]);
@@ -168,7 +178,9 @@ describe("callers: --dry-run and --write", () => {
         ),
     );
     const after = await treeFingerprint(root);
-    const changed = Object.keys(after).filter((f) => after[f] !== before[f]).sort();
+    const changed = Object.keys(after)
+      .filter((f) => after[f] !== before[f])
+      .sort();
     expect(changed).toEqual([
       ".env",
       "android/Probe.kt",

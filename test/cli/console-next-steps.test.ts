@@ -184,9 +184,13 @@ describe("Next steps", () => {
   it("a dry run's next step is the command that writes; scan's is each app's migrate command", async () => {
     await workspace("existing-endpoints");
     const r = await run("migrate", "existing-endpoints", "--dry-run");
-    expect(r.stdout).toMatch(/Next steps:\n {2}1\. Write the converted app and its report to a new folder:\n {7}hookshift migrate existing-endpoints --out existing-endpoints-migrated\n$/);
+    expect(r.stdout).toMatch(
+      /Next steps:\n {2}1\. Write the converted app and its report to a new folder:\n {7}hookshift migrate existing-endpoints --out existing-endpoints-migrated\n$/,
+    );
     const s = await run("scan", "existing-endpoints");
-    expect(s.stdout).toContain("Next steps:\n  1. Migrate existing-endpoints (1 webhook to convert):\n       hookshift migrate existing-endpoints --out existing-endpoints-migrated\n");
+    expect(s.stdout).toContain(
+      "Next steps:\n  1. Migrate existing-endpoints (1 webhook to convert):\n       hookshift migrate existing-endpoints --out existing-endpoints-migrated\n",
+    );
     expect(scanNextSteps([{ root: "a b", webhooks: [{ alreadyConverted: false }] }])[0]!.command).toBe("hookshift migrate 'a b' --out 'a b-migrated'");
     const many = Array.from({ length: 6 }, (_, i) => ({ root: `app${i}`, webhooks: [{ alreadyConverted: false }] }));
     expect(scanNextSteps(many)).toHaveLength(1);
@@ -216,10 +220,7 @@ describe("create-secrets.sh", () => {
     // A stand-in appservices: create fails for a Secret that exists, so the script updates it.
     const bin = path.join(dir, "bin");
     await mkdir(bin);
-    await writeFile(
-      path.join(bin, "appservices"),
-      `#!/bin/sh\necho "$@" >> "${dir}/calls.log"\ncase "$*" in *create*orders_paymentEvent*) exit 1;; esac\n`,
-    );
+    await writeFile(path.join(bin, "appservices"), `#!/bin/sh\necho "$@" >> "${dir}/calls.log"\ncase "$*" in *create*orders_paymentEvent*) exit 1;; esac\n`);
     await chmod(path.join(bin, "appservices"), 0o755);
     const out = execFileSync("sh", [script], { env: { ...process.env, PATH: `${bin}:${process.env.PATH}` }, encoding: "utf8" });
     expect(out).toBe("created orders_createOrder\nupdated orders_paymentEvent\n");
@@ -240,7 +241,14 @@ describe("create-secrets.sh", () => {
     const app = await readApp(fixture("demo"));
     const plan = planMigration(app, { removeWebhooks: false });
     const { buildReport } = await import("../../src/report/build.js");
-    const report = buildReport(plan, { version: "0", mode: "out", root: "demo", outDir: "out", secretsFile: "out-hookshift-report/secrets.json", reportDir: "out-hookshift-report" });
+    const report = buildReport(plan, {
+      version: "0",
+      mode: "out",
+      root: "demo",
+      outDir: "out",
+      secretsFile: "out-hookshift-report/secrets.json",
+      reportDir: "out-hookshift-report",
+    });
     let md = renderMarkdown(report);
     expect(md).not.toContain("appservices secrets create --app");
     expect(md).toContain("Run `create-secrets.sh` next to this report");
@@ -275,7 +283,11 @@ describe("wording", () => {
 
   it("the summary of a large app stays short", () => {
     const w = (i: number) => ({ id: `s/w${i}`, status: "converted", route: `/s/w${i}`, httpMethod: "POST", findings: [] });
-    const report = { summary: { line: "5000 webhooks", webhooks: 5000 }, webhooks: Array.from({ length: 5000 }, (_, i) => w(i)), secrets: [] } as unknown as Report;
+    const report = {
+      summary: { line: "5000 webhooks", webhooks: 5000 },
+      webhooks: Array.from({ length: 5000 }, (_, i) => w(i)),
+      secrets: [],
+    } as unknown as Report;
     expect(renderConsoleSummary(report, { color: false }).split("\n").length).toBeLessThan(6);
   });
 });
@@ -293,7 +305,11 @@ describe("migrateNextSteps", () => {
       files: [],
     } as unknown as Report;
     const steps = migrateNextSteps(report, { app: "myapp", outDir: "myapp", reportDir: "myapp-hookshift-report" });
-    expect(steps.map((s) => s.command).filter(Boolean)).toEqual(["appservices push --local myapp --remote a-1 --dry-run", "appservices push --local myapp --remote a-1", "hookshift callers myapp-hookshift-report path/to/client-code"]);
+    expect(steps.map((s) => s.command).filter(Boolean)).toEqual([
+      "appservices push --local myapp --remote a-1 --dry-run",
+      "appservices push --local myapp --remote a-1",
+      "hookshift callers myapp-hookshift-report path/to/client-code",
+    ]);
     expect(steps[0]!.text).toContain("hookshift verify <copy of the app before the change> myapp");
   });
 });

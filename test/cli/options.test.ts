@@ -32,7 +32,9 @@ describe("one default for each option", () => {
   });
 
   it("each semantics flag sets its field and only that", () => {
-    const r = semanticsFrom(parsed(["--header-case", "as-sent", "--query-secret", "hidden", "--no-await-pending", "--time-limit", "5", "--error-status", "timeout=504"]));
+    const r = semanticsFrom(
+      parsed(["--header-case", "as-sent", "--query-secret", "hidden", "--no-await-pending", "--time-limit", "5", "--error-status", "timeout=504"]),
+    );
     const expected = defaultSemantics();
     Object.assign(expected, { headerCase: "as-sent", querySecretVisible: false, awaitPending: false, timeLimitMs: 5000 });
     expected.errors.timeout.status = 504;
@@ -98,7 +100,10 @@ describe("--json usage errors", () => {
   });
 
   it("prints nothing on stdout without --json (or after --no-json)", async () => {
-    for (const argv of [["migrate", fixture("demo"), "--outt", "x"], ["migrate", fixture("demo"), "--json", "--no-json", "--outt", "x"]]) {
+    for (const argv of [
+      ["migrate", fixture("demo"), "--outt", "x"],
+      ["migrate", fixture("demo"), "--json", "--no-json", "--outt", "x"],
+    ]) {
       const r = await run(argv);
       expect(r.code).toBe(1);
       expect(r.stdout).toBe("");

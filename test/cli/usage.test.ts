@@ -7,11 +7,15 @@ import { argumentError, commandOf } from "../../src/cli/usage.js";
 describe("argumentError", () => {
   it("makes one message of yargs' two for a mistyped command", () => {
     expect(argumentError(["Did you mean scan?", "Unknown argument: scann"], ["scann", "x"], [])).toBe("unknown command 'scann' (did you mean 'scan'?)");
-    expect(argumentError(["Unknown argument: foo"], ["foo"], [])).toBe("unknown command 'foo'; the commands are scan, migrate, shim, serve, serve-admin, verify, callers, rules");
+    expect(argumentError(["Unknown argument: foo"], ["foo"], [])).toBe(
+      "unknown command 'foo'; the commands are scan, migrate, shim, serve, serve-admin, verify, callers, rules",
+    );
   });
 
   it("names an unknown option and the closest known one", () => {
-    expect(argumentError(["Unknown argument: outt"], ["migrate", "a", "--outt", "x"], ["out", "report", "help"])).toBe("unknown option --outt (did you mean --out?)");
+    expect(argumentError(["Unknown argument: outt"], ["migrate", "a", "--outt", "x"], ["out", "report", "help"])).toBe(
+      "unknown option --outt (did you mean --out?)",
+    );
     expect(argumentError(["Unknown argument: zzz"], ["migrate", "a", "--zzz"], ["out"])).toBe("unknown option --zzz");
     expect(argumentError(["Unknown argument: c"], ["verify", "a", "b", "c"], ["out"])).toBe("unexpected argument 'c'");
   });

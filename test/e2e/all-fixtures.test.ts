@@ -11,9 +11,25 @@ import { fixture, tempDir } from "../helpers.js";
 
 // bad-input has webhooks that cannot convert; partial-no-root cannot be written at all.
 const APPS = [
-  "already-converted", "auth-modes", "case-collision", "demo", "existing-endpoints", "head-method", "hybrid-realm-https",
-  "hybrid-root-config-v2021", "layout-a-20180301", "layout-a-20200603", "layout-b-20210101", "layout-b-prime",
-  "layout-c-20230101", "messy-names", "shim-basic", "shim-services", "upgrade-20180301-full", "upgrade-20200603-full", "verify-paths",
+  "already-converted",
+  "auth-modes",
+  "case-collision",
+  "demo",
+  "existing-endpoints",
+  "head-method",
+  "hybrid-realm-https",
+  "hybrid-root-config-v2021",
+  "layout-a-20180301",
+  "layout-a-20200603",
+  "layout-b-20210101",
+  "layout-b-prime",
+  "layout-c-20230101",
+  "messy-names",
+  "shim-basic",
+  "shim-services",
+  "upgrade-20180301-full",
+  "upgrade-20200603-full",
+  "verify-paths",
 ];
 // The one fixture webhook verify may not prove: its function throws on every request by design
 // (fixtures/apps/README.md), so every case fails the same way on both sides.
@@ -35,7 +51,15 @@ describe("every fixture app: migrate, verify, migrate again", () => {
       expect(m.code, m.errors.map((e) => e.message).join("; ")).not.toBe(1);
       const secrets = path.join(m.reportDir!, "secrets.json");
       const v = await verify({ original: fixture(name), migrated: out, secretsFile: existsSync(secrets) ? secrets : undefined, timeLimitMs: 10_000 });
-      const different = v.webhooks.filter((w) => w.result !== "equal").map((w) => `${w.id}: ${w.cases.filter((c) => !c.equal).map((c) => c.name).join(", ")}`);
+      const different = v.webhooks
+        .filter((w) => w.result !== "equal")
+        .map(
+          (w) =>
+            `${w.id}: ${w.cases
+              .filter((c) => !c.equal)
+              .map((c) => c.name)
+              .join(", ")}`,
+        );
       expect(different).toEqual(EXPLAINED[name] ?? []);
       expect(v.markers).toEqual([]);
       for (const w of v.webhooks) {

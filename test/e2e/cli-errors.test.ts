@@ -48,7 +48,10 @@ async function workspace(): Promise<string> {
   await mkdir(path.join(dir, "empty"));
   await writeFile(path.join(dir, "a-file.txt"), "not an app\n");
   await mkdir(path.join(dir, "no-webhooks"));
-  await writeFile(path.join(dir, "no-webhooks", "realm_config.json"), JSON.stringify({ config_version: 20210101, name: "nohooks", app_id: "nohooks-abcde" }) + "\n");
+  await writeFile(
+    path.join(dir, "no-webhooks", "realm_config.json"),
+    JSON.stringify({ config_version: 20210101, name: "nohooks", app_id: "nohooks-abcde" }) + "\n",
+  );
   await mkdir(path.join(dir, "fleet"));
   await cp(path.join(FIXTURES, "head-method"), path.join(dir, "fleet", "head-method"), { recursive: true });
   return dir;
@@ -91,7 +94,11 @@ describe("hookshift verify: wrong apps and webhooks are errors", () => {
   it("verify of a folder that holds apps only in subfolders names them", async () => {
     const dir = await workspace();
     const r = hookshift(dir, ["verify", "fleet", "shim-basic"]);
-    expectUsageError(r, `hookshift: error: original app ${path.join(dir, "fleet")} holds no App Services app itself; the app is in head-method${path.sep}`, "verify");
+    expectUsageError(
+      r,
+      `hookshift: error: original app ${path.join(dir, "fleet")} holds no App Services app itself; the app is in head-method${path.sep}`,
+      "verify",
+    );
   });
 
   it("verify of an app without webhooks", async () => {
@@ -121,7 +128,11 @@ describe("hookshift verify: wrong apps and webhooks are errors", () => {
 
   it("verify --cases abc", async () => {
     const dir = await workspace();
-    expectUsageError(hookshift(dir, ["verify", "shim-basic", "shim-basic", "--cases", "abc"]), "hookshift: error: --cases must be a whole number 1 or more, not 'abc'", "verify");
+    expectUsageError(
+      hookshift(dir, ["verify", "shim-basic", "shim-basic", "--cases", "abc"]),
+      "hookshift: error: --cases must be a whole number 1 or more, not 'abc'",
+      "verify",
+    );
   });
 });
 
@@ -148,8 +159,16 @@ describe("hookshift shim: no app, no server", () => {
 
   it("shim --port abc", async () => {
     const dir = await workspace();
-    expectUsageError(hookshift(dir, ["shim", "shim-basic", "--port", "abc"]), "hookshift: error: --port must be a whole number from 0 to 65535, not 'abc'", "shim");
-    expectUsageError(hookshift(dir, ["shim", "shim-basic", "--port", "70000"]), "hookshift: error: --port must be a whole number from 0 to 65535, not 70000", "shim");
+    expectUsageError(
+      hookshift(dir, ["shim", "shim-basic", "--port", "abc"]),
+      "hookshift: error: --port must be a whole number from 0 to 65535, not 'abc'",
+      "shim",
+    );
+    expectUsageError(
+      hookshift(dir, ["shim", "shim-basic", "--port", "70000"]),
+      "hookshift: error: --port must be a whole number from 0 to 65535, not 70000",
+      "shim",
+    );
     expectUsageError(hookshift(dir, ["shim", "shim-basic", "--port"]), "hookshift: error: --port needs a value", "shim");
   }, 60_000);
 
@@ -178,7 +197,11 @@ describe("hookshift migrate: precise messages", () => {
 
   it("migrate without --out, --in-place or --dry-run", async () => {
     const dir = await workspace();
-    expectUsageError(hookshift(dir, ["migrate", "demo"]), "hookshift: error: Say where to write: --out <dir>, --in-place, or --dry-run to only look", "migrate");
+    expectUsageError(
+      hookshift(dir, ["migrate", "demo"]),
+      "hookshift: error: Say where to write: --out <dir>, --in-place, or --dry-run to only look",
+      "migrate",
+    );
   });
 });
 
@@ -219,7 +242,10 @@ describe("argument errors: one message, one pointer", () => {
 
   it("no command", async () => {
     const dir = await workspace();
-    expectUsageError(hookshift(dir, []), "hookshift: error: Name a command: scan, migrate, verify, callers, shim, serve, serve-admin or rules (hookshift --help lists them).");
+    expectUsageError(
+      hookshift(dir, []),
+      "hookshift: error: Name a command: scan, migrate, verify, callers, shim, serve, serve-admin or rules (hookshift --help lists them).",
+    );
   });
 });
 

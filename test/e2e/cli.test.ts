@@ -143,7 +143,22 @@ describe("hookshift verify CLI", () => {
     // Verbatim, as App Services' "Convert" did, so verify has differences to find.
     expect(hookshift(dir, "migrate", "shim-basic", "--out", "migrated", "--skip-rules", RULE_IDS.join(",")).code).toBe(2);
     await writeFile(path.join(dir, "requests.jsonl"), '{"method":"GET","query":{"id":"7"}}\n');
-    const r = hookshift(dir, "verify", "shim-basic", "migrated", "--secrets", "migrated-hookshift-report/secrets.json", "--webhook", "api/processed", "--webhook", "api/created", "--requests", "requests.jsonl", "--report", "verify-out");
+    const r = hookshift(
+      dir,
+      "verify",
+      "shim-basic",
+      "migrated",
+      "--secrets",
+      "migrated-hookshift-report/secrets.json",
+      "--webhook",
+      "api/processed",
+      "--webhook",
+      "api/created",
+      "--requests",
+      "requests.jsonl",
+      "--report",
+      "verify-out",
+    );
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^= equal {5}api\/processed → \/api\/processed$/m);
     expect(r.stdout).toMatch(/^≠ different api\/created → \/api\/created$/m);
@@ -152,6 +167,8 @@ describe("hookshift verify CLI", () => {
     expect(r.stdout).toMatch(/Caller changes \(not behaviour differences\):\n {2}api\/created: secret: the value of Secret api_created/);
     expect(r.stdout).not.toContain("fixture-secret-");
     const saved = JSON.parse(await readFile(path.join(dir, "verify-out/verify.json"), "utf8"));
-    expect(saved.webhooks.find((w: { id: string }) => w.id === "api/processed").cases.some((c: { name: string }) => c.name.startsWith("recorded #1"))).toBe(true);
+    expect(saved.webhooks.find((w: { id: string }) => w.id === "api/processed").cases.some((c: { name: string }) => c.name.startsWith("recorded #1"))).toBe(
+      true,
+    );
   }, 120_000);
 });

@@ -64,7 +64,10 @@ describe("hookshift shim: limits", () => {
     } finally {
       await shim.stop();
     }
-    const bad = spawnSync(process.execPath, [BIN, "shim", fixture("shim-basic"), "--workers", "0"], { encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+    const bad = spawnSync(process.execPath, [BIN, "shim", fixture("shim-basic"), "--workers", "0"], {
+      encoding: "utf8",
+      env: { ...process.env, NO_COLOR: "1" },
+    });
     expect(bad.status).toBe(1);
     expect(bad.stderr).toMatch(/--workers must be a whole number 1 or more, not '?0'?/);
   }, 40_000);

@@ -14,9 +14,13 @@ describe("hookshift shim", () => {
     const seed = path.join(tmp, "seed.json");
     const dump = path.join(tmp, "dump.json");
     await writeFile(seed, EJSON.stringify({ shop: { orders: [{ _id: { $oid: "64a0000000000000000000cc" }, items: [1] }] } }));
-    const child = spawn(process.execPath, [process.env.HOOKSHIFT_TEST_BIN ?? path.join(REPO, "bin/hookshift.js"), "shim", fixture("shim-basic"), "--port", "0", "--seed", seed, "--dump", dump], {
-      env: { ...process.env, NO_COLOR: "1" },
-    });
+    const child = spawn(
+      process.execPath,
+      [process.env.HOOKSHIFT_TEST_BIN ?? path.join(REPO, "bin/hookshift.js"), "shim", fixture("shim-basic"), "--port", "0", "--seed", seed, "--dump", dump],
+      {
+        env: { ...process.env, NO_COLOR: "1" },
+      },
+    );
     let out = "";
     let err = "";
     child.stdout.on("data", (d) => (out += d));
@@ -32,7 +36,10 @@ describe("hookshift shim", () => {
       });
     });
     expect(out).toMatch(/webhook {2}POST {3}http:\/\/127\.0\.0\.1:\d+\/api\/client\/v2\.0\/app\/shimbasic-abcde\/service\/api\/incoming_webhook\/created/);
-    const r = await fetch(`${url}/api/client/v2.0/app/shimbasic-abcde/service/api/incoming_webhook/created?secret=fixture-secret-21`, { method: "POST", body: '{"items":[2]}' });
+    const r = await fetch(`${url}/api/client/v2.0/app/shimbasic-abcde/service/api/incoming_webhook/created?secret=fixture-secret-21`, {
+      method: "POST",
+      body: '{"items":[2]}',
+    });
     expect(r.status).toBe(201);
     const code = await new Promise<number | null>((resolve) => {
       child.on("exit", (c) => resolve(c));

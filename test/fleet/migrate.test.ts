@@ -173,7 +173,10 @@ describe("migrate of a fleet in place", () => {
     expect(r.code).toBe(1);
     const fleet = await readFleet(path.join(dir, "apps-hookshift-report"));
     expect(fleet.mode).toBe("in-place");
-    expect(fleet.apps.map((a) => [a.path, a.status])).toEqual([["a", "failed"], ["b", "migrated"]]);
+    expect(fleet.apps.map((a) => [a.path, a.status])).toEqual([
+      ["a", "failed"],
+      ["b", "migrated"],
+    ]);
     expect(fleet.apps[0]!.errors[0]!.message).toContain("uncommitted changes");
     expect(existsSync(path.join(dir, "apps/b/functions/probe_ping.js"))).toBe(true);
     expect(existsSync(path.join(dir, "apps/a/functions/orders_createOrder.js"))).toBe(false);
@@ -181,7 +184,10 @@ describe("migrate of a fleet in place", () => {
     const again = hookshift(dir, "migrate", "apps", "--in-place", "--allow-dirty", "--resume");
     expect(again.code).toBe(2);
     const after = await readFleet(path.join(dir, "apps-hookshift-report"));
-    expect(after.apps.map((a) => [a.path, a.status])).toEqual([["a", "migrated"], ["b", "skipped"]]);
+    expect(after.apps.map((a) => [a.path, a.status])).toEqual([
+      ["a", "migrated"],
+      ["b", "skipped"],
+    ]);
   }, 120_000);
 });
 
@@ -214,7 +220,12 @@ describe("migrate of a fleet: interrupted and resumed", () => {
     const r = hookshift(dir, "migrate", "apps", "--out", "out", "--resume", "--jobs", "2");
     expect(r.code).toBe(2);
     const fleet = await readFleet(path.join(dir, "out-hookshift-report"));
-    expect(fleet.apps.filter((a) => a.status === "skipped").map((a) => a.path).sort()).toEqual(finished);
+    expect(
+      fleet.apps
+        .filter((a) => a.status === "skipped")
+        .map((a) => a.path)
+        .sort(),
+    ).toEqual(finished);
     expect(fleet.apps.every((a) => a.status === "skipped" || a.status === "migrated")).toBe(true);
     // No staging folder of the killed run is left, and each app is what a fresh run writes.
     expect((await readdir(path.join(dir, "out"))).filter((n) => n.includes("hookshift-staging"))).toEqual([]);

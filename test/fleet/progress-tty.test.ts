@@ -14,7 +14,11 @@ describe.skipIf(!SCRIPT)("fleet progress on a terminal (skipped without util-lin
   it("draws apps n/N with webhooks, the apps in flight and the time, and a line per app", async () => {
     const dir = await fleetWorkspace({ demo: "apps/demo", "head-method": "apps/head" });
     const command = ["cd", quote(dir), "&&", ...[process.execPath, BIN, "migrate", "apps", "--out", "out", "--jobs", "1"].map(quote)].join(" ");
-    const r = spawnSync(SCRIPT!, ["-qec", command, "/dev/null"], { encoding: "utf8", env: { ...process.env, COLUMNS: "160", TERM: "xterm" }, timeout: 120_000 });
+    const r = spawnSync(SCRIPT!, ["-qec", command, "/dev/null"], {
+      encoding: "utf8",
+      env: { ...process.env, COLUMNS: "160", TERM: "xterm" },
+      timeout: 120_000,
+    });
     const text = r.stdout.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, "");
     expect(r.status, text).toBe(2);
     expect(text).toMatch(/Migrating apps \[[#-]+\] 0\/2 apps; 0 webhooks; \d+s; now: demo/);

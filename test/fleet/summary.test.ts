@@ -13,15 +13,37 @@ import { FIXTURES, tempDir } from "../helpers.js";
 
 function row(p: Partial<FleetApp>): FleetApp {
   return {
-    path: "a", root: "a", format: "20210101", status: "migrated", exit: 0, webhooks: 0, converted: 0, needsReview: 0, appNeedsReview: 0,
-    alreadyConverted: 0, failed: 0, filesChanged: 0, line: "", links: { original: "../a" }, errors: [], review: [], secrets: [], urls: [], notices: [], ...p,
+    path: "a",
+    root: "a",
+    format: "20210101",
+    status: "migrated",
+    exit: 0,
+    webhooks: 0,
+    converted: 0,
+    needsReview: 0,
+    appNeedsReview: 0,
+    alreadyConverted: 0,
+    failed: 0,
+    filesChanged: 0,
+    line: "",
+    links: { original: "../a" },
+    errors: [],
+    review: [],
+    secrets: [],
+    urls: [],
+    notices: [],
+    ...p,
   };
 }
 
 describe("fleet: where the apps go", () => {
   it("takes each app's path relative to the common parent of the inputs (an app input counts as its parent)", async () => {
     const dir = await tempDir();
-    for (const [name, at] of [["demo", "x/team1/demo"], ["head-method", "x/team2/deep/head"], ["head-method", "y/other"]]) {
+    for (const [name, at] of [
+      ["demo", "x/team1/demo"],
+      ["head-method", "x/team2/deep/head"],
+      ["head-method", "y/other"],
+    ]) {
       await mkdir(path.dirname(path.join(dir, at!)), { recursive: true });
       await cp(path.join(FIXTURES, name!), path.join(dir, at!), { recursive: true });
     }
@@ -59,10 +81,19 @@ describe("fleet: totals and exit code", () => {
 
 describe("fleet: index.md and index.html", () => {
   it("give each app's create-secrets.sh as a command the shell takes, spaces in the paths included", () => {
-    const apps = [row({ path: "team 1/shop", appId: "shop-abcde", links: { report: "team 1/shop/report.html", original: "../x" }, secrets: [{ name: "s", command: "c" }] })];
+    const apps = [
+      row({ path: "team 1/shop", appId: "shop-abcde", links: { report: "team 1/shop/report.html", original: "../x" }, secrets: [{ name: "s", command: "c" }] }),
+    ];
     const r: FleetReport = {
-      formatVersion: FLEET_FORMAT_VERSION, kind: "fleet", tool: { name: "hookshift", version: "0.0.0" }, mode: "out", base: "exports", out: "out", reportDir: "my reports",
-      summary: summarise(apps), apps,
+      formatVersion: FLEET_FORMAT_VERSION,
+      kind: "fleet",
+      tool: { name: "hookshift", version: "0.0.0" },
+      mode: "out",
+      base: "exports",
+      out: "out",
+      reportDir: "my reports",
+      summary: summarise(apps),
+      apps,
     };
     const command = "sh 'my reports/team 1/shop/create-secrets.sh'";
     expect(renderFleetMarkdown(r)).toContain(`(all at once: \`${command}\`)`);
@@ -72,7 +103,13 @@ describe("fleet: index.md and index.html", () => {
   it("keep app paths and ids on one line (they broke at every hyphen in a narrow column); a wide table scrolls", () => {
     const apps = [row({ path: "team-a/shop-eu", appId: "shop-abcde" })];
     const html = renderFleetHtml({
-      formatVersion: FLEET_FORMAT_VERSION, kind: "fleet", tool: { name: "hookshift", version: "0.0.0" }, mode: "out", base: "exports", summary: summarise(apps), apps,
+      formatVersion: FLEET_FORMAT_VERSION,
+      kind: "fleet",
+      tool: { name: "hookshift", version: "0.0.0" },
+      mode: "out",
+      base: "exports",
+      summary: summarise(apps),
+      apps,
     });
     expect(html).toContain("td.app code, td.id code { white-space: nowrap; overflow-wrap: normal; }");
     expect(html).toContain('<tr><td class="app"><code>team-a/shop-eu</code></td><td class="id"><code>shop-abcde</code></td>');
@@ -88,15 +125,24 @@ describe("url-map.csv", () => {
     expect(csvField("two\nlines")).toBe('"two\nlines"');
     expect(csvField(" padded")).toBe('" padded"');
     // CSV injection: a folder or webhook named like a formula stays text in a spreadsheet.
-    expect(csvField("=HYPERLINK(\"x\")")).toBe('"\'=HYPERLINK(""x"")"');
+    expect(csvField('=HYPERLINK("x")')).toBe('"\'=HYPERLINK(""x"")"');
     expect(csvField("-cmd")).toBe("'-cmd");
     expect(csvField("@sum")).toBe("'@sum");
     expect(csvField("https://a.example/x=1")).toBe("https://a.example/x=1");
     const csv = renderUrlMapCsv([
-      row({ path: "team,1/app", appId: "app-abcde", urls: [{ webhook: 'svc/"odd"', method: "POST", oldUrl: "https://old?a=1,2", newUrl: "https://new" }, { webhook: "svc/failed", method: "", oldUrl: "https://old2" }] }),
+      row({
+        path: "team,1/app",
+        appId: "app-abcde",
+        urls: [
+          { webhook: 'svc/"odd"', method: "POST", oldUrl: "https://old?a=1,2", newUrl: "https://new" },
+          { webhook: "svc/failed", method: "", oldUrl: "https://old2" },
+        ],
+      }),
     ]);
     expect(csv).toBe(
-      "app,app_id,webhook,method,old_url,new_url\r\n" + '"team,1/app",app-abcde,"svc/""odd""",POST,"https://old?a=1,2",https://new\r\n' + "\"team,1/app\",app-abcde,svc/failed,,https://old2,\r\n",
+      "app,app_id,webhook,method,old_url,new_url\r\n" +
+        '"team,1/app",app-abcde,"svc/""odd""",POST,"https://old?a=1,2",https://new\r\n' +
+        '"team,1/app",app-abcde,svc/failed,,https://old2,\r\n',
     );
   });
 });

@@ -9,7 +9,9 @@ describe("appendToArray keeps every existing byte", () => {
     const out = appendToArray(text, [entry]);
     expect(out.ok).toBe(true);
     expect(out.text.startsWith('[\n  {\n    "route": "/a",\n    "x": 1\n  }')).toBe(true);
-    expect(out.text).toBe('[\n  {\n    "route": "/a",\n    "x": 1\n  },\n  {\n    "route": "/s/w",\n    "respond_result": true,\n    "nested": {\n      "a": [\n        1\n      ]\n    }\n  }\n]\n');
+    expect(out.text).toBe(
+      '[\n  {\n    "route": "/a",\n    "x": 1\n  },\n  {\n    "route": "/s/w",\n    "respond_result": true,\n    "nested": {\n      "a": [\n        1\n      ]\n    }\n  }\n]\n',
+    );
     expect(JSON.parse(out.text)).toEqual([{ route: "/a", x: 1 }, entry]);
   });
 

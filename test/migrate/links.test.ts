@@ -90,19 +90,22 @@ describe("migrate never writes through a symbolic link", () => {
   it.each([
     ["relative", false],
     ["absolute", true],
-  ])("--out, http_endpoints/config.json linked to a file outside the app (%s link): replaced by a real file, the linked file unchanged", async (_kind, absolute) => {
-    const tmp = await tempDir();
-    const app = await copyFixture("demo", tmp);
-    await rename(path.join(app, "http_endpoints/config.json"), path.join(tmp, "endpoints.json"));
-    await symlink(absolute ? path.join(tmp, "endpoints.json") : "../../endpoints.json", path.join(app, "http_endpoints/config.json"));
-    const before = await outsideOut(tmp);
-    const out = path.join(tmp, "out");
-    const r = await migrate({ ...base, app, out, report: path.join(tmp, "report") });
-    expect(r.errors).toEqual([]);
-    expect(await outsideOut(tmp)).toEqual(before);
-    expect((await lstat(path.join(out, "http_endpoints/config.json"))).isFile()).toBe(true);
-    expect(r.plan!.findings.find((x) => x.code === "symlink-materialised")).toMatchObject({ file: "http_endpoints/config.json", needsReview: true });
-  });
+  ])(
+    "--out, http_endpoints/config.json linked to a file outside the app (%s link): replaced by a real file, the linked file unchanged",
+    async (_kind, absolute) => {
+      const tmp = await tempDir();
+      const app = await copyFixture("demo", tmp);
+      await rename(path.join(app, "http_endpoints/config.json"), path.join(tmp, "endpoints.json"));
+      await symlink(absolute ? path.join(tmp, "endpoints.json") : "../../endpoints.json", path.join(app, "http_endpoints/config.json"));
+      const before = await outsideOut(tmp);
+      const out = path.join(tmp, "out");
+      const r = await migrate({ ...base, app, out, report: path.join(tmp, "report") });
+      expect(r.errors).toEqual([]);
+      expect(await outsideOut(tmp)).toEqual(before);
+      expect((await lstat(path.join(out, "http_endpoints/config.json"))).isFile()).toBe(true);
+      expect(r.plan!.findings.find((x) => x.code === "symlink-materialised")).toMatchObject({ file: "http_endpoints/config.json", needsReview: true });
+    },
+  );
 
   it("--out with a functions/ link inside the app: a real copy in the output, the linked folder unchanged", async () => {
     const tmp = await tempDir();

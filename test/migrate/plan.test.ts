@@ -37,8 +37,16 @@ describe("endpoint and function entries, field by field (docs/mapping.md)", () =
     });
     // Key order as App Services writes it.
     expect(Object.keys(w.endpoint!)).toEqual([
-      "route", "http_method", "function_name", "validation_method", "secret_name",
-      "respond_result", "fetch_custom_user_data", "create_user_on_auth", "disabled", "return_type",
+      "route",
+      "http_method",
+      "function_name",
+      "validation_method",
+      "secret_name",
+      "respond_result",
+      "fetch_custom_user_data",
+      "create_user_on_auth",
+      "disabled",
+      "return_type",
     ]);
     expect(w.functionEntry).toEqual({ name: "orders_createOrder", private: false, run_as_system: true, disable_arg_logs: true });
     expect(p.secrets).toMatchObject({ orders_createOrder: "fixture-secret-01" });
@@ -59,7 +67,12 @@ describe("endpoint and function entries, field by field (docs/mapping.md)", () =
   it("application auth: no run_as field; user-data flags copied; review for body credentials, signature header and respond_result off", async () => {
     const w = wh(await verbatim("demo"), "orders/paymentEvent");
     expect(w.status).toBe("needs-review");
-    expect(w.endpoint).toMatchObject({ validation_method: "VERIFY_PAYLOAD", secret_name: "orders_paymentEvent", respond_result: false, fetch_custom_user_data: true });
+    expect(w.endpoint).toMatchObject({
+      validation_method: "VERIFY_PAYLOAD",
+      secret_name: "orders_paymentEvent",
+      respond_result: false,
+      fetch_custom_user_data: true,
+    });
     expect(Object.keys(w.functionEntry!).filter((k) => k.startsWith("run_as"))).toEqual([]);
     expect(codes(w)).toEqual(expect.arrayContaining(["credentials-in-body", "signature-header", "respond-result-off"]));
   });
@@ -120,7 +133,12 @@ describe("endpoint and function entries, field by field (docs/mapping.md)", () =
     const p = await verbatim("layout-b-20210101");
     const gh = wh(p, "github/onRelease");
     expect(gh.status).toBe("needs-review");
-    expect(gh.endpoint).toMatchObject({ route: "/github/onRelease", http_method: "POST", function_name: "github_onRelease", validation_method: "NO_VALIDATION" });
+    expect(gh.endpoint).toMatchObject({
+      route: "/github/onRelease",
+      http_method: "POST",
+      function_name: "github_onRelease",
+      validation_method: "NO_VALIDATION",
+    });
     expect(codes(gh)).toContain("github-payload");
     const tw = wh(p, "twilio/smsIn");
     expect(tw.status).toBe("needs-review");
@@ -173,10 +191,22 @@ describe("with the rewrite rules (the default)", () => {
     const p = await plan("layout-b-20210101");
     // The payload differences are handled by the rules; GitHub's and Twilio's settings are not in the app.
     expect(wh(p, "github/onRelease").status).toBe("needs-review");
-    expect(wh(p, "github/onRelease").findings.filter((f) => f.needsReview).map((f) => f.code)).toEqual(["github-settings"]);
+    expect(
+      wh(p, "github/onRelease")
+        .findings.filter((f) => f.needsReview)
+        .map((f) => f.code),
+    ).toEqual(["github-settings"]);
     expect(wh(p, "twilio/smsIn").status).toBe("needs-review");
-    expect(wh(p, "twilio/smsIn").findings.filter((f) => f.needsReview).map((f) => f.code)).toEqual(["twilio-settings"]);
-    expect(JSON.parse(file(p, "values/twilio_smsIn_twilio_sid.json")!.after!)).toEqual({ name: "twilio_smsIn_twilio_sid", value: expect.stringMatching(/^AC/), from_secret: false });
+    expect(
+      wh(p, "twilio/smsIn")
+        .findings.filter((f) => f.needsReview)
+        .map((f) => f.code),
+    ).toEqual(["twilio-settings"]);
+    expect(JSON.parse(file(p, "values/twilio_smsIn_twilio_sid.json")!.after!)).toEqual({
+      name: "twilio_smsIn_twilio_sid",
+      value: expect.stringMatching(/^AC/),
+      from_secret: false,
+    });
     const tw = wh(p, "twilio/smsIn");
     expect(tw.functionSource).toContain("hookshiftTwilio.send(");
     expect(tw.values?.map((v) => v.name)).toEqual(["twilio_smsIn_twilio_sid", "twilio_smsIn_twilio_token"]);

@@ -24,7 +24,11 @@ const review = (w: WebhookPlan) => w.findings.filter((f) => f.needsReview);
 const ctx = { version: "0.0.0", mode: "dry-run" as const, root: "app", secretsFile: "r/secrets.json" };
 
 /** The already-converted fixture with its existing endpoint or function entry edited. */
-async function editedConversion(edit: { endpoint?: Record<string, unknown>; fn?: Record<string, unknown>; extraEndpoint?: Record<string, unknown> }): Promise<string> {
+async function editedConversion(edit: {
+  endpoint?: Record<string, unknown>;
+  fn?: Record<string, unknown>;
+  extraEndpoint?: Record<string, unknown>;
+}): Promise<string> {
   const app = await copyFixture("already-converted");
   const epFile = path.join(app, "http_endpoints/config.json");
   const eps = JSON.parse(await readFile(epFile, "utf8"));
@@ -72,7 +76,9 @@ describe("an existing endpoint /S/W calling S_W counts as converted only when it
   });
 
   it("a different validation needs review", async () => {
-    const p = planMigration(await readApp(await editedConversion({ endpoint: { validation_method: "NO_VALIDATION", secret_name: undefined } })), { removeWebhooks: false });
+    const p = planMigration(await readApp(await editedConversion({ endpoint: { validation_method: "NO_VALIDATION", secret_name: undefined } })), {
+      removeWebhooks: false,
+    });
     const w = wh(p, "httpServ/webhook0");
     expect(w.status).toBe("needs-review");
     expect(review(w).map((f) => [f.code, f.message])).toEqual([
@@ -81,7 +87,9 @@ describe("an existing endpoint /S/W calling S_W counts as converted only when it
   });
 
   it("a function that runs as another user (or with application authentication) needs review", async () => {
-    const asUser = planMigration(await readApp(await editedConversion({ fn: { run_as_system: undefined, run_as_user_id: "5f1d2e3c4b5a697887766554" } })), { removeWebhooks: false });
+    const asUser = planMigration(await readApp(await editedConversion({ fn: { run_as_system: undefined, run_as_user_id: "5f1d2e3c4b5a697887766554" } })), {
+      removeWebhooks: false,
+    });
     expect(review(wh(asUser, "httpServ/webhook0")).map((f) => [f.code, f.message, f.file])).toEqual([
       ["converted-user-differs", "Function httpServ_webhook0 runs as user 5f1d2e3c4b5a697887766554, the webhook as the system user", "functions/config.json"],
     ]);
@@ -101,7 +109,10 @@ describe("an existing endpoint /S/W calling S_W counts as converted only when it
       const again = planMigration(await readApp(out), { removeWebhooks: false });
       for (const w of again.webhooks) {
         expect(w.existingEndpoint, `${name} ${w.id}`).toBe(true);
-        expect(w.findings.filter((f) => f.code.startsWith("converted-")), `${name} ${w.id}`).toEqual([]);
+        expect(
+          w.findings.filter((f) => f.code.startsWith("converted-")),
+          `${name} ${w.id}`,
+        ).toEqual([]);
       }
       expect(again.files).toEqual([]);
     }
@@ -128,8 +139,16 @@ describe("GitHub and Twilio webhooks need a person: their callers are set up out
 
   it("without the rules the payload differences stay for review as well", async () => {
     const p = planMigration(await readApp(fixture("layout-b-20210101")), { removeWebhooks: false, skipRules: ["github-payload", "twilio-payload"] });
-    expect(review(wh(p, "github/onRelease")).map((f) => f.code).sort()).toEqual(["github-payload", "github-settings"]);
-    expect(review(wh(p, "twilio/smsIn")).map((f) => f.code).sort()).toEqual(["twilio-payload", "twilio-settings"]);
+    expect(
+      review(wh(p, "github/onRelease"))
+        .map((f) => f.code)
+        .sort(),
+    ).toEqual(["github-payload", "github-settings"]);
+    expect(
+      review(wh(p, "twilio/smsIn"))
+        .map((f) => f.code)
+        .sort(),
+    ).toEqual(["twilio-payload", "twilio-settings"]);
   });
 });
 

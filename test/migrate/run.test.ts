@@ -31,7 +31,11 @@ describe("migrate --out", () => {
       if (file === "functions/config.json" || file === "http_endpoints/config.json") expect(after[file]).not.toBe(hash);
       else expect(after[file], file).toBe(hash);
     }
-    expect(Object.keys(after).filter((f) => !(f in before)).sort()).toEqual([
+    expect(
+      Object.keys(after)
+        .filter((f) => !(f in before))
+        .sort(),
+    ).toEqual([
       "functions/orders_createOrder.js",
       "functions/orders_orderStatus.js",
       "functions/orders_paymentEvent.js",
@@ -55,7 +59,10 @@ describe("migrate --out", () => {
     const out = path.join(tmp, "out");
     const r = await migrate({ ...base, app, out });
     expect(r.errors).toEqual([]);
-    for (const [name, target] of [["inside-link.json", "../realm_config.json"], ["outside-link.txt", path.join(tmp, "outside.txt")]]) {
+    for (const [name, target] of [
+      ["inside-link.json", "../realm_config.json"],
+      ["outside-link.txt", path.join(tmp, "outside.txt")],
+    ]) {
       expect((await lstat(path.join(out, "functions", name!))).isSymbolicLink(), name).toBe(true);
       expect(await readlink(path.join(out, "functions", name!))).toBe(target);
     }

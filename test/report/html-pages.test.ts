@@ -116,7 +116,11 @@ describe("report.html past WEBHOOKS_PER_PAGE webhooks", () => {
     expect(index).toContain(`<a href="${raw}">`);
     expect(index).toMatch(/This diff has [\d,]+ lines \([\d,]+ added, 0 removed, in 1 hunk\)/);
     // A preview, not the whole diff: its last added line is only in the .diff file.
-    const last = manifest.diff.trimEnd().split("\n").filter((l) => l.startsWith("+")).at(-8)!;
+    const last = manifest.diff
+      .trimEnd()
+      .split("\n")
+      .filter((l) => l.startsWith("+"))
+      .at(-8)!;
     expect(manifest.diff).toContain(last);
     expect(index).not.toContain(last.replace(/"/g, "&quot;"));
   });
@@ -145,12 +149,11 @@ describe("report.html past WEBHOOKS_PER_PAGE webhooks", () => {
   it("removes the pages of an earlier, larger report from the report folder", async () => {
     const dir = tempDir("hookshift-html-stale-");
     await writeReportFiles(report, dir);
-    expect(readdirSync(dir).filter((f) => /^report-/.test(f)).sort()).toEqual([
-      "report-2.html",
-      "report-3.html",
-      "report-4.html",
-      "report-diff-http_endpoints_config.json.diff",
-    ]);
+    expect(
+      readdirSync(dir)
+        .filter((f) => /^report-/.test(f))
+        .sort(),
+    ).toEqual(["report-2.html", "report-3.html", "report-4.html", "report-diff-http_endpoints_config.json.diff"]);
     await writeReportFiles(await reportOf(path.join(repo, "fixtures/apps/demo")), dir);
     expect(readdirSync(dir).sort()).toEqual(["report.html", "report.json", "report.md"]);
     expect(readFileSync(path.join(dir, "report.html"), "utf8")).not.toContain("report-2.html");

@@ -12,7 +12,14 @@ const WIDE = /[^\u0000-\u00ff]/;
 describe("report text", () => {
   for (const app of ["demo", "shim-services"]) {
     it(`of ${app} (whose own files are ASCII) has no character beyond Latin-1`, async () => {
-      const r = await migrate({ app: path.join(repoRoot(), "fixtures/apps", app), dryRun: true, inPlace: false, allowDirty: false, removeWebhooks: false, force: false });
+      const r = await migrate({
+        app: path.join(repoRoot(), "fixtures/apps", app),
+        dryRun: true,
+        inPlace: false,
+        allowDirty: false,
+        removeWebhooks: false,
+        force: false,
+      });
       const json = JSON.stringify(r.report);
       expect(json.length).toBeGreaterThan(1000);
       expect(json.match(WIDE)?.[0]).toBeUndefined();

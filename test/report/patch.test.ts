@@ -8,7 +8,7 @@ import { twoFilesPatch } from "../../src/report/patch.js";
 /** A small deterministic random source, so a failure names its seed. */
 function rng(seed: number): () => number {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
 function randomCase(seed: number, unique: boolean): { before: string; after: string } {
@@ -32,7 +32,9 @@ describe("twoFilesPatch", () => {
   it("gives jsdiff's own patch when every line is distinct (an append to a long manifest, say)", () => {
     for (let seed = 1; seed <= 60; seed++) {
       const { before, after } = randomCase(seed, true);
-      expect(twoFilesPatch("a/f", "b/f", before, after), `seed ${seed}`).toBe(createTwoFilesPatch("a/f", "b/f", before, after, undefined, undefined, { context: 3 }));
+      expect(twoFilesPatch("a/f", "b/f", before, after), `seed ${seed}`).toBe(
+        createTwoFilesPatch("a/f", "b/f", before, after, undefined, undefined, { context: 3 }),
+      );
     }
   });
 
@@ -71,7 +73,12 @@ describe("twoFilesPatch", () => {
         const lines = Array.from({ length: n }, (_, i) => `line ${i}`);
         const text = (l: string[]) => l.join("\n") + (newline && l.length > 0 ? "\n" : "");
         for (let at = 0; at <= n; at++) {
-          for (const [cut, insert] of [[1, ["new"]], [0, ["new 1", "new 2"]], [2, []], [1, []]] as const) {
+          for (const [cut, insert] of [
+            [1, ["new"]],
+            [0, ["new 1", "new 2"]],
+            [2, []],
+            [1, []],
+          ] as const) {
             if (at + cut > n) continue;
             const after = [...lines];
             after.splice(at, cut, ...insert);

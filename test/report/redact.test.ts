@@ -28,7 +28,7 @@ describe("secret redaction in file texts", () => {
       "exports = function (payload) {",
       "  const query = payload.query;",
       '  if (query["param"] === "param") return { "http": `Bearer ${query.param} param`, n: 1, u: \'https://h/x?secret=http\' };',
-      "  return context.http.get({ url: \"v1.2\" });",
+      '  return context.http.get({ url: "v1.2" });',
       "};",
     ].join("\n");
     expect(r.file("functions/f.js", src)).toBe(
@@ -47,7 +47,9 @@ describe("secret redaction in file texts", () => {
   it("a secret of 8 characters or more goes wherever it is inside a value: the end of a URL path, after a prefix", () => {
     const r = new Redactor(["S3cr3tV4lue", "http"]);
     const src = 'const u = "https://api.example.com/hooks/S3cr3tV4lue"; const t = `token-S3cr3tV4lue`; const p = "/http/hook";';
-    expect(r.file("functions/f.js", src)).toBe(`const u = "https://api.example.com/hooks/${REDACTED}"; const t = \`token-${REDACTED}\`; const p = "/http/hook";`);
+    expect(r.file("functions/f.js", src)).toBe(
+      `const u = "https://api.example.com/hooks/${REDACTED}"; const t = \`token-${REDACTED}\`; const p = "/http/hook";`,
+    );
     expect(r.file("a/config.json", '{"url": "https://x/y/S3cr3tV4lue", "S3cr3tV4lue": 1}')).toBe(`{"url": "https://x/y/${REDACTED}", "S3cr3tV4lue": 1}`);
   });
 
@@ -78,7 +80,10 @@ async function wordSecretsApp(): Promise<string> {
     await mkdir(path.dirname(path.join(root, file)), { recursive: true });
     await writeFile(path.join(root, file), text);
   };
-  await put("realm_config.json", JSON.stringify({ app_id: "query-1-abcde", name: "http-param", config_version: 20210101, location: "US-VA", deployment_model: "GLOBAL" }, null, 4) + "\n");
+  await put(
+    "realm_config.json",
+    JSON.stringify({ app_id: "query-1-abcde", name: "http-param", config_version: 20210101, location: "US-VA", deployment_model: "GLOBAL" }, null, 4) + "\n",
+  );
   await put("http_endpoints/config.json", "[]\n");
   await put("functions/config.json", "[]\n");
   await put("http_endpoints/http/config.json", '{\n    "name": "http",\n    "type": "http",\n    "config": {}\n}\n');

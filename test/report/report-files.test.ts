@@ -22,7 +22,7 @@ const report = {
   secrets: [],
   upgrade: undefined,
   webhooks: [],
-  files: [{ path: "functions/a.js", change: "added", rules: ["x"], ruleRisks: [{ rule: "x", risk: "safe" }], diff: "+line\n+\u{1F600} \"quoted\"\r\n" }],
+  files: [{ path: "functions/a.js", change: "added", rules: ["x"], ruleRisks: [{ rule: "x", risk: "safe" }], diff: '+line\n+\u{1F600} "quoted"\r\n' }],
   findings: [],
 } as unknown as Report;
 

@@ -15,7 +15,7 @@ import { RULES } from "../../src/rewrite/registry.js";
 import type { Rule, RuleResult } from "../../src/rewrite/types.js";
 
 const ctx = ruleCases("legacy-http-service").find((c) => c.name === "basic")!.context;
-const SOURCE = 'exports = function (payload) {\r\n  // keep me\r\n  return payload.query.a; /* and me */\r\n};\r\n';
+const SOURCE = "exports = function (payload) {\r\n  // keep me\r\n  return payload.query.a; /* and me */\r\n};\r\n";
 
 function rule(id: string, transform: Rule["transform"]): Rule {
   return { meta: { id, description: id, risk: "safe", docs: id }, transform };
@@ -40,7 +40,6 @@ describe("rewrite engine", () => {
     expect(trees[0]).toBe(trees[1]);
     expect(trees[0]!.getFullText()).toBe(SOURCE);
     expect(out.applied).toEqual([{ rule: "rename", risk: "safe" }]);
-
   });
 
   it("reports overlapping edits and a throwing rule as findings, and applies the rest", () => {
@@ -97,7 +96,7 @@ describe("rewrite engine", () => {
   });
 
   it("puts every rule's run-time part in one compat block, and adds a missing parameter once for all the rules that need it", () => {
-    const source = "exports = function(payload) {\n    context.functions.execute(\"ping\", payload.query);\n    return { ok: true };\n};\n";
+    const source = 'exports = function(payload) {\n    context.functions.execute("ping", payload.query);\n    return { ok: true };\n};\n';
     const pick = (...ids: string[]) => RULES.filter((r) => ids.includes(r.meta.id));
     // HEAD, VERIFY_PAYLOAD, Respond With Result off: two statements at the start, one block after.
     const c = webhookContext({ config: { httpMethod: "HEAD", validationMethod: "VERIFY_PAYLOAD", secret: "s", respondResult: false } });

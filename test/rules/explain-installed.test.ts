@@ -21,7 +21,10 @@ describe("rules --explain from an installed package", () => {
     await cp(DIST, path.join(pkg, "dist"), { recursive: true });
     await symlink(path.join(REPO, "node_modules"), path.join(pkg, "node_modules"));
     expect(existsSync(path.join(pkg, "fixtures"))).toBe(false);
-    const r = spawnSync(process.execPath, [path.join(pkg, "bin", "hookshift.js"), "rules", "--explain", "respond-result-off"], { cwd: path.dirname(pkg), encoding: "utf8" });
+    const r = spawnSync(process.execPath, [path.join(pkg, "bin", "hookshift.js"), "rules", "--explain", "respond-result-off"], {
+      cwd: path.dirname(pkg),
+      encoding: "utf8",
+    });
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
     expect(r.stdout).toContain("# respond-result-off (semantic-change)");

@@ -22,7 +22,15 @@ import { SYSTEM_USER, UserStore } from "../../src/runtime/users.js";
 import { tempDir } from "../helpers.js";
 
 const SPEC: AppSpec = {
-  app: { id: "a", clientAppId: "a-abcde", name: "a", projectId: "p", deployment: { model: "GLOBAL", providerRegion: "aws-us-east-1" }, lastDeployed: "", hostingUri: "" },
+  app: {
+    id: "a",
+    clientAppId: "a-abcde",
+    name: "a",
+    projectId: "p",
+    deployment: { model: "GLOBAL", providerRegion: "aws-us-east-1" },
+    lastDeployed: "",
+    hostingUri: "",
+  },
   environment: { tag: "", values: {} },
   functions: {},
   values: {},
@@ -33,7 +41,11 @@ const COLL = "context.services.get('mongodb-atlas').db('d').collection('c')";
 
 async function run(source: string, over: Partial<RunRequest> = {}, store?: Store): Promise<{ r: CallResult; store: Store }> {
   const s = store ?? (await openStore({}));
-  const r = await runInProcess(SPEC, { source, args: "[{}]", withResponse: true, user: SYSTEM_USER, runningAsSystem: true, timeLimitMs: 2000, allowNetwork: false, ...over }, storeBackend(() => s));
+  const r = await runInProcess(
+    SPEC,
+    { source, args: "[{}]", withResponse: true, user: SYSTEM_USER, runningAsSystem: true, timeLimitMs: 2000, allowNetwork: false, ...over },
+    storeBackend(() => s),
+  );
   return { r, store: s };
 }
 
@@ -81,7 +93,9 @@ describe("runInProcess waits for the work a function did not await", () => {
     const timer = await run(`exports = function () { setTimeout(() => { throw new Error("timer boom"); }, 5); return "ok"; };`);
     expect(timer.r).toMatchObject({ ok: false, error: { code: "FunctionExecutionError", message: "timer boom" } });
     // A timer already due when the handler returns runs before the wait starts: still the answer.
-    const due = await run(`exports = function () { setTimeout(() => { throw new Error("due boom"); }, 0); const t = Date.now(); while (Date.now() - t < 5) {} return "ok"; };`);
+    const due = await run(
+      `exports = function () { setTimeout(() => { throw new Error("due boom"); }, 0); const t = Date.now(); while (Date.now() - t < 5) {} return "ok"; };`,
+    );
     expect(due.r).toMatchObject({ ok: false, error: { code: "FunctionExecutionError", message: "due boom" } });
   });
 
@@ -140,7 +154,15 @@ async function writeApp(): Promise<string> {
     await mkdir(path.dirname(path.join(root, rel)), { recursive: true });
     await writeFile(path.join(root, rel), typeof data === "string" ? data : JSON.stringify(data, null, 4));
   };
-  await w("realm_config.json", { app_id: APP_ID, config_version: 20210101, name: "pending", location: "US-VA", deployment_model: "GLOBAL", environment: "", allowed_request_origins: [] });
+  await w("realm_config.json", {
+    app_id: APP_ID,
+    config_version: 20210101,
+    name: "pending",
+    location: "US-VA",
+    deployment_model: "GLOBAL",
+    environment: "",
+    allowed_request_origins: [],
+  });
   await w("http_endpoints/api/config.json", { name: "api", type: "http", config: {}, version: 1 });
   await w("http_endpoints/api/incoming_webhooks/later/config.json", {
     name: "later",

@@ -26,7 +26,11 @@ describe("bson-values", () => {
 
   it("turns BSON values into plain relaxed Extended JSON data", () => {
     const id = new ObjectId("64a0000000000000000000bb");
-    expect(relaxedJson({ _id: id, n: new Int32(5), at: new Date(0) })).toEqual({ _id: { $oid: id.toHexString() }, n: 5, at: { $date: "1970-01-01T00:00:00Z" } });
+    expect(relaxedJson({ _id: id, n: new Int32(5), at: new Date(0) })).toEqual({
+      _id: { $oid: id.toHexString() },
+      n: 5,
+      at: { $date: "1970-01-01T00:00:00Z" },
+    });
   });
 });
 

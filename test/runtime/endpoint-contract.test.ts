@@ -21,7 +21,14 @@ const users = {
 };
 
 function req(method: string, p: string, o: { headers?: Record<string, string>; body?: string } = {}): ShimRequest {
-  return { method, path: p, rawQuery: "", rawHeaders: Object.entries(o.headers ?? {}).flat(), body: o.body === undefined ? undefined : Buffer.from(o.body), remoteAddress: "127.0.0.1" };
+  return {
+    method,
+    path: p,
+    rawQuery: "",
+    rawHeaders: Object.entries(o.headers ?? {}).flat(),
+    body: o.body === undefined ? undefined : Buffer.from(o.body),
+    remoteAddress: "127.0.0.1",
+  };
 }
 const hook = (name: string) => `/api/client/v2.0/app/${APP}/service/api/incoming_webhook/${name}`;
 const ep = (route: string) => `/app/${APP}/endpoint${route}`;
@@ -33,7 +40,16 @@ let out: string;
 
 beforeAll(async () => {
   out = path.join(await tempDir(), "migrated");
-  const r = await migrate({ app: fixture("shim-basic"), out, dryRun: false, inPlace: false, allowDirty: false, removeWebhooks: false, force: false, skipRules: RULE_IDS });
+  const r = await migrate({
+    app: fixture("shim-basic"),
+    out,
+    dryRun: false,
+    inPlace: false,
+    allowDirty: false,
+    removeWebhooks: false,
+    force: false,
+    skipRules: RULE_IDS,
+  });
   expect(r.code).not.toBe(1);
   const sem = defaultSemantics();
   sem.timeLimitMs = 2000;
@@ -113,9 +129,20 @@ describe("hookshift shim --endpoint-head-as-get", () => {
     let stop!: () => void;
     const until = new Promise<void>((resolve) => (stop = resolve));
     const opts: ShimOptions = {
-      app: out, port: 0, host: "127.0.0.1", allowNetwork: false, errorStatus: [], webhookNoResultStatus: 200, endpointNoResultStatus: 204,
-      headerCase: "canonical", querySecret: "visible", rawQueryQuestionMark: false, webhookEmptyBody: "undefined", webhookSignatureOver: "raw",
-      timeLimit: 5, endpointHeadAsGet,
+      app: out,
+      port: 0,
+      host: "127.0.0.1",
+      allowNetwork: false,
+      errorStatus: [],
+      webhookNoResultStatus: 200,
+      endpointNoResultStatus: 204,
+      headerCase: "canonical",
+      querySecret: "visible",
+      rawQueryQuestionMark: false,
+      webhookEmptyBody: "undefined",
+      webhookSignatureOver: "raw",
+      timeLimit: 5,
+      endpointHeadAsGet,
     };
     const running = runShim(opts, io, until);
     let url: string | undefined;
@@ -154,7 +181,13 @@ describe("webhook credentials in the body", () => {
   const headerCreds = { email: "ada@example.com", password: "pw-1", "Content-Type": "application/json" };
 
   it("business fields called email, password, key or secret next to header credentials are the caller's data", async () => {
-    for (const body of [{ email: "customer@example.com", items: [1] }, { password: "their-new-password" }, { key: "k-1", secret: "s-1" }, { email: 7, password: "x" }, { apiKey: "k" }]) {
+    for (const body of [
+      { email: "customer@example.com", items: [1] },
+      { password: "their-new-password" },
+      { key: "k-1", secret: "s-1" },
+      { email: 7, password: "x" },
+      { apiKey: "k" },
+    ]) {
       const r = await dispatch(req("POST", hook("whoami"), { headers: headerCreds, body: JSON.stringify(body) }), original.deps);
       expect(r.status, JSON.stringify(body)).toBe(200);
       expect(json(r.body)).toMatchObject({ id: "64a000000000000000000001" });

@@ -530,7 +530,10 @@ describe("trace", () => {
   });
 
   it("does not reveal secrets", async () => {
-    const r = await evaluateExpression({ "%%request.requestHeaders.X-Api-Secret": "%%values.apiSecret" }, env({ request: { requestHeaders: { "x-api-secret": ["guess"] } } }));
+    const r = await evaluateExpression(
+      { "%%request.requestHeaders.X-Api-Secret": "%%values.apiSecret" },
+      env({ request: { requestHeaders: { "x-api-secret": ["guess"] } } }),
+    );
     expect(r.allowed).toBe(false);
     const text = r.trace.join("\n");
     expect(text).not.toContain("guess");
@@ -552,7 +555,12 @@ describe("purity", () => {
       "%%true": { "%function": { name: "f", arguments: ["%%user.id", { x: "%%environment.tag" }] } },
       "%%root._id": { "%stringToOid": "%%user.id" },
     });
-    const e = env({ callFunction: (_n, args) => { (args[1] as Record<string, unknown>).mutated = true; return true; } });
+    const e = env({
+      callFunction: (_n, args) => {
+        (args[1] as Record<string, unknown>).mutated = true;
+        return true;
+      },
+    });
     const snapshot = structuredClone({ ...e, callFunction: undefined, root: undefined });
     const before = JSON.stringify(expr);
     expect(await allowed(expr, e)).toBe(true);

@@ -190,7 +190,9 @@ describe("EJSON", () => {
     // bson turns only {$ref, $id} into a DBRef and hands other $ref documents back as they are;
     // decoding them again recursed until the stack overflowed.
     expect(decodeEJSON('{"$ref":"x"}')).toEqual({ $ref: "x" });
-    const v = decodeEJSON('{"schema":{"$ref":"#/defs/a","n":{"$numberInt":"7"},"l":{"$numberLong":"9"},"in":{"$ref":"y","at":{"$date":{"$numberLong":"0"}}}}}') as {
+    const v = decodeEJSON(
+      '{"schema":{"$ref":"#/defs/a","n":{"$numberInt":"7"},"l":{"$numberLong":"9"},"in":{"$ref":"y","at":{"$date":{"$numberLong":"0"}}}}}',
+    ) as {
       schema: { $ref: string; n: unknown; l: unknown; in: { $ref: string; at: unknown } };
     };
     expect(v.schema.$ref).toBe("#/defs/a");

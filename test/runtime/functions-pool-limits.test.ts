@@ -8,12 +8,22 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { AppSpec, CallRequest, UserSpec } from "../../src/runtime/functions/protocol.js";
 import type * as PoolModule from "../../src/runtime/functions/pool.js";
 
-const { FunctionRuntime, CANCELLED_MESSAGE, defaultWorkerCount } = (await import(new URL("../../dist/src/runtime/functions/pool.js", import.meta.url).href)) as typeof PoolModule;
+const { FunctionRuntime, CANCELLED_MESSAGE, defaultWorkerCount } = (await import(
+  new URL("../../dist/src/runtime/functions/pool.js", import.meta.url).href
+)) as typeof PoolModule;
 type Runtime = InstanceType<typeof FunctionRuntime>;
 
 const SYSTEM_USER: UserSpec = { id: "", type: "system", data: {}, custom_data: {}, identities: [] };
 const APP: AppSpec = {
-  app: { id: "1", clientAppId: "app-abc", name: "app", projectId: "p", deployment: { model: "GLOBAL", providerRegion: "aws-us-east-1" }, lastDeployed: "", hostingUri: "" },
+  app: {
+    id: "1",
+    clientAppId: "app-abc",
+    name: "app",
+    projectId: "p",
+    deployment: { model: "GLOBAL", providerRegion: "aws-us-east-1" },
+    lastDeployed: "",
+    hostingUri: "",
+  },
   environment: { tag: "", values: {} },
   functions: { hello: { source: "exports = (name) => `hello ${name}`;", private: false } },
   values: {},
@@ -57,7 +67,10 @@ describe("FunctionRuntime: cancelled calls", () => {
 
   it("an already aborted signal answers at once; a finished call ignores a later abort", async () => {
     const rt = open({ workers: 1 });
-    expect(await rt.call(req({ functionName: "hello", args: '["x"]' }), { signal: AbortSignal.abort() })).toMatchObject({ ok: false, error: { message: CANCELLED_MESSAGE } });
+    expect(await rt.call(req({ functionName: "hello", args: '["x"]' }), { signal: AbortSignal.abort() })).toMatchObject({
+      ok: false,
+      error: { message: CANCELLED_MESSAGE },
+    });
     const ac = new AbortController();
     expect(await rt.call(req({ functionName: "hello", args: '["y"]' }), { signal: ac.signal })).toMatchObject({ ok: true, value: '"hello y"' });
     ac.abort();
@@ -73,7 +86,10 @@ describe("FunctionRuntime: memory outside the heap", () => {
   it("Buffer.alloc past the limit ends the call with the memory-limit error, and the worker is replaced", async () => {
     const rt = open({ memoryLimitMb: 64 });
     const hog = "exports = () => { const keep = []; for (let i = 0; i < 10; i++) keep.push(Buffer.alloc(100 * 1024 * 1024)); return keep.length; };";
-    expect(await rt.call(req({ source: hog }))).toMatchObject({ ok: false, error: { code: "FunctionExecutionError", message: "function exceeded the memory limit (64 MB)" } });
+    expect(await rt.call(req({ source: hog }))).toMatchObject({
+      ok: false,
+      error: { code: "FunctionExecutionError", message: "function exceeded the memory limit (64 MB)" },
+    });
     expect(await rt.call(req({ functionName: "hello", args: '["survivor"]' }))).toMatchObject({ ok: true, value: '"hello survivor"' });
     // The real Buffer behind any Buffer value is guarded too: the allocation is refused before it
     // happens (unguarded, the buffer would be made, dropped, collected, and the call would succeed).
@@ -83,15 +99,18 @@ describe("FunctionRuntime: memory outside the heap", () => {
 
   it("Buffers made by Buffer.from / concat and typed arrays held across an await count too", async () => {
     const rt = open({ memoryLimitMb: 64 });
-    const fromHog = "exports = () => { const keep = []; const s = 'x'.repeat(16 * 1024 * 1024); for (let i = 0; i < 20; i++) keep.push(Buffer.from(s)); return keep.length; };";
+    const fromHog =
+      "exports = () => { const keep = []; const s = 'x'.repeat(16 * 1024 * 1024); for (let i = 0; i < 20; i++) keep.push(Buffer.from(s)); return keep.length; };";
     expect(await rt.call(req({ source: fromHog }))).toMatchObject({ ok: false, error: { message: "function exceeded the memory limit (64 MB)" } });
-    const typed = "exports = async () => { const keep = [new Uint8Array(100 * 1024 * 1024).fill(1)]; await new Promise((r) => setTimeout(r, 500)); return keep.length; };";
+    const typed =
+      "exports = async () => { const keep = [new Uint8Array(100 * 1024 * 1024).fill(1)]; await new Promise((r) => setTimeout(r, 500)); return keep.length; };";
     expect(await rt.call(req({ source: typed }))).toMatchObject({ ok: false, error: { message: "function exceeded the memory limit (64 MB)" } });
   });
 
   it("the guarded Buffer is still Node's Buffer to function code", async () => {
     const rt = open({ memoryLimitMb: 64 });
-    const src = "exports = () => [Buffer.alloc(1) instanceof Buffer, Buffer.isBuffer(Buffer.from('a')), Buffer.alloc === Buffer.alloc, Buffer.concat([Buffer.from('a'), Buffer.from('b')]).toString()];";
+    const src =
+      "exports = () => [Buffer.alloc(1) instanceof Buffer, Buffer.isBuffer(Buffer.from('a')), Buffer.alloc === Buffer.alloc, Buffer.concat([Buffer.from('a'), Buffer.from('b')]).toString()];";
     expect(await rt.call(req({ source: src }))).toMatchObject({ ok: true, value: '[true,true,true,"ab"]' });
   });
 

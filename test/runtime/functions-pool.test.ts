@@ -13,12 +13,21 @@ type Runtime = InstanceType<typeof FunctionRuntime>;
 const SYSTEM_USER: UserSpec = { id: "", type: "system", data: {}, custom_data: {}, identities: [] };
 
 const APP: AppSpec = {
-  app: { id: "1", clientAppId: "app-abc", name: "app", projectId: "p", deployment: { model: "GLOBAL", providerRegion: "aws-us-east-1" }, lastDeployed: "", hostingUri: "" },
+  app: {
+    id: "1",
+    clientAppId: "app-abc",
+    name: "app",
+    projectId: "p",
+    deployment: { model: "GLOBAL", providerRegion: "aws-us-east-1" },
+    lastDeployed: "",
+    hostingUri: "",
+  },
   environment: { tag: "", values: {} },
   functions: {
     hello: { source: "exports = (name) => `hello ${name} from ${context.app.name}`;", private: false },
     save: {
-      source: "exports = async (doc) => { const r = await context.services.get('mongodb-atlas').db('d').collection('c').insertOne(doc); console.log('saved'); return r; };",
+      source:
+        "exports = async (doc) => { const r = await context.services.get('mongodb-atlas').db('d').collection('c').insertOne(doc); console.log('saved'); return r; };",
       private: false,
     },
   },
@@ -57,8 +66,18 @@ describe("FunctionRuntime (worker threads)", () => {
     expect(await rt.call(req({ functionName: "hello", args: '["bob"]' }))).toMatchObject({ ok: true, value: '"hello bob from app"' });
     const saved = await rt.call(req({ functionName: "save", args: '[{"_id":{"$oid":"5e58667d902d38559c802b13"},"n":{"$numberLong":"5"}}]' }));
     expect(saved).toMatchObject({ ok: true, value: '{"insertedId":{"$oid":"5e58667d902d38559c802b13"}}', logs: ["saved"] });
-    expect(dbRequests).toEqual([{ service: "mongodb-atlas", db: "d", collection: "c", method: "insertOne", args: '[{"_id":{"$oid":"5e58667d902d38559c802b13"},"n":{"$numberLong":"5"}}]' }]);
-    expect(await rt.call(req({ source: "exports = (p, res) => { res.setStatusCode(204); return { Processed: 900 }; };", args: "[{}]", withResponse: true }))).toMatchObject({
+    expect(dbRequests).toEqual([
+      {
+        service: "mongodb-atlas",
+        db: "d",
+        collection: "c",
+        method: "insertOne",
+        args: '[{"_id":{"$oid":"5e58667d902d38559c802b13"},"n":{"$numberLong":"5"}}]',
+      },
+    ]);
+    expect(
+      await rt.call(req({ source: "exports = (p, res) => { res.setStatusCode(204); return { Processed: 900 }; };", args: "[{}]", withResponse: true })),
+    ).toMatchObject({
       ok: true,
       value: '{"Processed":{"$numberInt":"900"}}',
       response: { methodsCalled: true, statusCode: 204 },
@@ -122,6 +141,9 @@ describe("FunctionRuntime (worker threads)", () => {
   it("close() answers calls made afterwards with an error", async () => {
     const { rt } = open();
     await rt.close();
-    expect(await rt.call(req({ functionName: "hello" }))).toMatchObject({ ok: false, error: { code: "FunctionExecutionError", message: "the function runtime is closed" } });
+    expect(await rt.call(req({ functionName: "hello" }))).toMatchObject({
+      ok: false,
+      error: { code: "FunctionExecutionError", message: "the function runtime is closed" },
+    });
   });
 });

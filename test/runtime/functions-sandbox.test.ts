@@ -43,7 +43,11 @@ function fakeDb(answer: (req: Omit<DbRequest, "kind" | "rpc">) => unknown = () =
 }
 
 async function run(source: string, over: Partial<RunRequest> = {}, spec: AppSpec = app(), db: DbBackend = fakeDb().backend): Promise<CallResult> {
-  return runInProcess(spec, { source, args: "[]", withResponse: false, user: SYSTEM_USER, runningAsSystem: true, timeLimitMs: 2000, allowNetwork: false, ...over }, db);
+  return runInProcess(
+    spec,
+    { source, args: "[]", withResponse: false, user: SYSTEM_USER, runningAsSystem: true, timeLimitMs: 2000, allowNetwork: false, ...over },
+    db,
+  );
 }
 
 function ok(result: CallResult) {
@@ -75,8 +79,14 @@ describe("loading sources", () => {
   });
 
   it("a source without an exported function is an error", async () => {
-    expect(await run("const x = 1;")).toMatchObject({ ok: false, error: { code: "FunctionExecutionError", message: expect.stringMatching(/does not export a function/) } });
-    expect(await run("exports = function ( {")).toMatchObject({ ok: false, error: { code: "FunctionExecutionError", message: expect.stringMatching(/Unexpected/) } });
+    expect(await run("const x = 1;")).toMatchObject({
+      ok: false,
+      error: { code: "FunctionExecutionError", message: expect.stringMatching(/does not export a function/) },
+    });
+    expect(await run("exports = function ( {")).toMatchObject({
+      ok: false,
+      error: { code: "FunctionExecutionError", message: expect.stringMatching(/Unexpected/) },
+    });
   });
 
   it("compiles each source once", () => {
@@ -88,7 +98,11 @@ describe("loading sources", () => {
   it("runs app functions by name; an unknown name is FunctionNotFound", async () => {
     const spec = app({ hello: "exports = (name) => `hi ${name}`;" });
     const call = (functionName: string) =>
-      runInProcess(spec, { functionName, args: '["bob"]', withResponse: false, user: SYSTEM_USER, runningAsSystem: true, timeLimitMs: 1000, allowNetwork: false }, fakeDb().backend);
+      runInProcess(
+        spec,
+        { functionName, args: '["bob"]', withResponse: false, user: SYSTEM_USER, runningAsSystem: true, timeLimitMs: 1000, allowNetwork: false },
+        fakeDb().backend,
+      );
     expect(value(await call("hello"))).toBe("hi bob");
     expect(await call("nope")).toMatchObject({ ok: false, error: { code: "FunctionNotFound", message: "function not found: nope" } });
   });
@@ -97,7 +111,9 @@ describe("loading sources", () => {
 describe("arguments and results", () => {
   // Observed: https://alexbevi.com/blog/2020/03/30/working-around-mongodb-stitchs-max-async-work-queue-limit/
   it("webhook return serialisation: {Processed: 900} → canonical EJSON", async () => {
-    expect(ok(await run("exports = function (payload, response) { return { Processed: 900 }; };", { withResponse: true })).value).toBe('{"Processed":{"$numberInt":"900"}}');
+    expect(ok(await run("exports = function (payload, response) { return { Processed: 900 }; };", { withResponse: true })).value).toBe(
+      '{"Processed":{"$numberInt":"900"}}',
+    );
   });
 
   it("undefined stays undefined; promises are awaited; returned cursors too", async () => {
@@ -125,11 +141,22 @@ describe("arguments and results", () => {
         ejson: EJSON.parse(payload.body.text()).x,
       };
     };`;
-    expect(value(await run(src, { args: JSON.stringify([payload]) }))).toEqual({ parsed: { x: 1 }, isObject: true, isArray: true, isDate: true, long: "9007199254740993", ejson: 1 });
+    expect(value(await run(src, { args: JSON.stringify([payload]) }))).toEqual({
+      parsed: { x: 1 },
+      isObject: true,
+      isArray: true,
+      isDate: true,
+      long: "9007199254740993",
+      ejson: 1,
+    });
   });
 
   it("BSON.ObjectId is callable without new inside functions", async () => {
-    const v = value(await run("exports = () => { const a = BSON.ObjectId('5e58667d902d38559c802b13'); return [a, a instanceof BSON.ObjectId, new BSON.ObjectId().toHexString().length]; };"));
+    const v = value(
+      await run(
+        "exports = () => { const a = BSON.ObjectId('5e58667d902d38559c802b13'); return [a, a instanceof BSON.ObjectId, new BSON.ObjectId().toHexString().length]; };",
+      ),
+    );
     expect(v).toEqual([expect.objectContaining({}), true, 24]);
     expect(encodeEJSON((v as unknown[])[0])).toBe('{"$oid":"5e58667d902d38559c802b13"}');
   });
@@ -214,11 +241,14 @@ describe("context", () => {
     const user: UserSpec = { id: "u1", type: "normal", data: { email: "a@b.c" }, custom_data: {}, identities: [{ id: "i1", provider_type: "local-userpass" }] };
     expect(
       value(
-        await run("exports = () => [context.request.httpMethod, context.request.requestHeaders['X-A'][0], context.user.id, context.user.data.email, context.runningAsSystem()]", {
-          request,
-          user,
-          runningAsSystem: false,
-        }),
+        await run(
+          "exports = () => [context.request.httpMethod, context.request.requestHeaders['X-A'][0], context.user.id, context.user.data.email, context.runningAsSystem()]",
+          {
+            request,
+            user,
+            runningAsSystem: false,
+          },
+        ),
       ),
     ).toEqual(["POST", "b", "u1", "a@b.c", false]);
   });
@@ -260,7 +290,9 @@ describe("context", () => {
     expect(r.outbound).toHaveLength(1);
     expect(r.outbound[0]).toMatchObject({ kind: "http.post", sent: false });
     expect(r.outbound[0]).not.toHaveProperty("service");
-    expect(decodeEJSON(r.outbound[0]!.args)).toEqual([{ url: "https://api.example.com/hook?token=abc", headers: { "X-A": ["1"] }, body: { a: 1 }, encodeBodyAsJSON: true }]);
+    expect(decodeEJSON(r.outbound[0]!.args)).toEqual([
+      { url: "https://api.example.com/hook?token=abc", headers: { "X-A": ["1"] }, body: { a: 1 }, encodeBodyAsJSON: true },
+    ]);
   });
 
   it("a fire-and-forget refused call neither fails the function nor leaves an unhandled rejection", async () => {
@@ -311,13 +343,19 @@ describe("context", () => {
   });
 
   it("http services behave like context.http, recorded as http-service.<method>", async () => {
-    const r = ok(await run("exports = async () => { try { await context.services.get('myHttp').delete({ url: 'https://x.test/1' }); } catch (e) { return e.message; } };"));
+    const r = ok(
+      await run("exports = async () => { try { await context.services.get('myHttp').delete({ url: 'https://x.test/1' }); } catch (e) { return e.message; } };"),
+    );
     expect(decodeEJSON(r.value!)).toMatch(/disabled in the shim/);
     expect(r.outbound).toEqual([{ kind: "http-service.delete", service: "myHttp", args: '[{"url":"https://x.test/1"}]', sent: false }]);
   });
 
   it("twilio send is recorded, never sent, and returns undefined", async () => {
-    const r = ok(await run("exports = () => { const res = context.services.get('tw').send({ to: '+15558675309', from: '+18057166646', body: 'Hello' }); return res === undefined; };"));
+    const r = ok(
+      await run(
+        "exports = () => { const res = context.services.get('tw').send({ to: '+15558675309', from: '+18057166646', body: 'Hello' }); return res === undefined; };",
+      ),
+    );
     expect(r.value).toBe("true");
     expect(r.outbound).toEqual([{ kind: "twilio.send", service: "tw", args: '[{"to":"+15558675309","from":"+18057166646","body":"Hello"}]', sent: false }]);
   });
@@ -325,7 +363,10 @@ describe("context", () => {
   it("github / aws clients throw a clear error; unknown services are undefined", async () => {
     const r = await run("exports = () => context.services.get('gh').createIssue({});");
     expect(r).toMatchObject({ ok: false, error: { code: "FunctionExecutionError", message: expect.stringMatching(/not supported by the hookshift shim/) } });
-    expect(await run("exports = () => context.services.get('s3').s3('us-east-1');")).toMatchObject({ ok: false, error: { message: expect.stringMatching(/type "aws"/) } });
+    expect(await run("exports = () => context.services.get('s3').s3('us-east-1');")).toMatchObject({
+      ok: false,
+      error: { message: expect.stringMatching(/type "aws"/) },
+    });
     expect(value(await run("exports = () => context.services.get('nope') === undefined;"))).toBe(true);
   });
 });
@@ -359,8 +400,7 @@ describe("MongoDB service calls reach the DbBackend", () => {
       db: "shop",
       collection: "orders",
       method: "insertOne",
-      args:
-        '[{"_id":{"$oid":"5e58667d902d38559c802b13"},"at":{"$date":{"$numberLong":"1683248523456"}},"big":{"$numberLong":"9007199254740993"},"price":{"$numberDecimal":"9823.1297"},"qty":{"$numberInt":"3"}}]',
+      args: '[{"_id":{"$oid":"5e58667d902d38559c802b13"},"at":{"$date":{"$numberLong":"1683248523456"}},"big":{"$numberLong":"9007199254740993"},"price":{"$numberDecimal":"9823.1297"},"qty":{"$numberInt":"3"}}]',
     });
     expect(requests[1]).toMatchObject({ method: "findOne", args: '[{"_id":{"$oid":"5e58667d902d38559c802b13"}},{}]' });
     expect(r.value).toBe(
@@ -430,7 +470,9 @@ describe("MongoDB service calls reach the DbBackend", () => {
   // Old code returns the cursor, e.g. https://github.com/10gen/realm-cli/blob/master/internal/local/testdata/full_project/services/http/incoming_webhooks/find/source.js
   it("a sync webhook returning a cursor gets the array (old code)", async () => {
     const { backend } = fakeDb(() => [{ x: 1 }]);
-    expect(ok(await run("exports = () => context.services.get('mongodb-atlas').db('d').collection('c').find({});", {}, app(), backend)).value).toBe('[{"x":{"$numberInt":"1"}}]');
+    expect(ok(await run("exports = () => context.services.get('mongodb-atlas').db('d').collection('c').find({});", {}, app(), backend)).value).toBe(
+      '[{"x":{"$numberInt":"1"}}]',
+    );
   });
 
   it("database errors reach the function as exceptions", async () => {
@@ -453,7 +495,9 @@ describe("MongoDB service calls reach the DbBackend", () => {
     };
     const store = { collection: () => coll, listDatabases: async () => ["d"], listCollections: async () => ["c"] } as unknown as Store;
     const backend = storeBackend(() => store);
-    const r = ok(await run("exports = async () => context.services.get('mongodb-atlas').db('d').collection('c').find({ n: { $gte: 1 } }).limit(2);", {}, app(), backend));
+    const r = ok(
+      await run("exports = async () => context.services.get('mongodb-atlas').db('d').collection('c').find({ n: { $gte: 1 } }).limit(2);", {}, app(), backend),
+    );
     expect(calls).toEqual([[{ n: { $gte: 1 } }, { limit: 2 }]]);
     expect(r.value).toBe('[{"n":{"$numberInt":"1"},"big":{"$numberLong":"5"}}]');
   });
@@ -477,7 +521,9 @@ describe("limits and errors", () => {
     expect(await run("while (true) {}\nexports = () => 1;", { timeLimitMs: 200 })).toMatchObject({ ok: false, error: { code: "ExecutionTimeLimitExceeded" } });
     const spec = app({ spin: "exports = () => { for (;;) {} };" });
     // Even when the caller swallows the error, the call has run out of time.
-    expect(await run("exports = () => { try { context.functions.execute('spin'); } catch (e) {} return 'survived'; };", { timeLimitMs: 200 }, spec)).toMatchObject({
+    expect(
+      await run("exports = () => { try { context.functions.execute('spin'); } catch (e) {} return 'survived'; };", { timeLimitMs: 200 }, spec),
+    ).toMatchObject({
       ok: false,
       error: { code: "ExecutionTimeLimitExceeded" },
     });

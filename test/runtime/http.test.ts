@@ -26,11 +26,22 @@ describe("HTTP pieces of the shim", () => {
 
   it("names a request chooses (__proto__, constructor) become own keys, never inherited ones (bench/fuzz.mjs)", () => {
     const q = parseQuery("__proto__=x&constructor=y&constructor=z&toString=1");
-    expect(Object.entries(q.first)).toEqual([["__proto__", "x"], ["constructor", "y"], ["toString", "1"]]);
-    expect(Object.entries(q.all)).toEqual([["__proto__", ["x"]], ["constructor", ["y", "z"]], ["toString", ["1"]]]);
+    expect(Object.entries(q.first)).toEqual([
+      ["__proto__", "x"],
+      ["constructor", "y"],
+      ["toString", "1"],
+    ]);
+    expect(Object.entries(q.all)).toEqual([
+      ["__proto__", ["x"]],
+      ["constructor", ["y", "z"]],
+      ["toString", ["1"]],
+    ]);
     expect(Object.getPrototypeOf(q.first)).toBe(Object.prototype);
     const h = headersOf(["__proto__", "1", "constructor", "2", "constructor", "3"], "as-sent");
-    expect(Object.entries(h)).toEqual([["__proto__", ["1"]], ["constructor", ["2", "3"]]]);
+    expect(Object.entries(h)).toEqual([
+      ["__proto__", ["1"]],
+      ["constructor", ["2", "3"]],
+    ]);
   });
 
   it("credentials from headers or a body, email+password before api-key before jwt", () => {
@@ -44,14 +55,25 @@ describe("HTTP pieces of the shim", () => {
   // https://www.mongodb.com/docs/atlas/app-services/data-api/data-formats/; the JSON/EJSON vector of https://github.com/mongodb/docs-app-services/blob/master/examples/data-api/custom-endpoints.sh
   it("the Data API JSON mapping and the docs' JSON/EJSON vector", () => {
     const date = new Date("2023-05-05T01:02:03.456Z");
-    expect(toDataApiJson({ d: date, id: new ObjectId("64a000000000000000000001"), l: Long.fromNumber(5), dec: Decimal128.fromString("9823.1297"), b: new Binary(Buffer.from("hi")) })).toEqual({
+    expect(
+      toDataApiJson({
+        d: date,
+        id: new ObjectId("64a000000000000000000001"),
+        l: Long.fromNumber(5),
+        dec: Decimal128.fromString("9823.1297"),
+        b: new Binary(Buffer.from("hi")),
+      }),
+    ).toEqual({
       d: "2023-05-05T01:02:03.456Z",
       id: "64a000000000000000000001",
       l: 5,
       dec: "9823.1297",
       b: { Subtype: 0, Data: "aGk=" },
     });
-    expect(JSON.parse(ejsonToJson('{"greeting":"Hello, Leafie!","date":{"$date":{"$numberLong":"1683248523456"}}}'))).toEqual({ greeting: "Hello, Leafie!", date: "2023-05-05T01:02:03.456Z" });
+    expect(JSON.parse(ejsonToJson('{"greeting":"Hello, Leafie!","date":{"$date":{"$numberLong":"1683248523456"}}}'))).toEqual({
+      greeting: "Hello, Leafie!",
+      date: "2023-05-05T01:02:03.456Z",
+    });
     // A Binary written into (its buffer larger than its content) sends only what it holds.
     const grown = new Binary();
     grown.write(Buffer.from("hi"), 0);

@@ -19,7 +19,14 @@ const users = {
 const seed = EJSON.stringify({ app: { profiles: [{ user_id: "ext-7", plan: "gold" }] } });
 
 function req(method: string, p: string, o: { query?: string; headers?: Record<string, string>; body?: string } = {}): ShimRequest {
-  return { method, path: p, rawQuery: o.query ?? "", rawHeaders: Object.entries(o.headers ?? {}).flat(), body: o.body === undefined ? undefined : Buffer.from(o.body), remoteAddress: "127.0.0.1" };
+  return {
+    method,
+    path: p,
+    rawQuery: o.query ?? "",
+    rawHeaders: Object.entries(o.headers ?? {}).flat(),
+    body: o.body === undefined ? undefined : Buffer.from(o.body),
+    remoteAddress: "127.0.0.1",
+  };
 }
 const hook = (svc: string, name: string) => `/api/client/v2.0/app/${APP}/service/${svc}/incoming_webhook/${name}`;
 const ep = (route: string) => `/app/${APP}/endpoint${route}`;
@@ -37,11 +44,16 @@ describe("services", () => {
   it("GitHub: X-Hub-Signature-256 (or sha1 X-Hub-Signature) checked; payload is the parsed event; headers via context.request", async () => {
     const body = JSON.stringify({ ref: "refs/heads/main" });
     expect((await dispatch(req("POST", hook("gh", "onPush"), { body }), s.deps)).status).toBe(401);
-    const ok = await dispatch(req("POST", hook("gh", "onPush"), { body, headers: { "X-Hub-Signature-256": signature("fixture-secret-31", body), "X-GitHub-Event": "push" } }), s.deps);
+    const ok = await dispatch(
+      req("POST", hook("gh", "onPush"), { body, headers: { "X-Hub-Signature-256": signature("fixture-secret-31", body), "X-GitHub-Event": "push" } }),
+      s.deps,
+    );
     expect(ok.status).toBe(200);
     expect(EJSON.parse(ok.body.toString())).toEqual({ ref: "refs/heads/main", event: "push" });
     const sha1 = "sha1=" + createHmac("sha1", "fixture-secret-31").update(body).digest("hex");
-    expect((await dispatch(req("POST", hook("gh", "onPush"), { body, headers: { "X-Hub-Signature": sha1, "X-GitHub-Event": "push" } }), s.deps)).status).toBe(200);
+    expect((await dispatch(req("POST", hook("gh", "onPush"), { body, headers: { "X-Hub-Signature": sha1, "X-GitHub-Event": "push" } }), s.deps)).status).toBe(
+      200,
+    );
   });
 
   it("Twilio: form fields as the payload; send is recorded, never sent", async () => {
@@ -58,8 +70,14 @@ describe("services", () => {
 
 describe("users", () => {
   it("a script picks the user, or the system user", async () => {
-    expect(EJSON.parse((await dispatch(req("POST", hook("api", "byScript"), { query: "as=64a000000000000000000001" }), s.deps)).body.toString())).toEqual({ id: "64a000000000000000000001", system: false });
-    expect(EJSON.parse((await dispatch(req("POST", hook("api", "byScript"), { query: "as=system" }), s.deps)).body.toString())).toEqual({ id: null, system: true });
+    expect(EJSON.parse((await dispatch(req("POST", hook("api", "byScript"), { query: "as=64a000000000000000000001" }), s.deps)).body.toString())).toEqual({
+      id: "64a000000000000000000001",
+      system: false,
+    });
+    expect(EJSON.parse((await dispatch(req("POST", hook("api", "byScript"), { query: "as=system" }), s.deps)).body.toString())).toEqual({
+      id: null,
+      system: true,
+    });
   });
 
   it("a fixed user id the users file does not know still runs, with a note", async () => {
@@ -87,7 +105,11 @@ describe("users", () => {
 
 describe("endpoint encodings", () => {
   it("return_type JSON follows the Data API mapping; Accept: application/ejson overrides it", async () => {
-    expect(json((await dispatch(req("GET", ep("/report")), s.deps)).body)).toEqual({ at: "2023-05-05T01:02:03.456Z", id: "64a0000000000000000000dd", total: "9823.1297" });
+    expect(json((await dispatch(req("GET", ep("/report")), s.deps)).body)).toEqual({
+      at: "2023-05-05T01:02:03.456Z",
+      id: "64a0000000000000000000dd",
+      total: "9823.1297",
+    });
     const e = await dispatch(req("GET", ep("/report"), { headers: { Accept: "application/ejson" } }), s.deps);
     expect(json(e.body).at).toEqual({ $date: { $numberLong: "1683248523456" } });
     expect(e.headers["Content-Type"]).toEqual(["application/ejson"]);

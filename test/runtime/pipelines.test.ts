@@ -39,7 +39,16 @@ beforeAll(async () => {
   const tmp = await tempDir();
   const out = path.join(tmp, "migrated");
   // A verbatim conversion (no rewrite rules), to see the endpoint semantics themselves.
-  const r = await migrate({ app: fixture("shim-basic"), out, dryRun: false, inPlace: false, allowDirty: false, removeWebhooks: false, force: false, skipRules: RULE_IDS });
+  const r = await migrate({
+    app: fixture("shim-basic"),
+    out,
+    dryRun: false,
+    inPlace: false,
+    allowDirty: false,
+    removeWebhooks: false,
+    force: false,
+    skipRules: RULE_IDS,
+  });
   expect(r.code).not.toBe(1);
   const sem = defaultSemantics();
   sem.timeLimitMs = 2000;
@@ -81,7 +90,10 @@ describe("webhook pipeline", () => {
     const bad = await dispatch(req("POST", hook("signed"), { body, headers: { "X-Hook-Signature": "sha256=00" } }), original.deps);
     expect(bad.status).toBe(401);
     expect(JSON.parse(text(bad.body)).error_code).toBe("IncomingWebhookAuthFailed");
-    const good = await dispatch(req("POST", hook("signed"), { body, headers: { "X-Hook-Signature": signature("fixture-secret-22", body), "Content-Type": "application/json" } }), original.deps);
+    const good = await dispatch(
+      req("POST", hook("signed"), { body, headers: { "X-Hook-Signature": signature("fixture-secret-22", body), "Content-Type": "application/json" } }),
+      original.deps,
+    );
     expect(good.status).toBe(200);
     expect(good.body.length).toBe(0);
     expect(good.logs.join("\n")).toMatch(/signed call/);

@@ -28,7 +28,15 @@ async function writeApp(webhookSource: string, endpointSource: string): Promise<
     await mkdir(path.dirname(path.join(root, rel)), { recursive: true });
     await writeFile(path.join(root, rel), typeof data === "string" ? data : JSON.stringify(data, null, 4));
   };
-  await w("realm_config.json", { app_id: APP_ID, config_version: 20210101, name: "rroff", location: "US-VA", deployment_model: "GLOBAL", environment: "", allowed_request_origins: [] });
+  await w("realm_config.json", {
+    app_id: APP_ID,
+    config_version: 20210101,
+    name: "rroff",
+    location: "US-VA",
+    deployment_model: "GLOBAL",
+    environment: "",
+    allowed_request_origins: [],
+  });
   await w("http_endpoints/api/config.json", { name: "api", type: "http", config: {}, version: 1 });
   await w("http_endpoints/api/incoming_webhooks/hook/config.json", {
     name: "hook",
@@ -70,7 +78,14 @@ async function deps(root: string): Promise<PipelineDeps> {
   return { served, runner: { call: (req) => runInProcess(served.spec, req, backend) }, users: new UserStore({}), store, sem, allowNetwork: false };
 }
 
-const post = (p: string): ShimRequest => ({ method: "POST", path: p, rawQuery: "id=7", rawHeaders: ["Content-Type", "application/json"], body: Buffer.from("{}"), remoteAddress: "127.0.0.1" });
+const post = (p: string): ShimRequest => ({
+  method: "POST",
+  path: p,
+  rawQuery: "id=7",
+  rawHeaders: ["Content-Type", "application/json"],
+  body: Buffer.from("{}"),
+  remoteAddress: "127.0.0.1",
+});
 const HOOK = `/api/client/v2.0/app/${APP_ID}/service/api/incoming_webhook/hook`;
 const EP = `/app/${APP_ID}/endpoint/api/hook`;
 

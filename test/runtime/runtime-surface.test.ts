@@ -26,7 +26,15 @@ const NORMAL: UserSpec = { id: "u1", type: "normal", data: {}, custom_data: {}, 
 
 function spec(over: Partial<AppSpec> = {}): AppSpec {
   return {
-    app: { id: "a", clientAppId: "a", name: "a", projectId: "p", deployment: { model: "GLOBAL", providerRegion: "aws-us-east-1" }, lastDeployed: "", hostingUri: "" },
+    app: {
+      id: "a",
+      clientAppId: "a",
+      name: "a",
+      projectId: "p",
+      deployment: { model: "GLOBAL", providerRegion: "aws-us-east-1" },
+      lastDeployed: "",
+      hostingUri: "",
+    },
     environment: { tag: "", values: {} },
     functions: {},
     values: {},
@@ -43,7 +51,17 @@ beforeAll(async () => {
 function run(source: string, over: Partial<RunRequest> = {}, app: AppSpec = spec()): Promise<CallResult> {
   return runInProcess(
     app,
-    { source, sourceFile: "functions/probe.js", args: "[]", withResponse: false, user: SYSTEM, runningAsSystem: true, timeLimitMs: 5000, allowNetwork: false, ...over },
+    {
+      source,
+      sourceFile: "functions/probe.js",
+      args: "[]",
+      withResponse: false,
+      user: SYSTEM,
+      runningAsSystem: true,
+      timeLimitMs: 5000,
+      allowNetwork: false,
+      ...over,
+    },
     storeBackend(() => store),
   );
 }
@@ -78,7 +96,11 @@ describe("BSON globals (https://www.mongodb.com/docs/atlas/app-services/function
   });
 
   it("every documented BSON type is there and callable without new", async () => {
-    const names = value(await run("exports = () => ['ObjectId','BSONRegExp','Binary','MaxKey','MinKey','Int32','Long','Double','Decimal128','Timestamp'].filter((n) => typeof BSON[n] !== 'function')"));
+    const names = value(
+      await run(
+        "exports = () => ['ObjectId','BSONRegExp','Binary','MaxKey','MinKey','Int32','Long','Double','Decimal128','Timestamp'].filter((n) => typeof BSON[n] !== 'function')",
+      ),
+    );
     expect(names).toEqual([]);
   });
 });
@@ -92,7 +114,9 @@ describe("EJSON.stringify (https://www.mongodb.com/docs/atlas/app-services/funct
   });
 
   it("fractions stay doubles, typed values keep their type, relaxed stays plain", async () => {
-    expect(EJSON.stringify({ f: 1.5, i: BSON.Int32(7), n: [1, -0] })).toBe('{"f":{"$numberDouble":"1.5"},"i":{"$numberInt":"7"},"n":[{"$numberLong":"1"},{"$numberDouble":"-0.0"}]}');
+    expect(EJSON.stringify({ f: 1.5, i: BSON.Int32(7), n: [1, -0] })).toBe(
+      '{"f":{"$numberDouble":"1.5"},"i":{"$numberInt":"7"},"n":[{"$numberLong":"1"},{"$numberDouble":"-0.0"}]}',
+    );
     expect(EJSON.stringify({ a: 42 }, { relaxed: true })).toBe('{"a":42}');
     // objects from the function's own realm too
     expect(value(await run("exports = () => EJSON.stringify({ a: { b: [2] } })"))).toBe('{"a":{"b":[{"$numberLong":"2"}]}}');
@@ -164,14 +188,29 @@ describe("MongoDB client (https://www.mongodb.com/docs/atlas/app-services/functi
 
 describe("geospatial queries in the embedded store (https://www.mongodb.com/docs/manual/reference/operator/query-geospatial/)", () => {
   const places = () => store.collection("geo", "places");
-  const names = async (filter: Record<string, unknown>, sort?: Record<string, unknown>) => (await places().find(filter, sort ? { sort } : {})).map((d) => d.name);
+  const names = async (filter: Record<string, unknown>, sort?: Record<string, unknown>) =>
+    (await places().find(filter, sort ? { sort } : {})).map((d) => d.name);
   const deg = (km: number) => km / 6378.1; // radians for a distance in km
   beforeAll(async () => {
     await places().insertMany([
       { name: "a", loc: { type: "Point", coordinates: [0, 0] } },
       { name: "b", loc: { type: "Point", coordinates: [0, 1] } },
       { name: "c", loc: [0, 0.5] },
-      { name: "d", loc: { type: "Polygon", coordinates: [[[10, 10], [11, 10], [11, 11], [10, 11], [10, 10]]] } },
+      {
+        name: "d",
+        loc: {
+          type: "Polygon",
+          coordinates: [
+            [
+              [10, 10],
+              [11, 10],
+              [11, 11],
+              [10, 11],
+              [10, 10],
+            ],
+          ],
+        },
+      },
       { name: "e" },
     ]);
   });
@@ -193,18 +232,70 @@ describe("geospatial queries in the embedded store (https://www.mongodb.com/docs
 
   it("$geoWithin: $centerSphere, $geometry, $box, $center, $polygon", async () => {
     expect(await names({ loc: { $geoWithin: { $centerSphere: [[0, 0], deg(100)] } } })).toEqual(["a", "c"]);
-    const square = { type: "Polygon", coordinates: [[[-1, -1], [1, -1], [1, 0.75], [-1, 0.75], [-1, -1]]] };
+    const square = {
+      type: "Polygon",
+      coordinates: [
+        [
+          [-1, -1],
+          [1, -1],
+          [1, 0.75],
+          [-1, 0.75],
+          [-1, -1],
+        ],
+      ],
+    };
     expect(await names({ loc: { $geoWithin: { $geometry: square } } })).toEqual(["a", "c"]);
-    expect(await names({ loc: { $geoWithin: { $box: [[-1, -1], [1, 2]] } } })).toEqual(["a", "b", "c"]);
+    expect(
+      await names({
+        loc: {
+          $geoWithin: {
+            $box: [
+              [-1, -1],
+              [1, 2],
+            ],
+          },
+        },
+      }),
+    ).toEqual(["a", "b", "c"]);
     expect(await names({ loc: { $geoWithin: { $center: [[0, 0], 0.5] } } })).toEqual(["a", "c"]);
-    expect(await names({ loc: { $geoWithin: { $polygon: [[9, 9], [12, 9], [12, 12], [9, 12]] } } })).toEqual(["d"]);
+    expect(
+      await names({
+        loc: {
+          $geoWithin: {
+            $polygon: [
+              [9, 9],
+              [12, 9],
+              [12, 12],
+              [9, 12],
+            ],
+          },
+        },
+      }),
+    ).toEqual(["d"]);
   });
 
   it("$geoIntersects: a point in a stored polygon, a query polygon around stored points", async () => {
     expect(await names({ loc: { $geoIntersects: { $geometry: { type: "Point", coordinates: [10.5, 10.5] } } } })).toEqual(["d"]);
-    const around = { type: "Polygon", coordinates: [[[-0.1, 0.4], [0.1, 0.4], [0.1, 0.6], [-0.1, 0.6], [-0.1, 0.4]]] };
+    const around = {
+      type: "Polygon",
+      coordinates: [
+        [
+          [-0.1, 0.4],
+          [0.1, 0.4],
+          [0.1, 0.6],
+          [-0.1, 0.6],
+          [-0.1, 0.4],
+        ],
+      ],
+    };
     expect(await names({ loc: { $geoIntersects: { $geometry: around } } })).toEqual(["c"]);
-    const crossing = { type: "LineString", coordinates: [[9, 10.5], [12, 10.5]] };
+    const crossing = {
+      type: "LineString",
+      coordinates: [
+        [9, 10.5],
+        [12, 10.5],
+      ],
+    };
     expect(await names({ loc: { $geoIntersects: { $geometry: crossing } } })).toEqual(["d"]);
   });
 
@@ -249,13 +340,17 @@ describe("require of the app's npm dependencies (https://www.mongodb.com/docs/at
 
   it("loads a package and a package subfolder from the app's functions/node_modules", async () => {
     const app = spec({ dependencies: { nodeModules } });
-    expect(value(await run("exports = () => { const pad = require('leftpad-lite'); return pad(7, 3) + require('leftpad-lite/lib/upper')('x'); };", {}, app))).toBe("007X");
+    expect(
+      value(await run("exports = () => { const pad = require('leftpad-lite'); return pad(7, 3) + require('leftpad-lite/lib/upper')('x'); };", {}, app)),
+    ).toBe("007X");
   });
 
   it("never loads hookshift's own packages", async () => {
     // bson is one of hookshift's dependencies, not the app's.
     const r = await run("exports = () => require('bson');", {}, spec({ dependencies: { nodeModules } }));
-    expect(failure(r).message).toMatch(/not available in the hookshift shim: it is neither a Node built-in App Services supports nor a package in the app's functions\/node_modules/);
+    expect(failure(r).message).toMatch(
+      /not available in the hookshift shim: it is neither a Node built-in App Services supports nor a package in the app's functions\/node_modules/,
+    );
     expect(failure(await run("exports = () => require('bson');")).message).toMatch(/not available/);
   });
 
@@ -288,7 +383,15 @@ describe("request facts in the pipelines", () => {
       await mkdir(path.dirname(path.join(root, rel)), { recursive: true });
       await writeFile(path.join(root, rel), typeof content === "string" ? content : JSON.stringify(content, null, 2));
     };
-    await w("realm_config.json", { app_id: APP, config_version: 20210101, name: "facts", location: "US-VA", deployment_model: "GLOBAL", environment: "", allowed_request_origins: [] });
+    await w("realm_config.json", {
+      app_id: APP,
+      config_version: 20210101,
+      name: "facts",
+      location: "US-VA",
+      deployment_model: "GLOBAL",
+      environment: "",
+      allowed_request_origins: [],
+    });
     await w("http_endpoints/hooks/config.json", { name: "hooks", type: "http", config: {}, version: 1 });
     const hookCfg = (name: string, over: Record<string, unknown> = {}) => ({
       name,
@@ -303,19 +406,41 @@ describe("request facts in the pipelines", () => {
       create_user_on_auth: false,
       ...over,
     });
-    await w("http_endpoints/hooks/incoming_webhooks/facts/config.json", hookCfg("facts", { can_evaluate: { "%%request.service": "hooks", "%%request.action": "facts" } }));
-    await w("http_endpoints/hooks/incoming_webhooks/facts/source.js", "exports = function () { const r = context.request; return { service: r.service, action: r.action, url: r.webhookUrl }; };");
+    await w(
+      "http_endpoints/hooks/incoming_webhooks/facts/config.json",
+      hookCfg("facts", { can_evaluate: { "%%request.service": "hooks", "%%request.action": "facts" } }),
+    );
+    await w(
+      "http_endpoints/hooks/incoming_webhooks/facts/source.js",
+      "exports = function () { const r = context.request; return { service: r.service, action: r.action, url: r.webhookUrl }; };",
+    );
     await w("http_endpoints/hooks/incoming_webhooks/signup/config.json", hookCfg("signup", { run_as_authed_user: true, create_user_on_auth: true }));
     await w("http_endpoints/hooks/incoming_webhooks/signup/source.js", "exports = function () { return context.user.data.email; };");
-    await w("http_endpoints/hooks/incoming_webhooks/fixed/config.json", hookCfg("fixed", { run_as_user_id: "64a000000000000000000001", fetch_custom_user_data: true }));
+    await w(
+      "http_endpoints/hooks/incoming_webhooks/fixed/config.json",
+      hookCfg("fixed", { run_as_user_id: "64a000000000000000000001", fetch_custom_user_data: true }),
+    );
     await w("http_endpoints/hooks/incoming_webhooks/fixed/source.js", "exports = function () { return context.user.custom_data; };");
     await w("http_endpoints/hooks/incoming_webhooks/objbody/config.json", hookCfg("objbody"));
     await w("http_endpoints/hooks/incoming_webhooks/objbody/source.js", "exports = function (payload, response) { response.setBody({ ok: 1 }); };");
     await w("http_endpoints/config.json", [
-      { route: "/facts", http_method: "GET", function_name: "endpointFacts", validation_method: "NO_VALIDATION", respond_result: true, fetch_custom_user_data: false, create_user_on_auth: false, disabled: false, return_type: "JSON" },
+      {
+        route: "/facts",
+        http_method: "GET",
+        function_name: "endpointFacts",
+        validation_method: "NO_VALIDATION",
+        respond_result: true,
+        fetch_custom_user_data: false,
+        create_user_on_auth: false,
+        disabled: false,
+        return_type: "JSON",
+      },
     ]);
     await w("functions/config.json", [{ name: "endpointFacts", private: false, run_as_system: true, can_evaluate: { "%%request.action": "endpointFacts" } }]);
-    await w("functions/endpointFacts.js", "exports = function () { const r = context.request; return { service: r.service === undefined, action: r.action, url: r.webhookUrl }; };");
+    await w(
+      "functions/endpointFacts.js",
+      "exports = function () { const r = context.request; return { service: r.service === undefined, action: r.action, url: r.webhookUrl }; };",
+    );
     const sem = defaultSemantics();
     sem.timeLimitMs = 5000;
     session = await openSession({

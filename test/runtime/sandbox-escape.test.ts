@@ -24,7 +24,15 @@ type Runtime = InstanceType<typeof FunctionRuntime>;
 
 const SYSTEM_USER: UserSpec = { id: "", type: "system", data: {}, custom_data: {}, identities: [] };
 const APP: AppSpec = {
-  app: { id: "1", clientAppId: "app-abc", name: "app", projectId: "p", deployment: { model: "GLOBAL", providerRegion: "aws-us-east-1" }, lastDeployed: "", hostingUri: "" },
+  app: {
+    id: "1",
+    clientAppId: "app-abc",
+    name: "app",
+    projectId: "p",
+    deployment: { model: "GLOBAL", providerRegion: "aws-us-east-1" },
+    lastDeployed: "",
+    hostingUri: "",
+  },
   environment: { tag: "", values: {} },
   functions: {},
   values: {},
@@ -111,18 +119,29 @@ describe("function workers: the in-worker hardening (harden.ts)", () => {
     const rt = open();
     for (const start of ["this", "Buffer", "console.log", "context.http.get", "EJSON.parse", "utils.crypto.hash", "setTimeout"]) {
       const r = await call(rt, `exports = () => typeof ${start}.constructor.constructor("return process")();`);
-      expect(r, start).toMatchObject({ ok: false, error: { code: "FunctionExecutionError", message: expect.stringMatching(/^Function\("return process"\): refused by the hookshift shim/) } });
+      expect(r, start).toMatchObject({
+        ok: false,
+        error: { code: "FunctionExecutionError", message: expect.stringMatching(/^Function\("return process"\): refused by the hookshift shim/) },
+      });
       expect(r.outbound, start).toEqual([{ kind: "Function", args: '["return process"]', sent: false }]);
     }
     // The functions' own realm still compiles code, as App Services' does.
-    expect(await call(rt, 'exports = () => [eval("1 + 1"), new Function("return 3")()];')).toMatchObject({ ok: true, value: '[{"$numberInt":"2"},{"$numberInt":"3"}]' });
+    expect(await call(rt, 'exports = () => [eval("1 + 1"), new Function("return 3")()];')).toMatchObject({
+      ok: true,
+      value: '[{"$numberInt":"2"},{"$numberInt":"3"}]',
+    });
   });
 
   it("require refuses the file system, processes, threads and, without --allow-network, the network; each refusal is recorded", async () => {
     const rt = open();
     for (const m of ["fs", "node:fs", "fs/promises", "worker_threads", "node:worker_threads"]) {
       const r = await call(rt, `exports = () => require(${JSON.stringify(m)});`);
-      expect(r, m).toMatchObject({ ok: false, error: { message: `require(${JSON.stringify(m)}): refused by the hookshift shim: function code may not reach the host's files, processes or threads (README.md, "Security")` } });
+      expect(r, m).toMatchObject({
+        ok: false,
+        error: {
+          message: `require(${JSON.stringify(m)}): refused by the hookshift shim: function code may not reach the host's files, processes or threads (README.md, "Security")`,
+        },
+      });
       expect(r.outbound, m).toEqual([{ kind: "require", args: JSON.stringify([m]), sent: false }]);
     }
     const cp = await call(rt, 'exports = () => require("child_process");');
@@ -130,13 +149,21 @@ describe("function workers: the in-worker hardening (harden.ts)", () => {
     expect(cp.outbound).toEqual([{ kind: "require", args: '["child_process"]', sent: false }]);
     for (const m of ["net", "node:net", "tls", "dns", "dns/promises", "http", "https", "http2", "dgram"]) {
       const r = await call(rt, `exports = () => require(${JSON.stringify(m)});`);
-      expect(r, m).toMatchObject({ ok: false, error: { message: `require(${JSON.stringify(m)}): outbound network calls are disabled in the shim: it was recorded but not run (pass --allow-network to allow it)` } });
+      expect(r, m).toMatchObject({
+        ok: false,
+        error: {
+          message: `require(${JSON.stringify(m)}): outbound network calls are disabled in the shim: it was recorded but not run (pass --allow-network to allow it)`,
+        },
+      });
       expect(r.outbound, m).toEqual([{ kind: "require", args: JSON.stringify([m]), sent: false }]);
     }
     // With --allow-network the modules App Services supports load; the file system stays closed.
     const online = open({ allowNetwork: true });
     expect(await call(online, 'exports = () => typeof require("net").connect;', { allowNetwork: true })).toMatchObject({ ok: true, value: '"function"' });
-    expect(await call(online, 'exports = () => require("fs");', { allowNetwork: true })).toMatchObject({ ok: false, error: { message: expect.stringContaining("refused by the hookshift shim") } });
+    expect(await call(online, 'exports = () => require("fs");', { allowNetwork: true })).toMatchObject({
+      ok: false,
+      error: { message: expect.stringContaining("refused by the hookshift shim") },
+    });
   });
 
   it("an escape that tries a command, /etc/passwd, a file write and a socket gets none of them", async () => {
@@ -197,7 +224,9 @@ describe("function workers: the in-worker hardening (harden.ts)", () => {
 
 /** `names` and every package they depend on, by package-lock.json (all hoisted in this checkout). */
 function dependencyClosure(names: string[]): string[] {
-  const lock = JSON.parse(readFileSync(path.join(REPO, "package-lock.json"), "utf8")) as { packages: Record<string, { dependencies?: Record<string, string> }> };
+  const lock = JSON.parse(readFileSync(path.join(REPO, "package-lock.json"), "utf8")) as {
+    packages: Record<string, { dependencies?: Record<string, string> }>;
+  };
   const seen = new Set<string>();
   const visit = (name: string) => {
     if (seen.has(name)) return;
@@ -215,7 +244,9 @@ describe("function workers: Node's permission model (permissions.ts)", () => {
     let rt: Runtime;
     try {
       rt = open({ permissions: { read: functionReadPaths() } });
-      expect(await call(rt, 'exports = () => require("path").join("a", BSON.ObjectId.createFromHexString("64a0000000000000000000cc").toHexString());')).toMatchObject({ ok: true });
+      expect(
+        await call(rt, 'exports = () => require("path").join("a", BSON.ObjectId.createFromHexString("64a0000000000000000000cc").toHexString());'),
+      ).toMatchObject({ ok: true });
     } finally {
       delete process.env.HOOKSHIFT_UNSAFE_NO_WORKER_HARDENING;
     }
@@ -248,7 +279,10 @@ describe("function workers: Node's permission model (permissions.ts)", () => {
     }
     rt.setApp({ ...APP, dependencies: { nodeModules, declared: ["shout"] } });
     expect(await call(rt, 'exports = () => require("shout")("hi");')).toMatchObject({ ok: true, value: '"HI!"' });
-    const beside = await call(rt, `exports = function () { return this.constructor.constructor("return process")().getBuiltinModule("fs").readFileSync(${JSON.stringify(path.join(app, "functions", "private.txt"))}, "utf8"); };`);
+    const beside = await call(
+      rt,
+      `exports = function () { return this.constructor.constructor("return process")().getBuiltinModule("fs").readFileSync(${JSON.stringify(path.join(app, "functions", "private.txt"))}, "utf8"); };`,
+    );
     expect(beside).toMatchObject({ ok: false, error: { message: expect.stringContaining("Access to this API has been restricted") } });
   });
 
@@ -277,7 +311,13 @@ describe("function workers: Node's permission model (permissions.ts)", () => {
 
   it("gives each folder once: Node 20 aborts on a repeated path or a folder inside another", () => {
     const args = workerPermissionArgs(["/a/b", "/a/b/", "/a/b/c", "/a/bc", "/x"]);
-    expect(args).toEqual(["--experimental-permission", "--disable-warning=ExperimentalWarning", "--allow-fs-read=/a/b", "--allow-fs-read=/a/bc", "--allow-fs-read=/x"]);
+    expect(args).toEqual([
+      "--experimental-permission",
+      "--disable-warning=ExperimentalWarning",
+      "--allow-fs-read=/a/b",
+      "--allow-fs-read=/a/bc",
+      "--allow-fs-read=/x",
+    ]);
     expect(args).not.toContain("--allow-worker");
     expect(args.some((a) => a.startsWith("--allow-fs-write") || a === "--allow-child-process")).toBe(false);
   });

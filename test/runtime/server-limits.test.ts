@@ -20,7 +20,15 @@ const BASE = "/api/client/v2.0/app/shimbasic-abcde/service/api/incoming_webhook"
 async function addWebhook(app: string, name: string, source: string): Promise<void> {
   const dir = path.join(app, "http_endpoints/api/incoming_webhooks", name);
   await mkdir(dir, { recursive: true });
-  const config = { name, run_as_authed_user: false, run_as_user_id: "", run_as_user_id_script_source: "", can_evaluate: {}, options: { httpMethod: "ANY", validationMethod: "NO_VALIDATION" }, respond_result: true };
+  const config = {
+    name,
+    run_as_authed_user: false,
+    run_as_user_id: "",
+    run_as_user_id_script_source: "",
+    can_evaluate: {},
+    options: { httpMethod: "ANY", validationMethod: "NO_VALIDATION" },
+    respond_result: true,
+  };
   await writeFile(path.join(dir, "config.json"), JSON.stringify(config, null, 4));
   await writeFile(path.join(dir, "source.js"), source);
 }
@@ -44,7 +52,12 @@ afterAll(async () => {
 describe("shim server: abandoned calls (item 10)", () => {
   it("a client that gives up cancels its call: looping functions do not delay the next request", async () => {
     const gaveUp = await Promise.all(
-      [1, 2, 3].map((i) => fetch(`${server.url}${BASE}/loop?n=${i}`, { signal: AbortSignal.timeout(300) }).then(() => "answered", (e: Error) => e.name)),
+      [1, 2, 3].map((i) =>
+        fetch(`${server.url}${BASE}/loop?n=${i}`, { signal: AbortSignal.timeout(300) }).then(
+          () => "answered",
+          (e: Error) => e.name,
+        ),
+      ),
     );
     expect(gaveUp).toEqual(["TimeoutError", "TimeoutError", "TimeoutError"]);
     const started = Date.now();

@@ -55,7 +55,10 @@ describe("shim server", () => {
   });
 
   it("a body over the limit gets 413", async () => {
-    const r = await fetch(`${server.url}/api/client/v2.0/app/shimbasic-abcde/service/api/incoming_webhook/anything`, { method: "POST", body: "x".repeat(5000) });
+    const r = await fetch(`${server.url}/api/client/v2.0/app/shimbasic-abcde/service/api/incoming_webhook/anything`, {
+      method: "POST",
+      body: "x".repeat(5000),
+    });
     expect(r.status).toBe(413);
     expect((await r.json()).error_code).toBe("ReadSizeLimitExceeded");
   });

@@ -244,7 +244,20 @@ function conformance(factory: Factory): void {
   describe("update", () => {
     beforeEach(async () => {
       await c.insertMany([
-        { _id: 1, n: new Int32(1), l: Long.fromNumber(10), d: 1.5, tags: ["a", "b", "a"], items: [{ sku: "x", q: 1 }, { sku: "y", q: 2 }], old: "o", lo: 5, hi: 5 },
+        {
+          _id: 1,
+          n: new Int32(1),
+          l: Long.fromNumber(10),
+          d: 1.5,
+          tags: ["a", "b", "a"],
+          items: [
+            { sku: "x", q: 1 },
+            { sku: "y", q: 2 },
+          ],
+          old: "o",
+          lo: 5,
+          hi: 5,
+        },
         { _id: 2, n: new Int32(2), tags: [] },
         { _id: 3, n: new Int32(3) },
       ]);
@@ -252,21 +265,23 @@ function conformance(factory: Factory): void {
 
     it("applies $set $unset $inc $mul $min $max $rename $push $addToSet $pull $currentDate with the server's types", async () => {
       const before = Date.now();
-      const r = await c.updateOne(
-        { _id: 1 },
-        {
-          $set: { "meta.by": "u1", "items.1.q": 20 },
-          $unset: { old: "" },
-          $inc: { n: 4, l: 1, d: new Int32(1), fresh: 2 },
-          $mul: { lo: 3 },
-          $min: { lo: 2 },
-          $max: { hi: 8 },
-          $rename: { hi: "high" },
-          $push: { tags: { $each: ["c", "d"], $slice: -4 } },
-          $addToSet: { set: { $each: ["p", "q", "p"] } },
-          $currentDate: { touched: true },
-        },
-      ).catch((e: Error) => e);
+      const r = await c
+        .updateOne(
+          { _id: 1 },
+          {
+            $set: { "meta.by": "u1", "items.1.q": 20 },
+            $unset: { old: "" },
+            $inc: { n: 4, l: 1, d: new Int32(1), fresh: 2 },
+            $mul: { lo: 3 },
+            $min: { lo: 2 },
+            $max: { hi: 8 },
+            $rename: { hi: "high" },
+            $push: { tags: { $each: ["c", "d"], $slice: -4 } },
+            $addToSet: { set: { $each: ["p", "q", "p"] } },
+            $currentDate: { touched: true },
+          },
+        )
+        .catch((e: Error) => e);
       // $min and $mul on one path conflict (as do $max and $rename on `hi`): the server refuses.
       expect(r).toBeInstanceOf(Error);
       expect(String((r as Error).message)).toMatch(/conflict/);
@@ -294,7 +309,10 @@ function conformance(factory: Factory): void {
           l: Long.fromNumber(11),
           d: new Double(2.5),
           tags: ["b", "a", "c", "d"],
-          items: [{ sku: "x", q: 1 }, { sku: "y", q: 20 }],
+          items: [
+            { sku: "x", q: 1 },
+            { sku: "y", q: 20 },
+          ],
           lo: 15,
           hi: 8,
           fresh: 2,
@@ -316,7 +334,12 @@ function conformance(factory: Factory): void {
     it("updates the element the positional $ matched", async () => {
       await c.updateOne({ _id: 1, "items.sku": "y" }, { $set: { "items.$.q": 99 }, $inc: { "items.$.n": 1 } });
       const doc = (await c.findOne({ _id: 1 }))!;
-      expect(canon(doc.items)).toEqual(canon([{ sku: "x", q: 1 }, { sku: "y", q: 99, n: 1 }]));
+      expect(canon(doc.items)).toEqual(
+        canon([
+          { sku: "x", q: 1 },
+          { sku: "y", q: 99, n: 1 },
+        ]),
+      );
     });
 
     it("counts matched and modified documents; an update that changes nothing modifies nothing", async () => {
@@ -343,7 +366,11 @@ function conformance(factory: Factory): void {
       const { _id: _ignored, ...rest } = created;
       expect(canon(rest)).toEqual(canon({ sku: "new", dims: { kind: "box" }, price: 10, createdAt: T0, qty: 6, hits: 1 }));
 
-      const match = await c.updateOne({ sku: "new" }, { $set: { price: 12 }, $setOnInsert: { createdAt: T2, extra: true }, $inc: { hits: 1 } }, { upsert: true });
+      const match = await c.updateOne(
+        { sku: "new" },
+        { $set: { price: 12 }, $setOnInsert: { createdAt: T2, extra: true }, $inc: { hits: 1 } },
+        { upsert: true },
+      );
       expect(match).toEqual({ matchedCount: 1, modifiedCount: 1 });
       expect("upsertedId" in match && match.upsertedId !== undefined).toBe(false);
       const matched = (await c.findOne({ sku: "new" }))!;
@@ -407,7 +434,11 @@ function conformance(factory: Factory): void {
     });
 
     it("findOneAndUpdate picks by sort and applies the projection", async () => {
-      const top = await c.findOneAndUpdate({ group: "g" }, { $inc: { rank: 10 } }, { sort: { rank: -1 }, projection: { rank: 1, _id: 0 }, returnNewDocument: true });
+      const top = await c.findOneAndUpdate(
+        { group: "g" },
+        { $inc: { rank: 10 } },
+        { sort: { rank: -1 }, projection: { rank: 1, _id: 0 }, returnNewDocument: true },
+      );
       expect(canon(top)).toEqual(canon({ rank: 13 }));
       const low = await c.findOneAndUpdate({ group: "g" }, { $set: { low: true } }, { sort: { rank: 1 }, projection: { v: 1 } });
       expect(canon(low)).toEqual(canon({ _id: 1, v: "a" }));
@@ -484,16 +515,31 @@ function conformance(factory: Factory): void {
     });
 
     it("supports $lookup into another collection of the same database", async () => {
-      await store.collection("app", "owners").insertMany([{ _id: "o1", name: "Ann" }, { _id: "o2", name: "Bo" }]);
-      await c.insertMany([{ _id: 1, owner: "o2" }, { _id: 2, owner: "o1" }]);
+      await store.collection("app", "owners").insertMany([
+        { _id: "o1", name: "Ann" },
+        { _id: "o2", name: "Bo" },
+      ]);
+      await c.insertMany([
+        { _id: 1, owner: "o2" },
+        { _id: 2, owner: "o1" },
+      ]);
       const joined = await c.aggregate([{ $lookup: { from: "owners", localField: "owner", foreignField: "_id", as: "o" } }, { $sort: { _id: 1 } }]);
-      expect(canon(joined)).toEqual(canon([{ _id: 1, owner: "o2", o: [{ _id: "o2", name: "Bo" }] }, { _id: 2, owner: "o1", o: [{ _id: "o1", name: "Ann" }] }]));
+      expect(canon(joined)).toEqual(
+        canon([
+          { _id: 1, owner: "o2", o: [{ _id: "o2", name: "Bo" }] },
+          { _id: 2, owner: "o1", o: [{ _id: "o1", name: "Ann" }] },
+        ]),
+      );
     });
   });
 
   describe("bulkWrite", () => {
     it("applies every operation in the driver's shape and reports counts and ids", async () => {
-      await c.insertMany([{ _id: 1, v: 1 }, { _id: 2, v: 2 }, { _id: 3, v: 3 }]);
+      await c.insertMany([
+        { _id: 1, v: 1 },
+        { _id: 2, v: 2 },
+        { _id: 3, v: 3 },
+      ]);
       const r = await c.bulkWrite([
         { insertOne: { document: { _id: 10, v: 10 } } },
         { updateOne: { filter: { _id: 1 }, update: { $set: { v: 100 } } } },
@@ -514,7 +560,13 @@ function conformance(factory: Factory): void {
       expect(r.upsertedIds).toEqual({ 3: 20 });
       const docs = await c.find({}, { sort: { _id: 1 }, projection: { _id: 0, v: 1 } });
       expect(canon(docs.map((d) => d.v))).toEqual(canon([3, 33, 20, 50]));
-      expect(canon(await c.find({ _id: { $in: [2, 3, 20] } }, { sort: { _id: 1 } }))).toEqual(canon([{ _id: 2, v: 3 }, { _id: 3, v: 33 }, { _id: 20, v: 20 }]));
+      expect(canon(await c.find({ _id: { $in: [2, 3, 20] } }, { sort: { _id: 1 } }))).toEqual(
+        canon([
+          { _id: 2, v: 3 },
+          { _id: 3, v: 33 },
+          { _id: 20, v: 20 },
+        ]),
+      );
       expect(await c.countDocuments()).toBe(4);
     });
 
@@ -562,7 +614,12 @@ function conformance(factory: Factory): void {
   describe("snapshot, load, dump", () => {
     const seed = {
       zeta: { b: [{ _id: 2, n: new Int32(1) }], a: [{ _id: 1, when: T0 }] },
-      alpha: { logs: [{ _id: new ObjectId("65a1b2c3d4e5f60718293a4b"), amount: Decimal128.fromString("9823.1297"), big: Long.fromString("2022") }, { _id: 2, bin: new Binary(Buffer.from("hi"), 0) }] },
+      alpha: {
+        logs: [
+          { _id: new ObjectId("65a1b2c3d4e5f60718293a4b"), amount: Decimal128.fromString("9823.1297"), big: Long.fromString("2022") },
+          { _id: 2, bin: new Binary(Buffer.from("hi"), 0) },
+        ],
+      },
     };
 
     it("load replaces the named collections only; snapshot is sorted by db, collection, insertion order", async () => {

@@ -61,7 +61,12 @@ describe("values", () => {
 describe("embedded store", () => {
   it("works with arguments typed as the sandbox sends them", async () => {
     const c = coll();
-    await c.insertMany(sandbox([{ _id: 1, n: 5, tags: ["a"] }, { _id: 2, n: 7.5 }]));
+    await c.insertMany(
+      sandbox([
+        { _id: 1, n: 5, tags: ["a"] },
+        { _id: 2, n: 7.5 },
+      ]),
+    );
     expect((await c.find(sandbox({ n: { $gte: 5 } }), sandbox({ sort: { n: -1 }, limit: 1 }))).map((d) => canon(d._id))).toEqual([{ $numberInt: "2" }]);
     await c.updateOne(sandbox({ _id: 1 }), sandbox({ $inc: { n: 1 }, $push: { tags: { $each: ["b", "c"], $position: 0, $slice: 2 } } }));
     expect(canon(await c.findOne({ _id: 1 }))).toEqual(canon({ _id: 1, n: 6, tags: ["b", "c"] }));
@@ -98,7 +103,12 @@ describe("embedded store", () => {
 
   it("distinguishes int, long, double and decimal in $type queries and supports positional projections", async () => {
     const c = coll();
-    await c.insertMany([{ _id: 1, v: new Int32(1) }, { _id: 2, v: Long.fromNumber(1) }, { _id: 3, v: 1.5 }, { _id: 4, v: Decimal128.fromString("1") }]);
+    await c.insertMany([
+      { _id: 1, v: new Int32(1) },
+      { _id: 2, v: Long.fromNumber(1) },
+      { _id: 3, v: 1.5 },
+      { _id: 4, v: Decimal128.fromString("1") },
+    ]);
     const typed = async (t: string) => (await c.find({ v: { $type: t } })).map((d) => Number(d._id));
     expect(await typed("int")).toEqual([1]);
     expect(await typed("long")).toEqual([2]);

@@ -10,7 +10,11 @@ import { createEmbeddedStore } from "../../src/runtime/store/embedded.js";
 import { positionalIndex } from "../../src/runtime/store/positional.js";
 
 const canon = (v: unknown): unknown => JSON.parse(EJSON.stringify(v as Document, { relaxed: false }));
-const items = [{ sku: "x", q: 1 }, { sku: "y", q: 5 }, { sku: "y", q: 9 }];
+const items = [
+  { sku: "x", q: 1 },
+  { sku: "y", q: 5 },
+  { sku: "y", q: 9 },
+];
 
 describe("positionalIndex", () => {
   it("gives the first element the conditions on the array's path match, by the server's equality", () => {
@@ -36,7 +40,13 @@ describe("the embedded store's positional $", () => {
     const c = createEmbeddedStore().collection("db", "c");
     await c.insertOne({ _id: 1, items });
     await c.updateOne({ $and: [{ _id: 1 }, { "items.sku": "y" }] }, { $set: { "items.$.q": 0 } });
-    expect(canon((await c.findOne({ _id: 1 }))!.items)).toEqual(canon([{ sku: "x", q: 1 }, { sku: "y", q: 0 }, { sku: "y", q: 9 }]));
+    expect(canon((await c.findOne({ _id: 1 }))!.items)).toEqual(
+      canon([
+        { sku: "x", q: 1 },
+        { sku: "y", q: 0 },
+        { sku: "y", q: 9 },
+      ]),
+    );
   });
 
   it("refuses a projection `field.$` without a condition on the field, and one whose condition matches no element", async () => {

@@ -11,7 +11,11 @@ describe("serve-admin", () => {
     const file = path.join(await tempDir(), "auth.json");
     await writeFile(file, "{bad");
     let err = "";
-    const code = await runServeAdmin({ action: "key-list", embeddedFile: file, json: true }, { out: () => undefined, err: (s) => (err += s), color: false }, {});
+    const code = await runServeAdmin(
+      { action: "key-list", embeddedFile: file, json: true },
+      { out: () => undefined, err: (s) => (err += s), color: false },
+      {},
+    );
     expect(code).toBe(1);
     expect(err).toContain(`${file}: seed file is not valid Extended JSON`);
     expect(err).not.toMatch(/\n\s+at /);

@@ -55,8 +55,12 @@ describe("serve-admin and serve's users", () => {
 
     const s = await startServeCli([SERVE_APP, "--port", "0", "--embedded", "--seed", file], SECRETS);
     try {
-      const who = (headers: Record<string, string>) => fetch(`${s.url}${ep("/whoami")}`, { headers }).then(async (r) => ({ status: r.status, body: await r.json() }));
-      expect(await who({ email: "ada@example.com", password: "correct horse" })).toEqual({ status: 200, body: { id: user.id, type: "normal", providers: ["local-userpass"] } });
+      const who = (headers: Record<string, string>) =>
+        fetch(`${s.url}${ep("/whoami")}`, { headers }).then(async (r) => ({ status: r.status, body: await r.json() }));
+      expect(await who({ email: "ada@example.com", password: "correct horse" })).toEqual({
+        status: 200,
+        body: { id: user.id, type: "normal", providers: ["local-userpass"] },
+      });
       expect((await who({ email: "ada@example.com", password: "wrong" })).status).toBe(401);
       expect(await who({ "api-key": key.key })).toEqual({ status: 200, body: { id: key.id, type: "server", providers: ["api-key"] } });
       expect((await who({ "api-key": "not-a-key" })).status).toBe(401);
@@ -116,7 +120,10 @@ for (const [label, enabled, open] of backends) {
         const u = await ops.addUser("grace@example.com", "hopper-pw");
         const k = await ops.addKey("ci");
         const dir = new DbUserDirectory(store, new UserStore({ apiKeys: [{ id: "file-key", key: "from-the-file" }] }));
-        expect(await dir.authenticate({ kind: "local-userpass", email: "Grace@example.com", password: "hopper-pw" }, false)).toMatchObject({ ok: true, user: { id: u.id } });
+        expect(await dir.authenticate({ kind: "local-userpass", email: "Grace@example.com", password: "hopper-pw" }, false)).toMatchObject({
+          ok: true,
+          user: { id: u.id },
+        });
         expect((await dir.authenticate({ kind: "local-userpass", email: "grace@example.com", password: "nope" }, false)).ok).toBe(false);
         expect(await dir.authenticate({ kind: "api-key", key: k.key }, false)).toMatchObject({ ok: true, user: { id: k.id, type: "server" } });
         // The --users file still answers next to the database.
@@ -128,7 +135,10 @@ for (const [label, enabled, open] of backends) {
         expect(made).toMatchObject({ ok: true, created: true });
         const doc = await store.collection("hookshift", "users").findOne({ email: "new@example.com" });
         expect(JSON.stringify(doc)).not.toContain("new-pw-1");
-        expect(await dir.authenticate({ kind: "local-userpass", email: "new@example.com", password: "new-pw-1" }, false)).toMatchObject({ ok: true, created: false });
+        expect(await dir.authenticate({ kind: "local-userpass", email: "new@example.com", password: "new-pw-1" }, false)).toMatchObject({
+          ok: true,
+          created: false,
+        });
         expect((await dir.byId(u.id)).known).toBe(true);
         expect((await ops.listUsers()).map((x) => x.email)).toEqual(["grace@example.com", "new@example.com"]);
       } finally {

@@ -7,7 +7,11 @@ import { describe, expect, it } from "vitest";
 import { SHUTDOWN_CUT_SHORT_EXIT_CODE } from "../../src/cli/serve.js";
 import { ep, logLines, runServeCli, SERVE_APP, startServeCli } from "./helpers.js";
 
-const SECRETS = { HOOKSHIFT_SECRET_orders_x2D_key: "orders-secret-4711", HOOKSHIFT_SECRET_upstream_x2D_token: "upstream-secret-0815", HOOKSHIFT_SECRET_jwt_x2D_key: "jwt-signing-key-2024" };
+const SECRETS = {
+  HOOKSHIFT_SECRET_orders_x2D_key: "orders-secret-4711",
+  HOOKSHIFT_SECRET_upstream_x2D_token: "upstream-secret-0815",
+  HOOKSHIFT_SECRET_jwt_x2D_key: "jwt-signing-key-2024",
+};
 
 describe("hookshift serve: start-up", () => {
   it("without a database it names both choices and exits 1 before anything listens", async () => {
@@ -104,7 +108,12 @@ describe("hookshift serve: running", () => {
     expect(first).toMatchObject({ level: "info", method: "GET", route: "/hello", function: "hello", status: 200, outcome: "ok" });
     expect(typeof first!.ms).toBe("number");
     expect(requests.find((l) => l.route === "/orders" && l.status === 200)?.url).toBe("/app/servetest-abcde/endpoint/orders?secret=«redacted»");
-    expect(requests.find((l) => l.route === "/leaky")).toMatchObject({ level: "warn", function: "leaky", outcome: "function-error", error: "upstream refused token «redacted»" });
+    expect(requests.find((l) => l.route === "/leaky")).toMatchObject({
+      level: "warn",
+      function: "leaky",
+      outcome: "function-error",
+      error: "upstream refused token «redacted»",
+    });
     expect(requests.find((l) => l.route === "/spin")).toMatchObject({ level: "warn", outcome: "timeout" });
     expect(requests.find((l) => l.route === "/slow")).toMatchObject({ status: 200 });
     expect(lines.map((l) => l.event)).toEqual(expect.arrayContaining(["listening", "shutdown", "stopped"]));
@@ -119,7 +128,8 @@ describe("hookshift serve: running", () => {
     );
     // Wait until the request is in flight (the pool is busy), then stop.
     const deadline = Date.now() + 20_000;
-    while (!/hookshift_pool_busy_workers 1/.test(await (await fetch(`${s.url}/metrics`)).text()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    while (!/hookshift_pool_busy_workers 1/.test(await (await fetch(`${s.url}/metrics`)).text()) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 100));
     s.child.kill("SIGTERM");
     expect(await s.exit).toBe(SHUTDOWN_CUT_SHORT_EXIT_CODE);
     expect(SHUTDOWN_CUT_SHORT_EXIT_CODE).toBe(3);

@@ -36,7 +36,10 @@ describe("serve --workers", () => {
     onTestFinished(() => {
       if (s.child.exitCode === null) s.child.kill("SIGKILL");
     });
-    const listeningPids = () => logLines(s.stdout()).filter((l) => l.event === "listening").map((l) => l.pid as number);
+    const listeningPids = () =>
+      logLines(s.stdout())
+        .filter((l) => l.event === "listening")
+        .map((l) => l.pid as number);
     const waitFor = async (ok: () => boolean) => {
       const deadline = Date.now() + 30_000;
       while (!ok() && s.child.exitCode === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
@@ -58,7 +61,11 @@ describe("serve --workers", () => {
     expect(delays).toEqual([0.25, 0.5, 1, 2, 4]);
     expect(s.stderr()).toMatch(/6 workers in a row died less than 60 s after they started serving\. The workers are crash-looping, so serve gives up/);
     // The survivor was stopped gracefully.
-    expect(logLines(s.stdout()).filter((l) => l.event === "stopped").map((l) => l.pid)).toEqual([survivor]);
+    expect(
+      logLines(s.stdout())
+        .filter((l) => l.event === "stopped")
+        .map((l) => l.pid),
+    ).toEqual([survivor]);
     // Seven start-ups of a worker process: slow on a loaded machine.
   }, 240_000);
 
@@ -92,8 +99,12 @@ const docker = spawnSync("docker", ["version", "--format", "{{.Server.Version}}"
 const dockerReady = docker.status === 0;
 
 describe("Dockerfile", () => {
-  it.skipIf(!dockerReady)("builds (skipped where no Docker daemon answers `docker version`)", () => {
-    const r = spawnSync("docker", ["build", "-t", "hookshift-serve-test", "-f", path.join(REPO, "Dockerfile"), REPO], { encoding: "utf8", timeout: 600_000 });
-    expect(r.status, r.stderr).toBe(0);
-  }, 600_000);
+  it.skipIf(!dockerReady)(
+    "builds (skipped where no Docker daemon answers `docker version`)",
+    () => {
+      const r = spawnSync("docker", ["build", "-t", "hookshift-serve-test", "-f", path.join(REPO, "Dockerfile"), REPO], { encoding: "utf8", timeout: 600_000 });
+      expect(r.status, r.stderr).toBe(0);
+    },
+    600_000,
+  );
 });

@@ -76,7 +76,9 @@ describe("graceful stop", () => {
     const text = await (await fetch(`${s.url}/metrics`)).text();
     const lines = text.split("\n").filter((l) => l.startsWith("hookshift_http_requests_total{"));
     expect(lines.some((l) => l.includes("random-") || l.includes("no-such-route"))).toBe(false);
-    expect(lines.filter((l) => l.includes('route="unmatched"'))).toEqual(['hookshift_http_requests_total{method="GET",route="unmatched",status="404",outcome="not-found"} 6']);
+    expect(lines.filter((l) => l.includes('route="unmatched"'))).toEqual([
+      'hookshift_http_requests_total{method="GET",route="unmatched",status="404",outcome="not-found"} 6',
+    ]);
   }, 60_000);
 
   it("answers 431 to headers past --max-header-kb, and serves those under it", async () => {
@@ -84,7 +86,9 @@ describe("graceful stop", () => {
     const { port } = new URL(s.url);
     const raw = (headerBytes: number) =>
       new Promise<string>((resolve, reject) => {
-        const socket = net.connect(Number(port), "127.0.0.1", () => socket.write(`GET /healthz HTTP/1.1\r\nHost: x\r\nX-Pad: ${"a".repeat(headerBytes)}\r\nConnection: close\r\n\r\n`));
+        const socket = net.connect(Number(port), "127.0.0.1", () =>
+          socket.write(`GET /healthz HTTP/1.1\r\nHost: x\r\nX-Pad: ${"a".repeat(headerBytes)}\r\nConnection: close\r\n\r\n`),
+        );
         let got = "";
         socket.on("data", (d) => (got += d));
         socket.on("end", () => resolve(got.split("\r\n")[0]!));

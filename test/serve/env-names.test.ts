@@ -36,7 +36,7 @@ describe("resolveSecrets", () => {
 
 describe("valueOverrides", () => {
   it("reads HOOKSHIFT_VALUE_<name> as JSON when it parses, else as text, only for the app's Values", () => {
-    const env = { HOOKSHIFT_VALUE_limit: "42", HOOKSHIFT_VALUE_cfg: '{"a":1}', "HOOKSHIFT_VALUE_shop_x2D_name": "Ada's", HOOKSHIFT_VALUE_other: "1" };
+    const env = { HOOKSHIFT_VALUE_limit: "42", HOOKSHIFT_VALUE_cfg: '{"a":1}', HOOKSHIFT_VALUE_shop_x2D_name: "Ada's", HOOKSHIFT_VALUE_other: "1" };
     expect(valueOverrides(["limit", "cfg", "shop-name", "unset"], env)).toEqual({ limit: 42, cfg: { a: 1 }, "shop-name": "Ada's" });
   });
 });

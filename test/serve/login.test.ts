@@ -48,7 +48,11 @@ async function start(env: Record<string, string>, extra: { usersFile?: string; s
 
 const loginUrl = (base: string, provider: string, appId = SERVE_APP_ID) => `${base}/api/client/v2.0/app/${appId}/auth/providers/${provider}/login`;
 async function login(base: string, provider: string, body?: unknown, appId?: string) {
-  const r = await fetch(loginUrl(base, provider, appId), { method: "POST", headers: { "Content-Type": "application/json" }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+  const r = await fetch(loginUrl(base, provider, appId), {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
   return { status: r.status, body: (await r.json()) as { access_token?: string; user_id?: string; error?: string; error_code?: string } };
 }
 async function whoami(base: string, token?: string) {
@@ -82,7 +86,10 @@ describe("serve's login route", () => {
     expect((await whoami(s.url, altered)).status).toBe(401);
 
     // Email/password (the --users file here) and an API key (the database) log in too.
-    expect(await login(s.url, "local-userpass", { username: "ada@example.com", password: "wrong" })).toEqual({ status: 401, body: { error: "invalid username/password", error_code: "InvalidPassword" } });
+    expect(await login(s.url, "local-userpass", { username: "ada@example.com", password: "wrong" })).toEqual({
+      status: 401,
+      body: { error: "invalid username/password", error_code: "InvalidPassword" },
+    });
     const ada = await login(s.url, "local-userpass", { username: "ada@example.com", password: "correct horse" });
     expect(ada.body.user_id).toBe("u-ada");
     expect(await whoami(s.url, ada.body.access_token)).toEqual({ status: 200, body: { id: "u-ada", type: "normal", providers: ["local-userpass"] } });
@@ -142,13 +149,18 @@ describe("serve's login route", () => {
       const file = new UserStore({ apiKeys: [{ id: "k1", key: "key-one" }], users: [{ id: "u1", email: "ada@example.com", password: "pw" }] });
       const strict = new DbUserDirectory(store, file, { enabled: new Set(["local-userpass"]) });
       expect(await strict.authenticate({ kind: "api-key", key: "key-one" }, false)).toMatchObject({ ok: false, code: "AuthProviderNotFound" });
-      expect(await strict.authenticate({ kind: "local-userpass", email: "ada@example.com", password: "pw" }, false)).toMatchObject({ ok: true, user: { id: "u1" } });
+      expect(await strict.authenticate({ kind: "local-userpass", email: "ada@example.com", password: "pw" }, false)).toMatchObject({
+        ok: true,
+        user: { id: "u1" },
+      });
       const open = new DbUserDirectory(store, file, {});
       expect(await open.authenticate({ kind: "api-key", key: "key-one" }, false)).toMatchObject({ ok: true, user: { id: "k1" } });
       // A token issued for a provider the app no longer enables is refused too.
       const tokens = accessTokens(TOKEN_SECRET, SERVE_APP_ID);
       const withTokens = new DbUserDirectory(store, file, { enabled: new Set(["local-userpass"]), accessTokens: tokens });
-      expect(await withTokens.authenticate({ kind: "bearer", token: tokens.sign({ sub: "anon1", prov: "anon-user", src: "none", utype: "normal" }) }, false)).toMatchObject({ ok: false, code: "AuthProviderNotFound" });
+      expect(
+        await withTokens.authenticate({ kind: "bearer", token: tokens.sign({ sub: "anon1", prov: "anon-user", src: "none", utype: "normal" }) }, false),
+      ).toMatchObject({ ok: false, code: "AuthProviderNotFound" });
     } finally {
       await store.close();
     }

@@ -95,7 +95,14 @@ async function ask(base: string, p: string, init: RequestInit): Promise<Answer> 
 function requests(p: Pair): { path: string; init: RequestInit }[] {
   const out: { path: string; init: RequestInit }[] = [];
   const base = `/app/${p.appId}/endpoint`;
-  const creds: Record<string, string>[] = [{}, { email: "ada@example.com", password: "pw-1" }, { "api-key": "key-1" }, { Authorization: "Bearer token-1" }, { email: "ada@example.com" }, { "api-key": "wrong" }];
+  const creds: Record<string, string>[] = [
+    {},
+    { email: "ada@example.com", password: "pw-1" },
+    { "api-key": "key-1" },
+    { Authorization: "Bearer token-1" },
+    { email: "ada@example.com" },
+    { "api-key": "wrong" },
+  ];
   for (const r of p.routes) {
     // The looping and the sleeping function cost seconds a call: one request each is their test.
     if (r.route === "/spin" || r.route === "/slow") {
@@ -108,7 +115,10 @@ function requests(p: Pair): { path: string; init: RequestInit }[] {
       for (const headers of creds) {
         for (const query of ["", `?secret=${secret ?? "x"}&name=ada`, "?secret=wrong"]) {
           const withBody = method !== "GET" && method !== "HEAD";
-          out.push({ path: `${base}${r.route}${query}`, init: { method, headers: { ...headers, Accept: "application/json" }, ...(withBody ? { body: '{"sku":"a","qty":1,"n":{"$numberLong":"7"}}' } : {}) } });
+          out.push({
+            path: `${base}${r.route}${query}`,
+            init: { method, headers: { ...headers, Accept: "application/json" }, ...(withBody ? { body: '{"sku":"a","qty":1,"n":{"$numberLong":"7"}}' } : {}) },
+          });
         }
       }
     }
@@ -135,7 +145,16 @@ describe("serve answers endpoint requests exactly as the shim does", () => {
   let migratedSecrets: Record<string, string>;
   beforeAll(async () => {
     migratedApp = path.join(await tempDir(), "migrated");
-    const r = await migrate({ app: fixture("shim-basic"), out: migratedApp, dryRun: false, inPlace: false, allowDirty: false, removeWebhooks: false, force: false, skipRules: RULE_IDS });
+    const r = await migrate({
+      app: fixture("shim-basic"),
+      out: migratedApp,
+      dryRun: false,
+      inPlace: false,
+      allowDirty: false,
+      removeWebhooks: false,
+      force: false,
+      skipRules: RULE_IDS,
+    });
     expect(r.code).not.toBe(1);
     migratedSecrets = JSON.parse(await readFile(path.join(r.reportDir!, "secrets.json"), "utf8")) as Record<string, string>;
   }, 60_000);

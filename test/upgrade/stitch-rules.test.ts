@@ -165,14 +165,21 @@ describe("convertStitchRule (pure)", () => {
         { name: "mine", apply_when: { "%%user.id": { "%exists": true } }, query: { owner: "%%user.id" }, projection: { secret: 0 } },
       ],
     });
-    expect(r.rules.filters).toEqual([{ name: "mine", apply_when: { "%%user.id": { "%exists": true } }, query: { owner: "%%user.id" }, projection: { secret: 0 } }]);
+    expect(r.rules.filters).toEqual([
+      { name: "mine", apply_when: { "%%user.id": { "%exists": true } }, query: { owner: "%%user.id" }, projection: { secret: 0 } },
+    ]);
     const f = r.findings.find((x) => x.code === "stitch-rule-unmappable")!;
     expect(f.message).toContain("filter 1's match_expression calls a named pipeline");
     expect(f.line).toBeGreaterThan(1);
   });
 
   it("other_fields.valid and unknown keys are findings; dotted field names nest", () => {
-    const r = run({ namespace: "a.b", fields: { "address.zip": { write: {}, valid: { "%%this": { "%exists": true } } } }, other_fields: { valid: {} }, shards: 2 });
+    const r = run({
+      namespace: "a.b",
+      fields: { "address.zip": { write: {}, valid: { "%%this": { "%exists": true } } } },
+      other_fields: { valid: {} },
+      shards: 2,
+    });
     const role = (r.rules.roles as Record<string, unknown>[])[0]!;
     expect(role.fields).toEqual({ address: { fields: { zip: { write: {} } } } });
     expect(r.schema).toEqual({ bsonType: "object", properties: { address: { properties: { zip: { validate: { "%%this": { "%exists": true } } } } } } });

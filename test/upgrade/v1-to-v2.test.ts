@@ -112,7 +112,13 @@ describe("20180301 export with every kind of part → 20210101", () => {
   });
 
   it("other services stay in services/; a shared id is flagged", async () => {
-    for (const f of ["services/github/config.json", "services/github/incoming_webhooks/onPush/source.js", "services/sms/config.json", "services/s3/config.json", "services/github-old/config.json"]) {
+    for (const f of [
+      "services/github/config.json",
+      "services/github/incoming_webhooks/onPush/source.js",
+      "services/sms/config.json",
+      "services/s3/config.json",
+      "services/github-old/config.json",
+    ]) {
       expect(r.files).toContain(f);
     }
     expect(r.result.plan!.findings.map((f) => f.code)).toContain("duplicate-service-id");
@@ -133,7 +139,16 @@ describe("20180301 export with every kind of part → 20210101", () => {
     expect(r.files).toContain("http_endpoints/data_api_config.json");
     expect(r.files).not.toContain("data_api_config.json");
     const after = await treeFingerprint(r.out);
-    for (const f of ["hosting/files/logo.png", "hosting/files/index.html", "hosting/metadata.json", "graphql/config.json", "environments/production.json", "log_forwarders/errors.json", "secrets.json", "README.md"]) {
+    for (const f of [
+      "hosting/files/logo.png",
+      "hosting/files/index.html",
+      "hosting/metadata.json",
+      "graphql/config.json",
+      "environments/production.json",
+      "log_forwarders/errors.json",
+      "secrets.json",
+      "README.md",
+    ]) {
       expect(after[f], f).toBe(r.before[f]);
     }
     expect(await r.json("values/shopName.json")).toEqual({ name: "shopName", value: "Upgrade Shop", from_secret: false });
@@ -146,7 +161,9 @@ describe("20180301 export with every kind of part → 20210101", () => {
 
   it("nothing is lost: every input file is accounted for in the report's moves", () => {
     const moved = new Set(r.result.report!.upgrade!.moves.map((m) => m.from));
-    const inputs = Object.entries(r.before).filter(([, v]) => v !== "dir").map(([k]) => k);
+    const inputs = Object.entries(r.before)
+      .filter(([, v]) => v !== "dir")
+      .map(([k]) => k);
     expect(inputs.filter((f) => !moved.has(f))).toEqual([]);
   });
 
@@ -219,7 +236,7 @@ describe("--target-format 20230101", () => {
 
   it("refuses to downgrade a 20230101 app", async () => {
     const tmp = await tempDir();
-    const r = await migrate({ ...base, app: (await copyFixture("layout-c-20230101", tmp)), out: path.join(tmp, "o"), targetFormat: "20210101" });
+    const r = await migrate({ ...base, app: await copyFixture("layout-c-20230101", tmp), out: path.join(tmp, "o"), targetFormat: "20210101" });
     expect(r.code).toBe(1);
     expect(r.errors[0]?.message).toMatch(/downgrade/);
   });

@@ -43,7 +43,14 @@ describe("verify's comparison", () => {
   it("status and outbound calls count", () => {
     const a = obs({ status: 200, outbound: [{ kind: "twilio.send", args: '[{"to":"+1"}]', sent: false }] });
     const m = obs({ status: 204 });
-    expect(compareRuns(a, a, m).differences.map((d) => d.path)).toEqual(["outbound", "outbound.0.args.0.to", "outbound.0.kind", "outbound.0.sent", "outbound.0.service", "status"]);
+    expect(compareRuns(a, a, m).differences.map((d) => d.path)).toEqual([
+      "outbound",
+      "outbound.0.args.0.to",
+      "outbound.0.kind",
+      "outbound.0.sent",
+      "outbound.0.service",
+      "status",
+    ]);
   });
 });
 

@@ -21,7 +21,16 @@ afterAll(() => runtime.close());
 
 async function run(source: string, file: string, ...queries: Record<string, string>[]): Promise<ScriptCoverage[]> {
   for (const query of queries) {
-    await runtime.call({ source, sourceFile: file, args: JSON.stringify([{ query }]), withResponse: true, user: USER, runningAsSystem: true, timeLimitMs: 5000, allowNetwork: false });
+    await runtime.call({
+      source,
+      sourceFile: file,
+      args: JSON.stringify([{ query }]),
+      withResponse: true,
+      user: USER,
+      runningAsSystem: true,
+      timeLimitMs: 5000,
+      allowNetwork: false,
+    });
   }
   return (await runtime.takeCoverage()).filter((s) => s.url === file);
 }
@@ -88,20 +97,35 @@ describe("coverage of a function's lines and branches", () => {
   });
 });
 
-  it("one take tells tagged copies of a script apart, and leaves out a script that did not run since the last take", async () => {
-    const call = (file: string, query: Record<string, string>) =>
-      runtime.call({ source: SOURCE, sourceFile: file, args: JSON.stringify([{ query }]), withResponse: true, user: USER, runningAsSystem: true, timeLimitMs: 5000, allowNetwork: false });
-    await call("tag/a.js", { kind: "b" });
-    await runtime.takeCoverage(); // a.js ran before this take: the next one leaves it out
-    await call("tag/a.js#reach-0", { kind: "a" });
-    await call("tag/a.js#reach-1", { kind: "c", n: "1" });
-    await call("tag/other.js", { kind: "a" });
-    const take = await runtime.takeCoverage("tag/a.js");
-    expect(take.map((s) => s.url).sort()).toEqual(["tag/a.js#reach-0", "tag/a.js#reach-1"]);
-    const of = (url: string) => summarise(measure(SOURCE, take.filter((s) => s.url === url)));
-    expect(of("tag/a.js#reach-0").uncoveredLines).toEqual([6, 7, 11]);
-    expect(of("tag/a.js#reach-1").uncoveredLines).toEqual([4, 5, 7]);
-  });
+it("one take tells tagged copies of a script apart, and leaves out a script that did not run since the last take", async () => {
+  const call = (file: string, query: Record<string, string>) =>
+    runtime.call({
+      source: SOURCE,
+      sourceFile: file,
+      args: JSON.stringify([{ query }]),
+      withResponse: true,
+      user: USER,
+      runningAsSystem: true,
+      timeLimitMs: 5000,
+      allowNetwork: false,
+    });
+  await call("tag/a.js", { kind: "b" });
+  await runtime.takeCoverage(); // a.js ran before this take: the next one leaves it out
+  await call("tag/a.js#reach-0", { kind: "a" });
+  await call("tag/a.js#reach-1", { kind: "c", n: "1" });
+  await call("tag/other.js", { kind: "a" });
+  const take = await runtime.takeCoverage("tag/a.js");
+  expect(take.map((s) => s.url).sort()).toEqual(["tag/a.js#reach-0", "tag/a.js#reach-1"]);
+  const of = (url: string) =>
+    summarise(
+      measure(
+        SOURCE,
+        take.filter((s) => s.url === url),
+      ),
+    );
+  expect(of("tag/a.js#reach-0").uncoveredLines).toEqual([6, 7, 11]);
+  expect(of("tag/a.js#reach-1").uncoveredLines).toEqual([4, 5, 7]);
+});
 
 describe("lines a rewrite rule added", () => {
   it("are the migrated file's lines that the original does not have", () => {
@@ -130,12 +154,26 @@ describe("a coverage worker's replacement", () => {
       const counted: number[] = [];
       for (let round = 0; round < 12; round++) {
         for (let i = 0; i < 100; i++) {
-          const r = await pool.call({ source, sourceFile: "recycle/one.js", args: "[]", withResponse: false, user: USER, runningAsSystem: true, timeLimitMs: 5000, allowNetwork: false });
+          const r = await pool.call({
+            source,
+            sourceFile: "recycle/one.js",
+            args: "[]",
+            withResponse: false,
+            user: USER,
+            runningAsSystem: true,
+            timeLimitMs: 5000,
+            allowNetwork: false,
+          });
           expect(r.ok).toBe(true);
         }
         const take = await pool.takeCoverage("recycle/one.js");
         // The handler's own range: its count is the calls that ran it since the previous take.
-        counted.push(take.flatMap((s) => s.functions).filter((f) => f.ranges[0]!.startOffset === 10).reduce((n, f) => n + f.ranges[0]!.count, 0));
+        counted.push(
+          take
+            .flatMap((s) => s.functions)
+            .filter((f) => f.ranges[0]!.startOffset === 10)
+            .reduce((n, f) => n + f.ranges[0]!.count, 0),
+        );
       }
       expect(counted).toEqual(new Array(12).fill(100));
     } finally {

@@ -10,7 +10,16 @@ import { fixture, tempDir } from "../helpers.js";
 
 async function migrateAndVerify(skipRules?: string[]): Promise<VerifyResult> {
   const out = path.join(await tempDir(), "migrated");
-  const r = await migrate({ app: fixture("head-method"), out, dryRun: false, inPlace: false, allowDirty: false, removeWebhooks: false, force: false, skipRules });
+  const r = await migrate({
+    app: fixture("head-method"),
+    out,
+    dryRun: false,
+    inPlace: false,
+    allowDirty: false,
+    removeWebhooks: false,
+    force: false,
+    skipRules,
+  });
   expect(r.code).not.toBe(1);
   return verify({ original: fixture("head-method"), migrated: out, timeLimitMs: 5000, coverage: false });
 }

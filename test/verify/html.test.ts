@@ -19,7 +19,20 @@ const ORIGINAL = [
   "",
 ].join("\n");
 // One state per line of ORIGINAL: lines 4 and 7-9 not reached.
-const ORIGINAL_STATES = ["none", "covered", "covered", "uncovered", "covered", "covered", "uncovered", "uncovered", "uncovered", "none", "covered", "none"] as const;
+const ORIGINAL_STATES = [
+  "none",
+  "covered",
+  "covered",
+  "uncovered",
+  "covered",
+  "covered",
+  "uncovered",
+  "uncovered",
+  "uncovered",
+  "none",
+  "covered",
+  "none",
+] as const;
 
 const MIGRATED = ["exports = async function (request, response) {", "  const payload = { query: request.query };", ...ORIGINAL.split("\n").slice(2)].join("\n");
 
@@ -71,7 +84,11 @@ function sample(): VerifyResult {
           migrated: { lines: { covered: 5, total: 9 }, branches: { covered: 2, total: 4 }, uncoveredLines: [4, 9, 8, 7] },
           addedLines: { covered: 1, total: 1, uncoveredLines: [] },
         },
-        cases: [kase({ name: "get" }), kase({ name: "get-empty", round: 2 }), kase({ name: "throws", outcome: "bothFailed", equal: true, webhookStatus: 500, endpointStatus: 500, reason: "TypeError: x is undefined (line 3)" })],
+        cases: [
+          kase({ name: "get" }),
+          kase({ name: "get-empty", round: 2 }),
+          kase({ name: "throws", outcome: "bothFailed", equal: true, webhookStatus: 500, endpointStatus: 500, reason: "TypeError: x is undefined (line 3)" }),
+        ],
         callerChanges: ["URL: /app/x/service/api/incoming_webhook/hello → /app/x/endpoint/api/hello"],
         knownDifferences: [],
       },
@@ -141,7 +158,11 @@ describe("verify.html", () => {
   it("gives every webhook a unique anchor and links to it", () => {
     const ids = [...html.matchAll(/<article class="webhook [^"]*" id="([^"]+)"/g)].map((m) => m[1]!);
     expect(ids).toEqual(["w-api-hello", "w-shop-orders", "w-shop-orders-2"]);
-    for (const [id, anchor] of [["api/hello", "w-api-hello"], ["shop/orders", "w-shop-orders"], ["shop/orders!", "w-shop-orders-2"]]) {
+    for (const [id, anchor] of [
+      ["api/hello", "w-api-hello"],
+      ["shop/orders", "w-shop-orders"],
+      ["shop/orders!", "w-shop-orders-2"],
+    ]) {
       expect(html).toContain(`<a href="#${anchor}"><code>${id}</code></a>`);
     }
     // Every in-page link points at an element that exists.

@@ -41,7 +41,10 @@ describe("cases from what the source reads", () => {
   it("generic requests leave branches on body, query and database results unreached", () => {
     for (const id of Object.keys(CONFIG_CASES)) {
       const w = byId(generic[id]!, id);
-      expect(w.cases.every((c) => c.round === 1 && !c.name.includes("source reads")), id).toBe(true);
+      expect(
+        w.cases.every((c) => c.round === 1 && !c.name.includes("source reads")),
+        id,
+      ).toBe(true);
       expect(percent(w.coverage!.lines), id).toBeLessThan(95);
     }
     expect(byId(generic["shop/order"]!, "shop/order").coverage!.uncoveredLines).toEqual(expect.arrayContaining([11, 12, 13, 14, 15, 17, 20]));
@@ -91,7 +94,9 @@ describe("cases from what the source reads", () => {
     expect(s.equal + s.different + s.bothFailed + s.emulatorDefault).toBe(s.cases);
     expect(s.bothFailed).toBeGreaterThan(0); // POST with no body: payload.body.text() throws on both sides
     expect(s.medianLineCoverage).toBe(100);
-    expect(s.line).toBe(`4 webhooks, ${s.cases} cases: ${s.equal} equal, 0 different, ${s.bothFailed} both failed, ${s.emulatorDefault} emulator default; lines 100% (median)`);
+    expect(s.line).toBe(
+      `4 webhooks, ${s.cases} cases: ${s.equal} equal, 0 different, ${s.bothFailed} both failed, ${s.emulatorDefault} emulator default; lines 100% (median)`,
+    );
     expect(exitCode(full)).toBe(0);
   });
 });
@@ -103,8 +108,14 @@ describe("an honest verdict", () => {
     await cp(fixture("verify-paths"), app, { recursive: true });
     const dir = path.join(app, "http_endpoints/shop/incoming_webhooks/broken");
     await mkdir(dir, { recursive: true });
-    await writeFile(path.join(dir, "config.json"), JSON.stringify({ name: "broken", options: { httpMethod: "POST", validationMethod: "NO_VALIDATION" }, respond_result: true }));
-    await writeFile(path.join(dir, "source.js"), 'exports = function (payload) {\n  const store = context.values.get("missing");\n  return store.orders;\n};\n');
+    await writeFile(
+      path.join(dir, "config.json"),
+      JSON.stringify({ name: "broken", options: { httpMethod: "POST", validationMethod: "NO_VALIDATION" }, respond_result: true }),
+    );
+    await writeFile(
+      path.join(dir, "source.js"),
+      'exports = function (payload) {\n  const store = context.values.get("missing");\n  return store.orders;\n};\n',
+    );
     result = await verify({ original: app, migrated: await migrated(app), timeLimitMs: 5000 });
   }, 120_000);
 
@@ -144,10 +155,10 @@ describe("context.user.custom_data", () => {
     "exports = async function (payload) {",
     "  const tier = context.user.custom_data.tier;",
     "  if (!tier) {",
-    '    return { discount: 0 };',
+    "    return { discount: 0 };",
     "  }",
     '  if (tier === "gold") {',
-    '    return { discount: 20 };',
+    "    return { discount: 20 };",
     "  }",
     "  return { discount: context.user.custom_data.orders > 5 ? 10 : 5 };",
     "};",
@@ -164,7 +175,13 @@ describe("context.user.custom_data", () => {
     );
     const dir = path.join(app, "http_endpoints/shop/incoming_webhooks/member");
     await mkdir(dir, { recursive: true });
-    const config = { name: "member", run_as_authed_user: true, fetch_custom_user_data: true, options: { httpMethod: "GET", validationMethod: "NO_VALIDATION" }, respond_result: true };
+    const config = {
+      name: "member",
+      run_as_authed_user: true,
+      fetch_custom_user_data: true,
+      options: { httpMethod: "GET", validationMethod: "NO_VALIDATION" },
+      respond_result: true,
+    };
     await writeFile(path.join(dir, "config.json"), JSON.stringify(config));
     await writeFile(path.join(dir, "source.js"), source);
     result = await verify({ original: app, migrated: await migrated(app), webhooks: ["shop/member"], timeLimitMs: 5000 });
@@ -186,10 +203,19 @@ describe("recorded requests and realistic events for GitHub and Twilio webhooks"
   it("uses recorded requests for every service type, and sends push, pull_request and ping events", async () => {
     const out = await migrated(fixture("layout-a-20180301"));
     const requests = path.join(await tempDir(), "requests.jsonl");
-    await writeFile(requests, '{"method":"POST","headers":{"Content-Type":"application/json","X-GitHub-Event":"push"},"body":"{\\"ref\\":\\"refs/heads/recorded\\"}"}\n');
+    await writeFile(
+      requests,
+      '{"method":"POST","headers":{"Content-Type":"application/json","X-GitHub-Event":"push"},"body":"{\\"ref\\":\\"refs/heads/recorded\\"}"}\n',
+    );
     const r = await verify({ original: fixture("layout-a-20180301"), migrated: out, requestsFile: requests, timeLimitMs: 5000 });
-    for (const id of ["gh/onPush", "sms/inbound"]) expect(byId(r, id).cases.map((c) => c.name), id).toContain("recorded #1 POST");
-    expect(byId(r, "gh/onPush").cases.map((c) => c.name)).toEqual(expect.arrayContaining(["github push event", "github pull_request event", "github ping event"]));
+    for (const id of ["gh/onPush", "sms/inbound"])
+      expect(
+        byId(r, id).cases.map((c) => c.name),
+        id,
+      ).toContain("recorded #1 POST");
+    expect(byId(r, "gh/onPush").cases.map((c) => c.name)).toEqual(
+      expect.arrayContaining(["github push event", "github pull_request event", "github ping event"]),
+    );
   }, 60_000);
 });
 
@@ -198,9 +224,20 @@ describe("--seed", () => {
     const out = await migrated(fixture("verify-paths"));
     const dir = await tempDir();
     await writeFile(path.join(dir, "bad.json"), "{bad");
-    await expect(verify({ original: fixture("verify-paths"), migrated: out, seedFile: path.join(dir, "bad.json"), timeLimitMs: 5000 })).rejects.toThrow(/seed file is not valid Extended JSON/);
-    await writeFile(path.join(dir, "seed.json"), JSON.stringify({ shop: { customers: [{ _id: { $oid: "64a000000000000000000099" }, email: "seeded@example.com", plan: "pro" }] } }));
-    const r = await verify({ original: fixture("verify-paths"), migrated: out, seedFile: path.join(dir, "seed.json"), webhooks: ["shop/plan"], timeLimitMs: 5000 });
+    await expect(verify({ original: fixture("verify-paths"), migrated: out, seedFile: path.join(dir, "bad.json"), timeLimitMs: 5000 })).rejects.toThrow(
+      /seed file is not valid Extended JSON/,
+    );
+    await writeFile(
+      path.join(dir, "seed.json"),
+      JSON.stringify({ shop: { customers: [{ _id: { $oid: "64a000000000000000000099" }, email: "seeded@example.com", plan: "pro" }] } }),
+    );
+    const r = await verify({
+      original: fixture("verify-paths"),
+      migrated: out,
+      seedFile: path.join(dir, "seed.json"),
+      webhooks: ["shop/plan"],
+      timeLimitMs: 5000,
+    });
     expect(byId(r, "shop/plan").verdict).toBe("equal");
   }, 60_000);
 });

@@ -33,7 +33,11 @@ describe("readsOf: query parameters and headers", () => {
   });
 
   it("reads headers by element and member access; headers[name][0] is the same header", () => {
-    const r = readsOf(hook(`const token = payload.headers["X-Token"][0];\nconst auth = payload.headers.Authorization;\nif (payload.headers["X-Token"][0] === "s3cret") {}\nconst [first] = payload.headers["X-Id"];`));
+    const r = readsOf(
+      hook(
+        `const token = payload.headers["X-Token"][0];\nconst auth = payload.headers.Authorization;\nif (payload.headers["X-Token"][0] === "s3cret") {}\nconst [first] = payload.headers["X-Id"];`,
+      ),
+    );
     expect(names(r.fields)).toEqual(["header:X-Token", "header:Authorization", "header:X-Id"]);
     expect(r.fields[0]).toMatchObject({ type: "string", literals: ["s3cret"], line: 2 });
   });
@@ -41,7 +45,9 @@ describe("readsOf: query parameters and headers", () => {
   it("handles arrow handlers, destructured parameters, `var exports` and any parameter name", () => {
     const arrow = readsOf(`exports = async (req, res) => {\n  return req.query.q;\n};`);
     expect(arrow.fields).toMatchObject([{ from: "query", name: "q", line: 2 }]);
-    const destructured = readsOf(`exports = function ({ query, headers, body }, response) {\n  const data = JSON.parse(body.text());\n  return [query.a, headers["X-B"], data.c];\n};`);
+    const destructured = readsOf(
+      `exports = function ({ query, headers, body }, response) {\n  const data = JSON.parse(body.text());\n  return [query.a, headers["X-B"], data.c];\n};`,
+    );
     expect(names(destructured.fields)).toEqual(["query:a", "header:X-B", "body:c"]);
     expect(destructured.body).toBe("json");
     const nested = readsOf(`exports = function ({ query: { id } }) {\n  return id;\n};`);
@@ -104,13 +110,15 @@ describe("readsOf: the body", () => {
 
 describe("readsOf: literals and types", () => {
   it("collects literals from ===, reversed ===, !==, ==, switch and includes, in order and without repeats", () => {
-    const r = readsOf(hook(
-      `const s = payload.query.status;\nif (s === "paid") {}\nif ("open" === s) {}\nif (s !== "paid") {}\nswitch (s) { case "a": case "b": break; }\nif (["b", "c"].includes(s)) {}`,
-    ));
+    const r = readsOf(
+      hook(
+        `const s = payload.query.status;\nif (s === "paid") {}\nif ("open" === s) {}\nif (s !== "paid") {}\nswitch (s) { case "a": case "b": break; }\nif (["b", "c"].includes(s)) {}`,
+      ),
+    );
     expect(r.fields).toEqual([{ from: "query", name: "status", type: "string", literals: ["paid", "open", "a", "b", "c"], line: 2 }]);
   });
 
-  it("a literal number makes the field a number; `=== \"true\"` leaves it a string; `=== true` makes it a boolean", () => {
+  it('a literal number makes the field a number; `=== "true"` leaves it a string; `=== true` makes it a boolean', () => {
     expect(field(hook(`if (payload.query.n == 3) {}`), "query", "n")).toMatchObject({ type: "number", literals: [3] });
     expect(field(hook(`if (payload.query.f === "true") {}`), "query", "f")).toMatchObject({ type: "string", literals: ["true"] });
     const b = hook(`const body = JSON.parse(payload.body.text());\nif (body.f === true) {}`);
@@ -118,30 +126,46 @@ describe("readsOf: literals and types", () => {
   });
 
   it("infers objectId, number, date and array from how a field is used", () => {
-    const source = hook([
-      `const body = JSON.parse(payload.body.text());`,
-      `const a = new BSON.ObjectId(payload.query.a);`,
-      `const b = BSON.ObjectId(payload.query.b);`,
-      `const c = new ObjectId(payload.query.c);`,
-      `const d = parseInt(payload.query.d, 10) + Number(payload.query.e) + +payload.query.f;`,
-      `if (payload.query.g > 3) {}`,
-      `const h = payload.query.h * 2;`,
-      `const when = new Date(body.when);`,
-      `const n = body.items.length;`,
-      `body.tags.map((t) => t);`,
-      `for (const line of body.lines) {}`,
-      `if (Array.isArray(body.list)) {}`,
-      `const plain = body.note.toLowerCase();`,
-    ].join("\n"));
+    const source = hook(
+      [
+        `const body = JSON.parse(payload.body.text());`,
+        `const a = new BSON.ObjectId(payload.query.a);`,
+        `const b = BSON.ObjectId(payload.query.b);`,
+        `const c = new ObjectId(payload.query.c);`,
+        `const d = parseInt(payload.query.d, 10) + Number(payload.query.e) + +payload.query.f;`,
+        `if (payload.query.g > 3) {}`,
+        `const h = payload.query.h * 2;`,
+        `const when = new Date(body.when);`,
+        `const n = body.items.length;`,
+        `body.tags.map((t) => t);`,
+        `for (const line of body.lines) {}`,
+        `if (Array.isArray(body.list)) {}`,
+        `const plain = body.note.toLowerCase();`,
+      ].join("\n"),
+    );
     const types = Object.fromEntries(readsOf(source).fields.map((f) => [f.name, f.type]));
     expect(types).toEqual({
-      a: "objectId", b: "objectId", c: "objectId", d: "number", e: "number", f: "number", g: "number", h: "number",
-      when: "date", items: "array", tags: "array", lines: "array", list: "array", note: "string",
+      a: "objectId",
+      b: "objectId",
+      c: "objectId",
+      d: "number",
+      e: "number",
+      f: "number",
+      g: "number",
+      h: "number",
+      when: "date",
+      items: "array",
+      tags: "array",
+      lines: "array",
+      list: "array",
+      note: "string",
     });
   });
 
   it("takes a fallback as a hint: `|| []` an array, `?? 1` a number", () => {
-    const source = hook(`const body = JSON.parse(payload.body.text());\nconst items = body.items || [];\nconst page = payload.query.page ?? 1;\nconst name = body.name || "anon";`);
+    const source = hook(
+      `const body = JSON.parse(payload.body.text());\nconst items = body.items || [];\nconst page = payload.query.page ?? 1;\nconst name = body.name || "anon";`,
+    );
     const types = Object.fromEntries(readsOf(source).fields.map((f) => [f.name, f.type]));
     expect(types).toEqual({ items: "array", page: "number", name: "string" });
   });
@@ -153,44 +177,64 @@ describe("readsOf: literals and types", () => {
 
 describe("readsOf: collections", () => {
   it("reads literal and request-derived filters of an inline chain, with the method call's line", () => {
-    const r = readsOf(hook([
-      `const id = payload.query.id;`,
-      `return context.services.get("mongodb-atlas").db("shop").collection("orders")`,
-      `  .findOne({ _id: new BSON.ObjectId(id), status: "open", qty: 3, paid: false, gone: null, total: { $gt: 3 }, "n": parseInt(payload.query.n), who: payload.headers["X-User"][0] });`,
-    ].join("\n")));
-    expect(r.collections).toEqual([{
-      service: "mongodb-atlas", db: "shop", collection: "orders", method: "findOne", line: 4,
-      filter: {
-        _id: { kind: "field", field: { from: "query", name: "id" }, objectId: true, number: false },
-        status: { kind: "literal", value: "open" },
-        qty: { kind: "literal", value: 3 },
-        paid: { kind: "literal", value: false },
-        gone: { kind: "literal", value: null },
-        total: { kind: "unknown" },
-        n: { kind: "field", field: { from: "query", name: "n" }, objectId: false, number: true },
-        who: { kind: "field", field: { from: "header", name: "X-User" }, objectId: false, number: false },
+    const r = readsOf(
+      hook(
+        [
+          `const id = payload.query.id;`,
+          `return context.services.get("mongodb-atlas").db("shop").collection("orders")`,
+          `  .findOne({ _id: new BSON.ObjectId(id), status: "open", qty: 3, paid: false, gone: null, total: { $gt: 3 }, "n": parseInt(payload.query.n), who: payload.headers["X-User"][0] });`,
+        ].join("\n"),
+      ),
+    );
+    expect(r.collections).toEqual([
+      {
+        service: "mongodb-atlas",
+        db: "shop",
+        collection: "orders",
+        method: "findOne",
+        line: 4,
+        filter: {
+          _id: { kind: "field", field: { from: "query", name: "id" }, objectId: true, number: false },
+          status: { kind: "literal", value: "open" },
+          qty: { kind: "literal", value: 3 },
+          paid: { kind: "literal", value: false },
+          gone: { kind: "literal", value: null },
+          total: { kind: "unknown" },
+          n: { kind: "field", field: { from: "query", name: "n" }, objectId: false, number: true },
+          who: { kind: "field", field: { from: "header", name: "X-User" }, objectId: false, number: false },
+        },
       },
-    }]);
-    expect(field(hook(`const id = payload.query.id;\ncontext.services.get("m").db("d").collection("c").findOne({ _id: new BSON.ObjectId(id) });`), "query", "id")?.type).toBe("objectId");
+    ]);
+    expect(
+      field(hook(`const id = payload.query.id;\ncontext.services.get("m").db("d").collection("c").findOne({ _id: new BSON.ObjectId(id) });`), "query", "id")
+        ?.type,
+    ).toBe("objectId");
   });
 
   it("follows the service, database and collection through variables, and filters through variables", () => {
-    const r = readsOf(hook([
-      `mongodb = context.services.get("mongodb-atlas");`,
-      `const db = mongodb.db("shop");`,
-      `const orders = db.collection("orders");`,
-      `const body = JSON.parse(payload.body.text());`,
-      `const { customer } = body;`,
-      `const filter = { customer: customer.id };`,
-      `await orders.find(filter).toArray();`,
-      `const { sku } = payload.query;`,
-      `await orders.updateOne({ sku }, { $set: { seen: true } });`,
-      `await orders.insertOne({ sku });`,
-      `await orders.aggregate([{ $match: { sku } }]);`,
-      `await orders.deleteMany(makeFilter());`,
-      `await context.services.get("mongodb-atlas").db(name).collection("x").findOne({ a: 1 });`,
-    ].join("\n")));
-    expect(r.collections.map((c) => [c.collection, c.method, c.line])).toEqual([["orders", "find", 8], ["orders", "updateOne", 10]]);
+    const r = readsOf(
+      hook(
+        [
+          `mongodb = context.services.get("mongodb-atlas");`,
+          `const db = mongodb.db("shop");`,
+          `const orders = db.collection("orders");`,
+          `const body = JSON.parse(payload.body.text());`,
+          `const { customer } = body;`,
+          `const filter = { customer: customer.id };`,
+          `await orders.find(filter).toArray();`,
+          `const { sku } = payload.query;`,
+          `await orders.updateOne({ sku }, { $set: { seen: true } });`,
+          `await orders.insertOne({ sku });`,
+          `await orders.aggregate([{ $match: { sku } }]);`,
+          `await orders.deleteMany(makeFilter());`,
+          `await context.services.get("mongodb-atlas").db(name).collection("x").findOne({ a: 1 });`,
+        ].join("\n"),
+      ),
+    );
+    expect(r.collections.map((c) => [c.collection, c.method, c.line])).toEqual([
+      ["orders", "find", 8],
+      ["orders", "updateOne", 10],
+    ]);
     expect(r.collections[0]?.filter).toEqual({ customer: { kind: "field", field: { from: "body", name: "customer.id" }, objectId: false, number: false } });
     expect(r.collections[1]?.filter).toEqual({ sku: { kind: "field", field: { from: "query", name: "sku" }, objectId: false, number: false } });
   });
@@ -203,7 +247,11 @@ describe("readsOf: collections", () => {
 
 describe("readsOf: context.user and conditions", () => {
   it("reads context.user paths, directly and through a variable, without repeats", () => {
-    const r = readsOf(hook(`const user = context.user;\nif (user.data.email) {}\nconst id = context.user.id;\nconst plan = context.user.custom_data.plan;\nuser.data.email.toLowerCase();`));
+    const r = readsOf(
+      hook(
+        `const user = context.user;\nif (user.data.email) {}\nconst id = context.user.id;\nconst plan = context.user.custom_data.plan;\nuser.data.email.toLowerCase();`,
+      ),
+    );
     expect(r.userFields).toEqual(["data.email", "id", "custom_data.plan"]);
     const guarded = readsOf(hook(`const tier = (context.user.custom_data && context.user.custom_data.tier) || "standard";`));
     expect(guarded.userFields).toEqual(["custom_data.tier"]);
@@ -212,17 +260,29 @@ describe("readsOf: context.user and conditions", () => {
   });
 
   it("records if, ?:, switch and outermost &&/|| conditions that name request fields", () => {
-    const r = readsOf(hook([
-      `const { status, n } = payload.query;`,
-      `if (status === "paid" && n > 3) {}`,
-      `const label = payload.headers["X-Mode"] ? "a" : "b";`,
-      `switch (status) { case "x": break; case 2: break; }`,
-      `const fallback = payload.query.page || 1;`,
-      `if (context.user.id === "u") {}`,
-      `if (1 < 2) {}`,
-    ].join("\n")));
+    const r = readsOf(
+      hook(
+        [
+          `const { status, n } = payload.query;`,
+          `if (status === "paid" && n > 3) {}`,
+          `const label = payload.headers["X-Mode"] ? "a" : "b";`,
+          `switch (status) { case "x": break; case 2: break; }`,
+          `const fallback = payload.query.page || 1;`,
+          `if (context.user.id === "u") {}`,
+          `if (1 < 2) {}`,
+        ].join("\n"),
+      ),
+    );
     expect(r.conditions).toEqual([
-      { line: 3, fields: [{ from: "query", name: "status" }, { from: "query", name: "n" }], documentFields: [], literals: ["paid", 3] },
+      {
+        line: 3,
+        fields: [
+          { from: "query", name: "status" },
+          { from: "query", name: "n" },
+        ],
+        documentFields: [],
+        literals: ["paid", 3],
+      },
       { line: 4, fields: [{ from: "header", name: "X-Mode" }], documentFields: [], literals: [] },
       { line: 5, fields: [{ from: "query", name: "status" }], documentFields: [], literals: ["x", 2] },
       { line: 6, fields: [{ from: "query", name: "page" }], documentFields: [], literals: [1] },
@@ -232,12 +292,16 @@ describe("readsOf: context.user and conditions", () => {
 
 describe("readsOf: documents the function reads", () => {
   it("reads fields of a findOne result through await and aliases, with their literals and types, and conditions on them", () => {
-    const r = readsOf(hook([
-      `const customers = context.services.get("mongodb-atlas").db("shop").collection("customers");`,
-      `const c = await customers.findOne({ email: payload.query.email });`,
-      `if (c.plan === "pro" || c.address.country === "FR") {}`,
-      `return c.credits > 10 ? 1 : 0;`,
-    ].join("\n")));
+    const r = readsOf(
+      hook(
+        [
+          `const customers = context.services.get("mongodb-atlas").db("shop").collection("customers");`,
+          `const c = await customers.findOne({ email: payload.query.email });`,
+          `if (c.plan === "pro" || c.address.country === "FR") {}`,
+          `return c.credits > 10 ? 1 : 0;`,
+        ].join("\n"),
+      ),
+    );
     expect(r.documentFields).toEqual([
       { db: "shop", collection: "customers", path: "plan", type: "string", literals: ["pro"], line: 4 },
       { db: "shop", collection: "customers", path: "address.country", type: "string", literals: ["FR"], line: 4 },

@@ -14,7 +14,16 @@ let rewritten: VerifyResult;
 async function migrateAndVerify(skipRules?: string[]): Promise<{ opts: Parameters<typeof verify>[0] }> {
   const tmp = await tempDir();
   const out = path.join(tmp, "migrated");
-  const r = await migrate({ app: fixture("shim-basic"), out, dryRun: false, inPlace: false, allowDirty: false, removeWebhooks: false, force: false, skipRules });
+  const r = await migrate({
+    app: fixture("shim-basic"),
+    out,
+    dryRun: false,
+    inPlace: false,
+    allowDirty: false,
+    removeWebhooks: false,
+    force: false,
+    skipRules,
+  });
   return { opts: { original: fixture("shim-basic"), migrated: out, secretsFile: path.join(r.reportDir!, "secrets.json"), timeLimitMs: 5000 } };
 }
 
@@ -51,7 +60,9 @@ describe("verify on a verbatim conversion", () => {
 
   it("is deterministic and sums up", () => {
     expect(again.summary).toEqual(result.summary);
-    expect(result.summary.line).toMatch(/^8 webhooks, \d+ cases: \d+ equal, \d+ different, \d+ both failed, \d+ emulator default, 1 caller change; lines [\d.]+% \(median\); 1 unproven$/);
+    expect(result.summary.line).toMatch(
+      /^8 webhooks, \d+ cases: \d+ equal, \d+ different, \d+ both failed, \d+ emulator default, 1 caller change; lines [\d.]+% \(median\); 1 unproven$/,
+    );
   });
 });
 

@@ -67,19 +67,30 @@ export async function readApp(rootArg: string, detection?: Detection, onProgress
     .sort(byCodePoint);
   const listing = new Listing(entries);
   reportSkippedLinks(walk, findings);
-  reportSpecialFiles(root, special.map((e) => toPosix(e.path)), findings);
+  reportSpecialFiles(
+    root,
+    special.map((e) => toPosix(e.path)),
+    findings,
+  );
   for (const bad of walk.badNames.sort(byCodePoint)) {
     findings.push(
-      finding("error", "invalid-file-name", `${bad} (shown with U+FFFD) has a name that is not valid UTF-8; hookshift can neither read it nor copy it with --out`, {
-        file: bad,
-        hint: "Rename it to a UTF-8 name (App Services names are UTF-8), then run hookshift again.",
-      }),
+      finding(
+        "error",
+        "invalid-file-name",
+        `${bad} (shown with U+FFFD) has a name that is not valid UTF-8; hookshift can neither read it nor copy it with --out`,
+        {
+          file: bad,
+          hint: "Rename it to a UTF-8 name (App Services names are UTF-8), then run hookshift again.",
+        },
+      ),
     );
   }
   await validateSmallConfigs(root, realRoot, app.files, findings);
 
   // Progress (phase "read"), service by service: the CLI's bar for a large app.
-  const serviceTotal = onProgress ? (["services", "http_endpoints", "https_endpoints"] as const).reduce((n, top) => n + serviceFolders(listing, top).length, 0) : 0;
+  const serviceTotal = onProgress
+    ? (["services", "http_endpoints", "https_endpoints"] as const).reduce((n, top) => n + serviceFolders(listing, top).length, 0)
+    : 0;
   for (const top of ["services", "http_endpoints", "https_endpoints"] as const) {
     for (const dirName of serviceFolders(listing, top)) {
       const service = await readService(root, realRoot, top, dirName, findings);
@@ -130,10 +141,15 @@ function reportSkippedLinks(walk: AppWalk, findings: Finding[]): void {
   }
   for (const { link, target } of [...walk.loops].sort((a, b) => byCodePoint(a.link, b.link))) {
     findings.push(
-      finding("info", "symlink-loop", `${link} is a symbolic link to ${target}, a folder it is already inside; hookshift reads that folder once and does not follow the link, which would never end`, {
-        file: link,
-        hint: "Remove the link if App Services should not see the folder twice.",
-      }),
+      finding(
+        "info",
+        "symlink-loop",
+        `${link} is a symbolic link to ${target}, a folder it is already inside; hookshift reads that folder once and does not follow the link, which would never end`,
+        {
+          file: link,
+          hint: "Remove the link if App Services should not see the folder twice.",
+        },
+      ),
     );
   }
 }
@@ -213,23 +229,22 @@ async function readJsonFile<T>(
   return keepTree({ path: file, text: r.text, value: parsed.value as T }, parsed);
 }
 
-async function readService(
-  root: string,
-  realRoot: string,
-  top: Service["root"],
-  dirName: string,
-  findings: Finding[],
-): Promise<Service> {
+async function readService(root: string, realRoot: string, top: Service["root"], dirName: string, findings: Finding[]): Promise<Service> {
   const dir = `${top}/${dirName}`;
   const service: Service = { name: dirName, dirName, dir, root: top, type: top === "services" ? "unknown" : "http" };
   const file = `${dir}/config.json`;
   const jf = await readJsonFile<Record<string, unknown>>(root, realRoot, file, "service-config", findings, true);
   if (!jf) {
     findings.push(
-      finding(top === "services" ? "warning" : "info", "missing-service-config", `Service folder ${dir} has no config.json; ${top === "services" ? "its type is unknown" : "treating it as an HTTP service, as realm-cli does"}`, {
-        file: dir,
-        hint: "Restore the service's config.json from the original export.",
-      }),
+      finding(
+        top === "services" ? "warning" : "info",
+        "missing-service-config",
+        `Service folder ${dir} has no config.json; ${top === "services" ? "its type is unknown" : "treating it as an HTTP service, as realm-cli does"}`,
+        {
+          file: dir,
+          hint: "Restore the service's config.json from the original export.",
+        },
+      ),
     );
     return service;
   }
@@ -267,8 +282,7 @@ function serviceFolders(listing: Listing, rel: string): string[] {
 }
 
 async function readServiceWebhooks(root: string, realRoot: string, service: Service, listing: Listing, findings: Finding[]): Promise<Webhook[]> {
-  const layoutFor = (nested: boolean): WebhookLayout =>
-    service.root === "services" ? "A" : service.root === "https_endpoints" ? "C" : nested ? "B" : "B′";
+  const layoutFor = (nested: boolean): WebhookLayout => (service.root === "services" ? "A" : service.root === "https_endpoints" ? "C" : nested ? "B" : "B′");
   const locations: { dirName: string; dir: string; layout: WebhookLayout }[] = [];
 
   const nested = `${service.dir}/incoming_webhooks`;
@@ -312,7 +326,6 @@ async function readServiceWebhooks(root: string, realRoot: string, service: Serv
   return webhooks;
 }
 
-
 function strayFile(file: string): Finding {
   return finding("info", "stray-file", `${file} is not part of any webhook; left as it is`, { file });
 }
@@ -325,12 +338,17 @@ function reportCaseCollisions(app: App): void {
     const other = seen.get(key);
     if (other && other.name !== s.name) {
       app.findings.push(
-        finding("warning", "case-collision", `Services "${other.name}" and "${s.name}" differ only in case; their functions ${other.name}_... and ${s.name}_... collide on case-insensitive file systems`, {
-          file: s.config?.path ?? s.dir,
-          ...(s.config ? locateIn(s.config, ["name"]) : {}),
-          needsReview: true,
-          hint: "Work on the converted app on a case-sensitive file system, or rename one service.",
-        }),
+        finding(
+          "warning",
+          "case-collision",
+          `Services "${other.name}" and "${s.name}" differ only in case; their functions ${other.name}_... and ${s.name}_... collide on case-insensitive file systems`,
+          {
+            file: s.config?.path ?? s.dir,
+            ...(s.config ? locateIn(s.config, ["name"]) : {}),
+            needsReview: true,
+            hint: "Work on the converted app on a case-sensitive file system, or rename one service.",
+          },
+        ),
       );
     }
     if (!other) seen.set(key, s);

@@ -26,11 +26,16 @@ export function checkSource(text: string, file: string): { findings: Finding[]; 
     const pos = e instanceof SourceTooDeep ? e.pos : deepestBracket(text);
     return {
       findings: [
-        finding("error", "source-too-deep", `The source is nested too deeply to analyse (${e instanceof SourceTooDeep ? e.message : "the parser ran out of stack"}); it is not converted`, {
-          file,
-          ...positionAt(text, pos),
-          hint: `Flatten the nesting here (hookshift reads syntax trees up to ${MAX_SOURCE_DEPTH} levels deep), or convert this webhook by hand.`,
-        }),
+        finding(
+          "error",
+          "source-too-deep",
+          `The source is nested too deeply to analyse (${e instanceof SourceTooDeep ? e.message : "the parser ran out of stack"}); it is not converted`,
+          {
+            file,
+            ...positionAt(text, pos),
+            hint: `Flatten the nesting here (hookshift reads syntax trees up to ${MAX_SOURCE_DEPTH} levels deep), or convert this webhook by hand.`,
+          },
+        ),
       ],
     };
   }

@@ -67,10 +67,15 @@ export function readWebhook(root: string, realRoot: string, loc: WebhookLocation
         const cfg = normalise(obj, loc.service.type, findings, at);
         if (typeof obj.name === "string" && obj.name !== loc.dirName) {
           findings.push(
-            finding("warning", "name-mismatch", `Webhook config name "${clip(obj.name)}" differs from its folder name "${loc.dirName}"; using "${clip(obj.name)}"`, {
-              ...at(["name"]),
-              hint: "App Services requires the name to equal the folder name; rename one of them before you push.",
-            }),
+            finding(
+              "warning",
+              "name-mismatch",
+              `Webhook config name "${clip(obj.name)}" differs from its folder name "${loc.dirName}"; using "${clip(obj.name)}"`,
+              {
+                ...at(["name"]),
+                hint: "App Services requires the name to equal the folder name; rename one of them before you push.",
+              },
+            ),
           );
         }
         webhook.name = cfg.name;
@@ -129,12 +134,17 @@ function secretsIn(text: string, parsed: ParsedJson, file: string): { values: st
   const values = found.flatMap((n) => (typeof n.children?.[1]?.value === "string" && n.children[1].value !== "" ? [n.children[1].value as string] : []));
   return {
     values,
-    finding: finding("warning", "duplicate-secret-key", `"secret" is written ${found.length} times in this config; hookshift, like JSON.parse, uses the last one`, {
-      file,
-      ...positionAt(text, found[0]!.offset),
-      needsReview: true,
-      hint: "Keep one \"secret\" key with the value your callers use; every value is redacted from the report.",
-    }),
+    finding: finding(
+      "warning",
+      "duplicate-secret-key",
+      `"secret" is written ${found.length} times in this config; hookshift, like JSON.parse, uses the last one`,
+      {
+        file,
+        ...positionAt(text, found[0]!.offset),
+        needsReview: true,
+        hint: 'Keep one "secret" key with the value your callers use; every value is redacted from the report.',
+      },
+    ),
   };
 }
 
@@ -201,11 +211,16 @@ function normalise(
         );
       } else if (cfg.validationMethod !== "SECRET_AS_QUERY_PARAM") {
         findings.push(
-          finding("warning", "conflicting-validation", `secretAsQueryParam: true contradicts validationMethod ${cfg.validationMethod}; using ${cfg.validationMethod}`, {
-            ...at(["options", "secretAsQueryParam"]),
-            needsReview: true,
-            hint: "Remove the option that is wrong.",
-          }),
+          finding(
+            "warning",
+            "conflicting-validation",
+            `secretAsQueryParam: true contradicts validationMethod ${cfg.validationMethod}; using ${cfg.validationMethod}`,
+            {
+              ...at(["options", "secretAsQueryParam"]),
+              needsReview: true,
+              hint: "Remove the option that is wrong.",
+            },
+          ),
         );
       }
     }
@@ -221,11 +236,16 @@ function normalise(
     }
     if (cfg.validationMethod !== "NO_VALIDATION" && cfg.secret === undefined) {
       findings.push(
-        finding("warning", "missing-secret", `validationMethod ${cfg.validationMethod} without options.secret: the endpoint's Secret has no value to start from`, {
-          ...at(["options"]),
-          needsReview: true,
-          hint: "Create the Secret by hand with the value your callers send.",
-        }),
+        finding(
+          "warning",
+          "missing-secret",
+          `validationMethod ${cfg.validationMethod} without options.secret: the endpoint's Secret has no value to start from`,
+          {
+            ...at(["options"]),
+            needsReview: true,
+            hint: "Create the Secret by hand with the value your callers send.",
+          },
+        ),
       );
     }
   }
@@ -237,11 +257,7 @@ function normalise(
  * (https://www.mongodb.com/docs/atlas/app-services/services/configure/service-webhooks/);
  * conflicting settings are reported with the one that wins.
  */
-function authMode(
-  cfg: WebhookConfig,
-  findings: Finding[],
-  at: (p: (string | number)[]) => { file: string; line: number; column: number },
-): AuthMode {
+function authMode(cfg: WebhookConfig, findings: Finding[], at: (p: (string | number)[]) => { file: string; line: number; column: number }): AuthMode {
   const set: string[] = [];
   if (cfg.runAsAuthedUser) set.push("run_as_authed_user");
   if (cfg.runAsSystem) set.push("run_as_system");

@@ -73,12 +73,12 @@ export const endpointProperties = {
   route: {
     type: "string",
     pattern: "^/",
-    description: "Endpoint route; must start with \"/\". At most one handler per route and method.",
+    description: 'Endpoint route; must start with "/". At most one handler per route and method.',
   },
   http_method: {
     type: "string",
     enum: httpMethodsEndpoint,
-    description: "HTTP method the endpoint answers; \"*\" means any method. There is no HEAD.",
+    description: 'HTTP method the endpoint answers; "*" means any method. There is no HEAD.',
   },
   function_name: {
     type: "string",

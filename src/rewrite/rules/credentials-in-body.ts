@@ -11,7 +11,8 @@ const ID = "credentials-in-body";
 export const rule: Rule = {
   meta: {
     id: ID,
-    description: "Application authentication: callers that sent credentials in the body must send headers, and failed logins answer the endpoint's 400/401. Reported, not rewritten.",
+    description:
+      "Application authentication: callers that sent credentials in the body must send headers, and failed logins answer the endpoint's 400/401. Reported, not rewritten.",
     risk: "needs-review",
     docs: RULE_DOCS[ID]!,
   },

@@ -13,7 +13,8 @@ const ID = "github-payload";
 export const rule: Rule = {
   meta: {
     id: ID,
-    description: "GitHub webhooks: the function gets the parsed event again (from the request body), after the X-Hub-Signature-256 / X-Hub-Signature check the GitHub service made.",
+    description:
+      "GitHub webhooks: the function gets the parsed event again (from the request body), after the X-Hub-Signature-256 / X-Hub-Signature check the GitHub service made.",
     risk: "semantic-change",
     docs: RULE_DOCS[ID]!,
   },
@@ -61,7 +62,11 @@ export const rule: Rule = {
     const params = fn && ensureParams(fn, secret ? 2 : 1);
     if (!fn || !params) {
       // The function's first parameter cannot be reassigned (a pattern) or found: parse before it runs.
-      const before = ['var body = request.body ? request.body.text() : "";', ...(secret ? check("request", "response", "body", "secret", "sig") : []), "arg = body ? JSON.parse(body) : {};"];
+      const before = [
+        'var body = request.body ? request.body.text() : "";',
+        ...(secret ? check("request", "response", "body", "secret", "sig") : []),
+        "arg = body ? JSON.parse(body) : {};",
+      ];
       return { ...out, compat: { comment: why, before, setsArg: true } };
     }
     const [req, res] = params.names as [string, string];

@@ -21,7 +21,11 @@ export const rule: Rule = {
     return {
       edits: [],
       findings: [],
-      compat: { comment: "the webhook answered HEAD, which has no body; callers now send GET and get the same answer: the function's status and headers, an empty body.", after: ['response.setBody("");'] },
+      compat: {
+        comment:
+          "the webhook answered HEAD, which has no body; callers now send GET and get the same answer: the function's status and headers, an empty body.",
+        after: ['response.setBody("");'],
+      },
     };
   },
 };

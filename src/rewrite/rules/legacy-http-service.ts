@@ -30,10 +30,15 @@ export const rule: Rule = {
     const legacy = (facts?.servicesUsed ?? []).filter((n) => services.some((s) => s.name === n && LEGACY_CLIENT_TYPES.has(s.type)));
     if (legacy.length === 0 || serviceType !== "http") return [];
     return [
-      finding("info", "service-clients", `The function uses the legacy service client${legacy.length > 1 ? "s" : ""} ${legacy.map((n) => `"${n}"`).join(", ")}, deprecated along with webhooks`, {
-        file: sourceFile,
-        hint: "Replace them with context.http or npm packages; the endpoint itself does not change what they do.",
-      }),
+      finding(
+        "info",
+        "service-clients",
+        `The function uses the legacy service client${legacy.length > 1 ? "s" : ""} ${legacy.map((n) => `"${n}"`).join(", ")}, deprecated along with webhooks`,
+        {
+          file: sourceFile,
+          hint: "Replace them with context.http or npm packages; the endpoint itself does not change what they do.",
+        },
+      ),
     ];
   },
   transform(text, ctx) {
@@ -50,11 +55,16 @@ export const rule: Rule = {
         if (svc.hasRules && !warned.has(svc.name)) {
           warned.add(svc.name);
           out.findings.push(
-            finding("warning", "service-rules-dropped", `Calls through HTTP service ${svc.name} now use context.http, to which the service's rules (conditions on %%args) do not apply`, {
-              ...positionAt(text, call.start),
-              needsReview: true,
-              hint: "Check the service's rules/ (allowed hosts, methods) and enforce them in code if the function relies on them.",
-            }),
+            finding(
+              "warning",
+              "service-rules-dropped",
+              `Calls through HTTP service ${svc.name} now use context.http, to which the service's rules (conditions on %%args) do not apply`,
+              {
+                ...positionAt(text, call.start),
+                needsReview: true,
+                hint: "Check the service's rules/ (allowed hosts, methods) and enforce them in code if the function relies on them.",
+              },
+            ),
           );
         }
         continue;

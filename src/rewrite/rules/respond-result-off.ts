@@ -14,7 +14,8 @@ const WHY = "the webhook answered 200 when the function set no status or body (a
 export const rule: Rule = {
   meta: {
     id: ID,
-    description: "With Respond With Result off, a webhook that set no response answered 200 with no body; the endpoint answers 204, so the function sets 200 first.",
+    description:
+      "With Respond With Result off, a webhook that set no response answered 200 with no body; the endpoint answers 204, so the function sets 200 first.",
     risk: "semantic-change",
     docs: RULE_DOCS[ID]!,
   },
@@ -31,7 +32,11 @@ export const rule: Rule = {
         "Respond With Result is off: the endpoint answers 204 No Content with an empty body when the function sets no response " +
           "(App Services' config reference); the webhook's status in that case is undocumented (the conversion page says 200)" +
           (setsStatus ? ". The function calls setStatusCode, which covers the paths that reach it." : "."),
-        { ...at(["respond_result"]), needsReview: true, hint: "Check what your callers expect; call response.setStatusCode(200) in the function to pin the status." },
+        {
+          ...at(["respond_result"]),
+          needsReview: true,
+          hint: "Check what your callers expect; call response.setStatusCode(200) in the function to pin the status.",
+        },
       ),
     ];
   },

@@ -13,7 +13,8 @@ const ID = "respond-result-response-methods";
 export const rule: Rule = {
   meta: {
     id: ID,
-    description: "Webhooks with Respond With Result drop the return value once a response method ran; the endpoint would send it, so the function sets an empty body in that case.",
+    description:
+      "Webhooks with Respond With Result drop the return value once a response method ran; the endpoint would send it, so the function sets an empty body in that case.",
     risk: "semantic-change",
     docs: RULE_DOCS[ID]!,
   },

@@ -12,7 +12,8 @@ const ID = "signature-header";
 export const rule: Rule = {
   meta: {
     id: ID,
-    description: "Keeps VERIFY_PAYLOAD callers working: the function checks X-Hook-Signature against the webhook's secret (a Secret behind a from_secret Value) instead of the endpoint checking Endpoint-Signature.",
+    description:
+      "Keeps VERIFY_PAYLOAD callers working: the function checks X-Hook-Signature against the webhook's secret (a Secret behind a from_secret Value) instead of the endpoint checking Endpoint-Signature.",
     risk: "semantic-change",
     docs: RULE_DOCS[ID]!,
   },
@@ -24,7 +25,11 @@ export const rule: Rule = {
         "warning",
         ID,
         "Payload signature header changes: webhook callers send X-Hook-Signature: sha256=<hex>; the endpoint checks Endpoint-Signature: sha256=<hex> (same HMAC-SHA256 of the raw body with the same secret)",
-        { ...at(["options", "validationMethod"]), needsReview: true, hint: "Change every caller to send Endpoint-Signature when you switch it to the endpoint URL." },
+        {
+          ...at(["options", "validationMethod"]),
+          needsReview: true,
+          hint: "Change every caller to send Endpoint-Signature when you switch it to the endpoint URL.",
+        },
       ),
     ];
   },

@@ -15,7 +15,8 @@ const ID = "twilio-payload";
 export const rule: Rule = {
   meta: {
     id: ID,
-    description: "Twilio: the function gets Twilio's form fields again, sends through Twilio's Messages API (context.http) instead of the deprecated service client, and replies with TwiML where the service texted the result back.",
+    description:
+      "Twilio: the function gets Twilio's form fields again, sends through Twilio's Messages API (context.http) instead of the deprecated service client, and replies with TwiML where the service texted the result back.",
     risk: "semantic-change",
     docs: RULE_DOCS[ID]!,
   },
@@ -56,7 +57,12 @@ export const rule: Rule = {
     if (used.size > 0) {
       values.push({ name: sidValue, value: cfg.config?.sid ?? "", from_secret: false });
       if (cfg.secret_config?.auth_token) values.push({ name: tokenValue, value: cfg.secret_config.auth_token, from_secret: true });
-      else out.findings.push(finding("warning", "twilio-token", `Service ${svc?.name ?? "?"} names no auth token Secret; create Value ${tokenValue} by hand`, { needsReview: true }));
+      else
+        out.findings.push(
+          finding("warning", "twilio-token", `Service ${svc?.name ?? "?"} names no auth token Secret; create Value ${tokenValue} by hand`, {
+            needsReview: true,
+          }),
+        );
       out.edits.push(
         appendHelper(
           text,

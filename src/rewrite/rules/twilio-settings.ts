@@ -11,7 +11,8 @@ const ID = "twilio-settings";
 export const rule: Rule = {
   meta: {
     id: ID,
-    description: "Twilio keeps posting messages to the webhook URL until the phone number's \"A message comes in\" webhook names the endpoint URL. Reported, not rewritten.",
+    description:
+      'Twilio keeps posting messages to the webhook URL until the phone number\'s "A message comes in" webhook names the endpoint URL. Reported, not rewritten.',
     risk: "needs-review",
     docs: RULE_DOCS[ID]!,
   },

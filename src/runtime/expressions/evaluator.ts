@@ -5,7 +5,18 @@ import type { BareFieldsAs, ExpressionEnv } from "./types.js";
 import { matchesEq, matchesOrder, normalize } from "./compare.js";
 import { convert } from "./conversions.js";
 import { expand, expandOne, walk, walkRequest } from "./expand.js";
-import { isDocument, isEjsonWrapper, isExpansion, isOperatorObject, isValueOpObject, LOGICAL, PREDICATES, unknownOperator, VALUE_OPS, type ValueOp } from "./syntax.js";
+import {
+  isDocument,
+  isEjsonWrapper,
+  isExpansion,
+  isOperatorObject,
+  isValueOpObject,
+  LOGICAL,
+  PREDICATES,
+  unknownOperator,
+  VALUE_OPS,
+  type ValueOp,
+} from "./syntax.js";
 import { keyInfo, type KeyInfo, show, stringLeaves } from "./trace.js";
 
 export class Evaluator {
@@ -98,10 +109,18 @@ export class Evaluator {
     let pass: boolean;
     if (kind === "and") {
       pass = true;
-      for (const e of items) if (!(await this.expression(e))) { pass = false; break; }
+      for (const e of items)
+        if (!(await this.expression(e))) {
+          pass = false;
+          break;
+        }
     } else {
       let any = false;
-      for (const e of items) if (await this.expression(e)) { any = true; break; }
+      for (const e of items)
+        if (await this.expression(e)) {
+          any = true;
+          break;
+        }
       pass = kind === "or" ? any : !any;
     }
     return this.close(i, `${op} (${items.length} ${items.length === 1 ? "clause" : "clauses"})`, pass);
@@ -147,10 +166,18 @@ export class Evaluator {
         const items = arg as unknown[];
         if (logical === "and") {
           pass = true;
-          for (const s of items) if (!(await this.spec(actual, s, key))) { pass = false; break; }
+          for (const s of items)
+            if (!(await this.spec(actual, s, key))) {
+              pass = false;
+              break;
+            }
         } else {
           let any = false;
-          for (const s of items) if (await this.spec(actual, s, key)) { any = true; break; }
+          for (const s of items)
+            if (await this.spec(actual, s, key)) {
+              any = true;
+              break;
+            }
           pass = logical === "or" ? any : !any;
         }
       }
@@ -178,13 +205,33 @@ export class Evaluator {
       case "ne":
         return this.close(i, label, !matchesEq(actual, expected), detail);
       case "gt":
-        return this.close(i, label, matchesOrder(actual, expected, (c) => c > 0), detail);
+        return this.close(
+          i,
+          label,
+          matchesOrder(actual, expected, (c) => c > 0),
+          detail,
+        );
       case "gte":
-        return this.close(i, label, matchesOrder(actual, expected, (c) => c >= 0), detail);
+        return this.close(
+          i,
+          label,
+          matchesOrder(actual, expected, (c) => c >= 0),
+          detail,
+        );
       case "lt":
-        return this.close(i, label, matchesOrder(actual, expected, (c) => c < 0), detail);
+        return this.close(
+          i,
+          label,
+          matchesOrder(actual, expected, (c) => c < 0),
+          detail,
+        );
       case "lte":
-        return this.close(i, label, matchesOrder(actual, expected, (c) => c <= 0), detail);
+        return this.close(
+          i,
+          label,
+          matchesOrder(actual, expected, (c) => c <= 0),
+          detail,
+        );
     }
   }
 

@@ -80,9 +80,7 @@ export function at(path: string): string {
 }
 
 export function unknownOperator(key: string, path: string): string {
-  return `unknown operator ${JSON.stringify(key)} (${at(path)}); known: ${[
-    ...Object.keys(LOGICAL),
-    ...Object.keys(PREDICATES),
-    ...Object.keys(VALUE_OPS),
-  ].join(" ")}`;
+  return `unknown operator ${JSON.stringify(key)} (${at(path)}); known: ${[...Object.keys(LOGICAL), ...Object.keys(PREDICATES), ...Object.keys(VALUE_OPS)].join(
+    " ",
+  )}`;
 }

@@ -34,7 +34,10 @@ function render(v: unknown): string {
   }
   if (t !== undefined) return EJSON.stringify(v as never, { relaxed: true });
   if (Array.isArray(v)) return `[${v.map((e) => render(e)).join(",")}]`;
-  if (isDocument(v)) return `{${Object.entries(v).map(([k, e]) => `${JSON.stringify(k)}:${render(e)}`).join(",")}}`;
+  if (isDocument(v))
+    return `{${Object.entries(v)
+      .map(([k, e]) => `${JSON.stringify(k)}:${render(e)}`)
+      .join(",")}}`;
   return String(v);
 }
 

@@ -3,7 +3,19 @@
 
 import type { EvaluateOptions } from "./types.js";
 import { expansionProblem } from "./expand.js";
-import { at, isDocument, isEjsonWrapper, isExpansion, isOperatorKey, isOperatorObject, isValueOpObject, LOGICAL, PREDICATES, unknownOperator, VALUE_OPS } from "./syntax.js";
+import {
+  at,
+  isDocument,
+  isEjsonWrapper,
+  isExpansion,
+  isOperatorKey,
+  isOperatorObject,
+  isValueOpObject,
+  LOGICAL,
+  PREDICATES,
+  unknownOperator,
+  VALUE_OPS,
+} from "./syntax.js";
 import { show } from "./trace.js";
 
 /**
@@ -96,7 +108,10 @@ function checkValue(v: unknown, path: string, problems: string[]): void {
   if (keys.length !== 1 || VALUE_OPS[keys[0]!] === undefined) {
     const op = ops.find((k) => VALUE_OPS[k] === undefined && PREDICATES[k] === undefined && LOGICAL[k] === undefined);
     if (op !== undefined) problems.push(unknownOperator(op, `${path}.${op}`));
-    else problems.push(`operators (${ops.join(", ")}) cannot be used as a value here; only ${Object.keys(VALUE_OPS).join(", ")} can, each alone in its object (${at(path)})`);
+    else
+      problems.push(
+        `operators (${ops.join(", ")}) cannot be used as a value here; only ${Object.keys(VALUE_OPS).join(", ")} can, each alone in its object (${at(path)})`,
+      );
     return;
   }
   const op = keys[0]!;

@@ -16,7 +16,10 @@ export function hostsRestricted(): boolean {
 /** `example.com` matches itself; `*.example.com` matches its subdomains (not itself). */
 export function hostAllowed(hostname: string): boolean {
   if (allowed.length === 0) return true;
-  const h = hostname.toLowerCase().replace(/^\[|\]$/g, "").replace(/\.$/, "");
+  const h = hostname
+    .toLowerCase()
+    .replace(/^\[|\]$/g, "")
+    .replace(/\.$/, "");
   return allowed.some((a) => (a.startsWith("*.") ? h.endsWith(a.slice(1)) && h.length > a.length - 1 : h === a));
 }
 

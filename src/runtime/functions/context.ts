@@ -164,7 +164,10 @@ export class CallState {
         tracked.push(t);
         observe(this, t);
       }
-      override then<A = T, B = never>(onFulfilled?: ((v: T) => A | PromiseLike<A>) | null, onRejected?: ((e: unknown) => B | PromiseLike<B>) | null): Promise<A | B> {
+      override then<A = T, B = never>(
+        onFulfilled?: ((v: T) => A | PromiseLike<A>) | null,
+        onRejected?: ((e: unknown) => B | PromiseLike<B>) | null,
+      ): Promise<A | B> {
         if (!internal) {
           const t = info.get(this);
           if (t) t.handled = true;
@@ -377,14 +380,23 @@ function httpClient(state: CallState, allowNetwork: boolean, prefix: string, ser
       // service's send and never sent, even with --allow-network (docs/parity.md).
       state.outbound.push({ kind: "twilio.send", args: safeEncodeEJSON([twilio]), sent: false });
       const body = JSON.stringify({ sid: "SM" + "0".repeat(32), status: "queued", to: twilio.to, from: twilio.from, body: twilio.body });
-      return Promise.resolve({ status: "201 Created", statusCode: 201, contentLength: body.length, headers: { "Content-Type": ["application/json"] }, cookies: {}, body: new AppBinary(Buffer.from(body)) });
+      return Promise.resolve({
+        status: "201 Created",
+        statusCode: 201,
+        contentLength: body.length,
+        headers: { "Content-Type": ["application/json"] },
+        cookies: {},
+        body: new AppBinary(Buffer.from(body)),
+      });
     }
     const record: OutboundCall = { kind, ...(service !== undefined ? { service } : {}), args: safeEncodeEJSON([args ?? {}]), sent: false };
     state.outbound.push(record);
     if (!allowNetwork) {
       return rejected(
         // The same words for context.http and a legacy HTTP service's action, so verify sees one behaviour.
-        new Error(`outbound network calls are disabled in the shim: ${method.toUpperCase()} ${describeUrl(a)} was recorded but not sent (pass --allow-network to send it)`),
+        new Error(
+          `outbound network calls are disabled in the shim: ${method.toUpperCase()} ${describeUrl(a)} was recorded but not sent (pass --allow-network to send it)`,
+        ),
       );
     }
     try {
@@ -397,7 +409,9 @@ function httpClient(state: CallState, allowNetwork: boolean, prefix: string, ser
     record.sent = true;
     return state.track(() => sendHttp(method, a, state));
   };
-  return Object.freeze(Object.fromEntries(HTTP_METHODS.map((m) => [m, make(m)])) as Record<(typeof HTTP_METHODS)[number], (args?: unknown) => Promise<HttpResponseObject>>);
+  return Object.freeze(
+    Object.fromEntries(HTTP_METHODS.map((m) => [m, make(m)])) as Record<(typeof HTTP_METHODS)[number], (args?: unknown) => Promise<HttpResponseObject>>,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -567,7 +581,9 @@ function mongoClient(service: string, env: ContextEnv) {
       // "returns a Promise that resolves to null" (https://www.mongodb.com/docs/atlas/app-services/functions/mongodb/api/#collection.bulkWrite--).
       // The docs' own example writes `{ insertOne: doc }` without `document`, as the Node driver also takes it.
       bulkWrite: (operations: unknown, options?: unknown) =>
-        c("bulkWrite", bulkOperations(operations), isObj(options) && typeof options.ordered === "boolean" ? { ordered: options.ordered } : undefined).then(() => null),
+        c("bulkWrite", bulkOperations(operations), isObj(options) && typeof options.ordered === "boolean" ? { ordered: options.ordered } : undefined).then(
+          () => null,
+        ),
     });
   };
   const database = (dbName: unknown) => {

@@ -95,7 +95,9 @@ export const cryptoUtils = Object.freeze({
     const key = crypto.createPrivateKey(String(privateKey));
     const sig = crypto.sign("sha256", inputBytes(message, "message"), {
       key,
-      ...(scheme === "pss" ? { padding: crypto.constants.RSA_PKCS1_PSS_PADDING, saltLength: crypto.constants.RSA_PSS_SALTLEN_MAX_SIGN } : { padding: crypto.constants.RSA_PKCS1_PADDING }),
+      ...(scheme === "pss"
+        ? { padding: crypto.constants.RSA_PKCS1_PSS_PADDING, saltLength: crypto.constants.RSA_PSS_SALTLEN_MAX_SIGN }
+        : { padding: crypto.constants.RSA_PKCS1_PADDING }),
     });
     return new AppBinary(sig);
   },
@@ -109,7 +111,9 @@ export const cryptoUtils = Object.freeze({
       inputBytes(message, "message"),
       {
         key,
-        ...(scheme === "pss" ? { padding: crypto.constants.RSA_PKCS1_PSS_PADDING, saltLength: crypto.constants.RSA_PSS_SALTLEN_AUTO } : { padding: crypto.constants.RSA_PKCS1_PADDING }),
+        ...(scheme === "pss"
+          ? { padding: crypto.constants.RSA_PKCS1_PSS_PADDING, saltLength: crypto.constants.RSA_PSS_SALTLEN_AUTO }
+          : { padding: crypto.constants.RSA_PKCS1_PADDING }),
       },
       inputBytes(signature, "signature"),
     );

@@ -205,7 +205,24 @@ export function hardenWorker(opts: HardenOptions): void {
   replace(net.Server.prototype, "net.Server", ["listen"], true, offline);
   const dgram = req("dgram") as { Socket: { prototype: Record<string, unknown> } };
   replace(dgram.Socket.prototype, "dgram.Socket", ["bind", "connect", "send"], true, offline);
-  const dnsNames = ["lookup", "lookupService", "resolve", "resolve4", "resolve6", "resolveAny", "resolveCaa", "resolveCname", "resolveMx", "resolveNaptr", "resolveNs", "resolvePtr", "resolveSoa", "resolveSrv", "resolveTxt", "reverse"];
+  const dnsNames = [
+    "lookup",
+    "lookupService",
+    "resolve",
+    "resolve4",
+    "resolve6",
+    "resolveAny",
+    "resolveCaa",
+    "resolveCname",
+    "resolveMx",
+    "resolveNaptr",
+    "resolveNs",
+    "resolvePtr",
+    "resolveSoa",
+    "resolveSrv",
+    "resolveTxt",
+    "reverse",
+  ];
   const dns = req("dns");
   replace(dns, "dns", dnsNames, true, offline);
   replace(dns.promises as Record<string, unknown>, "dns.promises", dnsNames, true, offline);

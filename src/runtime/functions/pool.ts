@@ -294,8 +294,7 @@ export class FunctionRuntime {
       else if (msg.kind === "coverage") {
         this.#answerTake(msg.id, msg.scripts);
         if (slot.calls >= COVERAGE_RECYCLE_CALLS && !slot.job) this.#recycle(slot, worker);
-      }
-      else this.#finish(slot, msg);
+      } else this.#finish(slot, msg);
     });
     worker.on("error", (err: Error & { code?: string }) => {
       lastError = err;

@@ -9,7 +9,23 @@ import path from "node:path";
 import { checkModule, type RefusalSink } from "./harden.js";
 
 /** Fully supported Node built-ins. */
-const SUPPORTED_MODULES = ["assert", "buffer", "events", "net", "os", "path", "punycode", "querystring", "stream", "string_decoder", "timers", "tls", "tty", "url", "zlib"] as const;
+const SUPPORTED_MODULES = [
+  "assert",
+  "buffer",
+  "events",
+  "net",
+  "os",
+  "path",
+  "punycode",
+  "querystring",
+  "stream",
+  "string_decoder",
+  "timers",
+  "tls",
+  "tty",
+  "url",
+  "zlib",
+] as const;
 /** Partially supported Node built-ins (the shim hands out the real module, except `process`). */
 const PARTIAL_MODULES = ["crypto", "dns", "dgram", "fs", "process", "util"] as const;
 /** Built-ins App Services refuses. */

@@ -65,7 +65,11 @@ async function warmedCollector(): Promise<CoverageCollector> {
   const user = { id: "warm", type: "system" as const, data: {}, custom_data: {}, identities: [] };
   const args = '[{"query":{"q":"1"},"headers":{"H":["v"]},"body":{"$binary":{"base64":"e30=","subType":"00"}}}]';
   const call = (source: string, withResponse: boolean) =>
-    runInProcess(EMPTY_APP, { source, sourceFile: "hookshift:warm", args, withResponse, user, runningAsSystem: true, timeLimitMs: 1000, allowNetwork: false }, () => Promise.resolve("null"));
+    runInProcess(
+      EMPTY_APP,
+      { source, sourceFile: "hookshift:warm", args, withResponse, user, runningAsSystem: true, timeLimitMs: 1000, allowNetwork: false },
+      () => Promise.resolve("null"),
+    );
   for (let i = 0; i < 3; i++) {
     await call(warm, true);
     await call(failing, false);
@@ -136,7 +140,16 @@ port.on("message", (msg: ToWorker) => {
       const at = queue.findIndex((q) => q.kind === "call" && q.id === msg.id);
       if (at >= 0) {
         queue.splice(at, 1);
-        post({ kind: "result", id: msg.id, ok: false, error: { message: "dropped before it started", code: "FunctionExecutionError" }, response: { methodsCalled: false, headers: {}, bodySet: false }, logs: [], outbound: [], dropped: true });
+        post({
+          kind: "result",
+          id: msg.id,
+          ok: false,
+          error: { message: "dropped before it started", code: "FunctionExecutionError" },
+          response: { methodsCalled: false, headers: {}, bodySet: false },
+          logs: [],
+          outbound: [],
+          dropped: true,
+        });
       }
       break;
     }

@@ -171,7 +171,10 @@ export function equalityKey(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(equalityKey).join(",")}]`;
   if (v instanceof Date) return `d:${v.getTime()}`;
   if (v instanceof RegExp) return `r:${v.source}/${v.flags}`;
-  if (isDocument(v)) return `{${Object.keys(v).map((k) => `${JSON.stringify(k)}:${equalityKey(v[k])}`).join(",")}}`;
+  if (isDocument(v))
+    return `{${Object.keys(v)
+      .map((k) => `${JSON.stringify(k)}:${equalityKey(v[k])}`)
+      .join(",")}}`;
   switch (bsonTag(v)) {
     case "ObjectId":
       return `o:${(v as ObjectId).toHexString()}`;

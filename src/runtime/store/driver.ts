@@ -165,7 +165,11 @@ export async function createDriverStore(uri: string, opts: { dbPrefix?: string; 
   const listDatabases = async (): Promise<string[]> => {
     const { databases } = await client.db("admin").admin().listDatabases({ nameOnly: true, authorizedDatabases: true });
     const names = databases.map((d) => d.name);
-    if (prefix) return names.filter((n) => n.startsWith(prefix)).map((n) => n.slice(prefix.length)).sort();
+    if (prefix)
+      return names
+        .filter((n) => n.startsWith(prefix))
+        .map((n) => n.slice(prefix.length))
+        .sort();
     return names.filter((n) => !SYSTEM_DBS.has(n)).sort();
   };
   const listCollections = async (name: string): Promise<string[]> => {

@@ -288,7 +288,8 @@ class EmbeddedCollection implements CollectionApi {
         this.remove([e]);
         return project(before);
       }
-      const after = change.update !== undefined ? applyUpdate(before, change.update, { filter, isInsert: false, now }) : replaceDocument(before, change.replacement!);
+      const after =
+        change.update !== undefined ? applyUpdate(before, change.update, { filter, isInsert: false, now }) : replaceDocument(before, change.replacement!);
       if (documentsDiffer(before, after)) this.replaceStored(e, after);
       return project(options.returnNewDocument ? e.doc : before);
     }
@@ -482,7 +483,11 @@ export function createEmbeddedStore(): Store {
       const out: Record<string, Record<string, Document[]>> = {};
       for (const db of listDatabases()) {
         const colls: Record<string, Document[]> = {};
-        for (const name of listCollections(db)) colls[name] = dbs.get(db)!.get(name)!.entries.map((e) => cloneValue(e.doc));
+        for (const name of listCollections(db))
+          colls[name] = dbs
+            .get(db)!
+            .get(name)!
+            .entries.map((e) => cloneValue(e.doc));
         out[db] = colls;
       }
       return out;
@@ -517,4 +522,3 @@ export function createEmbeddedStore(): Store {
     },
   };
 }
-

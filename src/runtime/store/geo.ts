@@ -91,7 +91,9 @@ function geoJSON(v: unknown, what: string): Shape | undefined {
       return { points: polys.flat(2), segments: polys.flat().flatMap(ringSegments), polygons: polys };
     }
     case "GeometryCollection": {
-      const parts = (Array.isArray(v.geometries) ? v.geometries : fail(`${what}: geometries must be an array`)).map((g) => geoJSON(g, what) ?? fail(`${what}: not a GeoJSON geometry`));
+      const parts = (Array.isArray(v.geometries) ? v.geometries : fail(`${what}: geometries must be an array`)).map(
+        (g) => geoJSON(g, what) ?? fail(`${what}: not a GeoJSON geometry`),
+      );
       return { points: parts.flatMap((p) => p.points), segments: parts.flatMap((p) => p.segments), polygons: parts.flatMap((p) => p.polygons) };
     }
   }
@@ -146,7 +148,9 @@ const flatDistance = (a: Pt, b: Pt) => Math.hypot(a[0] - b[0], a[1] - b[1]);
 function onSegment(p: Pt, a: Pt, b: Pt): boolean {
   const cross = (b[0] - a[0]) * (p[1] - a[1]) - (b[1] - a[1]) * (p[0] - a[0]);
   if (Math.abs(cross) > 1e-12) return false;
-  return Math.min(a[0], b[0]) - 1e-12 <= p[0] && p[0] <= Math.max(a[0], b[0]) + 1e-12 && Math.min(a[1], b[1]) - 1e-12 <= p[1] && p[1] <= Math.max(a[1], b[1]) + 1e-12;
+  return (
+    Math.min(a[0], b[0]) - 1e-12 <= p[0] && p[0] <= Math.max(a[0], b[0]) + 1e-12 && Math.min(a[1], b[1]) - 1e-12 <= p[1] && p[1] <= Math.max(a[1], b[1]) + 1e-12
+  );
 }
 
 /** Even-odd ray casting; points on an edge count as inside. */
@@ -184,7 +188,8 @@ function samePoint(a: Pt, b: Pt): boolean {
 }
 
 function intersects(a: Shape, b: Shape): boolean {
-  const pointTouches = (p: Pt, s: Shape) => s.points.some((q) => samePoint(p, q)) || s.segments.some(([x, y]) => onSegment(p, x, y)) || s.polygons.some((poly) => inPolygon(p, poly));
+  const pointTouches = (p: Pt, s: Shape) =>
+    s.points.some((q) => samePoint(p, q)) || s.segments.some(([x, y]) => onSegment(p, x, y)) || s.polygons.some((poly) => inPolygon(p, poly));
   if (a.points.some((p) => pointTouches(p, b)) || b.points.some((p) => pointTouches(p, a))) return true;
   return a.segments.some((s) => b.segments.some((t) => segmentsCross(s, t)));
 }
@@ -282,7 +287,12 @@ function parseNear(op: "$near" | "$nearSphere", value: unknown, siblings: Record
     const center = isObj(g) && g.type === "Point" ? legacyPoint(g.coordinates) : undefined;
     if (!center) fail(`${op} $geometry must be a GeoJSON Point`);
     const meters = (p: Pt) => sphereDistance(p, center) * EARTH_RADIUS_METERS;
-    return new NearSpec(center, meters, bound(value.$minDistance ?? siblings.$minDistance, "$minDistance"), bound(value.$maxDistance ?? siblings.$maxDistance, "$maxDistance"));
+    return new NearSpec(
+      center,
+      meters,
+      bound(value.$minDistance ?? siblings.$minDistance, "$minDistance"),
+      bound(value.$maxDistance ?? siblings.$maxDistance, "$maxDistance"),
+    );
   }
   const center = legacyPoint(value);
   if (!center) fail(`${op} needs a GeoJSON point ({ $geometry: { type: "Point", coordinates: [lng, lat] } }) or a legacy [x, y] pair`);

@@ -335,7 +335,10 @@ const geoQueryOps = { $geoWithin, $geoIntersects, $near, $nearSphere, $maxDistan
 
 const geoPipelineOps = {
   $geoNear: () => {
-    throw new StoreError("unsupported aggregation stage $geoNear: the embedded database does not implement it; use find() with $near or $nearSphere, or run the shim with --mongodb-uri", 2);
+    throw new StoreError(
+      "unsupported aggregation stage $geoNear: the embedded database does not implement it; use find() with $near or $nearSphere, or run the shim with --mongodb-uri",
+      2,
+    );
   },
 };
 

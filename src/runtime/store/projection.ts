@@ -112,7 +112,11 @@ function projectValue(v: unknown, spec: Leaf | Tree, filter: Document, root: Doc
         if (idx === undefined) {
           throw new StoreError("positional operator '.$' requires corresponding field in query specifier", 51246);
         }
-        if (idx < 0) throw new StoreError("Executor error during find command :: caused by :: positional operator '.$' couldn't find a matching element in the array", 51246);
+        if (idx < 0)
+          throw new StoreError(
+            "Executor error during find command :: caused by :: positional operator '.$' couldn't find a matching element in the array",
+            51246,
+          );
         return [cloneValue(v[idx])];
       }
     }

@@ -16,18 +16,7 @@ import type { UpdateContext } from "./update.js";
 import { hasOwn, isDocument, toStored } from "./values.js";
 
 /** The field operators; with ARRAY_OPERATORS, every operator an update document may use. */
-const FIELD_OPERATORS = new Set([
-  "$set",
-  "$unset",
-  "$inc",
-  "$mul",
-  "$min",
-  "$max",
-  "$rename",
-  "$currentDate",
-  "$setOnInsert",
-  "$bit",
-]);
+const FIELD_OPERATORS = new Set(["$set", "$unset", "$inc", "$mul", "$min", "$max", "$rename", "$currentDate", "$setOnInsert", "$bit"]);
 
 interface Entry {
   op: string;
@@ -56,7 +45,10 @@ export function applyOperators(doc: Document, update: Document, ctx: UpdateConte
     }
     const spec = update[op];
     if (!isDocument(spec)) {
-      throw new StoreError(`Modifiers operate on fields but we found type ${typeName(spec)} instead. For example: {$mod: {<field>: ...}} not {${op}: ${preview(spec)}}`, 9);
+      throw new StoreError(
+        `Modifiers operate on fields but we found type ${typeName(spec)} instead. For example: {$mod: {<field>: ...}} not {${op}: ${preview(spec)}}`,
+        9,
+      );
     }
     for (const path of Object.keys(spec)) {
       checkPath(op, path);
@@ -159,7 +151,9 @@ function applyOne(doc: Document, e: Entry, segs: string[], ctx: UpdateContext): 
       }
       const loc = locate(doc, segs, true)!;
       const value =
-        type === "date" ? new Date(ctx.now.getTime()) : new Timestamp({ t: Math.floor(ctx.now.getTime() / 1000), i: (timestampCounter = (timestampCounter + 1) >>> 0) || 1 });
+        type === "date"
+          ? new Date(ctx.now.getTime())
+          : new Timestamp({ t: Math.floor(ctx.now.getTime() / 1000), i: (timestampCounter = (timestampCounter + 1) >>> 0) || 1 });
       setIn(loc.parent, loc.key, value);
       return;
     }
@@ -177,23 +171,31 @@ function applyOne(doc: Document, e: Entry, segs: string[], ctx: UpdateContext): 
       if (cur === undefined) cur = new Int32(0);
       const curKind = numKind(cur);
       if (curKind !== "int" && curKind !== "long") {
-        throw new StoreError(`Cannot apply $bit to a value of non-integral type. {_id: ${preview(doc._id)}} has the field ${field} of non-integer type ${typeName(cur)}`, 14);
+        throw new StoreError(
+          `Cannot apply $bit to a value of non-integral type. {_id: ${preview(doc._id)}} has the field ${field} of non-integer type ${typeName(cur)}`,
+          14,
+        );
       }
       let kind: "int" | "long" = curKind;
       let acc = BigInt(curKind === "long" ? (cur as Long).toBigInt() : toJsNumber(cur));
       for (const bitOp of Object.keys(arg)) {
         const v = arg[bitOp];
         const vk = numKind(v);
-        if (vk !== "int" && vk !== "long") throw new StoreError(`The $bit modifier field must be an Integer(32/64 bit); a '${typeName(v)}' is not supported here`, 9);
+        if (vk !== "int" && vk !== "long")
+          throw new StoreError(`The $bit modifier field must be an Integer(32/64 bit); a '${typeName(v)}' is not supported here`, 9);
         if (vk === "long") kind = "long";
-        const operand = vk === "long" ? (v as Long).toBigInt?.() ?? BigInt(toJsNumber(v)) : BigInt(toJsNumber(v));
+        const operand = vk === "long" ? ((v as Long).toBigInt?.() ?? BigInt(toJsNumber(v))) : BigInt(toJsNumber(v));
         if (bitOp === "and") acc &= operand;
         else if (bitOp === "or") acc |= operand;
         else if (bitOp === "xor") acc ^= operand;
         else throw new StoreError(`The $bit modifier only supports 'and', 'or', and 'xor', not '${bitOp}'`, 2);
       }
       const result = kind === "int" ? BigInt.asIntN(32, acc) : BigInt.asIntN(64, acc);
-      setIn(loc.parent, loc.key, kind === "int" && result >= BigInt(INT32_MIN) && result <= BigInt(INT32_MAX) ? new Int32(Number(result)) : Long.fromBigInt(result));
+      setIn(
+        loc.parent,
+        loc.key,
+        kind === "int" && result >= BigInt(INT32_MIN) && result <= BigInt(INT32_MAX) ? new Int32(Number(result)) : Long.fromBigInt(result),
+      );
       return;
     }
   }

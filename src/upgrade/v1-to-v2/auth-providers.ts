@@ -15,14 +15,19 @@ export function authProviders(u: UpgradeState): void {
     // Not an object of providers (a string, an array, broken JSON): nothing can be merged into
     // it. It stays as it is, and the old provider files are set aside for a person.
     u.findings.push(
-      finding("error", "unusable-providers", "auth/providers.json is not a JSON object of providers, so the auth_providers/ files cannot be merged into it; they are set aside", {
-        file: "auth/providers.json",
-        line: 1,
-        column: 1,
-        needsReview: true,
-        rule: UPGRADE_RULES.auth,
-        hint: `Fix auth/providers.json (an object keyed by provider name), then migrate again; or merge the files under ${UNPLACED_DIR}/auth_providers/ by hand.`,
-      }),
+      finding(
+        "error",
+        "unusable-providers",
+        "auth/providers.json is not a JSON object of providers, so the auth_providers/ files cannot be merged into it; they are set aside",
+        {
+          file: "auth/providers.json",
+          line: 1,
+          column: 1,
+          needsReview: true,
+          rule: UPGRADE_RULES.auth,
+          hint: `Fix auth/providers.json (an object keyed by provider name), then migrate again; or merge the files under ${UNPLACED_DIR}/auth_providers/ by hand.`,
+        },
+      ),
     );
     for (const f of u.files("auth_providers/")) u.copyUnder(f, `${UNPLACED_DIR}/${f}`, UPGRADE_RULES.unplaced);
     return;
@@ -37,7 +42,13 @@ export function authProviders(u: UpgradeState): void {
     const p = Object.fromEntries(Object.entries(value).filter(([k]) => !ID_KEYS.includes(k)));
     const name = typeof p.name === "string" ? p.name : f.slice("auth_providers/".length, -".json".length);
     if (name in providers) {
-      u.findings.push(finding("warning", "duplicate-provider", `Auth provider ${name} is defined twice; the first is kept`, { file: f, needsReview: true, rule: UPGRADE_RULES.auth }));
+      u.findings.push(
+        finding("warning", "duplicate-provider", `Auth provider ${name} is defined twice; the first is kept`, {
+          file: f,
+          needsReview: true,
+          rule: UPGRADE_RULES.auth,
+        }),
+      );
       u.copyUnder(f, `${UNPLACED_DIR}/${f}`, UPGRADE_RULES.unplaced);
       continue;
     }

@@ -18,7 +18,9 @@ export function values(u: UpgradeState): void {
       u.copyUnder(f, f, UPGRADE_RULES.unchanged);
       continue;
     }
-    u.findings.push(finding("info", "dropped-value-private", `Dropped "private" from ${f}: 20210101 values have no such field`, { file: f, rule: UPGRADE_RULES.ids }));
+    u.findings.push(
+      finding("info", "dropped-value-private", `Dropped "private" from ${f}: 20210101 values have no such field`, { file: f, rule: UPGRADE_RULES.ids }),
+    );
     u.put(f, { text: removeProperties(u.withoutIds(f, text!, v), ["private"]), origin: f }, UPGRADE_RULES.unchanged, f);
     u.move(f, [f], "edited in place", UPGRADE_RULES.ids);
   }
@@ -29,12 +31,17 @@ export function samePlace(u: UpgradeState): void {
     const present = u.files(`${top}/`).filter((f) => !u.handled.has(f));
     if (present.length === 0) continue;
     u.findings.push(
-      finding("warning", "v2-part-in-v1-export", `This ${u.input.configVersion} export already has ${top}/ (a 20210101 place); its files are kept as they are`, {
-        file: top,
-        needsReview: true,
-        rule: UPGRADE_RULES.unchanged,
-        hint: "Check that they belong to this app; parts moved there by the upgrade that collide with them are reported separately.",
-      }),
+      finding(
+        "warning",
+        "v2-part-in-v1-export",
+        `This ${u.input.configVersion} export already has ${top}/ (a 20210101 place); its files are kept as they are`,
+        {
+          file: top,
+          needsReview: true,
+          rule: UPGRADE_RULES.unchanged,
+          hint: "Check that they belong to this app; parts moved there by the upgrade that collide with them are reported separately.",
+        },
+      ),
     );
   }
   for (const top of SAME_PLACE) {

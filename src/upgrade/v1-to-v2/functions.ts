@@ -9,7 +9,12 @@ import { ID_KEYS, json, UPGRADE_RULES } from "./rules.js";
 import type { UpgradeState } from "./state.js";
 
 export function functionFolders(u: UpgradeState): void {
-  const dirs = new Set(u.files("functions/").filter((f) => /^functions\/[^/]+\//.test(f)).map((f) => f.split("/")[1]!));
+  const dirs = new Set(
+    u
+      .files("functions/")
+      .filter((f) => /^functions\/[^/]+\//.test(f))
+      .map((f) => f.split("/")[1]!),
+  );
   dirs.delete("node_modules");
   const entries: Record<string, unknown>[] = [];
   for (const dir of [...dirs].sort(byCodePoint)) {
@@ -45,12 +50,17 @@ export function functionFolders(u: UpgradeState): void {
     const badName = fileNameProblem(name);
     if (badName) {
       u.findings.push(
-        finding("error", "invalid-name", `Function folder "${dir}" names its function ${clip(name)}, which cannot name functions/<name>.js: ${badName}; the function keeps its folder name`, {
-          file: cfgFile,
-          needsReview: true,
-          rule: UPGRADE_RULES.functions,
-          hint: "Give the function a short name in its config.json, as App Services requires, and migrate again.",
-        }),
+        finding(
+          "error",
+          "invalid-name",
+          `Function folder "${dir}" names its function ${clip(name)}, which cannot name functions/<name>.js: ${badName}; the function keeps its folder name`,
+          {
+            file: cfgFile,
+            needsReview: true,
+            rule: UPGRADE_RULES.functions,
+            hint: "Give the function a short name in its config.json, as App Services requires, and migrate again.",
+          },
+        ),
       );
       name = dir;
       cfg = { ...cfg, name: dir };
@@ -85,13 +95,18 @@ export function functionFolders(u: UpgradeState): void {
     for (const extra of u.files(`functions/${dir}/`).filter((f) => f !== cfgFile && f !== srcFile)) {
       u.copyUnder(extra, extra, UPGRADE_RULES.functions);
       u.findings.push(
-        finding(extra.endsWith(".js") ? "warning" : "info", "function-extra-file", `${extra} is not part of function ${name}; kept where it is` +
-          (extra.endsWith(".js") ? `, where 20210101 reads it as a function named "${extra.slice("functions/".length, -3)}"` : ""), {
-          file: extra,
-          needsReview: extra.endsWith(".js"),
-          rule: UPGRADE_RULES.functions,
-          hint: extra.endsWith(".js") ? "Move it out of functions/ or delete it before you push, unless it should be a function." : undefined,
-        }),
+        finding(
+          extra.endsWith(".js") ? "warning" : "info",
+          "function-extra-file",
+          `${extra} is not part of function ${name}; kept where it is` +
+            (extra.endsWith(".js") ? `, where 20210101 reads it as a function named "${extra.slice("functions/".length, -3)}"` : ""),
+          {
+            file: extra,
+            needsReview: extra.endsWith(".js"),
+            rule: UPGRADE_RULES.functions,
+            hint: extra.endsWith(".js") ? "Move it out of functions/ or delete it before you push, unless it should be a function." : undefined,
+          },
+        ),
       );
     }
   }
@@ -99,16 +114,25 @@ export function functionFolders(u: UpgradeState): void {
   const existing = u.input.texts.get("functions/config.json");
   if (existing !== undefined) {
     u.findings.push(
-      finding("warning", "manifest-exists", "functions/config.json already exists in this pre-2021 export; its entries are kept and the folder functions are added after them", {
-        file: "functions/config.json",
-        needsReview: true,
-        rule: UPGRADE_RULES.functions,
-      }),
+      finding(
+        "warning",
+        "manifest-exists",
+        "functions/config.json already exists in this pre-2021 export; its entries are kept and the folder functions are added after them",
+        {
+          file: "functions/config.json",
+          needsReview: true,
+          rule: UPGRADE_RULES.functions,
+        },
+      ),
     );
     const prior = parseJson(existing, "functions/config.json").value;
     const list = Array.isArray(prior) ? prior : [];
     const names = new Set(list.map((e) => (e as { name?: unknown })?.name));
-    u.put("functions/config.json", { text: json([...list, ...entries.filter((e) => !names.has(e.name))]), origin: "functions/config.json" }, UPGRADE_RULES.functions);
+    u.put(
+      "functions/config.json",
+      { text: json([...list, ...entries.filter((e) => !names.has(e.name))]), origin: "functions/config.json" },
+      UPGRADE_RULES.functions,
+    );
     u.handled.add("functions/config.json");
   } else {
     u.put("functions/config.json", { text: json(entries) }, UPGRADE_RULES.functions);

@@ -16,7 +16,18 @@ export function rootConfig(u: UpgradeState): void {
   const security = (root.security && typeof root.security === "object" ? root.security : undefined) as Record<string, unknown> | undefined;
   if (security && Array.isArray(security.allowed_request_origins)) rc.allowed_request_origins = security.allowed_request_origins;
   const leftovers = security ? Object.keys(security).filter((k) => k !== "allowed_request_origins") : [];
-  const known = new Set(["config_version", "app_id", "name", "location", "deployment_model", "environment", "security", "hosting", "custom_user_data_config", "sync"]);
+  const known = new Set([
+    "config_version",
+    "app_id",
+    "name",
+    "location",
+    "deployment_model",
+    "environment",
+    "security",
+    "hosting",
+    "custom_user_data_config",
+    "sync",
+  ]);
   const unknown = Object.keys(root).filter((k) => !known.has(k));
   // Carried over unchanged, so nothing is lost; App Services may reject keys it does not know.
   for (const k of unknown) rc[k] = root[k];

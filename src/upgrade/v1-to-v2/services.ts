@@ -19,10 +19,15 @@ export function service(u: UpgradeState, s: ServiceInfo): void {
   if (s.name !== s.dir) {
     const shown = clip(s.name);
     u.findings.push(
-      finding("warning", "name-mismatch", `Service folder "${s.dir}" holds service "${shown}"; its 20210101 folder is named ${safeName === s.name ? shown : safeName}`, {
-        file: `${prefix}config.json`,
-        rule: UPGRADE_RULES.services,
-      }),
+      finding(
+        "warning",
+        "name-mismatch",
+        `Service folder "${s.dir}" holds service "${shown}"; its 20210101 folder is named ${safeName === s.name ? shown : safeName}`,
+        {
+          file: `${prefix}config.json`,
+          rule: UPGRADE_RULES.services,
+        },
+      ),
     );
   }
   if (s.type === "http") {

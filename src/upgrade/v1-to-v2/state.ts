@@ -111,7 +111,11 @@ export class UpgradeState {
 
   /** Every service folder with its name, type and server id; indexes the ids for nameFor. */
   readServices(): ServiceInfo[] {
-    const dirs = new Set(this.files("services/").map((f) => f.split("/")[1]!).filter(Boolean));
+    const dirs = new Set(
+      this.files("services/")
+        .map((f) => f.split("/")[1]!)
+        .filter(Boolean),
+    );
     const out: ServiceInfo[] = [];
     for (const dir of [...dirs].sort(byCodePoint)) {
       const file = `services/${dir}/config.json`;
