@@ -12,6 +12,13 @@ import type { Io } from "./io.js";
 
 const COMMANDS = ["scan", "migrate", "shim", "serve", "serve-admin", "verify", "callers", "rules"] as const;
 
+/** What the commands whose last positional is a list expect there (src/cli/main.ts declares them). */
+const LIST_POSITIONALS: Record<string, string> = {
+  scan: "<dirs>: one or more folders to scan",
+  migrate: "<apps>: an app folder, or several (or a folder of apps) for a fleet",
+  callers: "<report> <dirs>: a migrate report (or fleet report) folder, then the client folders to search",
+};
+
 /** The command the arguments name, if any (the first word that is not an option). */
 export function commandOf(argv: string[]): string | undefined {
   const first = argv.find((a) => !a.startsWith("-"));
@@ -114,6 +121,12 @@ export function argumentError(messages: string[], argv: string[], options: strin
     return `missing ${names.join(" and ")}`;
   }
   if ((m = /^Not enough arguments following: (.+)$/.exec(first))) return `${optionName(m[1]!)} needs a value`;
+  if ((m = /^Not enough non-option arguments: got (\d+), need at least (\d+)$/.exec(first))) {
+    // A list positional (`scan <dirs..>`) that got nothing: yargs names no argument, only the count.
+    const command = commandOf(argv);
+    const what = command === undefined ? undefined : LIST_POSITIONALS[command];
+    return what ? `missing ${what}` : `missing arguments: got ${m[1]}, need at least ${m[2]}`;
+  }
   if ((m = /Argument: (.+?), Given: (.+?), Choices: (.+)$/m.exec(first))) {
     // A positional with choices (serve-admin's <action>): its value was given bare, never as --name.
     const [name, given] = [m[1]!, m[2]!.replace(/^"|"$/g, "")];

@@ -26,6 +26,11 @@ describe("argumentError", () => {
     expect(argumentError(["Missing required arguments: original, migrated"], ["verify"], [])).toBe("missing <original> and <migrated>");
   });
 
+  it("names what a list positional expects when nothing was given for it", () => {
+    expect(argumentError(["Not enough non-option arguments: got 0, need at least 1"], ["scan"], [])).toBe("missing <dirs>: one or more folders to scan");
+    expect(argumentError(["Not enough non-option arguments: got 0, need at least 1"], ["migrate", "--json"], [])).toMatch(/^missing <apps>: /);
+  });
+
   it("words choices and missing values by option", () => {
     const choices = 'Invalid values:\n  Argument: target-format, Given: "2019", Choices: "20210101", "20230101"';
     expect(argumentError([choices], ["migrate"], [])).toBe("--target-format must be one of 20210101, 20230101, not '2019'");
