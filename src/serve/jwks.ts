@@ -12,6 +12,7 @@
 // jsonwebtoken verifies with.
 
 import { createPublicKey, type JsonWebKey, type KeyObject } from "node:crypto";
+import { hostOnList, normaliseHost, normaliseHostList } from "../runtime/functions/allow-hosts.js";
 
 /** More than the documented three, for issuers that publish next and previous keys too. */
 const MAX_KEYS = 16;
@@ -129,10 +130,9 @@ export function keysOf(body: unknown): Map<string, KeyObject> {
 }
 
 /**
- * Whether `--allow-host` lets serve reach the JWK URI's host. The same rule as the functions'
- * list (src/runtime/functions/allow-hosts.ts: `example.com` matches itself, `*.example.com` its
- * subdomains); an empty list restricts nothing. Kept here because that module's list is
- * per-worker-thread state, not the main thread's.
+ * Whether `--allow-host` lets serve reach the JWK URI's host: the functions' rule
+ * (src/runtime/functions/allow-hosts.ts hostOnList), with serve's own list; an empty list
+ * restricts nothing.
  */
 export function allowedJwkHost(
   uri: string,
@@ -142,17 +142,13 @@ export function allowedJwkHost(
   try {
     const u = new URL(uri);
     if (u.protocol !== "https:" && u.protocol !== "http:") return { ok: false, invalid: `${u.protocol} is not http: or https:` };
-    host = u.hostname
-      .toLowerCase()
-      .replace(/^\[|\]$/g, "")
-      .replace(/\.$/, "");
+    host = u.hostname;
   } catch {
     return { ok: false, invalid: "not a URL" };
   }
-  const list = (allowHosts ?? []).map((h) => h.trim().toLowerCase()).filter(Boolean);
-  if (list.length === 0) return { ok: true };
-  const ok = list.some((a) => (a.startsWith("*.") ? host.endsWith(a.slice(1)) && host.length > a.length - 1 : host === a));
-  return ok ? { ok: true } : { ok: false, host };
+  const list = normaliseHostList(allowHosts);
+  if (list.length === 0 || hostOnList(host, list)) return { ok: true };
+  return { ok: false, host: normaliseHost(host) };
 }
 
 /**
