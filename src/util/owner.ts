@@ -41,9 +41,13 @@ export function readMark(file: string): OwnerMark | undefined {
 export function markAlive(mark: OwnerMark): boolean {
   if (mark.host !== os.hostname()) return true;
   if (mark.pid === process.pid) return mark.started === STARTED;
-  if (!pidAlive(mark.pid) || isZombie(mark.pid)) return false;
-  const started = processStartTime(mark.pid);
-  return started === undefined || Math.abs(started - mark.started) <= 3000;
+  if (!pidAlive(mark.pid)) return false;
+  const stat = procStat(mark.pid);
+  // A process that has ended but that nobody has reaped yet (Linux state Z or X) still answers
+  // `kill(pid, 0)`. A killed run's child whose new parent never reaps it (a container whose pid 1
+  // is no init) stays so for ever, and its folders would never count as left behind.
+  if (stat?.state === "Z" || stat?.state === "X") return false;
+  return stat?.started === undefined || Math.abs(stat.started - mark.started) <= 3000;
 }
 
 function pidAlive(pid: number): boolean {
@@ -57,30 +61,16 @@ function pidAlive(pid: number): boolean {
   }
 }
 
-/**
- * A process that has ended but that nobody has reaped yet (Linux state Z or X in /proc): it still
- * answers `kill(pid, 0)`. A killed run's child whose new parent never reaps it (a container whose
- * pid 1 is no init) stays so for ever, and its folders would never count as left behind.
- */
-function isZombie(pid: number): boolean {
+/** A process's state and start time from /proc (Linux), or undefined where that cannot be read. */
+function procStat(pid: number): { state: string; started: number | undefined } | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const state = stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
-    return state === "Z" || state === "X";
-  } catch {
-    return false;
-  }
-}
-
-/** A process's start time from /proc (Linux), or undefined where that cannot be read. */
-function processStartTime(pid: number): number | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    // Field 22 (starttime, in clock ticks after boot) counts from the field after "(comm)".
-    const ticks = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19]);
+    // The fields after "(comm)": state first, then field 22 (starttime, in clock ticks after boot) 20th.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const ticks = Number(fields[19]);
     const btime = Number(/^btime (\d+)$/m.exec(readFileSync("/proc/stat", "utf8"))?.[1]);
-    if (!Number.isFinite(ticks) || !Number.isFinite(btime)) return undefined;
-    return btime * 1000 + (ticks / 100) * 1000; // USER_HZ is 100 on every Linux port
+    const started = Number.isFinite(ticks) && Number.isFinite(btime) ? btime * 1000 + (ticks / 100) * 1000 : undefined; // USER_HZ is 100 on every Linux port
+    return { state: fields[0] ?? "", started };
   } catch {
     return undefined;
   }
