@@ -204,7 +204,6 @@ async function verifyWebhook(
         .map((b) => b.line),
     );
     if (open.size === 0) break;
-    await runner.prepareReach(source, new Set(reads.conditions.filter((c) => open.has(c.line)).map((c) => c.line)));
     const cases = branchCases(w, reads, open, from, (line) => runner.reachedBy(source, line));
     if ((await runner.send(gated(cases), round)).length === 0) break;
   }

@@ -31,29 +31,23 @@ export interface RunContext {
   maxCases: number;
 }
 
-/** A first-round source case and the coverage it alone produced: where a later round can start from. */
-interface Reach {
-  values: ReadonlyMap<string, unknown>;
-  take: ScriptCoverage[];
-  lines?: Measured["lines"];
-}
-
-/** A first-round source case as sent to the webhook, kept so that its reach can be measured later (replay). */
+/**
+ * A first-round source case, run on the original under a script name of its own
+ * (`source.js#case-N`: the same text, which V8 counts apart), so that the take after the round
+ * tells which case reached which line without running any case again.
+ */
 interface Candidate {
   values: ReadonlyMap<string, unknown>;
-  request: ShimRequest;
-  caseSeed: SeedData | undefined;
+  tag: string;
+  /** Its lines as its own script's takes counted them (measured once, after the round's take). */
+  lines?: Measured["lines"];
 }
-
-/** Replays in the first group of `prepareReach` (the group doubles after each take). */
-const REACH_GROUP = 2;
 
 export class CaseRunner {
   readonly results: CaseResult[] = [];
   /** Every take of the original's coverage, in order: together they are what the cases ran (read them with `coverage()`). */
   readonly #takes: ScriptCoverage[] = [];
-  readonly #reached: Reach[] = [];
-  /** First-round source cases not replayed yet, in the order they were sent. */
+  /** First-round source cases, in the order they were sent. */
   readonly #candidates: Candidate[] = [];
   /** The same request twice proves nothing new (a source case can repeat a config case). */
   readonly #sent = new Set<string>();
@@ -66,7 +60,7 @@ export class CaseRunner {
     private readonly endpoint: EndpointEntry,
     /**
      * Whether a later round may aim from first-round source cases (coverage on, and the source
-     * has conditions): they are then kept for `prepareReach`.
+     * has conditions): they then run under script names of their own (Candidate).
      */
     private readonly aimsLater: boolean,
   ) {}
@@ -88,13 +82,19 @@ export class CaseRunner {
       const toWebhook = renderForWebhook(c, appId, w, run.creds);
       const toEndpoint = renderForEndpoint(c, appId, w, this.endpoint, run.migrated.served.secrets, run.creds);
       const caseSeed = c.seed !== undefined ? parseSeed(c.seed) : undefined;
+      const url = w.sourcePath;
+      const candidate =
+        this.aimsLater && round === 1 && c.values !== undefined ? { values: c.values, tag: `${url}#case-${this.#candidates.length}` } : undefined;
+      // Every run of the webhook under the same name, so that a stack trace the function shows
+      // reads the same in all of them and never passes for noise.
+      const as = candidate ? { url, as: candidate.tag } : undefined;
       // The webhook and the endpoint run at once (two sessions, two workers, two databases:
       // nothing shared). The noise run comes after both, so that what depends on the time (a
       // `new Date()` written to the database) differs between the two runs of the webhook, as
       // between the webhook and the endpoint, and is told apart as noise.
-      const [o1, m] = await Promise.all([observe(run.original, toWebhook, run.seed, caseSeed), observe(run.migrated, toEndpoint, run.seed, caseSeed)]);
+      const [o1, m] = await Promise.all([observe(run.original, toWebhook, run.seed, caseSeed, as), observe(run.migrated, toEndpoint, run.seed, caseSeed)]);
       this.#untaken = true;
-      const o2 = await observe(run.noise, toWebhook, run.seed, caseSeed);
+      const o2 = await observe(run.noise, toWebhook, run.seed, caseSeed, as);
       let cmp = compareRuns(o1, o2, m);
       if (!cmp.equal) {
         // Two runs of the webhook within one millisecond agree on a date that the endpoint, run
@@ -102,7 +102,7 @@ export class CaseRunner {
         // from a later millisecond, tells such noise from a difference (only differing cases pay).
         const after = Date.now();
         while (Date.now() <= after) await new Promise((resolve) => setImmediate(resolve));
-        cmp = compareRuns(o1, o2, m, [await observe(run.noise, toWebhook, run.seed, caseSeed)]);
+        cmp = compareRuns(o1, o2, m, [await observe(run.noise, toWebhook, run.seed, caseSeed, as)]);
       }
       const { outcome, reason } = classify(cmp, o1, m);
       this.results.push({
@@ -116,37 +116,23 @@ export class CaseRunner {
         differences: cmp.differences,
       });
       outcomes.push(o1.outcome ?? "ok");
-      if (this.aimsLater && round === 1 && c.values !== undefined) this.#candidates.push({ values: c.values, request: toWebhook, caseSeed });
+      if (candidate) this.#candidates.push(candidate);
     }
     return outcomes;
   }
 
   /**
-   * Learns which first-round source cases reached `lines` (the conditions a later round aims at),
-   * by running them again on the original alone until every line has a case or none is left. A
-   * take costs 1.5-2 ms of the worker's CPU whatever it holds (bench/README.md), so cases are not
-   * taken one by one as they are sent (most webhooks are covered after the first round and never
-   * need this), and the replays run in groups, each case under its own script name
-   * (`source.js#reach-N`, a copy of the same text), so that one take tells every case of a group
-   * apart. The replays' coverage stays out of `takes` (the report counts each case once).
+   * The values of a first-round source case that ran `line` of `source`, if one did. Read after
+   * `coverage()` took the round: each candidate's lines come from its own script's takes.
    */
-  async prepareReach(source: string, lines: ReadonlySet<number>): Promise<void> {
-    await this.coverage(); // the cases sent so far go in before the replays' own takes
-    const missing = () => [...lines].some((line) => this.reachedBy(source, line) === undefined);
-    const url = this.webhook.sourcePath;
-    // Small groups first: the first case or two usually reach every line (fewer calls); larger
-    // ones after that (fewer takes).
-    for (let size = REACH_GROUP; this.#candidates.length > 0 && missing(); size *= 2) {
-      const group = this.#candidates.splice(0, size);
-      for (const [i, c] of group.entries()) await observe(this.run.original, c.request, this.run.seed, c.caseSeed, { url, as: `${url}#reach-${i}` });
-      const take = await this.run.original.takeCoverage(url);
-      group.forEach((c, i) => this.#reached.push({ values: c.values, take: take.filter((s) => s.url === `${url}#reach-${i}`) }));
-    }
-  }
-
-  /** The values of a first-round case that ran `line` of `source`, if one did (among those `prepareReach` replayed). */
   reachedBy(source: string, line: number): ReadonlyMap<string, unknown> | undefined {
-    return this.#reached.find((r) => (r.lines ??= measure(source, r.take).lines)[line - 1] === "covered")?.values;
+    return this.#candidates.find(
+      (c) =>
+        (c.lines ??= measure(
+          source,
+          this.#takes.filter((s) => s.url === c.tag),
+        ).lines)[line - 1] === "covered",
+    )?.values;
   }
 
   /**

@@ -111,11 +111,11 @@ it("one take tells tagged copies of a script apart, and leaves out a script that
     });
   await call("tag/a.js", { kind: "b" });
   await runtime.takeCoverage(); // a.js ran before this take: the next one leaves it out
-  await call("tag/a.js#reach-0", { kind: "a" });
-  await call("tag/a.js#reach-1", { kind: "c", n: "1" });
+  await call("tag/a.js#case-0", { kind: "a" });
+  await call("tag/a.js#case-1", { kind: "c", n: "1" });
   await call("tag/other.js", { kind: "a" });
   const take = await runtime.takeCoverage("tag/a.js");
-  expect(take.map((s) => s.url).sort()).toEqual(["tag/a.js#reach-0", "tag/a.js#reach-1"]);
+  expect(take.map((s) => s.url).sort()).toEqual(["tag/a.js#case-0", "tag/a.js#case-1"]);
   const of = (url: string) =>
     summarise(
       measure(
@@ -123,8 +123,8 @@ it("one take tells tagged copies of a script apart, and leaves out a script that
         take.filter((s) => s.url === url),
       ),
     );
-  expect(of("tag/a.js#reach-0").uncoveredLines).toEqual([6, 7, 11]);
-  expect(of("tag/a.js#reach-1").uncoveredLines).toEqual([4, 5, 7]);
+  expect(of("tag/a.js#case-0").uncoveredLines).toEqual([6, 7, 11]);
+  expect(of("tag/a.js#case-1").uncoveredLines).toEqual([4, 5, 7]);
 });
 
 describe("lines a rewrite rule added", () => {
