@@ -342,6 +342,29 @@ describe("context", () => {
     }
   });
 
+  it("a context.http request still in flight when the call ends is aborted (--no-await-pending)", async () => {
+    let closed!: () => void;
+    const requestClosed = new Promise<void>((resolve) => (closed = resolve));
+    // Answers nothing: only the call's end can close the request.
+    const server = http.createServer((rq) => rq.socket.once("close", () => closed()));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const port = (server.address() as AddressInfo).port;
+    try {
+      // The request reaches the server while the function waits; the call then ends without it.
+      const src = `exports = async () => {
+        context.http.get({ url: "http://127.0.0.1:${port}/slow" }).catch(() => undefined);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        return "answered";
+      };`;
+      const r = ok(await run(src, { allowNetwork: true, awaitPending: false }));
+      expect(decodeEJSON(r.value!)).toBe("answered");
+      await requestClosed;
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
   it("http services behave like context.http, recorded as http-service.<method>", async () => {
     const r = ok(
       await run("exports = async () => { try { await context.services.get('myHttp').delete({ url: 'https://x.test/1' }); } catch (e) { return e.message; } };"),

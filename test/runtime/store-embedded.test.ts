@@ -77,6 +77,29 @@ describe("embedded store", () => {
     expect(canon((await c.findOne({ _id: 1 }))!.tags)).toEqual(canon(["c"]));
   });
 
+  it("finds, updates and deletes by ObjectId through the _id index: the same ObjectId only, copies handed out", async () => {
+    const c = coll();
+    const hex = "64a000000000000000000001";
+    const { insertedId } = await c.insertOne(sandbox({ n: 1 }));
+    await c.insertMany(sandbox([{ _id: new ObjectId(hex), n: 2 }, { _id: hex, n: 3 }, { n: 4 }]));
+    expect(canon(await c.findOne(sandbox({ _id: insertedId })))).toEqual(canon({ _id: insertedId, n: 1 }));
+    // A string of the same hex is another _id.
+    expect((await c.find(sandbox({ _id: new ObjectId(hex) }))).map((d) => Number(d.n))).toEqual([2]);
+    expect(await c.findOne(sandbox({ _id: new ObjectId("64a0000000000000000000ff") }))).toBeNull();
+    const found = await c.findOne(sandbox({ _id: insertedId }));
+    found!.n = 99;
+    expect(Number((await c.findOne(sandbox({ _id: insertedId })))!.n)).toBe(1);
+    expect(await c.updateOne(sandbox({ _id: new ObjectId(hex) }), sandbox({ $set: { n: 20 } }))).toMatchObject({ matchedCount: 1, modifiedCount: 1 });
+    expect(await c.deleteOne(sandbox({ _id: insertedId }))).toMatchObject({ deletedCount: 1 });
+    expect((await c.find()).map((d) => Number(d.n))).toEqual([20, 3, 4]);
+    // A missing collection has nothing to find.
+    expect(
+      await createEmbeddedStore()
+        .collection("db", "none")
+        .findOne(sandbox({ _id: insertedId })),
+    ).toBeNull();
+  });
+
   it("does exact integer, long and decimal arithmetic with the server's result types", async () => {
     const c = coll();
     await c.insertOne({ _id: 1, i: new Int32(2147483647), d: Decimal128.fromString("0.1"), l: Long.fromString("9007199254740993"), m: new Int32(3) });

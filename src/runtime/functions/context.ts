@@ -48,7 +48,8 @@ export class CallState {
   ended = false;
   readonly timers = new Set<NodeJS.Timeout>();
   readonly immediates = new Set<NodeJS.Immediate>();
-  readonly abort = new AbortController();
+  /** Ends the call's HTTP requests when the call ends; made by the first request (see `signal`). */
+  #abort: AbortController | undefined;
   /** Database calls and HTTP requests of this call still in flight (see `track`). */
   #ops = 0;
   #waiters: (() => void)[] = [];
@@ -178,13 +179,25 @@ export class CallState {
     return CallPromise as unknown as PromiseConstructor;
   }
 
+  /**
+   * The signal of the call's HTTP requests, aborted when the call ends. Made on first use: most
+   * calls make no request, and an abort costs a DOMException with its stack (bench/README.md, serve).
+   */
+  get signal(): AbortSignal {
+    if (!this.#abort) {
+      this.#abort = new AbortController();
+      if (this.ended) this.#abort.abort();
+    }
+    return this.#abort.signal;
+  }
+
   end(): void {
     this.ended = true;
     for (const t of this.timers) clearTimeout(t);
     for (const i of this.immediates) clearImmediate(i);
     this.timers.clear();
     this.immediates.clear();
-    this.abort.abort();
+    this.#abort?.abort();
   }
 }
 
@@ -324,7 +337,7 @@ async function sendHttp(method: string, a: HttpArgs, state: CallState): Promise<
       headers,
       ...(hopBody !== undefined ? { body: hopBody } : {}),
       redirect: a.followRedirects && !hostsRestricted() ? "follow" : "manual",
-      signal: state.abort.signal,
+      signal: state.signal,
     });
     const location = res.headers.get("location");
     if (!a.followRedirects || !hostsRestricted() || res.status < 300 || res.status > 399 || res.status === 304 || !location || hop >= 20) break;

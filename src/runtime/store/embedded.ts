@@ -129,6 +129,13 @@ class EmbeddedCollection implements CollectionApi {
   /** Entries matching `filter`, in insertion order. */
   private match(filter: Document | undefined): Entry[] {
     const data = this.data();
+    // `{_id: <ObjectId>}` (a document read back by the id its insert reported) is the _id index's
+    // answer alone: an ObjectId equals only the same ObjectId. No query is compiled, which costs
+    // more than the lookup (mingo copies its operator tables for each one; bench/README.md, serve).
+    if (isDocument(filter) && bsonTag(filter._id) === "ObjectId" && Object.keys(filter).length === 1) {
+      const e = data?.byId.get(equalityKey(filter._id));
+      return e ? [e] : [];
+    }
     const pred = compileFilter(filter);
     if (!data) return [];
     // `{_id: <value>}` goes through the _id index.
