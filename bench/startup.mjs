@@ -7,6 +7,8 @@
 // Usage: npm run build && node bench/startup.mjs [--runs K]
 // HOOKSHIFT_BIN=<build>/bin/hookshift.js measures another build's launcher (a private build).
 import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -15,21 +17,30 @@ const BIN = process.env.HOOKSHIFT_BIN ?? path.join(ROOT, "bin/hookshift.js");
 const runsAt = process.argv.indexOf("--runs");
 const RUNS = runsAt > 0 ? Number(process.argv[runsAt + 1]) : 9;
 
+// The start-up cache (README.md, "Start-up cache") is in the user's cache folder as usual; the
+// "no cache" cases point XDG_CACHE_HOME at a file, where no cache can be read or written: what a
+// first run (or a read-only home) costs.
+const NO_CACHE = path.join(os.tmpdir(), `hookshift-startup-no-cache-${process.pid}`);
+fs.writeFileSync(NO_CACHE, "");
+process.on("exit", () => fs.rmSync(NO_CACHE, { force: true }));
+const DEMO = path.join(ROOT, "fixtures/apps/demo");
 const CASES = [
   ["node -e 0 (baseline)", ["-e", "0"]],
   ["hookshift --version", [BIN, "--version"]],
   ["hookshift --help", [BIN, "--help"]],
+  ["hookshift --help (no cache)", [BIN, "--help"], { XDG_CACHE_HOME: NO_CACHE }],
   ["hookshift migrate --help", [BIN, "migrate", "--help"]],
-  ["hookshift scan <small app>", [BIN, "scan", path.join(ROOT, "fixtures/apps/demo")]],
+  ["hookshift scan <small app>", [BIN, "scan", DEMO]],
+  ["hookshift scan (no cache)", [BIN, "scan", DEMO], { XDG_CACHE_HOME: NO_CACHE }],
   ["hookshift rules", [BIN, "rules"]],
 ];
 
 // Every process, node -e 0 too, reports its own CPU time on exit through this one-line module.
 const CPU_HOOK = `data:text/javascript,${encodeURIComponent('process.on("exit",()=>{const c=process.cpuUsage();process.stderr.write("\\nstartup-cpu-us "+(c.user+c.system)+"\\n")})')}`;
 
-function timeOnce(args) {
+function timeOnce(args, env) {
   const t = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, ["--import", CPU_HOOK, ...args], { encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+  const r = spawnSync(process.execPath, ["--import", CPU_HOOK, ...args], { encoding: "utf8", env: { ...process.env, NO_COLOR: "1", ...env } });
   const ms = Number(process.hrtime.bigint() - t) / 1e6;
   if (r.status !== 0 && r.status !== 2) throw new Error(`${args.join(" ")} exited ${r.status}: ${r.stderr}`);
   const cpu = /startup-cpu-us (\d+)/.exec(r.stderr);
@@ -39,7 +50,7 @@ function timeOnce(args) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 // Interleaved rounds, so a burst of load elsewhere spreads over every case instead of one.
 const times = CASES.map(() => []);
-for (let r = 0; r < RUNS; r++) CASES.forEach(([, args], i) => times[i].push(timeOnce(args)));
+for (let r = 0; r < RUNS; r++) CASES.forEach(([, args, env], i) => times[i].push(timeOnce(args, env)));
 const results = CASES.map(([name], i) => ({ name, ms: median(times[i].map((t) => t.ms)), cpu: median(times[i].map((t) => t.cpu)) }));
 const [base] = results;
 console.log(`${BIN}, median of ${RUNS} runs`);

@@ -3,10 +3,11 @@
 // syntax check, the planner and the rules read them. It errs on the side of reporting a
 // difference when it cannot rule one out.
 
-// The compiler package itself (loaded by util/typescript.ts), not ts-morph's bundled copy: loading
-// ts-morph costs a fifth of a second more, and only a rule that asks for a tree needs it.
+// The compiler alone (util/compiler.ts), not ts-morph: loading ts-morph costs 0.15-0.2 s more, and
+// only a rule that asks for a tree needs it. Loaded at the first parse, not on import: `rules`
+// imports this module (through the rules that read facts) and never parses.
 import type * as TS from "typescript";
-import { ts } from "../util/typescript.js";
+import { typescript } from "../util/compiler.js";
 
 export interface SourceFacts {
   /** Calls setStatusCode / setHeader / addHeader / setBody somewhere. */
@@ -35,41 +36,45 @@ interface ServiceCall {
 }
 
 const RESPONSE_METHODS = new Set(["setStatusCode", "setHeader", "addHeader", "setBody"]);
-const K = ts.SyntaxKind;
-// The statement kinds, as ts-morph's Node.isStatement lists them.
-const STATEMENTS = new Set<TS.SyntaxKind>([
-  K.Block,
-  K.BreakStatement,
-  K.ClassDeclaration,
-  K.ContinueStatement,
-  K.DebuggerStatement,
-  K.DoStatement,
-  K.EmptyStatement,
-  K.EnumDeclaration,
-  K.ExportAssignment,
-  K.ExportDeclaration,
-  K.ExpressionStatement,
-  K.ForInStatement,
-  K.ForOfStatement,
-  K.ForStatement,
-  K.FunctionDeclaration,
-  K.IfStatement,
-  K.ImportDeclaration,
-  K.ImportEqualsDeclaration,
-  K.InterfaceDeclaration,
-  K.LabeledStatement,
-  K.ModuleBlock,
-  K.ModuleDeclaration,
-  K.NotEmittedStatement,
-  K.ReturnStatement,
-  K.SwitchStatement,
-  K.ThrowStatement,
-  K.TryStatement,
-  K.TypeAliasDeclaration,
-  K.VariableStatement,
-  K.WhileStatement,
-  K.WithStatement,
-]);
+// The statement kinds, as ts-morph's Node.isStatement lists them (made at the first walk: reading
+// ts.SyntaxKind loads the compiler).
+let statementKinds: Set<TS.SyntaxKind> | undefined;
+function statements(): Set<TS.SyntaxKind> {
+  const K = typescript().SyntaxKind;
+  return (statementKinds ??= new Set<TS.SyntaxKind>([
+    K.Block,
+    K.BreakStatement,
+    K.ClassDeclaration,
+    K.ContinueStatement,
+    K.DebuggerStatement,
+    K.DoStatement,
+    K.EmptyStatement,
+    K.EnumDeclaration,
+    K.ExportAssignment,
+    K.ExportDeclaration,
+    K.ExpressionStatement,
+    K.ForInStatement,
+    K.ForOfStatement,
+    K.ForStatement,
+    K.FunctionDeclaration,
+    K.IfStatement,
+    K.ImportDeclaration,
+    K.ImportEqualsDeclaration,
+    K.InterfaceDeclaration,
+    K.LabeledStatement,
+    K.ModuleBlock,
+    K.ModuleDeclaration,
+    K.NotEmittedStatement,
+    K.ReturnStatement,
+    K.SwitchStatement,
+    K.ThrowStatement,
+    K.TryStatement,
+    K.TypeAliasDeclaration,
+    K.VariableStatement,
+    K.WhileStatement,
+    K.WithStatement,
+  ]));
+}
 
 // Differences and rules both ask about the same source: remember the last few answers.
 const cache = new Map<string, SourceFacts>();
@@ -95,6 +100,7 @@ export function analyseSource(text: string, known?: SourceFacts): SourceFacts {
  * the wrap cost nearly three times as much (bench/README.md, migrate).
  */
 export function parseSource(text: string): TS.SourceFile {
+  const ts = typescript();
   return ts.createSourceFile("/source.js", text, ts.ScriptTarget.ES2022, false, ts.ScriptKind.JS);
 }
 
@@ -129,6 +135,8 @@ export function releaseTree(facts: SourceFacts): void {
 }
 
 export function factsOf(sf: TS.SourceFile): SourceFacts {
+  const ts = typescript();
+  const STATEMENTS = statements();
   const methods = new Set<string>();
   let returnsValue = false;
   const servicesUsed = new Set<string>();

@@ -9,6 +9,7 @@ import { semanticsArgs, semanticsOptions } from "./semantics-flags.js";
 import * as opt from "./options.js";
 import { DEFAULT_LIMITS } from "../runtime/limits.js";
 import { DEFAULT_MAX_CASES, DEFAULT_VERIFY_TIME_LIMIT_S } from "../verify/defaults.js";
+import { cachedHelp, isHelpRequest, storeHelp } from "./help-cache.js";
 
 /** `--rules a,b --rules c` → [a, b, c]. */
 function splitList(v: string[] | undefined): string[] | undefined {
@@ -21,6 +22,14 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     io.out(VERSION + "\n");
     return 0;
   }
+  // `--help` and `<command> --help`: the text yargs rendered before for the same inputs, if any (help-cache.ts).
+  const helpRequest = isHelpRequest(argv);
+  const stored = helpRequest ? cachedHelp(argv, io) : undefined;
+  if (stored !== undefined) {
+    io.out(stored);
+    return 0;
+  }
+  let printed: string | undefined;
   const { default: yargs } = await import("yargs");
   let code = 0;
   let failedArgs = false;
@@ -553,8 +562,9 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     });
   try {
     await parser.parseAsync(argv, {}, (err, _argv, output) => {
-      if (output && !err) io.out(output.endsWith("\n") ? output : output + "\n");
+      if (output && !err) io.out((printed = output.endsWith("\n") ? output : output + "\n"));
     });
+    if (helpRequest && printed !== undefined && code === 0 && !failedArgs) await storeHelp(argv, io, printed);
   } catch (e) {
     code = 1;
     if (e instanceof UsageError) usageError ??= e;

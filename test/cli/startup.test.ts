@@ -6,20 +6,27 @@ import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { REPO, fixture } from "../helpers.js";
+import { REPO, fixture, tempDir } from "../helpers.js";
 
 // HOOKSHIFT_TEST_BIN: a private build's launcher (as the fleet tests take it).
 const BIN = process.env.HOOKSHIFT_TEST_BIN ?? path.join(REPO, "bin/hookshift.js");
 const HOOK = `data:text/javascript,${encodeURIComponent(`
 import Module, { register } from "node:module";
-// require() (the TypeScript compiler is loaded with it: src/util/typescript.ts)
+// require() (the TypeScript compiler is loaded with it: src/util/compiler.ts)
 const load = Module._load;
 Module._load = function (request, ...rest) {
-  // A package by name, or a file inside one by its path (the compiler: src/util/typescript.ts).
+  // A package by name, or a file inside one by its path.
   const m = /node_modules\\/(@[^/]+\\/[^/]+|[^/]+)\\//.exec(request) ?? /^(@[^/]+\\/[^/]+|[^./][^/:]*)/.exec(request);
   if (m && !request.startsWith("node:")) process.stderr.write("import " + m[1] + "\\n");
   return load.call(this, request, ...rest);
 };
+// and the CommonJS files loaded past Module._load (src/util/code-cache.ts puts them in require.cache)
+process.on("exit", () => {
+  for (const file of Object.keys(Module._cache)) {
+    const m = /node_modules\\/(@[^/]+\\/[^/]+|[^/]+)\\//.exec(file);
+    if (m) process.stderr.write("import " + m[1] + "\\n");
+  }
+});
 // import
 register("data:text/javascript," + encodeURIComponent(\`
 export async function resolve(spec, ctx, next) {
@@ -28,8 +35,8 @@ export async function resolve(spec, ctx, next) {
   return next(spec, ctx);
 }\`));`)}`;
 
-function packagesLoaded(args: string[]): { out: string; packages: Set<string> } {
-  const r = spawnSync(process.execPath, ["--import", HOOK, BIN, ...args], { encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+function packagesLoaded(args: string[], env: Record<string, string> = {}): { out: string; packages: Set<string> } {
+  const r = spawnSync(process.execPath, ["--import", HOOK, BIN, ...args], { encoding: "utf8", env: { ...process.env, NO_COLOR: "1", ...env } });
   const packages = new Set([...r.stderr.matchAll(/^import (\S+)$/gm)].map((m) => m[1]));
   return { out: r.stdout, packages };
 }
@@ -43,11 +50,15 @@ describe("start-up", () => {
     expect(packages.has("typescript")).toBe(false);
   });
 
-  it("--help loads yargs but no command's modules", () => {
-    const { out, packages } = packagesLoaded(["--help"]);
+  it("--help loads yargs but no command's modules; the same --help again loads no yargs (src/cli/help-cache.ts)", async () => {
+    const env = { XDG_CACHE_HOME: await tempDir() };
+    const { out, packages } = packagesLoaded(["--help"], env);
     expect(out).toContain("Usage: hookshift <command>");
     expect(packages.has("yargs")).toBe(true);
     for (const heavy of ["typescript", "@ts-morph/common", "ts-morph", "mongodb", "mingo", "ajv", "diff2html"]) expect(packages.has(heavy), heavy).toBe(false);
+    const again = packagesLoaded(["--help"], env);
+    expect(again.out).toBe(out);
+    expect(again.packages.has("yargs")).toBe(false);
   });
 
   it("callers loads no compiler, no runtime and no report renderer (it redacts plain text only)", () => {
@@ -58,10 +69,16 @@ describe("start-up", () => {
     for (const heavy of ["typescript", "@ts-morph/common", "ts-morph", "mongodb", "mingo", "ajv", "diff2html"]) expect(packages.has(heavy), heavy).toBe(false);
   });
 
+  it("rules lists the rules without loading the compiler (it parses nothing)", () => {
+    const { out, packages } = packagesLoaded(["rules"]);
+    expect(out).toContain("respond-result-off");
+    for (const heavy of ["typescript", "@ts-morph/common", "ts-morph"]) expect(packages.has(heavy), heavy).toBe(false);
+  });
+
   it("scan loads what it plans with (so the hook sees packages at all), and one TypeScript compiler", () => {
     const { packages } = packagesLoaded(["scan", fixture("demo")]);
     expect(packages.has("ts-morph")).toBe(true);
-    // The parser is the compiler ts-morph bundles (src/util/typescript.ts): the typescript package
+    // The parser is the compiler ts-morph bundles (src/util/compiler.ts): the typescript package
     // as well would be a second 9 MB compiler to load.
     expect(packages.has("typescript")).toBe(false);
     expect(packages.has("@ts-morph/common")).toBe(true);
