@@ -17,6 +17,8 @@ export interface PoolOptions<R> {
   onDone?: (index: number, row: R) => void;
   /** Replace a worker once its resident memory is above this after an app (default 512 MiB). */
   recycleRss?: number;
+  /** Node and V8 flags for the workers, after this process's own (process.execArgv). */
+  execArgv?: string[];
 }
 
 interface Slot {
@@ -29,7 +31,10 @@ export async function runPool<R>(jobs: FleetJob[], o: PoolOptions<R>): Promise<R
   let next = 0;
   const recycle = o.recycleRss ?? 512 * 1024 * 1024;
   const spawn = (): Slot => {
-    const child = fork(fileURLToPath(o.script), [], { stdio: ["ignore", "ignore", "pipe", "ipc"] });
+    const child = fork(fileURLToPath(o.script), [], {
+      stdio: ["ignore", "ignore", "pipe", "ipc"],
+      execArgv: [...process.execArgv, ...(o.execArgv ?? [])],
+    });
     const slot: Slot = { child, stderr: "" };
     // A failed spawn or IPC write also ends in "exit" (or a send callback), where the app's row is made.
     child.on("error", () => undefined);

@@ -55,6 +55,16 @@ export interface FleetMigrateResult {
 
 const FLEET_FILES = ["fleet.json", "index.md", "index.html", "url-map.csv"];
 
+/**
+ * Fleet workers let V8's optimising compiler (TurboFan) take a function only after 4x the default
+ * amount of work in the baseline tiers (--interrupt-budget, default 67,584). Each worker process
+ * warms its own JIT, and with the default it compiled most of the report's and the planner's large
+ * functions, run a few dozen times an app (and recompiled them on a new object shape): about 3 s
+ * of background CPU for 200 apps of 25 webhooks, paid again by each added worker; now half that,
+ * for less CPU in all (bench/README.md, "Fleet migrate", 2026-12-06 late evening).
+ */
+const WORKER_V8_FLAGS = ["--interrupt-budget=270336"];
+
 function usage(message: string, hint?: string): FleetMigrateResult {
   return { code: 1, errors: [finding("error", "usage", message, { hint })] };
 }
@@ -138,6 +148,7 @@ export async function migrateFleet(found: FoundFleet, opts: FleetMigrateOptions)
     crashed: (job, why) => crashedRow(job as MigrateAppJob, why),
     onStart: (i) => opts.onStart?.(found.apps[i]!),
     onDone: (i, row) => opts.onDone?.(row, found.apps[i]!),
+    execArgv: WORKER_V8_FLAGS,
   });
   // A worker of a killed run lives on until its synchronous work yields (its parent's death reaches
   // it as an IPC disconnect), so a run started meanwhile finds its staging folder still owned by a

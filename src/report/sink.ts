@@ -19,16 +19,26 @@ export class StringSink implements TextSink {
 }
 
 /**
+ * The buffer of the last FileSink closed, for the next one: a fleet worker writes three or more
+ * report files an app, and a fresh 128 KB buffer each time is memory the allocator maps and
+ * unmaps (and the kernel faults in) for every file.
+ */
+let spare: Buffer | undefined;
+
+/**
  * Writes to `file` (created or truncated), encoding each part straight into one reused 128 KB
  * buffer that goes to disk when full. Joining the parts into a string per chunk first cost half of
  * report.md's rendering: its parts are concatenations (LineWriter's), which a join must flatten.
  */
 export class FileSink implements TextSink {
   readonly #fd: number;
-  readonly #buffer = Buffer.allocUnsafe(1 << 17);
+  readonly #buffer: Buffer;
   #used = 0;
+  #closed = false;
   constructor(file: string) {
     this.#fd = openSync(file, "w");
+    this.#buffer = spare ?? Buffer.allocUnsafe(1 << 17);
+    spare = undefined;
   }
   write(text: string): void {
     // One UTF-16 unit is at most 3 UTF-8 bytes, so this bound always leaves room for the text.
@@ -38,10 +48,14 @@ export class FileSink implements TextSink {
   }
   /** Writes what is left and closes the file. */
   close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
     try {
       this.#flush();
     } finally {
       closeSync(this.#fd);
+      this.#used = 0;
+      spare = this.#buffer;
     }
   }
   #flush(): void {

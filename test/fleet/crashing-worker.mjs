@@ -5,5 +5,5 @@ process.on("message", (msg) => {
   const rel = msg.job.rel;
   if (rel === "crash") process.exit(70);
   if (rel === "throw") return process.send({ type: "failed", id: msg.id, error: "bad app", rss: 0 });
-  setTimeout(() => process.send({ type: "done", id: msg.id, row: { rel, pid: process.pid }, rss: process.memoryUsage().rss }), 5);
+  setTimeout(() => process.send({ type: "done", id: msg.id, row: { rel, pid: process.pid, execArgv: process.execArgv }, rss: process.memoryUsage().rss }), 5);
 });

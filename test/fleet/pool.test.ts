@@ -27,6 +27,16 @@ describe("fleet worker pool", () => {
     expect(most).toBe(2);
   });
 
+  it("starts its workers with the flags it is given after this process's own", async () => {
+    const rows = await runPool<{ execArgv: string[] }>(["a", "b"].map(job), {
+      size: 2,
+      script,
+      crashed: () => ({ execArgv: [] }),
+      execArgv: ["--interrupt-budget=270336"],
+    });
+    for (const r of rows) expect(r.execArgv).toEqual([...process.execArgv, "--interrupt-budget=270336"]);
+  });
+
   it("replaces a worker whose memory grew past the limit", async () => {
     const rows = await runPool<{ pid: number }>(["a", "b", "c"].map(job), { size: 1, script, crashed: () => ({ pid: -1 }), recycleRss: 1 });
     expect(new Set(rows.map((r) => r.pid)).size).toBe(3);
