@@ -41,6 +41,8 @@ export class FileSink implements TextSink {
     spare = undefined;
   }
   write(text: string): void {
+    // After close the buffer belongs to the next FileSink: a late write would land in its file.
+    if (this.#closed) throw new Error("FileSink: write after close");
     // One UTF-16 unit is at most 3 UTF-8 bytes, so this bound always leaves room for the text.
     if (this.#used + text.length * 3 > this.#buffer.length) this.#flush();
     if (text.length * 3 > this.#buffer.length) writeSync(this.#fd, text);

@@ -43,4 +43,18 @@ describe("FileSink", () => {
     sink.close();
     expect(readFileSync(file, "utf8")).toBe(parts.join(""));
   });
+
+  it("hands its buffer to the next sink: each file holds only its own text, and a write after close is refused", () => {
+    const [a, b] = [path.join(dir, "a.txt"), path.join(dir, "b.txt")];
+    const first = new FileSink(a);
+    first.write("first file\n");
+    first.close();
+    first.close(); // a second close does nothing
+    const second = new FileSink(b);
+    expect(() => first.write("late")).toThrow(/write after close/);
+    second.write("second\n");
+    second.close();
+    expect(readFileSync(a, "utf8")).toBe("first file\n");
+    expect(readFileSync(b, "utf8")).toBe("second\n");
+  });
 });
