@@ -143,12 +143,14 @@ describe("owner marks", () => {
   it.runIf(process.platform === "linux")("a process that ended but was never reaped (a zombie) is not alive", async () => {
     const { spawn } = await import("node:child_process");
     const { markAlive } = await import("../../src/util/owner.js");
-    // The shell starts `true` in the background and then becomes `sleep`, which never reaps it.
-    const shell = spawn("sh", ["-c", "true & echo $!; exec sleep 20"], { stdio: ["ignore", "pipe", "ignore"] });
+    // The shell starts a background `sleep 1` and then becomes `sleep 20`, which never reaps it. The
+    // background one ends a second later, well after the exec: a `true` there could end before it,
+    // and the shell then reaped it and no zombie was left (seen once in a fresh clone's run).
+    const shell = spawn("sh", ["-c", "sleep 1 & echo $!; exec sleep 20"], { stdio: ["ignore", "pipe", "ignore"] });
     try {
       const pid = Number(await new Promise<string>((resolve) => shell.stdout.once("data", (d: Buffer) => resolve(d.toString()))));
       const zombie = async () => (await readFile(`/proc/${pid}/stat`, "utf8").catch(() => "")).includes(") Z ");
-      for (let i = 0; i < 100 && !(await zombie()); i++) await new Promise((r) => setTimeout(r, 20));
+      for (let i = 0; i < 200 && !(await zombie()); i++) await new Promise((r) => setTimeout(r, 20));
       expect(await zombie()).toBe(true);
       expect(markAlive({ tool: "hookshift", pid, started: Date.now(), host: os.hostname() })).toBe(false);
     } finally {
