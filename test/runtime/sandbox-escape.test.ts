@@ -307,6 +307,9 @@ describe("function workers: Node's permission model (permissions.ts)", () => {
       ok: true,
       value: JSON.stringify('{"id":{"$oid":"64a0000000000000000000cc"}}'),
     });
+    // jsonwebtoken loads at the first utils.jwt call (jwt-utils.ts), inside the hardened worker.
+    const jwt = await call(rt, 'exports = () => utils.jwt.decode(utils.jwt.encode("HS256", { sub: "a" }, "k"), "k", false, ["HS256"]).sub;');
+    expect(jwt, JSON.stringify(jwt)).toMatchObject({ ok: true, value: '"a"' });
   });
 
   it("gives each folder once: Node 20 aborts on a repeated path or a folder inside another", () => {
