@@ -93,6 +93,20 @@ describe("FunctionRuntime (worker threads)", () => {
     });
   });
 
+  it("a backend that throws before it returns a promise answers the function too, and the worker goes on", async () => {
+    // The pool calls the backend straight from the worker's message (no promise step in front of
+    // it since 2026-12-07): a synchronous throw must still come back as the database call's error.
+    const { rt } = open({
+      db: (r) => {
+        if (r.method === "insertOne") return Promise.resolve('{"insertedId":{"$oid":"5e58667d902d38559c802b13"}}');
+        throw new Error(`thrown at once by ${r.method}`);
+      },
+    });
+    const source = "exports = () => context.services.get('mongodb-atlas').db('d').collection('c').findOne({ a: 1 }).catch((e) => 'caught: ' + e.message);";
+    expect(await rt.call(req({ source }))).toMatchObject({ ok: true, value: '"caught: thrown at once by findOne"' });
+    expect(await rt.call(req({ functionName: "save", args: "[{}]" }))).toMatchObject({ ok: true, value: '{"insertedId":{"$oid":"5e58667d902d38559c802b13"}}' });
+  });
+
   it("a synchronous loop is stopped by the vm timeout, and the worker goes on", async () => {
     const { rt } = open();
     expect(await rt.call(req({ source: "exports = () => { while (true) {} };", timeLimitMs: 200 }))).toMatchObject({

@@ -471,16 +471,24 @@ export class FunctionRuntime {
   }
 
   #answerDb(worker: Worker, slot: Slot, req: DbRequest): void {
-    const { kind: _kind, rpc, ...call } = req;
-    void _kind;
-    Promise.resolve()
-      .then(() => this.#db(call))
-      .then(
-        (value): DbReply => ({ kind: "db-result", rpc, ok: true, value }),
-        (err: unknown): DbReply => ({ kind: "db-result", rpc, ok: false, message: err instanceof Error ? err.message : String(err) }),
-      )
-      .then((reply) => {
-        if (slot.worker === worker) worker.postMessage(reply);
-      });
+    const { rpc } = req;
+    const answer = (reply: DbReply) => {
+      if (slot.worker === worker) worker.postMessage(reply);
+    };
+    const fail = (err: unknown) => answer({ kind: "db-result", rpc, ok: false, message: err instanceof Error ? err.message : String(err) });
+    // The backend's fields as a literal (an object rest copy is a slow runtime call in V8), and one
+    // promise step to the reply instead of three (bench/README.md, serve, 2026-12-07).
+    const call: Omit<DbRequest, "kind" | "rpc"> =
+      req.collection !== undefined
+        ? { service: req.service, db: req.db, collection: req.collection, method: req.method, args: req.args }
+        : { service: req.service, db: req.db, method: req.method, args: req.args };
+    let pending: Promise<string>;
+    try {
+      pending = this.#db(call);
+    } catch (err) {
+      fail(err);
+      return;
+    }
+    pending.then((value) => answer({ kind: "db-result", rpc, ok: true, value }), fail);
   }
 }
