@@ -10,6 +10,7 @@ import * as opt from "./options.js";
 import { DEFAULT_LIMITS } from "../runtime/limits.js";
 import { DEFAULT_MAX_CASES, DEFAULT_VERIFY_TIME_LIMIT_S } from "../verify/defaults.js";
 import { cachedHelp, isHelpRequest, storeHelp } from "./help-cache.js";
+import { plainScanArgs } from "./plain-scan.js";
 
 /** `--rules a,b --rules c` → [a, b, c]. */
 function splitList(v: string[] | undefined): string[] | undefined {
@@ -28,6 +29,18 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
   if (stored !== undefined) {
     io.out(stored);
     return 0;
+  }
+  // `scan <folders…> [--json]`: the plain form runs without yargs (plain-scan.ts).
+  const plainScan = plainScanArgs(argv);
+  if (plainScan) {
+    try {
+      const { runScan } = await import("./scan.js");
+      return await runScan(plainScan, io);
+    } catch (e) {
+      if (e instanceof UsageError) printUsageError(io, e.message, { hint: e.hint, command: "scan", json: plainScan.json });
+      else printInternalError(io, e, plainScan.json);
+      return 1;
+    }
   }
   let printed: string | undefined;
   const { default: yargs } = await import("yargs");
@@ -575,12 +588,14 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
   const json = wantsJson(argv);
   if (usageError) printUsageError(io, usageError.message, { hint: usageError.hint, command, json });
   else if (yargsMessages.length) printUsageError(io, argumentError(yargsMessages, argv, commandOptions), { command, json });
-  else if (internalError !== undefined) {
-    const e = internalError;
-    const message = `internal error: ${e instanceof Error ? e.message : String(e)}`;
-    const hint = "Please report it with the command you ran.";
-    io.err(`hookshift: ${message}\n${hint}\n`);
-    if (json) printJsonError(io, { code: "internal", message, hint });
-  }
+  else if (internalError !== undefined) printInternalError(io, internalError, json);
   return code;
+}
+
+/** An error no check foresaw: one line and a hint, never a stack trace (and JSON too with --json). */
+function printInternalError(io: Io, e: unknown, json: boolean): void {
+  const message = `internal error: ${e instanceof Error ? e.message : String(e)}`;
+  const hint = "Please report it with the command you ran.";
+  io.err(`hookshift: ${message}\n${hint}\n`);
+  if (json) printJsonError(io, { code: "internal", message, hint });
 }

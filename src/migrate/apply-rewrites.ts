@@ -11,6 +11,8 @@ import type { WebhookPlan } from "../plan/types.js";
 export interface RewriteSetup {
   rules: Rule[];
   callerChanges: boolean;
+  /** false: decide what the rules change without writing the edits made on ts-morph's tree (engine.ts). */
+  write: boolean;
 }
 
 // What rules know of the app's services, computed once per app (every webhook asks).
@@ -43,6 +45,7 @@ export function applyRewrites(app: App, webhook: Webhook, cfg: WebhookConfig, wp
       callerChanges: setup.callerChanges,
     },
     webhook.sourceFacts,
+    { write: setup.write },
   );
   wp.functionSource = outcome.text;
   const endpoint = { ...wp.endpoint!, ...outcome.endpointPatch };

@@ -81,7 +81,7 @@ export function planMigration(app: App, options: PlanOptions): MigrationPlan {
       }),
     );
   }
-  const rewrite: RewriteSetup = { rules, callerChanges: options.callerChanges ?? false };
+  const rewrite: RewriteSetup = { rules, callerChanges: options.callerChanges ?? false, write: !options.detectOnly };
   const existingEndpoints = new EndpointIndex(allEndpoints(app));
   // Indexes, so planning stays linear in the number of webhooks (a scan per webhook would not).
   const appFiles = new Set(app.files);
@@ -152,6 +152,8 @@ export function planMigration(app: App, options: PlanOptions): MigrationPlan {
     plan.files = [];
     plan.secrets = {};
   }
+  // A rewritten function's text is not made when only detecting: no file may come from it.
+  if (options.detectOnly) plan.files = [];
   plan.files.sort((a, b) => byCodePoint(a.path, b.path));
   return plan;
 }

@@ -112,4 +112,9 @@ export interface PlanOptions {
   callerChanges?: boolean;
   /** Called as webhooks are planned (phase "plan", n of N); the CLI shows it as a progress bar. */
   onProgress?: OnProgress;
+  /**
+   * Decide every change, write none (scan): the rules' edits inside functions, which need ts-morph,
+   * are left out, so the plan has findings, statuses and endpoints as a full one does, and no files.
+   */
+  detectOnly?: boolean;
 }

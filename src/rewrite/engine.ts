@@ -1,12 +1,15 @@
 // The rewrite engine: let every applicable rule analyse a function source and return text edits,
-// then apply all edits in one pass. Rules find what they change with ts-morph over the reader's one
-// TypeScript parse (the tree its syntax check made, wrapped with `createWrappedNode`: no second
-// parse), or read that parse's facts (source-facts.ts). What depends on the run-time path, rules
-// hand over as compat parts, written as one block per function (compat.ts). Text no edit touches
-// stays byte-identical. Overlapping edits are a finding, never a silent choice; a rule that throws
-// becomes a finding for that webhook and the others still run.
+// then apply all edits in one pass. Rules decide what they change from config, the reader's facts
+// (source-facts.ts) and the compiler's tree (find-exported.ts); what they change inside the exported
+// function they write with ts-morph over the reader's one TypeScript parse (wrapped with
+// `createWrappedNode`: no second parse), in a rule's `inFunction` part, which only a run that writes
+// the source calls: detection alone (scan) loads no ts-morph. What depends on the run-time path,
+// rules hand over as compat parts, written as one block per function (compat.ts). Text no edit
+// touches stays byte-identical. Overlapping edits are a finding, never a silent choice; a rule that
+// throws becomes a finding for that webhook and the others still run.
 
 import type { SourceFile } from "ts-morph";
+import type * as TS from "typescript";
 import { finding, type Finding } from "../app/findings.js";
 import { positionAt } from "../app/json.js";
 import type { EndpointEntry } from "../app/model.js";
@@ -14,8 +17,9 @@ import { analyseSource, parseSource, releaseTree, treeOf, type SourceFacts } fro
 import type { Risk } from "../plan/types.js";
 import { ts } from "../util/typescript.js";
 import { compatEdit, type CompatPart } from "./compat.js";
+import { exportedFunctionHead, exportedFunctionNode } from "./find-exported.js";
 import { morph } from "./ts-morph.js";
-import { MARKER, type Rule, type RuleContext, type TextEdit, type ValueFile } from "./types.js";
+import { MARKER, type InFunctionChange, type Rule, type RuleContext, type RuleResult, type RuleSource, type TextEdit, type ValueFile } from "./types.js";
 
 interface AppliedRule {
   rule: string;
@@ -29,7 +33,11 @@ export interface Marker {
 }
 
 export interface RewriteOutcome {
-  text: string;
+  /**
+   * The rewritten source; undefined when the run only detects (`write: false`) and a rule's
+   * `inFunction` part was left out: the source changes, but its text is not made.
+   */
+  text: string | undefined;
   applied: AppliedRule[];
   findings: Finding[];
   endpointPatch: Partial<EndpointEntry>;
@@ -42,15 +50,19 @@ export interface RewriteOutcome {
 // exported by the compiler at run time, absent from its typings.
 const setParentRecursive = (ts as unknown as { setParentRecursive(node: import("typescript").Node, incremental: boolean): void }).setParentRecursive;
 
-/**
- * `text`'s tree as ts-morph nodes: the reader's parse when `facts` came from it, else one parse
- * here. The reader parses without parent pointers (its walks do not need them); ts-morph does, so
- * they are set once, in place.
- */
-function sourceFileFor(text: string, facts?: SourceFacts): SourceFile {
+/** `text`'s tree as the compiler made it: the reader's parse when `facts` came from it, else one parse here. */
+function compilerTreeFor(text: string, facts?: SourceFacts): TS.SourceFile {
   let sf = facts ? treeOf(facts) : undefined;
   if (sf?.text !== text) sf = treeOf(analyseSource(text)) ?? parseSource(text);
   if (sf.text !== text) sf = parseSource(text);
+  return sf;
+}
+
+/**
+ * That tree as ts-morph nodes. The reader parses without parent pointers (its walks do not need
+ * them); ts-morph does, so they are set once, in place.
+ */
+function morphTreeOf(sf: TS.SourceFile): SourceFile {
   if (sf.statements.length > 0 && !sf.statements[0]!.parent) setParentRecursive(sf, false);
   return morph().createWrappedNode(sf) as SourceFile;
 }
@@ -59,31 +71,71 @@ function eolOf(text: string): string {
   return text.includes("\r\n") ? "\r\n" : "\n";
 }
 
-/** `facts`: the reader's facts of exactly this text, whose parse the rules then share (and release). */
-export function rewriteSource(text: string, file: string, rules: Rule[], ctx: Omit<RuleContext, "eol">, facts?: SourceFacts): RewriteOutcome {
+/**
+ * `facts`: the reader's facts of exactly this text, whose parse the rules then share (and release).
+ * `write: false` (scan) decides everything a rule does but leaves out its `inFunction` part, so no
+ * ts-morph loads: findings, endpoint fields, Values, what applied and the markers are a writing
+ * run's. To keep them so, the part runs anyway where its edits could meet another's (another
+ * rule's edit in the function's head, or a marker whose line its inserted lines would move): an
+ * overlap finding and the markers' lines are then the same as migrate's.
+ */
+export function rewriteSource(
+  text: string,
+  file: string,
+  rules: Rule[],
+  ctx: Omit<RuleContext, "eol">,
+  facts?: SourceFacts,
+  { write = true }: { write?: boolean } = {},
+): RewriteOutcome {
   const outcome: RewriteOutcome = { text, applied: [], findings: [], endpointPatch: {}, endpointDrop: [], values: [], markers: [] };
   if (rules.length === 0) {
     if (facts) releaseTree(facts);
     outcome.markers = markersIn(text);
     return outcome;
   }
+  let plain: TS.SourceFile | undefined;
+  const compilerTree = () => (plain ??= compilerTreeFor(text, facts));
   let sf: SourceFile | undefined;
-  const tree = () => (sf ??= sourceFileFor(text, facts));
+  const tree = () => (sf ??= morphTreeOf(compilerTree()));
+  const source: RuleSource = {
+    exportedParams: () => exportedFunctionNode(compilerTree())?.parameters.length,
+  };
   const fullCtx: RuleContext = { ...ctx, eol: eolOf(text) };
+  // Each rule's result, in the rules' order; `failed` once it threw (it then changes nothing).
+  const results: { rule: Rule; r?: RuleResult; inside?: InFunctionChange; failed?: { error: unknown } }[] = [];
+  for (const rule of rules) {
+    if (!rule.transform) continue;
+    try {
+      results.push({ rule, r: rule.transform(text, fullCtx, source) });
+    } catch (e) {
+      results.push({ rule, failed: { error: e } });
+    }
+  }
+
+  // The parts on ts-morph's tree. Left out when only detecting and nothing they write could meet
+  // another edit (theirs stay in the function's head: find-exported.ts) or move a marker's line:
+  // the source then changes, and how is migrate's to write.
+  const head = () => exportedFunctionHead(compilerTree());
+  const meets = (e: TextEdit) => e.text.includes(MARKER) || (head() !== undefined && e.start < head()!.end && e.end > head()!.start);
+  const inside = results.filter((x) => x.r?.inFunction);
+  const writeInFunction = write || (inside.length > 0 && (text.includes(MARKER) || results.some((x) => x.r?.edits.some(meets))));
+  if (writeInFunction) {
+    for (const x of inside) {
+      try {
+        x.inside = x.r!.inFunction!(tree);
+      } catch (e) {
+        // A rule whose edit inside the function fails keeps none of its other changes either (its
+        // endpoint fields, its Values): they go with that edit.
+        x.failed = { error: e };
+      }
+    }
+  }
+
   const edits: (TextEdit & { rule: string; order: number })[] = [];
   const compat: { rule: string; part: CompatPart }[] = [];
-  rules.forEach((rule, order) => {
-    if (!rule.transform) return;
-    try {
-      const r = rule.transform(text, fullCtx, tree);
-      if (r.compat) compat.push({ rule: rule.meta.id, part: r.compat });
-      outcome.findings.push(...r.findings.map((f) => ({ ...f, rule: f.rule ?? rule.meta.id, file: f.file ?? file })));
-      if (r.edits.length > 0 || r.compat || r.endpointPatch || r.values?.length) outcome.applied.push({ rule: rule.meta.id, risk: rule.meta.risk });
-      edits.push(...r.edits.map((e) => ({ ...e, rule: rule.meta.id, order })));
-      Object.assign(outcome.endpointPatch, r.endpointPatch ?? {});
-      outcome.endpointDrop.push(...(r.endpointDrop ?? []));
-      outcome.values.push(...(r.values ?? []).map((v) => ({ ...v, rule: rule.meta.id })));
-    } catch (e) {
+  results.forEach(({ rule, r, inside, failed }, order) => {
+    if (failed || !r) {
+      const e = failed?.error;
       outcome.findings.push(
         finding("error", "rule-failed", `Rule ${rule.meta.id} failed on this source: ${e instanceof Error ? e.message : String(e)}; it changed nothing`, {
           file,
@@ -92,8 +144,23 @@ export function rewriteSource(text: string, file: string, rules: Rule[], ctx: Om
           hint: "Please report this with the function source; review this difference by hand.",
         }),
       );
+      return;
     }
+    const part = r.compat ?? inside?.compat;
+    if (part) compat.push({ rule: rule.meta.id, part });
+    outcome.findings.push(...r.findings.map((f) => ({ ...f, rule: f.rule ?? rule.meta.id, file: f.file ?? file })));
+    if (r.edits.length > 0 || r.compat || r.inFunction || r.endpointPatch || r.values?.length)
+      outcome.applied.push({ rule: rule.meta.id, risk: rule.meta.risk });
+    edits.push(...[...r.edits, ...(inside?.edits ?? [])].map((e) => ({ ...e, rule: rule.meta.id, order })));
+    Object.assign(outcome.endpointPatch, r.endpointPatch ?? {});
+    outcome.endpointDrop.push(...(r.endpointDrop ?? []));
+    outcome.values.push(...(r.values ?? []).map((v) => ({ ...v, rule: rule.meta.id })));
   });
+  if (!writeInFunction && inside.length > 0) {
+    if (facts) releaseTree(facts);
+    outcome.text = undefined;
+    return outcome;
+  }
 
   // The reader's tree has had its last use: nothing after the rewrite walks it.
   if (facts) releaseTree(facts);

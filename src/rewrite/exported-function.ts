@@ -1,76 +1,44 @@
-// The function a source exports, found with ts-morph over the reader's parse, and the edits that
-// change it in place: statements at the start of its body, and the `request` / `response`
-// parameters it lacks. A rule writes into the function only when it can find it for certain (one
-// `exports = <function>` at the top level, or `exports = name` of one function declared there) and
-// the source does not read `arguments` (which a reassigned or added parameter would change);
-// otherwise it hands its change to the compat block (compat.ts).
+// The edits that change the function a source exports in place, on ts-morph's tree: statements at
+// the start of its body, and the `request` / `response` parameters it lacks. Which function that
+// is, and whether a rule may write into it at all, is decided on the compiler's tree
+// (find-exported.ts), where detection reads it without ts-morph; otherwise a rule hands its change
+// to the compat block (compat.ts).
 
-import type { ArrowFunction, FunctionDeclaration, FunctionExpression, Node as MorphNode, SourceFile, ts as MorphTs } from "ts-morph";
+import type { ArrowFunction, FunctionDeclaration, FunctionExpression, Node as MorphNode, SourceFile } from "ts-morph";
+import type * as TS from "typescript";
+import { exportedFunctionNode, identifiersIn } from "./find-exported.js";
 import { morph } from "./ts-morph.js";
 import type { TextEdit } from "./types.js";
 
 export type ExportedFunction = FunctionExpression | ArrowFunction | FunctionDeclaration;
 
-// One search per tree, whichever rules ask (respond-result-off, signature-header, github-payload
-// and twilio-payload all do): the engine hands every rule the same wrapped tree.
-const found = new WeakMap<SourceFile, ExportedFunction | null>();
+// One per tree, whichever rules ask (respond-result-off, signature-header, github-payload and
+// twilio-payload all do): the engine hands every rule the same wrapped tree.
+const wrapped = new WeakMap<SourceFile, ExportedFunction | null>();
 
-/** The exported function whose body a rule may edit, or undefined when that cannot be decided. */
+/** The exported function as a ts-morph node of `sf`, or undefined when it cannot be decided (find-exported.ts). */
 export function exportedFunction(sf: SourceFile): ExportedFunction | undefined {
-  let fn = found.get(sf);
-  if (fn === undefined) found.set(sf, (fn = findExportedFunction(sf) ?? null));
+  let fn = wrapped.get(sf);
+  if (fn === undefined) wrapped.set(sf, (fn = wrap(sf) ?? null));
   return fn ?? undefined;
 }
 
-function findExportedFunction(sf: SourceFile): ExportedFunction | undefined {
-  const { Node } = morph();
-  const assigned: MorphNode[] = [];
-  for (const st of sf.getStatements()) {
-    if (!Node.isExpressionStatement(st)) continue;
-    const e = st.getExpression();
-    if (!Node.isBinaryExpression(e) || e.getOperatorToken().getText() !== "=") continue;
-    const left = e.getLeft().getText().replace(/\s+/g, "");
-    if (left === "exports" || left === "module.exports") assigned.push(e.getRight());
+function wrap(sf: SourceFile): ExportedFunction | undefined {
+  // The same compiler at run time (util/compiler.ts); its typings come from two packages.
+  const plain = sf.compilerNode as unknown as TS.SourceFile;
+  const node = exportedFunctionNode(plain);
+  if (!node) return undefined;
+  // ts-morph's node for it, in `sf`'s own project context: down the compiler node's ancestors (the
+  // tree has parent pointers once wrapped: engine.ts), wrapping only the children passed on the way.
+  const path: TS.Node[] = [];
+  for (let n: TS.Node = node; n !== plain; n = n.parent) path.unshift(n);
+  let fn: MorphNode = sf;
+  for (const step of path) {
+    const next = fn.forEachChild((c) => ((c.compilerNode as unknown) === step ? c : undefined));
+    if (!next) throw new Error("the exported function found on the compiler's tree has no ts-morph node");
+    fn = next;
   }
-  if (assigned.length !== 1) return undefined;
-  let fn: MorphNode = assigned[0]!;
-  while (Node.isParenthesizedExpression(fn)) fn = fn.getExpression();
-  if (Node.isIdentifier(fn)) {
-    // `exports = name`: one function declared under that name at the top level, by a function
-    // declaration or `const name = function/arrow`, and bound nowhere else there.
-    const name = fn.getText();
-    const found: MorphNode[] = [];
-    for (const st of sf.getStatements()) {
-      if (Node.isFunctionDeclaration(st) && st.getName() === name) found.push(st);
-      if (Node.isVariableStatement(st)) for (const d of st.getDeclarations()) if (d.getName() === name) found.push(d.getInitializer() ?? d);
-    }
-    if (found.length !== 1) return undefined;
-    fn = found[0]!;
-    while (Node.isParenthesizedExpression(fn)) fn = fn.getExpression();
-  }
-  if (!Node.isFunctionExpression(fn) && !Node.isArrowFunction(fn) && !Node.isFunctionDeclaration(fn)) return undefined;
-  const body = fn.getBody();
-  if (!body || !Node.isBlock(body)) return undefined;
-  // `arguments` anywhere in the source (one walk, shared with freshName) rules it out: cheap, and safe.
-  if (identifiersIn(sf.compilerNode).has("arguments")) return undefined;
-  return fn;
-}
-
-// Every identifier under a node, read from the compiler's nodes: wrapping each node in ts-morph
-// only to read its name would cost more than the rest of the rewrite.
-const identifiers = new WeakMap<object, Set<string>>();
-function identifiersIn(node: MorphTs.Node): Set<string> {
-  let found = identifiers.get(node);
-  if (found) return found;
-  const ts = morph().ts;
-  const names = new Set<string>();
-  const visit = (n: MorphTs.Node): void => {
-    if (n.kind === ts.SyntaxKind.Identifier) names.add((n as MorphTs.Identifier).text);
-    ts.forEachChild(n, visit);
-  };
-  visit(node);
-  identifiers.set(node, (found = names));
-  return found;
+  return fn as ExportedFunction;
 }
 
 /** The name of parameter `i` when it is a plain identifier (no pattern, no rest). */
@@ -84,7 +52,7 @@ function paramName(fn: ExportedFunction, i: number): string | undefined {
 
 /** A name no identifier of the source uses: `preferred`, else `hookshift` + Preferred. */
 export function freshName(sf: SourceFile, preferred: string): string {
-  const used = identifiersIn(sf.compilerNode);
+  const used = identifiersIn(sf.compilerNode as unknown as TS.Node);
   if (!used.has(preferred)) return preferred;
   let name = `hookshift${preferred[0]!.toUpperCase()}${preferred.slice(1)}`;
   for (let i = 2; used.has(name); i++) name = `hookshift${preferred[0]!.toUpperCase()}${preferred.slice(1)}${i}`;

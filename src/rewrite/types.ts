@@ -58,6 +58,26 @@ export interface RuleResult {
   values?: ValueFile[];
   /** The rule's run-time part, which the engine writes with the others' into one block (compat.ts). */
   compat?: CompatPart;
+  /**
+   * The rule's change inside the exported function, made on ts-morph's tree (`tree()`: the reader's
+   * parse, wrapped on the first call; exported-function.ts). The engine calls it only when it writes
+   * the source (migrate), not when a run only detects (scan: no ts-morph to load). It always changes
+   * the source (edits, or a compat part where the function cannot take them), and adds no findings,
+   * endpoint fields or Values: those are decided before it, so detection sees them. A rule hands
+   * its compat part here or in its result, not both. When it throws, the rule changes nothing.
+   */
+  inFunction?(tree: () => SourceFile): InFunctionChange;
+}
+
+export interface InFunctionChange {
+  edits: TextEdit[];
+  compat?: CompatPart;
+}
+
+/** What a rule reads of a source besides its text and facts, on the compiler's tree (no ts-morph). */
+export interface RuleSource {
+  /** The exported function's parameter count; undefined when no rule may write into it (find-exported.ts). */
+  exportedParams(): number | undefined;
 }
 
 /** What a rule's detection sees of one webhook (src/migrate/differences.ts builds it). */
@@ -88,11 +108,12 @@ export interface Rule {
   /** Codes of `detect`'s findings that the fix resolves once it has changed the source. */
   resolves?: string[];
   /**
-   * What the rule does to this webhook's source, decided from config and source; absent for a
-   * rule that only reports a difference. `tree()` is the source's tree as ts-morph nodes (the
-   * reader's parse, wrapped on the first call); `analyseSource(text)` its facts.
+   * What the rule does to this webhook's source, decided from config and source (`analyseSource(text)`
+   * its facts, `source` what the compiler's tree says of its exported function); absent for a rule
+   * that only reports a difference. Edits inside the exported function go in the result's
+   * `inFunction`, the one part that needs ts-morph.
    */
-  transform?(text: string, ctx: RuleContext, tree: () => SourceFile): RuleResult;
+  transform?(text: string, ctx: RuleContext, source: RuleSource): RuleResult;
 }
 
 /** The single greppable prefix of manual-work markers, and their ignore form. */

@@ -51,7 +51,8 @@ export function inventoryOf(apps: App[], problems: Finding[], cwd: string, onPro
     const root = rel(cwd, app.root);
     const fix = (f: Finding): Finding => (f.file === undefined ? f : { ...f, file: f.file === "." ? root : `${root}/${f.file}` });
     // The planner knows what the reader cannot: collisions, and which webhooks are already converted.
-    const plans = new Map(planMigration(app, { removeWebhooks: false }).webhooks.map((p) => [p.id, p]));
+    // Detection only: no file is written, so the rules' edits on ts-morph's tree (and ts-morph) are left out.
+    const plans = new Map(planMigration(app, { removeWebhooks: false, detectOnly: true }).webhooks.map((p) => [p.id, p]));
     const webhooks = app.webhooks.map((w) => inventoryWebhook(w, plans.get(w.id), root, fix));
     const entry: InventoryApp = {
       root,

@@ -75,12 +75,24 @@ describe("start-up", () => {
     for (const heavy of ["typescript", "@ts-morph/common", "ts-morph"]) expect(packages.has(heavy), heavy).toBe(false);
   });
 
-  it("scan loads what it plans with (so the hook sees packages at all), and one TypeScript compiler", () => {
-    const { packages } = packagesLoaded(["scan", fixture("demo")]);
-    expect(packages.has("ts-morph")).toBe(true);
+  it("scan parses with one TypeScript compiler and loads neither ts-morph (its rules only detect: src/rewrite/engine.ts) nor yargs", () => {
+    const { out, packages } = packagesLoaded(["scan", fixture("demo"), "--json"]);
+    // It ran, and the rules whose edits need ts-morph's tree were among those deciding its findings.
+    const demo = (JSON.parse(out) as { apps: { webhooks: { respondResult: boolean | null; validationMethod: string | null }[] }[] }).apps[0]!;
+    expect(demo.webhooks.some((w) => w.respondResult === false)).toBe(true);
+    expect(demo.webhooks.some((w) => w.validationMethod === "VERIFY_PAYLOAD")).toBe(true);
     // The parser is the compiler ts-morph bundles (src/util/compiler.ts): the typescript package
     // as well would be a second 9 MB compiler to load.
-    expect(packages.has("typescript")).toBe(false);
     expect(packages.has("@ts-morph/common")).toBe(true);
+    expect(packages.has("typescript")).toBe(false);
+    expect(packages.has("ts-morph")).toBe(false);
+    // Its plain form runs without yargs (src/cli/plain-scan.ts).
+    expect(packages.has("yargs")).toBe(false);
+  });
+
+  it("migrate --dry-run of the same app still writes its rewrites with ts-morph", () => {
+    const { out, packages } = packagesLoaded(["migrate", fixture("demo"), "--dry-run"]);
+    expect(out).toContain("hookshift:respond-result-off");
+    expect(packages.has("ts-morph")).toBe(true);
   });
 });

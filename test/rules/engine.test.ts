@@ -24,22 +24,33 @@ function rule(id: string, transform: Rule["transform"]): Rule {
 describe("rewrite engine", () => {
   it("builds one ts-morph tree for all the rules that ask, and edits in one pass", () => {
     const trees: SourceFile[] = [];
-    const renameReturn = rule("rename", (_text, _ctx, tree) => {
-      const sf = tree();
-      trees.push(sf);
-      const ret = sf.getDescendantsOfKind(SyntaxKind.ReturnStatement)[0]!.getExpressionOrThrow();
-      return { edits: [{ start: ret.getStart(), end: ret.getEnd(), text: "payload.query.b" }], findings: [] };
-    });
-    const alsoTree = rule("also", (_text, _ctx, tree) => {
-      trees.push(tree());
-      return { edits: [], findings: [] };
-    });
+    const renameReturn = rule("rename", () => ({
+      edits: [],
+      findings: [],
+      inFunction(tree) {
+        const sf = tree();
+        trees.push(sf);
+        const ret = sf.getDescendantsOfKind(SyntaxKind.ReturnStatement)[0]!.getExpressionOrThrow();
+        return { edits: [{ start: ret.getStart(), end: ret.getEnd(), text: "payload.query.b" }] };
+      },
+    }));
+    const alsoTree = rule("also", () => ({
+      edits: [],
+      findings: [],
+      inFunction(tree) {
+        trees.push(tree());
+        return { edits: [] };
+      },
+    }));
     const out = rewriteSource(SOURCE, "f.js", [renameReturn, alsoTree], ctx);
     expect(out.text).toBe(SOURCE.replace("payload.query.a", "payload.query.b"));
     expect(trees).toHaveLength(2);
     expect(trees[0]).toBe(trees[1]);
     expect(trees[0]!.getFullText()).toBe(SOURCE);
-    expect(out.applied).toEqual([{ rule: "rename", risk: "safe" }]);
+    expect(out.applied).toEqual([
+      { rule: "rename", risk: "safe" },
+      { rule: "also", risk: "safe" },
+    ]);
   });
 
   it("reports overlapping edits and a throwing rule as findings, and applies the rest", () => {
@@ -59,6 +70,22 @@ describe("rewrite engine", () => {
     expect(out.findings[1]).toMatchObject({ line: 3, needsReview: true });
   });
 
+  it("a rule whose part inside the function throws changes nothing: its endpoint fields and Values go with it", () => {
+    const half = rule("half", () => ({
+      edits: [],
+      findings: [],
+      endpointPatch: { validation_method: "NO_VALIDATION" },
+      values: [{ name: "v", value: "s", from_secret: true }],
+      inFunction() {
+        throw new Error("no tree for this");
+      },
+    }));
+    const out = rewriteSource(SOURCE, "f.js", [half], ctx);
+    expect(out.text).toBe(SOURCE);
+    expect(out.findings.map((f) => [f.code, f.rule])).toEqual([["rule-failed", "half"]]);
+    expect([out.applied, out.endpointPatch, out.values]).toEqual([[], {}, []]);
+  });
+
   it("the reader's compiler and ts-morph's bundled one number syntax kinds alike (createWrappedNode over the reader's tree needs it)", () => {
     const names = Object.keys(ts.SyntaxKind).filter((k) => Number.isNaN(Number(k)));
     expect(names.length).toBeGreaterThan(300);
@@ -69,10 +96,14 @@ describe("rewrite engine", () => {
     const facts = factsOf(parseSource(SOURCE));
     const readers = treeOf(facts);
     let seen: unknown;
-    const look = rule("look", (_text, _ctx, tree) => {
-      seen = tree().compilerNode;
-      return { edits: [], findings: [] };
-    });
+    const look = rule("look", () => ({
+      edits: [],
+      findings: [],
+      inFunction(tree) {
+        seen = tree().compilerNode;
+        return { edits: [] };
+      },
+    }));
     rewriteSource(SOURCE, "f.js", [look], ctx, facts);
     expect(seen).toBe(readers);
     expect(treeOf(facts)).toBeUndefined(); // released after its last use
@@ -85,10 +116,14 @@ describe("rewrite engine", () => {
     const bad = "exports = function (payload) {\n  return payload.;\n};\n";
     const { facts, findings } = checkSource(bad.replace("payload.;", "payload.query;"), file);
     let filed: string | undefined;
-    const look = rule("look", (_text, _ctx, tree) => {
-      filed = tree().getFilePath();
-      return { edits: [], findings: [] };
-    });
+    const look = rule("look", () => ({
+      edits: [],
+      findings: [],
+      inFunction(tree) {
+        filed = tree().getFilePath();
+        return { edits: [] };
+      },
+    }));
     rewriteSource(bad.replace("payload.;", "payload.query;"), file, [look], ctx, facts);
     expect(findings).toEqual([]);
     expect(filed).toBe("/source.js");
@@ -101,19 +136,19 @@ describe("rewrite engine", () => {
     // HEAD, VERIFY_PAYLOAD, Respond With Result off: two statements at the start, one block after.
     const c = webhookContext({ config: { httpMethod: "HEAD", validationMethod: "VERIFY_PAYLOAD", secret: "s", respondResult: false } });
     const out = rewriteSource(source, "f.js", pick("respond-result-off", "signature-header", "head-method"), c);
-    expect(out.text.startsWith("exports = function(payload, response) {\n    // hookshift:respond-result-off - ")).toBe(true);
-    expect(out.text.match(/exports = \(function \(handler\)/g)).toHaveLength(1);
+    expect(out.text!.startsWith("exports = function(payload, response) {\n    // hookshift:respond-result-off - ")).toBe(true);
+    expect(out.text!.match(/exports = \(function \(handler\)/g)).toHaveLength(1);
     expect(out.text).toContain("// - hookshift:head-method - ");
     expect(out.applied.map((a) => a.rule)).toEqual(["respond-result-off", "signature-header", "head-method"]);
     expect(out.findings).toEqual([]);
     // A second run changes nothing.
-    expect(rewriteSource(out.text, "f.js", pick("respond-result-off", "signature-header", "head-method"), c).text).toBe(out.text);
+    expect(rewriteSource(out.text!, "f.js", pick("respond-result-off", "signature-header", "head-method"), c).text).toBe(out.text);
 
     // Response methods and HEAD: both run-time parts share one block and one tracked response.
     const methods = "exports = function(payload, response) {\n    response.setStatusCode(201);\n    return { ok: true };\n};\n";
     const both = rewriteSource(methods, "f.js", pick("respond-result-response-methods", "head-method"), webhookContext({ config: { httpMethod: "HEAD" } }));
-    expect(both.text.startsWith(methods)).toBe(true);
-    const block = both.text.slice(methods.length);
+    expect(both.text!.startsWith(methods)).toBe(true);
+    const block = both.text!.slice(methods.length);
     expect(block.match(/hookshift:/g)).toHaveLength(3);
     expect(block).toContain('if (used && !bodySet) response.setBody("");\n      response.setBody("");');
   });

@@ -7,6 +7,7 @@
 import { writeFileSync } from "node:fs";
 import { Script } from "node:vm";
 import { describe, expect, it } from "vitest";
+import { markersIn, rewriteSource } from "../../src/rewrite/engine.js";
 import { detectCase, ruleCases, runCase, type RuleCase } from "../../src/rewrite/fixtures.js";
 import { RULES } from "../../src/rewrite/registry.js";
 import type { Rule } from "../../src/rewrite/types.js";
@@ -76,16 +77,62 @@ for (const rule of RULES) {
   });
 }
 
-describe("legacy-http-service reads the reader's parse, not a ts-morph tree", () => {
-  const noTree = () => {
-    throw new Error("tree() called");
-  };
-  it("edits every fixture case without building a tree", () => {
-    const rule = RULES.find((r) => r.meta.id === "legacy-http-service")!;
-    for (const c of ruleCases(rule.meta.id)) {
-      const withTree = runCase(rule, c).text;
-      const edits = rule.transform!(c.input, { ...c.context, eol: c.input.includes("\r\n") ? "\r\n" : "\n" }, noTree).edits;
-      expect(edits.length > 0).toBe(withTree !== c.input);
-    }
+describe("detection needs no ts-morph tree (scan: write: false)", () => {
+  for (const rule of RULES.filter((r) => r.transform)) {
+    it(`${rule.meta.id}: every case's findings, endpoint, Values, markers and what applied are a writing run's; the text is too, or left out where an in-function part changes it`, () => {
+      for (const c of ruleCases(rule.meta.id)) {
+        let calls = 0;
+        // The rule, counting the calls of its part on ts-morph's tree.
+        const counted: Rule = {
+          ...rule,
+          transform(text, ctx, source) {
+            const r = rule.transform!(text, ctx, source);
+            const inFunction = r.inFunction?.bind(r);
+            if (inFunction) {
+              r.inFunction = (tree) => {
+                calls++;
+                return inFunction(tree);
+              };
+            }
+            return r;
+          },
+        };
+        const full = runCase(rule, c);
+        const detected = rewriteSource(c.input, `${c.name}.input.js`, [counted], c.context, undefined, { write: false });
+        expect({ ...detected, text: undefined }, c.name).toEqual({ ...full, text: undefined });
+        if (detected.text === undefined) {
+          expect(full.text, c.name).not.toBe(c.input);
+          expect(calls, c.name).toBe(0);
+        } else expect(detected.text, c.name).toBe(full.text);
+      }
+    });
+  }
+
+  it("writes the in-function part anyway where it could meet another edit or move a marker, so their findings are exact", () => {
+    const rule = RULES.find((r) => r.meta.id === "respond-result-off")!;
+    const c = ruleCases(rule.meta.id).find((x) => x.name === "basic")!;
+    // A marker below the function: the statements inserted at the start of its body move it down.
+    const marked = `${c.input}// hookshift-todo(legacy-http-service): check this\n`;
+    const detected = rewriteSource(marked, "f.js", [rule], c.context, undefined, { write: false });
+    const full = rewriteSource(marked, "f.js", [rule], c.context);
+    expect(full.markers[0]!.line).toBeGreaterThan(markersIn(marked)[0]!.line);
+    expect(detected.text).toBe(full.text);
+    expect(detected.markers).toEqual(full.markers);
+  });
+
+  it("writes it anyway where another rule edits the function's head, and only there", () => {
+    const pick = RULES.filter((r) => r.meta.id === "respond-result-off" || r.meta.id === "legacy-http-service");
+    const base = ruleCases("legacy-http-service").find((x) => x.name === "basic")!.context;
+    const c = { ...base, config: { ...base.config, respondResult: false } };
+    // The service call in a parameter's default: its edit is in the text respond-result-off edits.
+    const inHead = 'exports = function (payload, client = context.services.get("api")) {\n  return client.get({ url: "x" });\n};\n';
+    const full = rewriteSource(inHead, "f.js", pick, c);
+    expect(full.text).toContain("client = context.http) {\n  // hookshift:respond-result-off - ");
+    expect(rewriteSource(inHead, "f.js", pick, c, undefined, { write: false }).text).toBe(full.text);
+    // In the body: the two cannot meet, and the text is left to a writing run.
+    const inBody = 'exports = function (payload, response) {\n  return context.services.get("api").get({ url: "x" });\n};\n';
+    const detected = rewriteSource(inBody, "f.js", pick, c, undefined, { write: false });
+    expect(detected.text).toBeUndefined();
+    expect({ ...detected, text: undefined }).toEqual({ ...rewriteSource(inBody, "f.js", pick, c), text: undefined });
   });
 });

@@ -66,6 +66,16 @@ describe("requireWithCodeCache", () => {
     expect(requireWithCodeCache(file)).toBe(loaded);
   });
 
+  it("reads an all-ASCII file as one-byte text and says so in its cache's name; any other file as UTF-8, cache or no cache", () => {
+    requireWithCodeCache(writeModule("ascii.cjs"));
+    expect(cacheFiles()).toEqual([expect.stringMatching(/\.ascii\.bin$/)]);
+    const accented = `${SOURCE}exports.word = "caf\u00e9 \u2713";\n`;
+    expect(requireWithCodeCache(writeModule("utf8-a.cjs", accented))).toMatchObject({ word: "caf\u00e9 \u2713" });
+    // Again from its cache: the name says it is not ASCII, so it is still read as UTF-8.
+    expect(requireWithCodeCache(writeModule("utf8-b.cjs", accented))).toMatchObject({ word: "caf\u00e9 \u2713" });
+    expect(cacheFiles().filter((f) => !f.endsWith(".ascii.bin"))).toHaveLength(1);
+  });
+
   it("gives a changed file its own cache", () => {
     requireWithCodeCache(writeModule("a.cjs"));
     const changed = writeModule("b.cjs", SOURCE.replace("21", "5"));

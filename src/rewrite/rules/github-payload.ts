@@ -37,7 +37,7 @@ export const rule: Rule = {
       ),
     ];
   },
-  transform(text, ctx, tree) {
+  transform(text, ctx, source) {
     if (ctx.serviceType !== "github") return noChange();
     const value = `${ctx.functionName}_github_secret`;
     const secret = ctx.config.secret !== undefined;
@@ -55,29 +55,31 @@ export const rule: Rule = {
       "}",
     ];
     const why = `the endpoint passes the HTTP request; the function expects the parsed GitHub event${secret ? `, signed with the Secret behind Value ${value}` : ""}.`;
-    const sf = tree();
-    const fn = exportedFunction(sf);
     // A function without parameters reads no event: nothing to parse, and no check to make.
-    if (fn && !secret && fn.getParameters().length === 0) return out;
-    const params = fn && ensureParams(fn, secret ? 2 : 1);
-    if (!fn || !params) {
-      // The function's first parameter cannot be reassigned (a pattern) or found: parse before it runs.
-      const before = [
-        'var body = request.body ? request.body.text() : "";',
-        ...(secret ? check("request", "response", "body", "secret", "sig") : []),
-        "arg = body ? JSON.parse(body) : {};",
+    if (!secret && source.exportedParams() === 0) return out;
+    out.inFunction = (tree) => {
+      const sf = tree();
+      const fn = exportedFunction(sf);
+      const params = fn && ensureParams(fn, secret ? 2 : 1);
+      if (!fn || !params) {
+        // The function's first parameter cannot be reassigned (a pattern) or found: parse before it runs.
+        const before = [
+          'var body = request.body ? request.body.text() : "";',
+          ...(secret ? check("request", "response", "body", "secret", "sig") : []),
+          "arg = body ? JSON.parse(body) : {};",
+        ];
+        return { edits: [], compat: { comment: why, before, setsArg: true } };
+      }
+      const [req, res] = params.names as [string, string];
+      const body = freshName(sf, "hookshiftBody");
+      const lines = [
+        `// hookshift:${ID} - ${why}`,
+        `var ${body} = ${req}.body ? ${req}.body.text() : "";`,
+        ...(secret ? check(req, res, body, freshName(sf, "hookshiftSecret"), freshName(sf, "hookshiftSignature")) : []),
+        `${req} = ${body} ? JSON.parse(${body}) : {};`,
       ];
-      return { ...out, compat: { comment: why, before, setsArg: true } };
-    }
-    const [req, res] = params.names as [string, string];
-    const body = freshName(sf, "hookshiftBody");
-    const lines = [
-      `// hookshift:${ID} - ${why}`,
-      `var ${body} = ${req}.body ? ${req}.body.text() : "";`,
-      ...(secret ? check(req, res, body, freshName(sf, "hookshiftSecret"), freshName(sf, "hookshiftSignature")) : []),
-      `${req} = ${body} ? JSON.parse(${body}) : {};`,
-    ];
-    out.edits.push(...params.edits, atBodyStart(fn, lines, ctx.eol));
+      return { edits: [...params.edits, atBodyStart(fn, lines, ctx.eol)] };
+    };
     return out;
   },
 };

@@ -40,15 +40,21 @@ export const rule: Rule = {
       ),
     ];
   },
-  transform(text, ctx, tree) {
+  transform(text, ctx) {
     if (ctx.config.respondResult || hasCompat(text, ID)) return noChange();
     // Setting 200 before anything else runs is the same as setting it when nothing else did: a
     // later setStatusCode replaces it, a body alone keeps it, and a header alone (200 on the
     // webhook, 204 on a bare endpoint) now gets it.
-    const fn = exportedFunction(tree());
-    const params = fn && ensureParams(fn, 2);
-    if (!fn || !params) return { edits: [], findings: [], compat: { comment: WHY, before: ["response.setStatusCode(200);"] } };
-    const res = params.names[1]!;
-    return { edits: [...params.edits, atBodyStart(fn, [`// hookshift:${ID} - ${WHY}`, `${res}.setStatusCode(200);`], ctx.eol)], findings: [] };
+    return {
+      edits: [],
+      findings: [],
+      inFunction(tree) {
+        const fn = exportedFunction(tree());
+        const params = fn && ensureParams(fn, 2);
+        if (!fn || !params) return { edits: [], compat: { comment: WHY, before: ["response.setStatusCode(200);"] } };
+        const res = params.names[1]!;
+        return { edits: [...params.edits, atBodyStart(fn, [`// hookshift:${ID} - ${WHY}`, `${res}.setStatusCode(200);`], ctx.eol)] };
+      },
+    };
   },
 };

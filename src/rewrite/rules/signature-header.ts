@@ -33,7 +33,7 @@ export const rule: Rule = {
       ),
     ];
   },
-  transform(text, ctx, tree) {
+  transform(text, ctx) {
     if (ctx.serviceType !== "http" || ctx.config.validationMethod !== "VERIFY_PAYLOAD" || ctx.callerChanges) return noChange();
     const value = `${ctx.functionName}_signing_secret`;
     const result: RuleResult = {
@@ -55,12 +55,14 @@ export const rule: Rule = {
       "}",
     ];
     // The check comes before anything the function does: it can go first in its body.
-    const sf = tree();
-    const fn = exportedFunction(sf);
-    const params = fn && ensureParams(fn, 2);
-    if (!fn || !params) return { ...result, compat: { comment: why, before: check("request", "response", "secret") } };
-    const [req, res] = params.names as [string, string];
-    result.edits.push(...params.edits, atBodyStart(fn, [`// hookshift:${ID} - ${why}`, ...check(req, res, freshName(sf, "hookshiftSecret"))], ctx.eol));
+    result.inFunction = (tree) => {
+      const sf = tree();
+      const fn = exportedFunction(sf);
+      const params = fn && ensureParams(fn, 2);
+      if (!fn || !params) return { edits: [], compat: { comment: why, before: check("request", "response", "secret") } };
+      const [req, res] = params.names as [string, string];
+      return { edits: [...params.edits, atBodyStart(fn, [`// hookshift:${ID} - ${why}`, ...check(req, res, freshName(sf, "hookshiftSecret"))], ctx.eol)] };
+    };
     return result;
   },
 };

@@ -36,7 +36,7 @@ export const rule: Rule = {
       ),
     ];
   },
-  transform(text, ctx, tree) {
+  transform(text, ctx, source) {
     const twilio = servicesOfType(ctx.services, "twilio");
     const isWebhook = ctx.serviceType === "twilio";
     const out: RuleResult = { edits: [], findings: [] };
@@ -107,15 +107,17 @@ export const rule: Rule = {
           ],
         }
       : undefined;
-    const fn = exportedFunction(tree());
-    if (fn && fn.getParameters().length === 0) return reply ? { ...out, compat: reply } : out;
-    const params = fn && ensureParams(fn, 1);
-    if (!fn || !params) {
-      const part: CompatPart = { comment: why, before: [`arg = ${fields("request")};`], setsArg: true };
-      return { ...out, compat: reply ? { ...part, comment: `${why} And ${reply.comment}`, after: reply.after } : part };
-    }
-    const req = params.names[0]!;
-    out.edits.push(...params.edits, atBodyStart(fn, [`// hookshift:${ID} - ${why}`, `${req} = ${fields(req)};`], ctx.eol));
-    return reply ? { ...out, compat: reply } : out;
+    if (source.exportedParams() === 0) return reply ? { ...out, compat: reply } : out;
+    out.inFunction = (tree) => {
+      const fn = exportedFunction(tree());
+      const params = fn && ensureParams(fn, 1);
+      if (!fn || !params) {
+        const part: CompatPart = { comment: why, before: [`arg = ${fields("request")};`], setsArg: true };
+        return { edits: [], compat: reply ? { ...part, comment: `${why} And ${reply.comment}`, after: reply.after } : part };
+      }
+      const req = params.names[0]!;
+      return { edits: [...params.edits, atBodyStart(fn, [`// hookshift:${ID} - ${why}`, `${req} = ${fields(req)};`], ctx.eol)], compat: reply };
+    };
+    return out;
   },
 };
