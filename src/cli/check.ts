@@ -1,5 +1,5 @@
 // Checks the CLI makes on its arguments before a command starts, so a wrong path or value gets
-// one precise message (`hookshift: error: …`, main.ts) instead of an empty run or a stack trace.
+// one precise message (`hookshift: error: …`, commands.ts) instead of an empty run or a stack trace.
 
 import { realpath, stat } from "node:fs/promises";
 import path from "node:path";
@@ -37,7 +37,7 @@ export async function checkAppFolder(arg: string, label: string, opts: { allowJo
   const info = await statOf(abs);
   if (info instanceof Error) throw unreadable(label, where, info);
   if (!info.isDirectory()) throw new UsageError(`${label} ${where} is ${info.isFile() ? "a file" : "not a folder"}, not an app folder`);
-  // Loaded here, not at the top: main.ts imports this file for every command, --help included.
+  // Loaded here, not at the top: commands.ts imports this file for every command, --help included.
   const [{ discoverApps }, { JOURNAL_DIR, JOURNAL_FILE }] = await Promise.all([import("../app/discover.js"), import("../migrate/journal.js")]);
   if (opts.allowJournal) {
     for (const j of [JOURNAL_FILE, JOURNAL_DIR]) if (!((await statOf(path.join(abs, j))) instanceof Error)) return;

@@ -6,9 +6,9 @@
 // - the arguments, the output width and colour, the number of cores (defaults of --jobs, --workers);
 // - the environment (LANG and LC_* pick yargs' language; an option's default may come from it), but
 //   for the variables a shell keeps for itself (SHELL_BOOKKEEPING);
-// - the code: the bytes of main.js and of every module it imports statically (the option
-//   declarations and defaults; each command's own modules load only when it runs, and print no
-//   help), yargs' version, Node's version; and hookshift's version through the folder (cache-dir.ts).
+// - the code: the bytes of commands.js (the commands as yargs declares them) and of every module it
+//   imports statically (the option declarations and defaults; each command's own modules load only
+//   when it runs, and print no help), yargs' version, Node's version; and hookshift's version through the folder (cache-dir.ts).
 // One file per arguments and width, rewritten when the key changed, so the folder stays small.
 // test/cli/help-cache.test.ts compares cached and rendered texts and changes each kind of input.
 
@@ -26,7 +26,7 @@ const HELP = new Set(["--help", "-h"]);
 
 /**
  * What a shell sets for itself and changes from one prompt to the next: the help does not depend
- * on them (the script name is fixed in main.ts, and no yargs config is read from the working
+ * on them (the script name is fixed in commands.ts, and no yargs config is read from the working
  * folder), and with them in the key a `--help` in another folder would never find the stored text.
  */
 const SHELL_BOOKKEEPING = new Set(["PWD", "OLDPWD", "SHLVL", "_"]);
@@ -46,8 +46,8 @@ interface Stored {
  * nothing is kept (run from the TypeScript sources, or no cache folder).
  */
 function slot(argv: string[], io: Io): { file: string; key: string } | undefined {
-  const main = fileURLToPath(new URL("./main.js", import.meta.url));
-  // From src/ (vitest), main.ts's imports name .js files that are not beside it: nothing is kept.
+  const entry = fileURLToPath(new URL("./commands.js", import.meta.url));
+  // From src/ (vitest), commands.ts's imports name .js files that are not beside it: nothing is kept.
   if (!import.meta.url.endsWith(".js")) return undefined;
   const dir = cacheDir("help");
   if (!dir) return undefined;
@@ -56,8 +56,8 @@ function slot(argv: string[], io: Io): { file: string; key: string } | undefined
   for (const a of argv) add(a);
   add(`${io.columns} ${io.color} ${os.availableParallelism()} ${process.version}`);
   for (const [k, v] of Object.entries(process.env).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) if (!SHELL_BOOKKEEPING.has(k)) add(`${k}=${v}`);
-  for (const file of staticImports(main)) add(readFileSync(file));
-  add(readFileSync(createRequire(main).resolve("yargs/package.json")));
+  for (const file of staticImports(entry)) add(readFileSync(file));
+  add(readFileSync(createRequire(entry).resolve("yargs/package.json")));
   const name = createHash("sha256")
     .update(`${argv.join("\0")}\0${io.columns}`)
     .digest("hex")

@@ -28,7 +28,7 @@ export function processIo(): Io {
 }
 
 /**
- * Whether to colour output, before `--color` / `--no-color` (which win, main.ts). As Node's own
+ * Whether to colour output, before `--color` / `--no-color` (which win, commands.ts). As Node's own
  * tty.getColorDepth: FORCE_COLOR wins over NO_COLOR (FORCE_COLOR=0 or false turns colour off);
  * NO_COLOR (https://no-color.org) turns it off; otherwise colour on a terminal that is not dumb.
  */

@@ -22,7 +22,7 @@ export interface MigrateCliOptions extends MigrateOptions {
 export async function runMigrate(cliOpts: MigrateCliOptions, io: Io): Promise<number> {
   const c = createColors(io.color);
   const opts = cliOpts.check ? { ...cliOpts, dryRun: true } : cliOpts;
-  // A missing path, a file, or a folder with no app in it: one precise message (main.ts prints
+  // A missing path, a file, or a folder with no app in it: one precise message (commands.ts prints
   // the UsageError) rather than an empty plan. A folder holding an interrupted --in-place run is
   // left to migrate, which recovers it or says what to do.
   await checkAppFolder(opts.app, "app", { allowJournal: true });

@@ -1,5 +1,5 @@
 // The options more than one command takes, each declared once: its type, its value check and its
-// default. A command picks the ones it takes in main.ts; where one option means something a little
+// default. A command picks the ones it takes in commands.ts; where one option means something a little
 // different to two commands (`--secrets` to the shim and to serve), the command words its help.
 // Defaults the runtime also uses come from the runtime (limits.ts, semantics.ts); the rest are here.
 

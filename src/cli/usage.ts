@@ -6,13 +6,13 @@
 //
 // yargs reports some mistakes twice (a mistyped command is both "Did you mean scan?" and "Unknown
 // argument: scann"; a missing positional is both "Not enough non-option arguments" and "Missing
-// required argument"): main.ts collects them and `argumentError` makes one message of them.
+// required argument"): commands.ts collects them and `argumentError` makes one message of them.
 
 import type { Io } from "./io.js";
 
 const COMMANDS = ["scan", "migrate", "shim", "serve", "serve-admin", "verify", "callers", "rules"] as const;
 
-/** What the commands whose last positional is a list expect there (src/cli/main.ts declares them). */
+/** What the commands whose last positional is a list expect there (src/cli/commands.ts declares them). */
 const LIST_POSITIONALS: Record<string, string> = {
   scan: "<dirs>: one or more folders to scan",
   migrate: "<apps>: an app folder, or several (or a folder of apps) for a fleet",
@@ -41,7 +41,7 @@ export function printUsageError(io: Io, message: string, opts: { hint?: string; 
 }
 
 /** One error as the JSON object --json runs print on stdout (see printUsageError). */
-export function printJsonError(io: Io, error: { code: string; message: string; hint?: string; help?: string }): void {
+function printJsonError(io: Io, error: { code: string; message: string; hint?: string; help?: string }): void {
   io.out(JSON.stringify({ errors: [error] }, null, 2) + "\n");
 }
 
@@ -138,4 +138,12 @@ export function argumentError(messages: string[], argv: string[], options: strin
     return `too many arguments: got ${m[1]}, expected at most ${m[2]}`;
   }
   return first;
+}
+
+/** An error no check foresaw: one line and a hint, never a stack trace (and JSON too with --json). */
+export function printInternalError(io: Io, e: unknown, json: boolean): void {
+  const message = `internal error: ${e instanceof Error ? e.message : String(e)}`;
+  const hint = "Please report it with the command you ran.";
+  io.err(`hookshift: ${message}\n${hint}\n`);
+  if (json) printJsonError(io, { code: "internal", message, hint });
 }

@@ -34,7 +34,7 @@ export async function runVerify(opts: VerifyOptions & { json: boolean; report?: 
     result = await verify({ ...opts, onWebhook });
   } catch (e) {
     bar.stop();
-    if (e instanceof UsageError) throw e; // main.ts prints it with the pointer to --help
+    if (e instanceof UsageError) throw e; // commands.ts prints it with the pointer to --help
     io.err(`hookshift: error: verify failed: ${e instanceof Error ? e.message : String(e)}\n`);
     return 1;
   }

@@ -1,5 +1,5 @@
 // verify's defaults, in a file of their own so the CLI can show them in its help without loading
-// verify (src/cli/main.ts builds every command's options, and start-up time matters).
+// verify (src/cli/commands.ts builds every command's options, and start-up time matters).
 
 /** Most cases per webhook, over every round (`--cases`): enough for a webhook's config cases, its source cases and two rounds aimed at branches, on 2 cores. */
 export const DEFAULT_MAX_CASES = 40;

@@ -32,13 +32,15 @@ register("data:text/javascript," + encodeURIComponent(\`
 export async function resolve(spec, ctx, next) {
   const m = /^(@[^/]+\\\\/[^/]+|[^./][^/:]*)/.exec(spec);
   if (m && !spec.startsWith("node:")) process.stderr.write("import " + m[1] + "\\\\n");
+  // and the yargs commands (src/cli/commands.ts), which main.ts loads only when it cannot answer alone
+  if (spec === "./commands.js") process.stderr.write("module commands.js\\\\n");
   return next(spec, ctx);
 }\`));`)}`;
 
-function packagesLoaded(args: string[], env: Record<string, string> = {}): { out: string; packages: Set<string> } {
+function packagesLoaded(args: string[], env: Record<string, string> = {}): { out: string; packages: Set<string>; commands: boolean } {
   const r = spawnSync(process.execPath, ["--import", HOOK, BIN, ...args], { encoding: "utf8", env: { ...process.env, NO_COLOR: "1", ...env } });
   const packages = new Set([...r.stderr.matchAll(/^import (\S+)$/gm)].map((m) => m[1]));
-  return { out: r.stdout, packages };
+  return { out: r.stdout, packages, commands: /^module commands\.js$/m.test(r.stderr) };
 }
 
 describe("start-up", () => {
@@ -59,6 +61,9 @@ describe("start-up", () => {
     const again = packagesLoaded(["--help"], env);
     expect(again.out).toBe(out);
     expect(again.packages.has("yargs")).toBe(false);
+    // Nor the commands' declarations (src/cli/commands.ts and the option modules it imports).
+    expect(again.commands).toBe(false);
+    expect(packagesLoaded(["--help", "--no-color"], env).commands).toBe(true);
   });
 
   it("callers loads no compiler, no runtime and no report renderer (it redacts plain text only)", () => {
@@ -76,7 +81,8 @@ describe("start-up", () => {
   });
 
   it("scan parses with one TypeScript compiler and loads neither ts-morph (its rules only detect: src/rewrite/engine.ts) nor yargs", () => {
-    const { out, packages } = packagesLoaded(["scan", fixture("demo"), "--json"]);
+    const loaded = packagesLoaded(["scan", fixture("demo"), "--json"]);
+    const { out, packages } = loaded;
     // It ran, and the rules whose edits need ts-morph's tree were among those deciding its findings.
     const demo = (JSON.parse(out) as { apps: { webhooks: { respondResult: boolean | null; validationMethod: string | null }[] }[] }).apps[0]!;
     expect(demo.webhooks.some((w) => w.respondResult === false)).toBe(true);
@@ -86,8 +92,9 @@ describe("start-up", () => {
     expect(packages.has("@ts-morph/common")).toBe(true);
     expect(packages.has("typescript")).toBe(false);
     expect(packages.has("ts-morph")).toBe(false);
-    // Its plain form runs without yargs (src/cli/plain-scan.ts).
+    // Its plain form runs without yargs (src/cli/plain-scan.ts) or the commands' declarations.
     expect(packages.has("yargs")).toBe(false);
+    expect(loaded.commands).toBe(false);
   });
 
   it("migrate --dry-run of the same app still writes its rewrites with ts-morph", () => {
