@@ -471,17 +471,14 @@ export class FunctionRuntime {
   }
 
   #answerDb(worker: Worker, slot: Slot, req: DbRequest): void {
-    const { rpc } = req;
+    const { kind: _kind, rpc, ...call } = req;
+    void _kind;
     const answer = (reply: DbReply) => {
       if (slot.worker === worker) worker.postMessage(reply);
     };
     const fail = (err: unknown) => answer({ kind: "db-result", rpc, ok: false, message: err instanceof Error ? err.message : String(err) });
-    // The backend's fields as a literal (an object rest copy is a slow runtime call in V8), and one
-    // promise step to the reply instead of three (bench/README.md, serve, 2026-12-07).
-    const call: Omit<DbRequest, "kind" | "rpc"> =
-      req.collection !== undefined
-        ? { service: req.service, db: req.db, collection: req.collection, method: req.method, args: req.args }
-        : { service: req.service, db: req.db, method: req.method, args: req.args };
+    // One promise step to the reply instead of three (bench/README.md, serve, 2026-12-07); a backend
+    // that throws before it returns a promise answers the function with that error.
     let pending: Promise<string>;
     try {
       pending = this.#db(call);
