@@ -20,6 +20,18 @@ export interface SourceFacts {
   firstResponseCall?: { line: number; column: number };
   /** Every `context.services.get(...)` call, in source order: what the service-client rules edit. */
   serviceCalls: ServiceCall[];
+  /**
+   * What the rules ask of the exported function (find-exported.ts), as data: set only by scan's
+   * analysis cache (read/analysis-cache.ts), whose facts come without a tree; null when no rule may
+   * write into the function. Left out, the rewrite engine asks the tree.
+   */
+  exportedFunction?: ExportedFunctionFacts | null;
+}
+
+/** The exported function a rule may write into: its parameter count and its head (find-exported.ts `exportedFunctionHead`). */
+export interface ExportedFunctionFacts {
+  params: number;
+  head: { start: number; end: number };
 }
 
 /** A `context.services.get(<arg>)` call, located by offsets into the source text. */

@@ -19,6 +19,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { cacheDir } from "../util/cache-dir.js";
+import { staticImports } from "../util/static-imports.js";
 import { writeTextFile } from "../util/write-text.js";
 import type { Io } from "./io.js";
 
@@ -63,21 +64,6 @@ function slot(argv: string[], io: Io): { file: string; key: string } | undefined
     .digest("hex")
     .slice(0, 32);
   return { file: path.join(dir, `${name}.json`), key: hash.digest("hex") };
-}
-
-/**
- * `file` and every module it imports statically, transitively (relative specifiers in tsc's
- * output: `import … from "./x.js"`, `export … from "../y.js"`, `import "./z.js"`); `import()`
- * is not followed: what loads that way runs a command, not its help.
- */
-function staticImports(file: string, seen = new Set<string>()): Set<string> {
-  if (seen.has(file)) return seen;
-  seen.add(file);
-  const text = readFileSync(file, "utf8");
-  for (const m of text.matchAll(/^\s*(?:import|export)\b[^;("'`]*?["'](\.\.?\/[^"']+)["'];?\s*$/gm)) {
-    staticImports(path.resolve(path.dirname(file), m[1]!), seen);
-  }
-  return seen;
 }
 
 /** The stored help for `argv`, when its key still matches; else undefined (yargs renders it). */

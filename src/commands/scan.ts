@@ -29,7 +29,8 @@ export async function scanFolders(dirs: string[], cwd = process.cwd(), onProgres
     for (const f of found) {
       if (apps.some((a) => a.root === f.root)) continue;
       try {
-        apps.push(await readApp(f.root, f.detection));
+        // Sources an earlier scan analysed are not parsed again (app/read/analysis-cache.ts).
+        apps.push(await readApp(f.root, f.detection, undefined, { cacheAnalyses: true }));
         onProgress?.({ phase: "read", done: apps.length, total: toRead, unit: "apps" });
       } catch (e) {
         // Readers report bad input as findings; this is for what they did not foresee. One app

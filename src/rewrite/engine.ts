@@ -1,6 +1,6 @@
 // The rewrite engine: let every applicable rule analyse a function source and return text edits,
 // then apply all edits in one pass. Rules decide what they change from config, the reader's facts
-// (source-facts.ts) and the compiler's tree (find-exported.ts); what they change inside the exported
+// (source-facts.ts) and the compiler's tree (app/find-exported.ts); what they change inside the exported
 // function they write with ts-morph over the reader's one TypeScript parse (wrapped with
 // `createWrappedNode`: no second parse), in a rule's `inFunction` part, which only a run that writes
 // the source calls: detection alone (scan) loads no ts-morph. What depends on the run-time path,
@@ -15,9 +15,9 @@ import { positionAt } from "../app/json.js";
 import type { EndpointEntry } from "../app/model.js";
 import { analyseSource, parseSource, releaseTree, treeOf, type SourceFacts } from "../app/source-facts.js";
 import type { Risk } from "../plan/types.js";
-import { ts } from "../util/typescript.js";
+import { typescript } from "../util/compiler.js";
 import { compatEdit, type CompatPart } from "./compat.js";
-import { exportedFunctionHead, exportedFunctionNode } from "./find-exported.js";
+import { exportedFunctionHead, exportedFunctionNode } from "../app/find-exported.js";
 import { morph } from "./ts-morph.js";
 import { MARKER, type InFunctionChange, type Rule, type RuleContext, type RuleResult, type RuleSource, type TextEdit, type ValueFile } from "./types.js";
 
@@ -47,8 +47,12 @@ export interface RewriteOutcome {
 }
 
 // What `createSourceFile(..., setParentNodes: true)` runs after a parse (JSDoc nodes included);
-// exported by the compiler at run time, absent from its typings.
-const setParentRecursive = (ts as unknown as { setParentRecursive(node: import("typescript").Node, incremental: boolean): void }).setParentRecursive;
+// exported by the compiler at run time, absent from its typings. Read at the call, not on import:
+// importing the engine loads no compiler (a command starts reading it while its modules load:
+// util/code-cache.ts `prefetch`).
+function setParentRecursive(node: TS.Node, incremental: boolean): void {
+  (typescript() as unknown as { setParentRecursive(node: TS.Node, incremental: boolean): void }).setParentRecursive(node, incremental);
+}
 
 /** `text`'s tree as the compiler made it: the reader's parse when `facts` came from it, else one parse here. */
 function compilerTreeFor(text: string, facts?: SourceFacts): TS.SourceFile {
@@ -97,8 +101,11 @@ export function rewriteSource(
   const compilerTree = () => (plain ??= compilerTreeFor(text, facts));
   let sf: SourceFile | undefined;
   const tree = () => (sf ??= morphTreeOf(compilerTree()));
+  // What scan's analysis cache kept of the exported function (source-facts.ts), so a cached source
+  // is decided without a tree; else the tree says.
+  const known = facts?.exportedFunction;
   const source: RuleSource = {
-    exportedParams: () => exportedFunctionNode(compilerTree())?.parameters.length,
+    exportedParams: () => (known !== undefined ? known?.params : exportedFunctionNode(compilerTree())?.parameters.length),
   };
   const fullCtx: RuleContext = { ...ctx, eol: eolOf(text) };
   // Each rule's result, in the rules' order; `failed` once it threw (it then changes nothing).
@@ -113,9 +120,9 @@ export function rewriteSource(
   }
 
   // The parts on ts-morph's tree. Left out when only detecting and nothing they write could meet
-  // another edit (theirs stay in the function's head: find-exported.ts) or move a marker's line:
+  // another edit (theirs stay in the function's head: app/find-exported.ts) or move a marker's line:
   // the source then changes, and how is migrate's to write.
-  const head = () => exportedFunctionHead(compilerTree());
+  const head = () => (known !== undefined ? known?.head : exportedFunctionHead(compilerTree()));
   const meets = (e: TextEdit) => e.text.includes(MARKER) || (head() !== undefined && e.start < head()!.end && e.end > head()!.start);
   const inside = results.filter((x) => x.r?.inFunction);
   const writeInFunction = write || (inside.length > 0 && (text.includes(MARKER) || results.some((x) => x.r?.edits.some(meets))));

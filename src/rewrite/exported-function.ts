@@ -1,12 +1,12 @@
 // The edits that change the function a source exports in place, on ts-morph's tree: statements at
 // the start of its body, and the `request` / `response` parameters it lacks. Which function that
 // is, and whether a rule may write into it at all, is decided on the compiler's tree
-// (find-exported.ts), where detection reads it without ts-morph; otherwise a rule hands its change
+// (app/find-exported.ts), where detection reads it without ts-morph; otherwise a rule hands its change
 // to the compat block (compat.ts).
 
 import type { ArrowFunction, FunctionDeclaration, FunctionExpression, Node as MorphNode, SourceFile } from "ts-morph";
 import type * as TS from "typescript";
-import { exportedFunctionNode, identifiersIn } from "./find-exported.js";
+import { exportedFunctionNode, identifiersIn } from "../app/find-exported.js";
 import { morph } from "./ts-morph.js";
 import type { TextEdit } from "./types.js";
 
@@ -16,7 +16,7 @@ export type ExportedFunction = FunctionExpression | ArrowFunction | FunctionDecl
 // twilio-payload all do): the engine hands every rule the same wrapped tree.
 const wrapped = new WeakMap<SourceFile, ExportedFunction | null>();
 
-/** The exported function as a ts-morph node of `sf`, or undefined when it cannot be decided (find-exported.ts). */
+/** The exported function as a ts-morph node of `sf`, or undefined when it cannot be decided (app/find-exported.ts). */
 export function exportedFunction(sf: SourceFile): ExportedFunction | undefined {
   let fn = wrapped.get(sf);
   if (fn === undefined) wrapped.set(sf, (fn = wrap(sf) ?? null));

@@ -76,7 +76,7 @@ export interface InFunctionChange {
 
 /** What a rule reads of a source besides its text and facts, on the compiler's tree (no ts-morph). */
 export interface RuleSource {
-  /** The exported function's parameter count; undefined when no rule may write into it (find-exported.ts). */
+  /** The exported function's parameter count; undefined when no rule may write into it (app/find-exported.ts). */
   exportedParams(): number | undefined;
 }
 

@@ -1,7 +1,8 @@
 // hookshift's folder in the user's cache folder: $XDG_CACHE_HOME (when absolute), else ~/.cache,
 // ~/Library/Caches on macOS, %LOCALAPPDATA% on Windows. One subfolder per hookshift version, so an
 // upgrade never reads an older version's files (delete the old ones freely: everything in it is
-// made again when missing). What is kept there: code-cache.ts, cli/help-cache.ts.
+// made again when missing). What is kept there: code-cache.ts, cli/help-cache.ts,
+// app/read/analysis-cache.ts.
 
 import os from "node:os";
 import path from "node:path";

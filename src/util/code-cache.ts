@@ -4,12 +4,15 @@
 // again in every run: its load took 430 ms of CPU here, 260 ms with the cache (bench/README.md,
 // "Start-up").
 //
-// The cache is a file per source content (its SHA-256), Node build and flags, in the user's cache
-// folder (cache-dir.ts: $XDG_CACHE_HOME, else ~/.cache, ...), under hookshift/<version>/v8/.
-// Keyed by content, never by path or modification time, so a changed file can never meet another
-// file's cache; V8 checks its own version and flags as well, and refuses a cache that does not fit
-// (it is then written again). Anything that goes wrong with the cache folder (unset home, read-only,
-// full, a permission model that forbids it) only means the file is compiled as `require` would.
+// The cache is a file per source content, Node build and flags, in the user's cache folder
+// (cache-dir.ts: $XDG_CACHE_HOME, else ~/.cache, ...), under hookshift/<version>/v8/. Keyed by
+// content, never by path or modification time, so a changed file can never meet another file's
+// cache: the content's CRC-32 and length, as Node's own compile cache keys a source (nodejs/node,
+// src/compile_cache.cc, `GetHash`); a SHA-256 of the 9 MB took 18-20 ms of every start here, the
+// CRC-32 2 ms. V8 checks its own version, flags and the source's length as well, and refuses a
+// cache that does not fit (it is then written again). Anything that goes wrong with the cache
+// folder (unset home, read-only, full, a permission model that forbids it) only means the file is
+// compiled as `require` would.
 
 import { isAscii } from "node:buffer";
 import { createHash } from "node:crypto";
@@ -17,6 +20,7 @@ import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node
 import { createRequire, Module } from "node:module";
 import path from "node:path";
 import { Script } from "node:vm";
+import { crc32 } from "node:zlib";
 import { cacheDir } from "./cache-dir.js";
 
 const require = createRequire(import.meta.url);
@@ -34,8 +38,8 @@ export function requireWithCodeCache(file: string): unknown {
   // Node's flags too: V8 refuses a cache made under other flags (a fleet's workers run with
   // --interrupt-budget), and one file for both would be rewritten by each in turn.
   const flags = `${process.execArgv.join(" ")}\0${process.env.NODE_OPTIONS ?? ""}`;
-  const key = createHash("sha256").update(bytes).update(`\0${process.version}\0${process.arch}\0${flags}`).digest("hex");
-  const base = dir && path.join(dir, key.slice(0, 40));
+  const build = createHash("sha256").update(`${process.version}\0${process.arch}\0${flags}`).digest("hex").slice(0, 16);
+  const base = dir && path.join(dir, `${crc32(bytes).toString(16).padStart(8, "0")}-${bytes.length.toString(16)}-${build}`);
   // An all-ASCII file's cache says so in its name: the key hashes the content, so finding that
   // cache spares checking the 9 MB again (11-17 ms here; bench/README.md, "Start-up").
   let cachedData = base ? readCache(`${base}.ascii.bin`) : undefined;

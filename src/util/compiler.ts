@@ -27,8 +27,15 @@ const tsMorphCommonFile = createRequire(tsMorphFile).resolve("@ts-morph/common")
 let compiler: typeof TS | undefined;
 let tsMorph: typeof import("ts-morph") | undefined;
 
+const compilerFile = path.join(path.dirname(tsMorphCommonFile), "typescript.js");
+
+/** The package.json of the package that ships the compiler: its version names the compiler's. */
+export function compilerPackageFile(): string {
+  return path.join(path.dirname(tsMorphCommonFile), "..", "package.json");
+}
+
 export function typescript(): typeof TS {
-  return (compiler ??= requireWithCodeCache(path.join(path.dirname(tsMorphCommonFile), "typescript.js")) as typeof TS);
+  return (compiler ??= requireWithCodeCache(compilerFile) as typeof TS);
 }
 
 /**

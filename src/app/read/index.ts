@@ -16,13 +16,20 @@ import { Listing } from "./listing.js";
 import { walkApp, type AppWalk } from "./walk.js";
 import type { OnProgress } from "../../util/progress.js";
 import { readWebhook } from "./webhook.js";
+import { AnalysisCache } from "./analysis-cache.js";
+import type { SourceCheck } from "./source.js";
 
 /** Folders never treated as part of an app's services (tool caches, VCS metadata). */
 const IGNORED_DIRS = new Set([".git", "node_modules", ".DS_Store"]);
 
-export async function readApp(rootArg: string, detection?: Detection, onProgress?: OnProgress): Promise<App> {
+/**
+ * `cacheAnalyses` (scan): webhook sources analysed by an earlier scan of this app are not parsed
+ * again (analysis-cache.ts). Their facts then come without a tree, which only detection can use.
+ */
+export async function readApp(rootArg: string, detection?: Detection, onProgress?: OnProgress, { cacheAnalyses = false } = {}): Promise<App> {
   const root = path.resolve(rootArg);
   const realRoot = await realpath(root).catch(() => root);
+  const analyses = cacheAnalyses ? AnalysisCache.open(realRoot) : undefined;
   const det = detection ?? (await detectApp(root, realRoot));
   const findings: Finding[] = [...(det?.findings ?? [])];
 
@@ -95,7 +102,7 @@ export async function readApp(rootArg: string, detection?: Detection, onProgress
     for (const dirName of serviceFolders(listing, top)) {
       const service = await readService(root, realRoot, top, dirName, findings);
       app.services.push(service);
-      app.webhooks.push(...(await readServiceWebhooks(root, realRoot, service, listing, findings)));
+      app.webhooks.push(...(await readServiceWebhooks(root, realRoot, service, listing, findings, analyses?.check)));
       onProgress?.({ phase: "read", done: app.services.length, total: serviceTotal, unit: "services" });
     }
   }
@@ -115,6 +122,7 @@ export async function readApp(rootArg: string, detection?: Detection, onProgress
     if (r.ok) app.convertedSources[name] = r.text;
   }
   app.layout = layoutOf(app, det);
+  await analyses?.save();
   return app;
 }
 
@@ -281,7 +289,14 @@ function serviceFolders(listing: Listing, rel: string): string[] {
   return listing.subdirs(rel).filter((d) => !IGNORED_DIRS.has(d));
 }
 
-async function readServiceWebhooks(root: string, realRoot: string, service: Service, listing: Listing, findings: Finding[]): Promise<Webhook[]> {
+async function readServiceWebhooks(
+  root: string,
+  realRoot: string,
+  service: Service,
+  listing: Listing,
+  findings: Finding[],
+  check?: SourceCheck,
+): Promise<Webhook[]> {
   const layoutFor = (nested: boolean): WebhookLayout => (service.root === "services" ? "A" : service.root === "https_endpoints" ? "C" : nested ? "B" : "B′");
   const locations: { dirName: string; dir: string; layout: WebhookLayout }[] = [];
 
@@ -311,7 +326,7 @@ async function readServiceWebhooks(root: string, realRoot: string, service: Serv
 
   const webhooks: Webhook[] = [];
   for (const loc of locations) {
-    const wh = readWebhook(root, realRoot, { service, ...loc }, listing);
+    const wh = readWebhook(root, realRoot, { service, ...loc }, listing, check);
     if (service.type !== "http" && service.type !== "github" && service.type !== "twilio") {
       wh.findings.push(
         finding("warning", "unsupported-service-type", `Webhook of a "${service.type}" service: hookshift converts http, github and twilio webhooks`, {

@@ -5,10 +5,13 @@
 // The compiler package itself (loaded by util/typescript.ts), not ts-morph's bundled copy: loading
 // ts-morph costs a fifth of a second more, and only a rule that asks for a tree needs it.
 import type * as TS from "typescript";
-import { ts } from "../../util/typescript.js";
+import { typescript } from "../../util/compiler.js";
 import { finding, type Finding } from "../findings.js";
 import { positionAt } from "../json.js";
 import { factsOf, MAX_SOURCE_DEPTH, parseSource, SourceTooDeep, type SourceFacts } from "../source-facts.js";
+
+/** `checkSource`, or a cache of what it found (analysis-cache.ts). */
+export type SourceCheck = (text: string, file: string) => { findings: Finding[]; facts?: SourceFacts };
 
 /**
  * Parses a webhook source once: its syntax findings and its facts. A source nested too deeply to
@@ -63,7 +66,7 @@ function checkParsedSyntax(sf: TS.SourceFile, text: string, file: string): Findi
   // parseDiagnostics is how the compiler itself reads syntax errors off a lone source file.
   const diagnostics = (sf as unknown as { parseDiagnostics?: TS.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
   const out: Finding[] = diagnostics.slice(0, 3).map((d) =>
-    finding("error", "source-syntax", `JavaScript syntax error: ${ts.flattenDiagnosticMessageText(d.messageText, " ")}`, {
+    finding("error", "source-syntax", `JavaScript syntax error: ${typescript().flattenDiagnosticMessageText(d.messageText, " ")}`, {
       file,
       ...positionAt(text, d.start),
       hint: "Fix the source; App Services would not load this function either.",

@@ -3,12 +3,12 @@
 
 import { clip, finding, hasErrors, type Finding } from "../findings.js";
 import type { Node } from "jsonc-parser";
-import { keepTree, locate, parseJson, positionAt, type ParsedJson } from "../json.js";
+import { keepTree, parseJson, positionAt, type ParsedJson } from "../json.js";
 import type { AuthMode, HttpMethod, JsonFile, Service, ValidationMethod, Webhook, WebhookConfig, WebhookLayout } from "../model.js";
 import { validate } from "../schemas/index.js";
 import { readAppFileSync, readPlainFile } from "../../util/fs.js";
 import type { Listing } from "./listing.js";
-import { checkSource } from "./source.js";
+import { checkSource, type SourceCheck } from "./source.js";
 
 export interface WebhookLocation {
   service: Service;
@@ -18,7 +18,7 @@ export interface WebhookLocation {
   layout: WebhookLayout;
 }
 
-export function readWebhook(root: string, realRoot: string, loc: WebhookLocation, listing?: Listing): Webhook {
+export function readWebhook(root: string, realRoot: string, loc: WebhookLocation, listing?: Listing, check: SourceCheck = checkSource): Webhook {
   // A file the walk saw as a plain file needs no link check before it is read (listing.ts).
   const read = (rel: string) => (listing?.isPlainFile(rel) ? readPlainFile(root, realRoot, rel) : readAppFileSync(root, realRoot, rel));
   const findings: Finding[] = [];
@@ -63,7 +63,7 @@ export function readWebhook(root: string, realRoot: string, loc: WebhookLocation
       const schemaFindings = validate("webhook-config", obj, cfgRead.text, configPath, parsed);
       findings.push(...schemaFindings);
       if (!hasErrors(schemaFindings)) {
-        const at = (p: (string | number)[]) => ({ file: configPath, ...locate(parsed.tree, cfgRead.text, p) });
+        const at = (p: (string | number)[]) => ({ file: configPath, ...parsed.locate(p) });
         const cfg = normalise(obj, loc.service.type, findings, at);
         if (typeof obj.name === "string" && obj.name !== loc.dirName) {
           findings.push(
@@ -108,7 +108,7 @@ export function readWebhook(root: string, realRoot: string, loc: WebhookLocation
   } else {
     webhook.source = src.text;
     // One parse for the syntax check and the facts the planner asks about.
-    const checked = checkSource(src.text, sourcePath);
+    const checked = check(src.text, sourcePath);
     findings.push(...checked.findings);
     webhook.sourceFacts = checked.facts;
   }

@@ -1,7 +1,9 @@
 // The function a source exports, found on the compiler's own tree (the reader's parse), without
 // ts-morph: deciding what a rule would change is detection, which `scan` runs too, and loading
-// ts-morph costs it 0.15-0.2 s (bench/README.md, "Start-up"). exported-function.ts hands the node
-// found here to the rewrite as a ts-morph node, so detection and rewrite agree by construction.
+// ts-morph costs it 0.15-0.2 s (bench/README.md, "Start-up"). rewrite/exported-function.ts hands the
+// node found here to the rewrite as a ts-morph node, so detection and rewrite agree by construction.
+// It sits with the reader's analysis (source-facts.ts) because what it finds is kept with a source's
+// facts in scan's analysis cache (read/analysis-cache.ts).
 //
 // A rule writes into the function only when it can find it for certain (one `exports = <function>`
 // at the top level, or `exports = name` of one function declared there) and the source does not
@@ -9,6 +11,7 @@
 
 import type * as TS from "typescript";
 import { typescript } from "../util/compiler.js";
+import type { ExportedFunctionFacts } from "./source-facts.js";
 
 export type ExportedFunctionNode = TS.FunctionExpression | TS.ArrowFunction | TS.FunctionDeclaration;
 
@@ -65,6 +68,13 @@ export function exportedFunctionHead(sf: TS.SourceFile): { start: number; end: n
   const ts = typescript();
   const first = (fn.body as TS.Block).statements.find((st) => !(ts.isExpressionStatement(st) && ts.isStringLiteral(st.expression)));
   return { start: fn.getStart(sf), end: first ? first.getStart(sf) : fn.body.end };
+}
+
+/** What `exportedFunctionNode` and `exportedFunctionHead` say of `sf`, as data (source-facts.ts). */
+export function exportedFunctionFacts(sf: TS.SourceFile): ExportedFunctionFacts | null {
+  const fn = exportedFunctionNode(sf);
+  const head = exportedFunctionHead(sf);
+  return fn && head ? { params: fn.parameters.length, head } : null;
 }
 
 function unparenthesized(node: TS.Node): TS.Node {
