@@ -13,14 +13,12 @@
 // test/cli/help-cache.test.ts compares cached and rendered texts and changes each kind of input.
 
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
+import { existsSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { cacheDir } from "../util/cache-dir.js";
 import { staticImports } from "../util/static-imports.js";
-import { writeTextFile } from "../util/write-text.js";
 import type { Io } from "./io.js";
 
 const HELP = new Set(["--help", "-h"]);
@@ -58,12 +56,26 @@ function slot(argv: string[], io: Io): { file: string; key: string } | undefined
   add(`${io.columns} ${io.color} ${os.availableParallelism()} ${process.version}`);
   for (const [k, v] of Object.entries(process.env).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) if (!SHELL_BOOKKEEPING.has(k)) add(`${k}=${v}`);
   for (const file of staticImports(entry)) add(readFileSync(file));
-  add(readFileSync(createRequire(entry).resolve("yargs/package.json")));
+  add(readFileSync(packageJsonOf("yargs", path.dirname(entry))));
   const name = createHash("sha256")
     .update(`${argv.join("\0")}\0${io.columns}`)
     .digest("hex")
     .slice(0, 32);
   return { file: path.join(dir, `${name}.json`), key: hash.digest("hex") };
+}
+
+/**
+ * `name`'s package.json where Node finds the package: in the node_modules folder nearest `from`.
+ * `require.resolve("yargs/package.json")` finds the same file through the package's exports map,
+ * about 4 ms of a 40 ms `--help` here (bench/README.md, "Start-up"). None found: the caller's catch
+ * lets yargs render the help.
+ */
+function packageJsonOf(name: string, from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    const file = path.join(dir, "node_modules", name, "package.json");
+    if (existsSync(file)) return file;
+    if (path.dirname(dir) === dir) throw new Error(`${name} is not installed above ${from}`);
+  }
 }
 
 /** The stored help for `argv`, when its key still matches; else undefined (yargs renders it). */
@@ -82,6 +94,8 @@ export function cachedHelp(argv: string[], io: Io): string | undefined {
 export async function storeHelp(argv: string[], io: Io, text: string): Promise<void> {
   try {
     const at = slot(argv, io);
+    // Loaded here, not on import: node:fs/promises and the streams it loads cost a stored --help 2 ms.
+    const { writeTextFile } = await import("../util/write-text.js");
     if (at) await writeTextFile(at.file, JSON.stringify({ key: at.key, text } satisfies Stored));
   } catch {
     // read-only or full: the next --help renders it again
