@@ -48,8 +48,8 @@ export interface RewriteOutcome {
 
 // What `createSourceFile(..., setParentNodes: true)` runs after a parse (JSDoc nodes included);
 // exported by the compiler at run time, absent from its typings. Read at the call, not on import:
-// importing the engine loads no compiler (a command starts reading it while its modules load:
-// util/code-cache.ts `prefetch`).
+// importing the engine loads no compiler, so a scan whose sources are all in its analysis cache
+// (app/read/analysis-cache.ts) loads none.
 function setParentRecursive(node: TS.Node, incremental: boolean): void {
   (typescript() as unknown as { setParentRecursive(node: TS.Node, incremental: boolean): void }).setParentRecursive(node, incremental);
 }

@@ -2,8 +2,8 @@
 // planner and the rewrite rules read (source-facts.ts), so an unparsable source.js becomes a
 // finding at its line and column and no source is parsed twice.
 
-// The compiler package itself (loaded by util/typescript.ts), not ts-morph's bundled copy: loading
-// ts-morph costs a fifth of a second more, and only a rule that asks for a tree needs it.
+// The compiler alone (util/compiler.ts, loaded at the first parse), not ts-morph: loading ts-morph
+// costs a fifth of a second more, and only a rule that writes into a function needs it.
 import type * as TS from "typescript";
 import { typescript } from "../../util/compiler.js";
 import { finding, type Finding } from "../findings.js";
