@@ -2,10 +2,10 @@
 // hash reads them (input-hash.ts): one listing, so that the hash of a fleet app can be taken while
 // it is copied and still equal the hash `--resume` takes of the input before deciding to skip it.
 
-import fg from "fast-glob";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { byCodePoint } from "../util/fs.js";
+import { walkTree } from "../util/walk-tree.js";
 
 export interface AppEntry {
   /** Relative to the app, with `/`. */
@@ -15,13 +15,13 @@ export interface AppEntry {
 }
 
 /**
- * Every file, folder and link below `root` (links not followed), but `.git` folders and names
+ * Every file, folder and link below `root` (links not followed), but anything named `.git` and names
  * that are not valid UTF-8 (they come back with U+FFFD in them and lead nowhere; the reader
  * reports them, finding invalid-file-name). In walk order: each folder's names in code-point
  * order, a folder's entries right after it (so a folder comes before what it holds).
  */
 export function appEntries(root: string): AppEntry[] {
-  const found = fg.sync("**/*", { cwd: root, dot: true, onlyFiles: false, followSymbolicLinks: false, objectMode: true, ignore: ["**/.git/**", ".git"] });
+  const found = walkTree(root);
   const list: { key: string; entry: AppEntry }[] = [];
   for (const e of found) {
     if (e.path.includes("\uFFFD") && !existsSync(path.join(root, e.path))) continue;

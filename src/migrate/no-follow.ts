@@ -7,12 +7,12 @@
 //     carries a finding for each (`linkFindings`, computed from the input before writing);
 //   - --in-place: the write is refused, naming the links (`refuseLinks`).
 
-import fg from "fast-glob";
 import { copyFileSync, lstatSync, mkdirSync, readlinkSync, statSync, symlinkSync, unlinkSync } from "node:fs";
 import path from "node:path";
 import { finding, type Finding } from "../app/findings.js";
 import { isInside, toPosix } from "../util/fs.js";
 import { realTarget, type LinkOnPath } from "../util/links.js";
+import { walkTree } from "../util/walk-tree.js";
 import type { FileChange } from "../plan/types.js";
 
 /** A link on the path of one or more changes, with the app-relative paths written through it. */
@@ -172,7 +172,7 @@ export function materialiseLinks(staging: string, inputRoot: string, changes: Fi
  */
 function copyFolder(from: string, to: string, staging: string, realInput: string): void {
   mkdirSync(to, { recursive: true });
-  const entries = fg.sync("**/*", { cwd: from, dot: true, onlyFiles: false, followSymbolicLinks: false, objectMode: true, ignore: ["**/.git/**", ".git"] });
+  const entries = walkTree(from);
   for (const d of entries.filter((e) => e.dirent.isDirectory()).sort((a, b) => a.path.length - b.path.length)) {
     mkdirSync(path.join(to, d.path), { recursive: true });
   }

@@ -3,9 +3,9 @@
 import { mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import fg from "fast-glob";
 import { afterAll, describe, expect, it } from "vitest";
 import { Listing } from "../../src/app/read/listing.js";
+import { walkTree } from "../../src/util/walk-tree.js";
 
 const root = mkdtempSync(path.join(os.tmpdir(), "hookshift-test-listing-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -17,7 +17,7 @@ describe("Listing", () => {
   writeFileSync(path.join(root, "http_endpoints/api/incoming_webhooks/a/source.js"), "exports = 1;");
   writeFileSync(path.join(root, "http_endpoints/api/incoming_webhooks/stray.txt"), "");
   symlinkSync("source.js", path.join(root, "http_endpoints/api/incoming_webhooks/a/link.js"));
-  const listing = new Listing(fg.sync("**/*", { cwd: root, dot: true, onlyFiles: false, followSymbolicLinks: false, objectMode: true }));
+  const listing = new Listing(walkTree(root));
 
   it("lists folders and non-folders per folder, sorted, the root as an empty path", () => {
     expect(listing.subdirs("")).toEqual(["http_endpoints"]);

@@ -1,4 +1,4 @@
-// The app's folder tree as one walk saw it (fast-glob's entries with their types). The reader
+// The app's folder tree as one walk saw it (walk.ts's entries with their types). The reader
 // asks it for the folders and files of each service and webhook folder, and whether a path is a
 // plain file, instead of a readdir or lstat per question: on a 5,000-webhook app that was 15,000
 // system calls on the main thread.
@@ -7,7 +7,7 @@ import path from "node:path";
 import { toPosix } from "../../util/fs.js";
 
 export interface ListedEntry {
-  /** Path relative to the app root, with the platform's separators (as fast-glob gives it). */
+  /** Path relative to the app root, with the platform's separators (as walk.ts gives it). */
   path: string;
   dirent: { isDirectory(): boolean; isSymbolicLink(): boolean; isFile(): boolean };
 }

@@ -1,15 +1,15 @@
-// The one walk of an app's folder tree. fast-glob does not follow links; this follows the links
+// The one walk of an app's folder tree. walkTree does not follow links; this follows the links
 // to folders inside the app, listing each linked folder's content once under the link's path,
 // and none that would loop: a link to a folder the walk is already inside (the folder that holds
 // the link or one above it, also through the links followed to get there) stays a link. Links
 // that leave the app are never followed (reading them would read someone else's files into the
 // app and its report); the caller reports both kinds.
 
-import fg from "fast-glob";
 import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 import { isInside, toPosix } from "../../util/fs.js";
 import { realTarget } from "../../util/links.js";
+import { walkTree } from "../../util/walk-tree.js";
 import type { ListedEntry } from "./listing.js";
 
 interface SkippedLink {
@@ -43,7 +43,7 @@ export function walkApp(root: string, realRoot: string): AppWalk {
 /** Lists `rel` (the app root when "") and follows the folder links in it; `chain` holds the real folders the links followed so far sit in and lead to. */
 function expand(root: string, realRoot: string, rel: string, chain: string[], walk: AppWalk): void {
   const cwd = rel === "" ? root : path.join(root, rel);
-  const found = fg.sync("**/*", { cwd, dot: true, onlyFiles: false, followSymbolicLinks: false, objectMode: true, ignore: ["**/.git/**"] });
+  const found = walkTree(cwd);
   for (const e of found) {
     const entryRel = rel === "" ? e.path : path.join(rel, e.path);
     // A name that is not valid UTF-8 comes back with U+FFFD in it, and that path leads nowhere.

@@ -1,0 +1,53 @@
+// The walk of a folder tree under the app reader's walk (app/read/walk.ts), the --out copy's list
+// of entries (migrate/app-entries.ts) and the copy of a linked folder (migrate/no-follow.ts). The
+// three ran fast-glob ("**/*", dot files, links not followed, `.git` ignored) only as a walker, and
+// loading it was part of every `hookshift scan`'s start-up: a cold `require` of it took 37-42 ms,
+// one of @nodelib/fs.walk (the walker fast-glob runs underneath, the library this would otherwise
+// be) still 18-21 ms, Node's `readdirSync` nothing (2026-12-07, bench/README.md "Start-up"). So
+// it is this small walk over `readdirSync`: it lists what fast-glob listed, in the order fast-glob
+// listed it (compared entry for entry on the fixtures and on a tree of every awkward case), and
+// matches no glob, since none of the three needed one.
+
+import { type Dirent, readdirSync } from "node:fs";
+import path from "node:path";
+
+export interface TreeEntry {
+  /** Relative to the walked folder, "/"-separated. */
+  path: string;
+  /** As `readdirSync` gives it: a link is a link, whatever it leads to. */
+  dirent: Dirent;
+}
+
+/**
+ * Every entry below `root`: folders, files, links and special files, dot files included, links
+ * not followed (a link to a folder is listed, what it holds is not). An entry named `.git` (a
+ * folder, or the file or link a submodule or worktree has there) is left out at every depth, and
+ * so is what it holds: fast-glob's `**\/.git/**` matched the name itself too.
+ *
+ * Breadth first, each folder's names in the order the file system gives them, as @nodelib/fs.walk's
+ * walkSync did. A name that is not valid UTF-8 comes back with U+FFFD in it (Node decodes names as
+ * UTF-8), so a folder with such a name is listed but cannot be opened: like a folder removed during
+ * the walk (ENOENT), it is passed over, and a `root` that is not there lists nothing. Any other
+ * error opening a folder (EACCES) is thrown, naming its absolute path, as fast-glob threw it.
+ */
+export function walkTree(root: string): TreeEntry[] {
+  const entries: TreeEntry[] = [];
+  const queue: { abs: string; rel: string }[] = [{ abs: path.resolve(root), rel: "" }];
+  for (let i = 0; i < queue.length; i++) {
+    const { abs, rel } = queue[i]!;
+    let names: Dirent[];
+    try {
+      names = readdirSync(abs, { withFileTypes: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === "ENOENT") continue;
+      throw err;
+    }
+    for (const dirent of names) {
+      if (dirent.name === ".git") continue;
+      const entryRel = rel === "" ? dirent.name : `${rel}/${dirent.name}`;
+      entries.push({ path: entryRel, dirent });
+      if (dirent.isDirectory()) queue.push({ abs: abs.endsWith("/") ? abs + dirent.name : `${abs}/${dirent.name}`, rel: entryRel });
+    }
+  }
+  return entries;
+}
