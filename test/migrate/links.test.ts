@@ -2,6 +2,7 @@
 // "Symbolic links"): every byte outside --out and the report folder stays as it was.
 
 import { lstat, mkdir, readFile, readdir, readlink, rename, symlink, writeFile } from "node:fs/promises";
+import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { migrate, type MigrateOptions } from "../../src/commands/migrate.js";
@@ -131,6 +132,23 @@ describe("migrate never writes through a symbolic link", () => {
     const f = r.plan!.findings.find((x) => x.code === "symlink-materialised");
     expect(f).toMatchObject({ file: "functions", severity: "warning" });
     expect(f!.needsReview).toBeUndefined();
+  });
+
+  it("--out with a functions/ link inside the app holding a name that is not valid UTF-8: the copy leaves that file out, as the app's copy does", async () => {
+    const tmp = await tempDir();
+    const app = await copyFixture("demo", tmp);
+    await mkdir(path.join(app, "lib"));
+    await rename(path.join(app, "functions"), path.join(app, "lib/functions"));
+    await symlink("lib/functions", path.join(app, "functions"));
+    writeFileSync(Buffer.concat([Buffer.from(path.join(app, "lib/functions/bad")), Buffer.from([0xff])]), "{}");
+    const out = path.join(tmp, "out");
+    const r = await migrate({ ...base, app, out, report: path.join(tmp, "report") });
+    expect(r.errors).toEqual([]);
+    expect(r.plan!.findings.filter((x) => x.code === "invalid-file-name").map((x) => x.file)).toContain("functions/bad\uFFFD");
+    expect((await lstat(path.join(out, "functions"))).isDirectory()).toBe(true);
+    const copied = await readdir(path.join(out, "functions"));
+    expect(copied).toContain("getStatus.js");
+    expect(copied.filter((n) => n.startsWith("bad"))).toEqual([]);
   });
 
   it.each([
