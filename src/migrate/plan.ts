@@ -54,6 +54,10 @@ export function planMigration(app: App, options: PlanOptions): MigrationPlan {
     );
   }
 
+  // A folder the reader could not open (finding unreadable-folder): the converted app would lack
+  // what it holds, so nothing is written.
+  if (app.findings.some((f) => f.code === "unreadable-folder")) plan.blocked = true;
+
   const endpointFile = chooseEndpointFile(app);
   plan.endpointFile = endpointFile.path;
   const manifest = app.functionManifest;

@@ -28,9 +28,11 @@ export interface TreeEntry {
  * walkSync did. A name that is not valid UTF-8 comes back with U+FFFD in it (Node decodes names as
  * UTF-8), so a folder with such a name is listed but cannot be opened: like a folder removed during
  * the walk (ENOENT), it is passed over, and a `root` that is not there lists nothing. Any other
- * error opening a folder (EACCES) is thrown, naming its absolute path, as fast-glob threw it.
+ * error opening a folder (EACCES) goes to `onUnreadable` with the folder's relative path ("" for
+ * `root`), and the walk goes on without what it holds; without `onUnreadable` it is thrown, naming
+ * the folder's absolute path, as fast-glob threw it.
  */
-export function walkTree(root: string): TreeEntry[] {
+export function walkTree(root: string, onUnreadable?: (rel: string, error: NodeJS.ErrnoException) => void): TreeEntry[] {
   const entries: TreeEntry[] = [];
   const queue: { abs: string; rel: string }[] = [{ abs: path.resolve(root), rel: "" }];
   for (let i = 0; i < queue.length; i++) {
@@ -40,7 +42,9 @@ export function walkTree(root: string): TreeEntry[] {
       names = readdirSync(abs, { withFileTypes: true });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === "ENOENT") continue;
-      throw err;
+      if (!onUnreadable) throw err;
+      onUnreadable(rel, err as NodeJS.ErrnoException);
+      continue;
     }
     for (const dirent of names) {
       if (dirent.name === ".git") continue;

@@ -73,7 +73,7 @@ export async function readApp(rootArg: string, detection?: Detection, onProgress
     .map((e) => toPosix(e.path))
     .sort(byCodePoint);
   const listing = new Listing(entries);
-  reportSkippedLinks(walk, findings);
+  reportWalkSkips(walk, findings);
   reportSpecialFiles(
     root,
     special.map((e) => toPosix(e.path)),
@@ -131,7 +131,7 @@ export async function readApp(rootArg: string, detection?: Detection, onProgress
  * files into the app and its report, and copying them would put them into the converted app. It
  * is copied as a link. A link inside the app that would loop is not followed either.
  */
-function reportSkippedLinks(walk: AppWalk, findings: Finding[]): void {
+function reportWalkSkips(walk: AppWalk, findings: Finding[]): void {
   for (const { link, target } of [...walk.outside].sort((a, b) => byCodePoint(a.link, b.link))) {
     findings.push(
       finding(
@@ -145,6 +145,14 @@ function reportSkippedLinks(walk: AppWalk, findings: Finding[]): void {
           hint: "Copy the files into the app (replace the link with a real copy of what it points to), then run hookshift again.",
         },
       ),
+    );
+  }
+  for (const { path: dir, code } of [...walk.unreadable].sort((a, b) => byCodePoint(a.path, b.path))) {
+    findings.push(
+      finding("error", "unreadable-folder", `${dir} cannot be opened (${code}), so nothing in it is read, converted or copied`, {
+        file: dir,
+        hint: "Make the folder readable by the user running hookshift (chmod, chown), then run hookshift again; migrate writes nothing for an app it could not read whole.",
+      }),
     );
   }
   for (const { link, target } of [...walk.loops].sort((a, b) => byCodePoint(a.link, b.link))) {

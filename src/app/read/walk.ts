@@ -28,6 +28,8 @@ export interface AppWalk {
   loops: SkippedLink[];
   /** Entries whose name is not valid UTF-8 (as Node decodes it, with U+FFFD): no path reaches them, so they are left out. */
   badNames: string[];
+  /** Folders that could not be opened (EACCES, …), app-relative ("." for the root), with the error's code: what they hold is not listed. */
+  unreadable: { path: string; code: string }[];
 }
 
 /** Links followed through links, at most; real exports have none or one. */
@@ -35,7 +37,7 @@ const MAX_CHAIN = 8;
 const FOLLOWED_DIR = { isDirectory: () => true, isSymbolicLink: () => true, isFile: () => false };
 
 export function walkApp(root: string, realRoot: string): AppWalk {
-  const walk: AppWalk = { entries: [], outside: [], loops: [], badNames: [] };
+  const walk: AppWalk = { entries: [], outside: [], loops: [], badNames: [], unreadable: [] };
   expand(root, realRoot, "", [], walk);
   return walk;
 }
@@ -43,7 +45,10 @@ export function walkApp(root: string, realRoot: string): AppWalk {
 /** Lists `rel` (the app root when "") and follows the folder links in it; `chain` holds the real folders the links followed so far sit in and lead to. */
 function expand(root: string, realRoot: string, rel: string, chain: string[], walk: AppWalk): void {
   const cwd = rel === "" ? root : path.join(root, rel);
-  const found = walkTree(cwd);
+  const found = walkTree(cwd, (r, error) => {
+    const at = toPosix(rel === "" ? r : r === "" ? rel : path.join(rel, r));
+    walk.unreadable.push({ path: at === "" ? "." : at, code: error.code ?? "error" });
+  });
   for (const e of found) {
     const entryRel = rel === "" ? e.path : path.join(rel, e.path);
     // A name that is not valid UTF-8 comes back with U+FFFD in it, and that path leads nowhere.
