@@ -2,7 +2,7 @@
 // trailing commas; jsonc-parser reads both and tells us where every value sits, so a syntax or
 // schema problem becomes `path:line:column` instead of a stack trace.
 
-import { findNodeAtLocation, parseTree, printParseErrorCode, type Node, type ParseError } from "jsonc-parser";
+import { createScanner, findNodeAtLocation, parseTree, printParseErrorCode, SyntaxKind, type JSONScanner, type Node, type ParseError } from "jsonc-parser";
 import { finding, type Finding } from "./findings.js";
 
 export interface Position {
@@ -45,6 +45,8 @@ export interface ParsedJson {
   /** The position tree (jsonc-parser), built on first use for plain JSON. */
   readonly tree: Node | undefined;
   findings: Finding[];
+  /** `locate(tree, text, path)`; for plain JSON without building the tree (see locatePlain). */
+  locate(path: (string | number)[]): Position;
 }
 
 const LENIENT = { allowTrailingComma: true, disallowComments: false };
@@ -68,7 +70,7 @@ export function parseJson(text: string, file: string): ParsedJson {
       ...positionAt(body, deep),
       hint: "No App Services config nests like this; restore the file from the original export.",
     });
-    return { value: undefined, tree: undefined, findings: [f] };
+    return { value: undefined, tree: undefined, findings: [f], locate: () => START };
   }
   let value: unknown;
   try {
@@ -77,7 +79,7 @@ export function parseJson(text: string, file: string): ParsedJson {
     return parseLenient(body, file);
   }
   const lone = loneSurrogate(body, value, file);
-  if (lone) return { value: undefined, tree: undefined, findings: [lone] };
+  if (lone) return { value: undefined, tree: undefined, findings: [lone], locate: () => START };
   let tree: Node | undefined;
   let built = false;
   return {
@@ -90,6 +92,7 @@ export function parseJson(text: string, file: string): ParsedJson {
       }
       return tree;
     },
+    locate: (path) => (built ? locate(tree, body, path) : locatePlain(body, path)),
   };
 }
 
@@ -112,11 +115,11 @@ function parseLenient(body: string, file: string): ParsedJson {
     if (errors.length === 0) {
       findings.push(finding("error", "json-syntax", "JSON syntax error: the file is empty", { file, line: 1, column: 1 }));
     }
-    return { value: undefined, tree: undefined, findings };
+    return { value: undefined, tree: undefined, findings, locate: () => START };
   }
   const value = nodeValue(tree);
   const lone = loneSurrogate(body, value, file);
-  if (lone) return { value: undefined, tree: undefined, findings: [lone] };
+  if (lone) return { value: undefined, tree: undefined, findings: [lone], locate: () => START };
   // It parsed leniently but not with JSON.parse: comments or trailing commas.
   findings.push(
     finding("warning", "json-nonstandard", "The file uses comments or trailing commas, which plain JSON does not allow", {
@@ -126,7 +129,7 @@ function parseLenient(body: string, file: string): ParsedJson {
       hint: "hookshift reads it; App Services tools may not. Remove the comments and trailing commas.",
     }),
   );
-  return { value, tree, findings };
+  return { value, tree, findings, locate: (path) => locate(tree, body, path) };
 }
 
 /** Deeper than any App Services config, and far from where the parsers run out of stack (about 3,500 levels). */
@@ -254,6 +257,63 @@ export function locate(tree: Node | undefined, text: string, path: (string | num
   return { line: 1, column: 1 };
 }
 
+const START: Position = { line: 1, column: 1 };
+
+/**
+ * `locate(parseTree(text), text, path)` for a text JSON.parse accepted (no comments, no trailing
+ * commas), without building the tree: jsonc-parser's scanner steps over every value off the path
+ * and stops at the last segment it finds. A difference finding points into a webhook's config,
+ * and building that config's whole tree for one position was a tenth of planning a 5,000-webhook
+ * app. As in `findNodeAtLocation`, the first of duplicate keys is the one found.
+ */
+function locatePlain(text: string, path: (string | number)[]): Position {
+  const scanner = createScanner(text, true);
+  let token = scanner.scan();
+  if (token === SyntaxKind.EOF) return START;
+  // The deepest node found so far; for a property's value, its key (where a reader looks).
+  let at = scanner.getTokenOffset();
+  for (const segment of path) {
+    const open = typeof segment === "string" ? SyntaxKind.OpenBraceToken : SyntaxKind.OpenBracketToken;
+    const close = typeof segment === "string" ? SyntaxKind.CloseBraceToken : SyntaxKind.CloseBracketToken;
+    if (token !== open) break;
+    token = scanner.scan();
+    let found = false;
+    for (let index = 0; token !== close && token !== SyntaxKind.EOF; index++) {
+      if (typeof segment === "string") {
+        const key = scanner.getTokenValue();
+        const keyAt = scanner.getTokenOffset();
+        scanner.scan(); // the colon
+        token = scanner.scan();
+        if (key === segment) {
+          at = keyAt;
+          found = true;
+          break;
+        }
+      } else if (index === segment) {
+        at = scanner.getTokenOffset();
+        found = true;
+        break;
+      }
+      token = skipValue(scanner, token);
+      if (token === SyntaxKind.CommaToken) token = scanner.scan();
+    }
+    if (!found) break;
+  }
+  return positionAt(text, at);
+}
+
+/** Steps over the value that starts with `token`; returns the token after it. */
+function skipValue(scanner: JSONScanner, token: SyntaxKind): SyntaxKind {
+  if (token === SyntaxKind.OpenBraceToken || token === SyntaxKind.OpenBracketToken) {
+    for (let depth = 1; depth > 0 && token !== SyntaxKind.EOF; ) {
+      token = scanner.scan();
+      if (token === SyntaxKind.OpenBraceToken || token === SyntaxKind.OpenBracketToken) depth++;
+      else if (token === SyntaxKind.CloseBraceToken || token === SyntaxKind.CloseBracketToken) depth--;
+    }
+  }
+  return scanner.scan();
+}
+
 /** JSON Pointer (`/options/httpMethod`) to a path array. */
 export function pointerToPath(pointer: string): (string | number)[] {
   if (!pointer) return [];
@@ -264,19 +324,19 @@ export function pointerToPath(pointer: string): (string | number)[] {
     .map((seg) => (/^\d+$/.test(seg) ? Number(seg) : seg));
 }
 
-// A config file's parse, kept so its position tree is built at most once however many findings
-// point into it (and not at all when none does).
-const parses = new WeakMap<object, { readonly tree: Node | undefined }>();
+// A config file's parse, kept so it is made at most once however many findings point into it
+// (and a plain JSON file's position tree is never built for them: ParsedJson.locate).
+const parses = new WeakMap<object, Pick<ParsedJson, "locate">>();
 
 /** Records the parse the reader already made of `file`, so `locateIn` never parses it again. */
-export function keepTree<T extends object>(file: T, parsed: { readonly tree: Node | undefined }): T {
+export function keepTree<T extends object>(file: T, parsed: Pick<ParsedJson, "locate">): T {
   parses.set(file, parsed);
   return file;
 }
 
-/** Position of a JSON path in a file the reader kept (`JsonFile`), building its tree at most once. */
+/** Position of a JSON path in a file the reader kept (`JsonFile`), parsing it at most once. */
 export function locateIn(file: { text: string; path: string }, path: (string | number)[]): Position {
   let parsed = parses.get(file);
   if (!parsed) parses.set(file, (parsed = parseJson(file.text, file.path)));
-  return locate(parsed.tree, file.text, path);
+  return parsed.locate(path);
 }

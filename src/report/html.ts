@@ -322,7 +322,11 @@ function renderIndexPage(report: Report, layout: Layout, css: string, sink: Text
   const title = `hookshift migration report: ${appTitle(report)}`;
   const split = layout.pages.length > 0;
   const push = (...parts: string[]) => {
-    for (const p of parts) sink.write(p + "\n");
+    for (const p of parts) {
+      // Two writes: `p + "\n"` would be copied whole once more when the sink encodes it.
+      sink.write(p);
+      sink.write("\n");
+    }
   };
   head(sink, title, css);
   if (report.webhooks.length > 0) push(filterInputs());
@@ -472,7 +476,11 @@ function renderWebhookPage(report: Report, layout: Layout, index: number, css: s
   const page = layout.pages[index]!;
   const title = `hookshift migration report: ${appTitle(report)}, ${pageLabel(page)}`;
   const push = (...parts: string[]) => {
-    for (const p of parts) sink.write(p + "\n");
+    for (const p of parts) {
+      // Two writes: `p + "\n"` would be copied whole once more when the sink encodes it.
+      sink.write(p);
+      sink.write("\n");
+    }
   };
   head(sink, title, css);
   push(filterInputs());

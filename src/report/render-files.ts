@@ -101,7 +101,12 @@ export function writeJsonTo(value: unknown, sink: TextSink): void {
     sink.write(`${i === 0 ? "" : ","}\n  ${JSON.stringify(key)}: `);
     if (Array.isArray(v) && v.length > 0) {
       sink.write("[");
-      v.forEach((item, j) => sink.write(`${j === 0 ? "" : ","}\n    ${indent(JSON.stringify(item, null, 2) ?? "null", "\n    ")}`));
+      // The separator and the element in writes of their own: joined, the element's text (most
+      // of the 30 MB) would be copied once more when the sink encodes it.
+      v.forEach((item, j) => {
+        sink.write(j === 0 ? "\n    " : ",\n    ");
+        sink.write(indent(JSON.stringify(item, null, 2) ?? "null", "\n    "));
+      });
       sink.write("\n  ]");
     } else sink.write(indent(JSON.stringify(v, null, 2), "\n  "));
   });

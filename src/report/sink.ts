@@ -76,13 +76,22 @@ export class LineWriter {
   #held = "";
   constructor(readonly sink: TextSink) {}
   line(text: string): void {
-    const piece = this.#held + (this.#first ? "" : "\n") + text;
+    const separator = this.#first ? "" : "\n";
     this.#first = false;
     // The trailing newlines, counted from the end (a regex would scan every line of a long diff).
-    let end = piece.length;
-    while (end > 0 && piece.charCodeAt(end - 1) === 10) end--;
-    if (end > 0) this.sink.write(end === piece.length ? piece : piece.slice(0, end));
-    this.#held = piece.slice(end);
+    let end = text.length;
+    while (end > 0 && text.charCodeAt(end - 1) === 10) end--;
+    if (end === 0) {
+      // Newlines only (or nothing): all of it is held, after what already was.
+      this.#held += separator + text;
+      return;
+    }
+    // Held newlines, separator and text in writes of their own: joined, the text would be copied
+    // once more when the sink encodes it (a code block is one line of many kilobytes).
+    if (this.#held !== "") this.sink.write(this.#held);
+    if (separator !== "") this.sink.write(separator);
+    this.sink.write(end === text.length ? text : text.slice(0, end));
+    this.#held = text.slice(end);
   }
   end(): void {
     this.sink.write("\n");

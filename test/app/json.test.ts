@@ -35,4 +35,41 @@ describe("parseJson", () => {
     expect(locateIn(keepTree(file, parseJson(text, file.path)), ["name"])).toEqual({ line: 2, column: 5 });
     expect(locateIn({ path: "other.json", text }, ["options"])).toEqual({ line: 3, column: 5 });
   });
+
+  it("places a path in plain JSON without the tree exactly where the tree does", () => {
+    const texts = [
+      text,
+      '\ufeff{"a": [1, {"b": [true, null, "x"]}, [[]]], "a": {"dup": 1}, "c": {"d": {}}}',
+      '[\r\n  {"name": "one"},\r\n  {"name": "two", "options": {"secret": "s"}}\r\n]',
+      '  \n\t"just a string"\n',
+      '{"esc\\"aped": {"k\\u0041": 2}, "0": [0, 1, 2]}',
+    ];
+    const paths: (string | number)[][] = [
+      [],
+      ["name"],
+      ["options", "httpMethod"],
+      ["options", "missing"],
+      ["a"],
+      ["a", 1, "b", 2],
+      ["a", 2, 0],
+      ["a", 5],
+      ["a", "dup"],
+      ["c", "d", "e"],
+      [1, "options", "secret"],
+      [1, "name"],
+      [2],
+      [0, "name", 0],
+      ['esc"aped', "kA"],
+      ["0", 2],
+      [0],
+    ];
+    for (const t of texts) {
+      for (const p of paths) {
+        const parsed = parseJson(t, "c.json");
+        const plain = parsed.locate(p); // before anything builds the tree
+        expect({ t, p, at: plain }).toEqual({ t, p, at: locate(parseJson(t, "c.json").tree, t, p) });
+        expect({ t, p, at: parsed.locate(p) }).toEqual({ t, p, at: locate(parsed.tree, t, p) }); // and with the tree
+      }
+    }
+  });
 });

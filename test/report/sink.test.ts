@@ -25,6 +25,8 @@ describe("LineWriter", () => {
     ["", "", "x", "", "y\n", "", ""],
     ["ends with newlines\n\n"],
     ["", "lead"],
+    ["a\n\n", "\n", "", "b\n", "c"],
+    ["\n\n", "x\n\ny", "\n"],
   ];
   for (const lines of cases) {
     it(`joins ${JSON.stringify(lines)} like join("\\n") with the trailing newlines trimmed to one`, () => {

@@ -3,7 +3,7 @@
 
 import { clip, finding, hasErrors, type Finding } from "../findings.js";
 import type { Node } from "jsonc-parser";
-import { keepTree, locate, parseJson, positionAt, type ParsedJson } from "../json.js";
+import { keepTree, parseJson, positionAt, type ParsedJson } from "../json.js";
 import type { AuthMode, HttpMethod, JsonFile, Service, ValidationMethod, Webhook, WebhookConfig, WebhookLayout } from "../model.js";
 import { validate } from "../schemas/index.js";
 import { readAppFileSync, readPlainFile } from "../../util/fs.js";
@@ -63,7 +63,7 @@ export function readWebhook(root: string, realRoot: string, loc: WebhookLocation
       const schemaFindings = validate("webhook-config", obj, cfgRead.text, configPath, parsed);
       findings.push(...schemaFindings);
       if (!hasErrors(schemaFindings)) {
-        const at = (p: (string | number)[]) => ({ file: configPath, ...locate(parsed.tree, cfgRead.text, p) });
+        const at = (p: (string | number)[]) => ({ file: configPath, ...parsed.locate(p) });
         const cfg = normalise(obj, loc.service.type, findings, at);
         if (typeof obj.name === "string" && obj.name !== loc.dirName) {
           findings.push(
