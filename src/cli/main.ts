@@ -3,9 +3,7 @@
 // commands (commands.ts). `main` takes its output streams so tests run it in-process.
 
 import { VERSION } from "../version.js";
-import { UsageError } from "../util/errors.js";
 import { processIo, type Io } from "./io.js";
-import { printInternalError, printUsageError } from "./usage.js";
 import { cachedHelp, isHelpRequest } from "./help-cache.js";
 import { plainScanArgs } from "./plain-scan.js";
 
@@ -29,6 +27,8 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       const { runScan } = await import("./scan.js");
       return await runScan(plainScan, io);
     } catch (e) {
+      // Loaded only here: what --version and a stored --help load is all they run (start-up).
+      const [{ UsageError }, { printInternalError, printUsageError }] = await Promise.all([import("../util/errors.js"), import("./usage.js")]);
       if (e instanceof UsageError) printUsageError(io, e.message, { hint: e.hint, command: "scan", json: plainScan.json });
       else printInternalError(io, e, plainScan.json);
       return 1;

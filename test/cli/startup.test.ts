@@ -80,8 +80,10 @@ describe("start-up", () => {
     for (const heavy of ["typescript", "@ts-morph/common", "ts-morph"]) expect(packages.has(heavy), heavy).toBe(false);
   });
 
-  it("scan parses with one TypeScript compiler and loads neither ts-morph (its rules only detect: src/rewrite/engine.ts) nor yargs", () => {
-    const loaded = packagesLoaded(["scan", fixture("demo"), "--json"]);
+  it("scan parses with one TypeScript compiler and loads neither ts-morph (its rules only detect: src/rewrite/engine.ts) nor yargs; again, no compiler either", async () => {
+    // A cache folder of its own: the first scan of the app parses its sources.
+    const env = { XDG_CACHE_HOME: await tempDir() };
+    const loaded = packagesLoaded(["scan", fixture("demo"), "--json"], env);
     const { out, packages } = loaded;
     // It ran, and the rules whose edits need ts-morph's tree were among those deciding its findings.
     const demo = (JSON.parse(out) as { apps: { webhooks: { respondResult: boolean | null; validationMethod: string | null }[] }[] }).apps[0]!;
@@ -95,6 +97,12 @@ describe("start-up", () => {
     // Its plain form runs without yargs (src/cli/plain-scan.ts) or the commands' declarations.
     expect(packages.has("yargs")).toBe(false);
     expect(loaded.commands).toBe(false);
+    // The second scan of the same sources reads their analyses (src/app/read/analysis-cache.ts):
+    // the same output, and no compiler at all.
+    const again = packagesLoaded(["scan", fixture("demo"), "--json"], env);
+    expect(again.out).toBe(out);
+    expect(again.packages.has("@ts-morph/common")).toBe(false);
+    expect(again.packages.has("typescript")).toBe(false);
   });
 
   it("migrate --dry-run of the same app still writes its rewrites with ts-morph", () => {
