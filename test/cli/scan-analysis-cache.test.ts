@@ -140,7 +140,12 @@ describe("scan's analysis cache", () => {
     await writeFile(file!, "{ not json");
     expect(scan(BIN, app, cache)).toEqual(expected);
     // Written again, whole.
-    expect(Object.keys((await readStored(file!)).entries)).toHaveLength(3);
+    const stored = await readStored(file!);
+    expect(Object.keys(stored.entries)).toHaveLength(3);
+    // Entries of another shape (JSON, the right key, but edited by hand) are parsed again.
+    for (const id of Object.keys(stored.entries)) (stored.entries as Record<string, unknown>)[id] = { findings: "none" };
+    await writeFile(file!, JSON.stringify(stored));
+    expect(scan(BIN, app, cache)).toEqual(expected);
   });
 });
 

@@ -85,7 +85,8 @@ export class AnalysisCache {
   readonly check: SourceCheck = (text, file) => {
     const id = sha256(text);
     const entry = this.used.get(id) ?? this.stored[id];
-    if (entry) {
+    // An entry of another shape (a file edited by hand) is no entry: the source is parsed.
+    if (entry && Array.isArray(entry.findings) && (entry.facts === undefined || (typeof entry.facts === "object" && entry.facts !== null))) {
       this.used.set(id, entry);
       // The spread keeps each finding's keys in their order: the output is the parse's, byte for byte.
       return { findings: entry.findings.map((f) => ({ ...f, file })), facts: entry.facts };
