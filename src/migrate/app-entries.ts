@@ -2,8 +2,6 @@
 // hash reads them (input-hash.ts): one listing, so that the hash of a fleet app can be taken while
 // it is copied and still equal the hash `--resume` takes of the input before deciding to skip it.
 
-import { existsSync } from "node:fs";
-import path from "node:path";
 import { byCodePoint } from "../util/fs.js";
 import { walkTree } from "../util/walk-tree.js";
 
@@ -24,7 +22,7 @@ export function appEntries(root: string): AppEntry[] {
   const found = walkTree(root);
   const list: { key: string; entry: AppEntry }[] = [];
   for (const e of found) {
-    if (e.path.includes("\uFFFD") && !existsSync(path.join(root, e.path))) continue;
+    if (e.badName) continue;
     const kind = e.dirent.isDirectory() ? "dir" : e.dirent.isSymbolicLink() ? "link" : e.dirent.isFile() ? "file" : "other";
     // "\0" sorts before every character of a name: "a/b" comes right after "a", before "a-c".
     list.push({ key: e.path.replaceAll("/", "\0"), entry: { path: e.path, kind } });

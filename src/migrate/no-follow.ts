@@ -7,7 +7,7 @@
 //     carries a finding for each (`linkFindings`, computed from the input before writing);
 //   - --in-place: the write is refused, naming the links (`refuseLinks`).
 
-import { copyFileSync, existsSync, lstatSync, mkdirSync, readlinkSync, statSync, symlinkSync, unlinkSync } from "node:fs";
+import { copyFileSync, lstatSync, mkdirSync, readlinkSync, statSync, symlinkSync, unlinkSync } from "node:fs";
 import path from "node:path";
 import { finding, type Finding } from "../app/findings.js";
 import { isInside, toPosix } from "../util/fs.js";
@@ -178,10 +178,9 @@ function copyFolder(from: string, to: string, staging: string, realInput: string
   }
   for (const e of entries) {
     if (e.dirent.isDirectory()) continue;
-    // A name that is not valid UTF-8 comes back with U+FFFD and leads nowhere: left out, as the
-    // copy of the rest of the app leaves it out (app-entries.ts); the reader reports it
-    // (invalid-file-name).
-    if (e.path.includes("\uFFFD") && !existsSync(path.join(from, e.path))) continue;
+    // A name that is not valid UTF-8 leads nowhere: left out, as the copy of the rest of the app
+    // leaves it out (app-entries.ts); the reader reports it (invalid-file-name).
+    if (e.badName) continue;
     const src = path.join(from, e.path);
     const dest = path.join(to, e.path);
     if (!e.dirent.isSymbolicLink()) {

@@ -8,7 +8,7 @@
 // listed it (compared entry for entry on the fixtures and on a tree of every awkward case), and
 // matches no glob, since none of the three needed one.
 
-import { type Dirent, readdirSync } from "node:fs";
+import { type Dirent, existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 
 export interface TreeEntry {
@@ -16,6 +16,11 @@ export interface TreeEntry {
   path: string;
   /** As `readdirSync` gives it: a link is a link, whatever it leads to. */
   dirent: Dirent;
+  /**
+   * Set when the name is not valid UTF-8: Node decodes it with U+FFFD, and no path reaches it.
+   * Decided here, once, for every walker of the tree (the reader reports it, the copies leave it out).
+   */
+  badName?: true;
 }
 
 /**
@@ -49,8 +54,9 @@ export function walkTree(root: string, onUnreadable?: (rel: string, error: NodeJ
     for (const dirent of names) {
       if (dirent.name === ".git") continue;
       const entryRel = rel === "" ? dirent.name : `${rel}/${dirent.name}`;
-      entries.push({ path: entryRel, dirent });
-      if (dirent.isDirectory()) queue.push({ abs: abs.endsWith("/") ? abs + dirent.name : `${abs}/${dirent.name}`, rel: entryRel });
+      const entryAbs = abs.endsWith("/") ? abs + dirent.name : `${abs}/${dirent.name}`;
+      entries.push(dirent.name.includes("\uFFFD") && !existsSync(entryAbs) ? { path: entryRel, dirent, badName: true } : { path: entryRel, dirent });
+      if (dirent.isDirectory()) queue.push({ abs: entryAbs, rel: entryRel });
     }
   }
   return entries;

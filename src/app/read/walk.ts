@@ -5,7 +5,7 @@
 // that leave the app are never followed (reading them would read someone else's files into the
 // app and its report); the caller reports both kinds.
 
-import { existsSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import path from "node:path";
 import { isInside, toPosix } from "../../util/fs.js";
 import { realTarget } from "../../util/links.js";
@@ -45,14 +45,12 @@ export function walkApp(root: string, realRoot: string): AppWalk {
 /** Lists `rel` (the app root when "") and follows the folder links in it; `chain` holds the real folders the links followed so far sit in and lead to. */
 function expand(root: string, realRoot: string, rel: string, chain: string[], walk: AppWalk): void {
   const cwd = rel === "" ? root : path.join(root, rel);
-  const found = walkTree(cwd, (r, error) => {
-    const at = toPosix(rel === "" ? r : r === "" ? rel : path.join(rel, r));
-    walk.unreadable.push({ path: at === "" ? "." : at, code: error.code ?? "error" });
-  });
+  // path.join gives "." for the app root itself.
+  const found = walkTree(cwd, (r, error) => walk.unreadable.push({ path: toPosix(path.join(rel, r)), code: error.code ?? "error" }));
   for (const e of found) {
     const entryRel = rel === "" ? e.path : path.join(rel, e.path);
     // A name that is not valid UTF-8 comes back with U+FFFD in it, and that path leads nowhere.
-    if (e.path.includes("\uFFFD") && !existsSync(path.join(root, entryRel))) {
+    if (e.badName) {
       walk.badNames.push(toPosix(entryRel));
       continue;
     }
